@@ -1,0 +1,4 @@
+# aws/ sources, unit tests and fuzz harnesses.
+AWS_SRCS=
+UNIT_TESTS+=
+FUZZ_TARGETS+=

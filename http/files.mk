@@ -1,0 +1,4 @@
+# http/ sources, unit tests and fuzz harnesses.
+HTTP_SRCS=
+UNIT_TESTS+=
+FUZZ_TARGETS+=
