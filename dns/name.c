@@ -1,0 +1,310 @@
+/*
+ * dns/name.c: wire-form domain names and their two text forms.
+ */
+#include <string.h>
+
+#include "dns/name.h"
+
+static uint8_t
+lc(uint8_t c)
+{
+	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
+
+size_t
+name_len(const uint8_t *n, size_t max)
+{
+	size_t	len = 0;
+
+	for (;;) {
+		if (len >= max || (n[len] & 0xc0))
+			return 0;
+		if (n[len] == 0)
+			break;
+		len += 1 + (size_t)n[len];
+		if (len >= DNS_NAME_MAX)
+			return 0;
+	}
+	return len + 1;
+}
+
+int
+name_labels(const uint8_t *n)
+{
+	int	k = 0;
+
+	while (*n != 0) {
+		k++;
+		n += 1 + *n;
+	}
+	return k;
+}
+
+/*
+ * Shared text parser.  octal selects Route 53's "\ooo" escapes instead of
+ * RFC 1035's "\DDD"; both forms accept "\X" for any other character X.
+ */
+static int
+from_text(const char *s, size_t slen, uint8_t *out, size_t *lenp, int octal)
+{
+	size_t	 i = 0, len = 0, lab = 0;
+	unsigned v;
+	int	 base = octal ? 8 : 10, d, k;
+	uint8_t	 c;
+
+	if (slen == 0 || (slen == 1 && s[0] == '.')) {
+		out[0] = 0;
+		if (lenp != NULL)
+			*lenp = 1;
+		return 0;
+	}
+	out[0] = 0;		/* length of the first label, filled in later */
+	len = 1;
+	while (i < slen) {
+		c = (uint8_t)s[i++];
+		if (c == '.') {
+			if (out[lab] == 0)	/* empty label */
+				return -1;
+			if (i == slen)
+				break;
+			lab = len;
+			if (len >= DNS_NAME_MAX)
+				return -1;
+			out[len++] = 0;
+			continue;
+		}
+		if (c == '\\') {
+			if (i >= slen)
+				return -1;
+			if (s[i] >= '0' && s[i] <= '9') {
+				v = 0;
+				for (k = 0; k < 3; k++) {
+					if (i >= slen)
+						return -1;
+					d = s[i] - '0';
+					if (d < 0 || d >= base)
+						return -1;
+					v = v * base + d;
+					i++;
+				}
+				if (v > 255)
+					return -1;
+				c = (uint8_t)v;
+			} else
+				c = (uint8_t)s[i++];
+		}
+		if (out[lab] >= DNS_LABEL_MAX || len >= DNS_NAME_MAX - 1)
+			return -1;
+		out[len++] = c;
+		out[lab]++;
+	}
+	if (out[lab] == 0)
+		return -1;
+	out[len++] = 0;
+	if (len > DNS_NAME_MAX)
+		return -1;
+	if (lenp != NULL)
+		*lenp = len;
+	return 0;
+}
+
+int
+name_from_textn(const char *s, size_t slen, uint8_t *out, size_t *lenp)
+{
+	return from_text(s, slen, out, lenp, 0);
+}
+
+int
+name_from_text(const char *s, uint8_t *out, size_t *lenp)
+{
+	return from_text(s, strlen(s), out, lenp, 0);
+}
+
+int
+name_from_r53n(const char *s, size_t slen, uint8_t *out, size_t *lenp)
+{
+	if (from_text(s, slen, out, lenp, 1) == -1)
+		return -1;
+	name_lower(out);
+	return 0;
+}
+
+int
+name_from_r53(const char *s, uint8_t *out, size_t *lenp)
+{
+	return name_from_r53n(s, strlen(s), out, lenp);
+}
+
+/* Append one byte or escape; -1 when it does not fit with a NUL. */
+static int
+put(char *out, size_t cap, size_t *pos, const char *s, size_t n)
+{
+	if (*pos + n + 1 > cap)
+		return -1;
+	memcpy(out + *pos, s, n);
+	*pos += n;
+	out[*pos] = '\0';
+	return 0;
+}
+
+static int
+to_text(const uint8_t *n, char *out, size_t cap, int r53)
+{
+	size_t	 pos = 0;
+	char	 esc[5];
+	uint8_t	 c;
+	int	 i, special;
+
+	if (cap == 0)
+		return -1;
+	out[0] = '\0';
+	if (n[0] == 0)
+		return put(out, cap, &pos, ".", 1);
+	while (n[0] != 0) {
+		for (i = 1; i <= n[0]; i++) {
+			c = n[i];
+			if (r53) {
+				c = lc(c);
+				special = !((c >= 'a' && c <= 'z') ||
+				    (c >= '0' && c <= '9') || c == '-' ||
+				    c == '_');
+				if (special) {
+					esc[0] = '\\';
+					esc[1] = '0' + ((c >> 6) & 7);
+					esc[2] = '0' + ((c >> 3) & 7);
+					esc[3] = '0' + (c & 7);
+					if (put(out, cap, &pos, esc, 4) == -1)
+						return -1;
+					continue;
+				}
+			} else if (c <= 0x20 || c >= 0x7f) {
+				esc[0] = '\\';
+				esc[1] = '0' + c / 100;
+				esc[2] = '0' + (c / 10) % 10;
+				esc[3] = '0' + c % 10;
+				if (put(out, cap, &pos, esc, 4) == -1)
+					return -1;
+				continue;
+			} else if (strchr(".\\\"();@$", c) != NULL) {
+				esc[0] = '\\';
+				esc[1] = (char)c;
+				if (put(out, cap, &pos, esc, 2) == -1)
+					return -1;
+				continue;
+			}
+			esc[0] = (char)c;
+			if (put(out, cap, &pos, esc, 1) == -1)
+				return -1;
+		}
+		if (put(out, cap, &pos, ".", 1) == -1)
+			return -1;
+		n += 1 + n[0];
+	}
+	return 0;
+}
+
+int
+name_to_text(const uint8_t *n, char *out, size_t cap)
+{
+	return to_text(n, out, cap, 0);
+}
+
+int
+name_to_r53(const uint8_t *n, char *out, size_t cap)
+{
+	return to_text(n, out, cap, 1);
+}
+
+void
+name_lower(uint8_t *n)
+{
+	int	i;
+
+	while (n[0] != 0) {
+		for (i = 1; i <= n[0]; i++)
+			n[i] = lc(n[i]);
+		n += 1 + n[0];
+	}
+}
+
+int
+name_equal(const uint8_t *a, const uint8_t *b)
+{
+	int	i;
+
+	for (;;) {
+		if (a[0] != b[0])
+			return 0;
+		if (a[0] == 0)
+			return 1;
+		for (i = 1; i <= a[0]; i++)
+			if (lc(a[i]) != lc(b[i]))
+				return 0;
+		a += 1 + a[0];
+		b += 1 + b[0];
+	}
+}
+
+/* Collect label offsets; returns the label count. */
+static int
+label_offsets(const uint8_t *n, const uint8_t **lab)
+{
+	int	k = 0;
+
+	while (n[0] != 0 && k < DNS_NAME_MAX / 2) {
+		lab[k++] = n;
+		n += 1 + n[0];
+	}
+	return k;
+}
+
+int
+name_cmp(const uint8_t *a, const uint8_t *b)
+{
+	const uint8_t	*la[DNS_NAME_MAX / 2], *lb[DNS_NAME_MAX / 2];
+	int		 na, nb, i, j, m;
+	uint8_t		 ca, cb;
+
+	na = label_offsets(a, la);
+	nb = label_offsets(b, lb);
+	for (i = na - 1, j = nb - 1; i >= 0 && j >= 0; i--, j--) {
+		m = la[i][0] < lb[j][0] ? la[i][0] : lb[j][0];
+		for (int k = 1; k <= m; k++) {
+			ca = lc(la[i][k]);
+			cb = lc(lb[j][k]);
+			if (ca != cb)
+				return ca < cb ? -1 : 1;
+		}
+		if (la[i][0] != lb[j][0])
+			return la[i][0] < lb[j][0] ? -1 : 1;
+	}
+	if (na == nb)
+		return 0;
+	return na < nb ? -1 : 1;
+}
+
+const uint8_t *
+name_suffix(const uint8_t *n, int labels)
+{
+	int	skip = name_labels(n) - labels;
+
+	while (skip-- > 0)
+		n += 1 + n[0];
+	return n;
+}
+
+int
+name_is_sub(const uint8_t *a, const uint8_t *b)
+{
+	int	la = name_labels(a), lb = name_labels(b);
+
+	if (la < lb)
+		return 0;
+	return name_equal(name_suffix(a, lb), b);
+}
+
+int
+name_is_wild(const uint8_t *n)
+{
+	return n[0] == 1 && n[1] == '*';
+}
