@@ -98,4 +98,10 @@ clean:
 	rm -f $(PROG) r53d.o libr53d.a $(LIBOBJS) $(UNIT_BINS) $(FUZZ_BINS)
 	rm -rf tests/tmp
 
-.PHONY: all unit fuzz check install lint clean
+.PHONY: all unit fuzz check install lint clean print-unit print-fuzz
+
+print-unit:
+	@echo $(UNIT_BINS)
+
+print-fuzz:
+	@echo $(FUZZ_BINS)

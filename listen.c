@@ -1,0 +1,593 @@
+/*
+ * listen.c: UDP and TCP DNS listeners.
+ */
+/* struct in6_pktinfo needs this on glibc */
+#define _GNU_SOURCE
+
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "listen.h"
+#include "log.h"
+
+#define LISTEN_SOCK_MAX	32	/* bound sockets: addresses x {udp,tcp} */
+#define LISTEN_CONN_MAX	512	/* hard cap on tcp-clients */
+#define UDP_BURST	32	/* datagrams read per wake-up */
+
+struct outbuf {
+	struct outbuf	*next;
+	size_t		 len, off;
+	uint8_t		 data[];
+};
+
+/*
+ * A TCP connection.  Invariants: fd == -1 means the slot is free; while
+ * reading a message, have < 2 means the length prefix is incomplete and
+ * msg == NULL, otherwise msg holds need bytes of which have - 2 are in;
+ * pending counts requests handed to the handler and not yet answered or
+ * released; out is the queue of framed answers not yet written.
+ */
+struct tconn {
+	int		 fd;
+	uint32_t	 gen;
+	struct client	 cl;
+	uint8_t		 lenbuf[2];
+	size_t		 have;
+	size_t		 need;
+	uint8_t		*msg;
+	int		 pending;
+	int		 eof;
+	struct outbuf	*out, **outtail;
+	uint64_t	 last;
+};
+
+struct lsock {
+	int	fd;
+	int	tcp;
+	int	family;
+};
+
+static struct lsock	 socks[LISTEN_SOCK_MAX];
+static int		 nsocks;
+static struct tconn	 conns[LISTEN_CONN_MAX];
+static int		 nconns;
+static int		 max_conns = 64;
+static int		 idle_ms = 10000;
+static uint32_t		 gen_next = 1;
+static listen_handler	 handler;
+static void		*handler_arg;
+static uint8_t		 udpbuf[LISTEN_UDP_MAX];
+
+static void	udp_read(void *, int, short);
+static void	tcp_accept(void *, int, short);
+static void	tcp_io(void *, int, short);
+static void	tcp_close(struct tconn *);
+
+const char *
+client_str(const struct client *cl, char *buf, size_t len)
+{
+	char		 a[INET6_ADDRSTRLEN];
+	const void	*p;
+	int		 port;
+
+	if (cl->peer.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 =
+		    (const struct sockaddr_in6 *)&cl->peer;
+		p = &s6->sin6_addr;
+		port = ntohs(s6->sin6_port);
+	} else {
+		const struct sockaddr_in *s4 =
+		    (const struct sockaddr_in *)&cl->peer;
+		p = &s4->sin_addr;
+		port = ntohs(s4->sin_port);
+	}
+	if (inet_ntop(cl->peer.ss_family, p, a, sizeof(a)) == NULL)
+		snprintf(a, sizeof(a), "?");
+	snprintf(buf, len, "%s#%d", a, port);
+	return buf;
+}
+
+static int
+nonblock(int fd)
+{
+	int	fl;
+
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1 ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+bind_one(const struct sockaddr_storage *ss, int tcp)
+{
+	char		 a[INET6_ADDRSTRLEN];
+	socklen_t	 len;
+	const void	*ap;
+	int		 fd, on = 1, port;
+
+	if (ss->ss_family == AF_INET6) {
+		len = sizeof(struct sockaddr_in6);
+		ap = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+		port = ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	} else {
+		len = sizeof(struct sockaddr_in);
+		ap = &((const struct sockaddr_in *)ss)->sin_addr;
+		port = ntohs(((const struct sockaddr_in *)ss)->sin_port);
+	}
+	inet_ntop(ss->ss_family, ap, a, sizeof(a));
+	if (nsocks >= LISTEN_SOCK_MAX) {
+		log_warnx("listen %s port %d: too many listeners", a, port);
+		return -1;
+	}
+	fd = socket(ss->ss_family, tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
+	if (fd == -1) {
+		log_warn("listen %s port %d: socket", a, port);
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (ss->ss_family == AF_INET6) {
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+		if (!tcp)
+			setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on,
+			    sizeof(on));
+	} else if (!tcp)
+		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
+	if (bind(fd, (const struct sockaddr *)ss, len) == -1) {
+		log_warn("listen %s port %d (%s): bind", a, port,
+		    tcp ? "tcp" : "udp");
+		close(fd);
+		return -1;
+	}
+	if ((tcp && listen(fd, 64) == -1) || nonblock(fd) == -1) {
+		log_warn("listen %s port %d", a, port);
+		close(fd);
+		return -1;
+	}
+	socks[nsocks].fd = fd;
+	socks[nsocks].tcp = tcp;
+	socks[nsocks].family = ss->ss_family;
+	nsocks++;
+	return 0;
+}
+
+int
+listen_open(const struct listen_conf *lc, listen_handler h, void *arg)
+{
+	int	i, rv = 0;
+
+	handler = h;
+	handler_arg = arg;
+	listen_set_limits(lc->tcp_clients, lc->tcp_idle_ms);
+	for (i = 0; i < LISTEN_CONN_MAX; i++)
+		conns[i].fd = -1;
+	for (i = 0; i < lc->naddrs; i++) {
+		if (bind_one(&lc->addrs[i], 0) == -1)
+			rv = -1;
+		if (bind_one(&lc->addrs[i], 1) == -1)
+			rv = -1;
+	}
+	return rv;
+}
+
+void
+listen_set_limits(int tcp_clients, int tcp_idle_ms)
+{
+	if (tcp_clients > 0)
+		max_conns = tcp_clients > LISTEN_CONN_MAX ?
+		    LISTEN_CONN_MAX : tcp_clients;
+	if (tcp_idle_ms > 0)
+		idle_ms = tcp_idle_ms;
+}
+
+void
+listen_poll(struct io *io)
+{
+	struct tconn	*c;
+	short		 ev;
+	int		 i;
+
+	for (i = 0; i < nsocks; i++)
+		io_add(io, socks[i].fd, POLLIN,
+		    socks[i].tcp ? tcp_accept : udp_read, &socks[i]);
+	for (i = 0; i < LISTEN_CONN_MAX; i++) {
+		c = &conns[i];
+		if (c->fd == -1)
+			continue;
+		ev = 0;
+		if (!c->eof && c->pending < LISTEN_TCP_PENDING)
+			ev |= POLLIN;
+		if (c->out != NULL)
+			ev |= POLLOUT;
+		io_add(io, c->fd, ev, tcp_io, c);
+		if (c->pending == 0)
+			io_deadline(io, c->last + (uint64_t)idle_ms);
+	}
+}
+
+void
+listen_timer(uint64_t now)
+{
+	struct tconn	*c;
+	int		 i;
+
+	for (i = 0; i < LISTEN_CONN_MAX; i++) {
+		c = &conns[i];
+		if (c->fd == -1 || c->pending > 0)
+			continue;
+		if (c->eof && c->out == NULL) {
+			tcp_close(c);
+			continue;
+		}
+		if (now >= c->last + (uint64_t)idle_ms) {
+			char	b[64];
+
+			log_debug("tcp %s: idle timeout",
+			    client_str(&c->cl, b, sizeof(b)));
+			tcp_close(c);
+		}
+	}
+}
+
+static void
+udp_read(void *arg, int fd, short revents)
+{
+	struct lsock	*ls = arg;
+	struct client	 cl;
+	struct msghdr	 mh;
+	struct iovec	 iov;
+	struct cmsghdr	*cm;
+	union {
+		struct cmsghdr	hdr;
+		uint8_t		buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	}		 cbuf;
+	ssize_t		 n;
+	int		 k;
+
+	(void)revents;
+	for (k = 0; k < UDP_BURST; k++) {
+		memset(&cl, 0, sizeof(cl));
+		memset(&mh, 0, sizeof(mh));
+		iov.iov_base = udpbuf;
+		iov.iov_len = sizeof(udpbuf);
+		mh.msg_name = &cl.peer;
+		mh.msg_namelen = sizeof(cl.peer);
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = cbuf.buf;
+		mh.msg_controllen = sizeof(cbuf.buf);
+		if ((n = recvmsg(fd, &mh, 0)) == -1) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR)
+				log_warn("udp recvmsg");
+			return;
+		}
+		cl.proto = CLIENT_UDP;
+		cl.peerlen = mh.msg_namelen;
+		cl.ufd = fd;
+		cl.slot = -1;
+		for (cm = CMSG_FIRSTHDR(&mh); cm != NULL;
+		    cm = CMSG_NXTHDR(&mh, cm)) {
+			if (ls->family == AF_INET &&
+			    cm->cmsg_level == IPPROTO_IP &&
+			    cm->cmsg_type == IP_PKTINFO) {
+				struct in_pktinfo pi;
+				struct sockaddr_in *s4 =
+				    (struct sockaddr_in *)&cl.local;
+
+				memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+				s4->sin_family = AF_INET;
+				s4->sin_addr = pi.ipi_addr;
+				cl.ifindex = pi.ipi_ifindex;
+				cl.haslocal = 1;
+			} else if (ls->family == AF_INET6 &&
+			    cm->cmsg_level == IPPROTO_IPV6 &&
+			    cm->cmsg_type == IPV6_PKTINFO) {
+				struct in6_pktinfo pi;
+				struct sockaddr_in6 *s6 =
+				    (struct sockaddr_in6 *)&cl.local;
+
+				memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+				s6->sin6_family = AF_INET6;
+				s6->sin6_addr = pi.ipi6_addr;
+				cl.ifindex = (int)pi.ipi6_ifindex;
+				cl.haslocal = 1;
+			}
+		}
+		handler(&cl, udpbuf, (size_t)n, handler_arg);
+	}
+}
+
+static int
+udp_send(const struct client *cl, const uint8_t *buf, size_t len)
+{
+	struct msghdr	 mh;
+	struct iovec	 iov;
+	union {
+		struct cmsghdr	hdr;
+		uint8_t		buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	}		 cbuf;
+	struct cmsghdr	*cm;
+
+	memset(&mh, 0, sizeof(mh));
+	memset(&cbuf, 0, sizeof(cbuf));
+	iov.iov_base = (void *)(uintptr_t)buf;
+	iov.iov_len = len;
+	mh.msg_name = (void *)(uintptr_t)&cl->peer;
+	mh.msg_namelen = cl->peerlen;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	if (cl->haslocal) {
+		mh.msg_control = cbuf.buf;
+		cm = (struct cmsghdr *)cbuf.buf;
+		if (cl->local.ss_family == AF_INET) {
+			struct in_pktinfo pi;
+
+			memset(&pi, 0, sizeof(pi));
+			pi.ipi_spec_dst =
+			    ((const struct sockaddr_in *)&cl->local)->sin_addr;
+			mh.msg_controllen = CMSG_SPACE(sizeof(pi));
+			cm->cmsg_level = IPPROTO_IP;
+			cm->cmsg_type = IP_PKTINFO;
+			cm->cmsg_len = CMSG_LEN(sizeof(pi));
+			memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+		} else {
+			struct in6_pktinfo pi;
+
+			memset(&pi, 0, sizeof(pi));
+			pi.ipi6_addr =
+			    ((const struct sockaddr_in6 *)&cl->local)->sin6_addr;
+			pi.ipi6_ifindex = (unsigned)cl->ifindex;
+			mh.msg_controllen = CMSG_SPACE(sizeof(pi));
+			cm->cmsg_level = IPPROTO_IPV6;
+			cm->cmsg_type = IPV6_PKTINFO;
+			cm->cmsg_len = CMSG_LEN(sizeof(pi));
+			memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+		}
+	}
+	if (sendmsg(cl->ufd, &mh, 0) == -1) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			log_warn("udp sendmsg");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+tcp_accept(void *arg, int fd, short revents)
+{
+	struct tconn	*c = NULL;
+	struct client	 cl;
+	int		 nfd, i;
+	char		 b[64];
+
+	(void)arg;
+	(void)revents;
+	memset(&cl, 0, sizeof(cl));
+	cl.peerlen = sizeof(cl.peer);
+	nfd = accept(fd, (struct sockaddr *)&cl.peer, &cl.peerlen);
+	if (nfd == -1) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR && errno != ECONNABORTED)
+			log_warn("tcp accept");
+		return;
+	}
+	if (nconns >= max_conns || nonblock(nfd) == -1) {
+		cl.proto = CLIENT_TCP;
+		log_warnx("tcp %s: refused, %d connections open",
+		    client_str(&cl, b, sizeof(b)), nconns);
+		close(nfd);
+		return;
+	}
+	for (i = 0; i < LISTEN_CONN_MAX; i++)
+		if (conns[i].fd == -1) {
+			c = &conns[i];
+			break;
+		}
+	if (c == NULL) {
+		close(nfd);
+		return;
+	}
+	memset(c, 0, sizeof(*c));
+	c->fd = nfd;
+	c->gen = gen_next++;
+	c->cl = cl;
+	c->cl.proto = CLIENT_TCP;
+	c->cl.ufd = -1;
+	c->cl.slot = (int)(c - conns);
+	c->cl.gen = c->gen;
+	c->outtail = &c->out;
+	c->last = mono_ms();
+	nconns++;
+}
+
+static void
+tcp_close(struct tconn *c)
+{
+	struct outbuf	*o;
+
+	while ((o = c->out) != NULL) {
+		c->out = o->next;
+		free(o);
+	}
+	free(c->msg);
+	c->msg = NULL;
+	close(c->fd);
+	c->fd = -1;
+	nconns--;
+}
+
+/* Read what is there; hand over each complete message. */
+static int
+tcp_read(struct tconn *c)
+{
+	ssize_t	n;
+
+	while (!c->eof && c->pending < LISTEN_TCP_PENDING) {
+		if (c->have < 2)
+			n = read(c->fd, c->lenbuf + c->have, 2 - c->have);
+		else
+			n = read(c->fd, c->msg + (c->have - 2),
+			    c->need - (c->have - 2));
+		if (n == -1) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK ||
+			    errno == EINTR)
+				return 0;
+			return -1;
+		}
+		if (n == 0) {
+			c->eof = 1;
+			return 0;
+		}
+		c->have += (size_t)n;
+		c->last = mono_ms();
+		if (c->have == 2) {
+			c->need = (size_t)c->lenbuf[0] << 8 | c->lenbuf[1];
+			if (c->need == 0)
+				return -1;
+			if ((c->msg = malloc(c->need)) == NULL) {
+				log_warn("tcp message");
+				return -1;
+			}
+		}
+		if (c->have >= 2 && c->have - 2 == c->need) {
+			uint8_t	*m = c->msg;
+			size_t	 len = c->need;
+
+			c->msg = NULL;
+			c->have = 0;
+			c->pending++;
+			handler(&c->cl, m, len, handler_arg);
+			free(m);
+			if (c->fd == -1)
+				return 0;
+		}
+	}
+	return 0;
+}
+
+static int
+tcp_write(struct tconn *c)
+{
+	struct outbuf	*o;
+	ssize_t		 n;
+
+	while ((o = c->out) != NULL) {
+		n = write(c->fd, o->data + o->off, o->len - o->off);
+		if (n == -1) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK ||
+			    errno == EINTR)
+				return 0;
+			return -1;
+		}
+		c->last = mono_ms();
+		o->off += (size_t)n;
+		if (o->off < o->len)
+			return 0;
+		c->out = o->next;
+		if (c->out == NULL)
+			c->outtail = &c->out;
+		free(o);
+	}
+	return 0;
+}
+
+static void
+tcp_io(void *arg, int fd, short revents)
+{
+	struct tconn	*c = arg;
+
+	(void)fd;
+	if (revents & (POLLOUT | POLLERR | POLLHUP))
+		if (c->out != NULL && tcp_write(c) == -1) {
+			tcp_close(c);
+			return;
+		}
+	if (revents & (POLLIN | POLLERR | POLLHUP)) {
+		if (tcp_read(c) == -1) {
+			tcp_close(c);
+			return;
+		}
+	}
+	if (c->fd != -1 && c->eof && c->pending == 0 && c->out == NULL)
+		tcp_close(c);
+}
+
+static struct tconn *
+conn_of(const struct client *cl)
+{
+	struct tconn	*c;
+
+	if (cl->slot < 0 || cl->slot >= LISTEN_CONN_MAX)
+		return NULL;
+	c = &conns[cl->slot];
+	if (c->fd == -1 || c->gen != cl->gen)
+		return NULL;
+	return c;
+}
+
+int
+listen_reply(const struct client *cl, const uint8_t *buf, size_t len)
+{
+	struct tconn	*c;
+	struct outbuf	*o;
+
+	if (cl->proto == CLIENT_UDP)
+		return udp_send(cl, buf, len);
+	if ((c = conn_of(cl)) == NULL || len > 65535)
+		return -1;
+	if (c->pending > 0)
+		c->pending--;
+	if ((o = malloc(sizeof(*o) + 2 + len)) == NULL) {
+		log_warn("tcp answer");
+		return -1;
+	}
+	o->next = NULL;
+	o->off = 0;
+	o->len = 2 + len;
+	o->data[0] = len >> 8;
+	o->data[1] = len & 0xff;
+	memcpy(o->data + 2, buf, len);
+	*c->outtail = o;
+	c->outtail = &o->next;
+	/* Try at once: most answers fit the socket buffer. */
+	if (tcp_write(c) == -1) {
+		tcp_close(c);
+		return -1;
+	}
+	return 0;
+}
+
+void
+listen_done(const struct client *cl)
+{
+	struct tconn	*c;
+
+	if (cl->proto == CLIENT_TCP && (c = conn_of(cl)) != NULL &&
+	    c->pending > 0)
+		c->pending--;
+}
+
+void
+listen_close(void)
+{
+	int	i;
+
+	for (i = 0; i < LISTEN_CONN_MAX; i++)
+		if (conns[i].fd != -1)
+			tcp_close(&conns[i]);
+	for (i = 0; i < nsocks; i++)
+		close(socks[i].fd);
+	nsocks = 0;
+}

@@ -1,0 +1,70 @@
+/*
+ * loop.c: poll set and monotonic clock.
+ */
+#include <time.h>
+
+#include "log.h"
+#include "loop.h"
+
+uint64_t
+mono_ms(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		fatal("clock_gettime");
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void
+io_reset(struct io *io)
+{
+	io->n = 0;
+	io->deadline = 0;
+}
+
+void
+io_add(struct io *io, int fd, short events, io_cb cb, void *arg)
+{
+	if (fd < 0)
+		return;
+	if (io->n >= IO_MAX)
+		fatalx("io_add: more than %d descriptors", IO_MAX);
+	io->pfd[io->n].fd = fd;
+	io->pfd[io->n].events = events;
+	io->pfd[io->n].revents = 0;
+	io->cb[io->n] = cb;
+	io->arg[io->n] = arg;
+	io->n++;
+}
+
+void
+io_deadline(struct io *io, uint64_t when)
+{
+	if (when != 0 && (io->deadline == 0 || when < io->deadline))
+		io->deadline = when;
+}
+
+int
+io_timeout(const struct io *io, uint64_t now)
+{
+	uint64_t	d;
+
+	if (io->deadline == 0)
+		return -1;
+	if (io->deadline <= now)
+		return 0;
+	d = io->deadline - now;
+	return d > 60000 ? 60000 : (int)d;
+}
+
+void
+io_dispatch(struct io *io)
+{
+	int	i;
+
+	for (i = 0; i < io->n; i++)
+		if (io->pfd[i].revents != 0)
+			io->cb[i](io->arg[i], io->pfd[i].fd,
+			    io->pfd[i].revents);
+}

@@ -1,0 +1,42 @@
+/*
+ * loop.h: the pieces of the daemon's single poll(2) loop that modules see.
+ *
+ * Every pass, r53d.c empties a struct io and asks each module to add the
+ * descriptors it waits on (io_add) and its next deadline (io_deadline).
+ * After poll(2) returns, each callback whose descriptor has any revents
+ * is called once, with POLLERR/POLLHUP passed through so the handler
+ * finds the error itself by reading or writing.  Then every module's
+ * timer function runs with the current monotonic time.
+ *
+ * Deadlines are absolute monotonic milliseconds (mono_ms()).  0 means
+ * none.  The io array is sized at start-up for the daemon's limits; an
+ * io_add beyond IO_MAX is a broken invariant (fatalx).
+ */
+#ifndef R53D_LOOP_H
+#define R53D_LOOP_H
+
+#include <poll.h>
+#include <stdint.h>
+
+#define IO_MAX	1024
+
+typedef void	(*io_cb)(void *, int, short);
+
+struct io {
+	struct pollfd	 pfd[IO_MAX];
+	io_cb		 cb[IO_MAX];
+	void		*arg[IO_MAX];
+	int		 n;
+	uint64_t	 deadline;	/* earliest, 0 = none */
+};
+
+uint64_t	mono_ms(void);
+void		io_reset(struct io *);
+void		io_add(struct io *, int, short, io_cb, void *);
+void		io_deadline(struct io *, uint64_t);
+/* Milliseconds to wait from now, for poll(2): -1 when no deadline. */
+int		io_timeout(const struct io *, uint64_t);
+/* Call the callbacks of every descriptor that has revents. */
+void		io_dispatch(struct io *);
+
+#endif

@@ -1,0 +1,34 @@
+#!/bin/sh
+# Install the Debian packages that building and testing r53d need.
+# As root: installs what is missing with apt-get.  Otherwise: prints the
+# command to run and fails if anything is missing.
+PKGS="make gcc clang libc-ares-dev libbearssl-dev libcriterion-dev
+pkg-config openssl ca-certificates bind9 bind9-dnsutils bind9-utils knot
+knot-dnsutils python3 python3-dnspython python3-boto3
+python3-certbot-dns-rfc2136 mandoc valgrind dnsperf libclang-rt-14-dev"
+
+missing=""
+for p in $PKGS; do
+	s=$(dpkg-query -W -f '${db:Status-Status}' "$p" 2>/dev/null)
+	[ "$s" = "installed" ] || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "missing packages:$missing" >&2
+	echo "run as root: apt-get update && apt-get install -y$missing" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+echo "installing:$missing"
+# A fresh machine has no package lists yet.
+if ! apt-get install -y -q --no-install-recommends $missing; then
+	apt-get update -q && \
+	    apt-get install -y -q --no-install-recommends $missing || exit 1
+fi
+# bind9 starts named on port 53 when installed; the tests run their own
+# servers on loopback ports and need no system daemons.
+for s in named bind9 knot; do
+	systemctl stop "$s" 2>/dev/null || service "$s" stop 2>/dev/null
+done
+exit 0
