@@ -130,6 +130,12 @@ name_from_r53n(const char *s, size_t slen, uint8_t *out, size_t *lenp)
 }
 
 int
+name_from_r53n_case(const char *s, size_t slen, uint8_t *out, size_t *lenp)
+{
+	return from_text(s, slen, out, lenp, 1);
+}
+
+int
 name_from_r53(const char *s, uint8_t *out, size_t *lenp)
 {
 	return name_from_r53n(s, strlen(s), out, lenp);
@@ -147,6 +153,7 @@ put(char *out, size_t cap, size_t *pos, const char *s, size_t n)
 	return 0;
 }
 
+/* r53: 0 DNS text, 1 Route 53 lowercased, 2 Route 53 keeping case. */
 static int
 to_text(const uint8_t *n, char *out, size_t cap, int r53)
 {
@@ -164,8 +171,10 @@ to_text(const uint8_t *n, char *out, size_t cap, int r53)
 		for (i = 1; i <= n[0]; i++) {
 			c = n[i];
 			if (r53) {
-				c = lc(c);
+				if (r53 == 1)
+					c = lc(c);
 				special = !((c >= 'a' && c <= 'z') ||
+				    (r53 == 2 && c >= 'A' && c <= 'Z') ||
 				    (c >= '0' && c <= '9') || c == '-' ||
 				    c == '_');
 				if (special) {
@@ -213,6 +222,12 @@ int
 name_to_r53(const uint8_t *n, char *out, size_t cap)
 {
 	return to_text(n, out, cap, 1);
+}
+
+int
+name_to_r53_case(const uint8_t *n, char *out, size_t cap)
+{
+	return to_text(n, out, cap, 2);
 }
 
 void

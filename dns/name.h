@@ -38,6 +38,13 @@ int	name_to_text(const uint8_t *, char *, size_t);
 int	name_from_r53(const char *, uint8_t *, size_t *);
 int	name_from_r53n(const char *, size_t, uint8_t *, size_t *);
 int	name_to_r53(const uint8_t *, char *, size_t);
+/*
+ * Route 53 text forms that keep letter case, for names inside RDATA:
+ * like the two above, but letters are neither lowercased on input nor
+ * escaped on output (A-Z and a-z stay literal).
+ */
+int	name_from_r53n_case(const char *, size_t, uint8_t *, size_t *);
+int	name_to_r53_case(const uint8_t *, char *, size_t);
 
 void	name_lower(uint8_t *);			/* in place, ASCII only */
 int	name_equal(const uint8_t *, const uint8_t *);	/* case-insensitive */
