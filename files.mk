@@ -2,3 +2,4 @@
 TOP_SRCS=	log.c
 UNIT_TESTS+=
 FUZZ_TARGETS+=
+TOP_SRCS+=	loop.c listen.c serve.c

@@ -1,0 +1,298 @@
+/*
+ * r53d: a DNS front end for Amazon Route 53.
+ *
+ * main() parses options, loads the configuration, binds the listeners,
+ * detaches, drops privileges and runs the single poll(2) loop.  Signals
+ * arrive through a self-pipe: SIGTERM and SIGINT end the loop, SIGHUP
+ * reloads the configuration and keeps the old one when the new one is bad.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "listen.h"
+#include "log.h"
+#include "loop.h"
+#include "serve.h"
+
+#define R53D_CONF	"/etc/r53d.conf"
+
+static int		 sigpipe[2] = { -1, -1 };
+static volatile sig_atomic_t sig_term, sig_hup;
+static struct io	 io;
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: r53d [-dnv] [-c file] [-e zone]\n");
+	exit(1);
+}
+
+static void
+on_signal(int sig)
+{
+	int	saved = errno;
+	char	c = (char)sig;
+
+	if (sig == SIGHUP)
+		sig_hup = 1;
+	else
+		sig_term = 1;
+	if (write(sigpipe[1], &c, 1) == -1) {
+		/* the pipe is full: a wake-up is pending anyway */
+	}
+	errno = saved;
+}
+
+static void
+sig_drain(void *arg, int fd, short revents)
+{
+	char	buf[64];
+
+	(void)arg;
+	(void)revents;
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+}
+
+static void
+signals_init(void)
+{
+	struct sigaction	sa;
+	int			i;
+
+	if (pipe(sigpipe) == -1)
+		fatal("pipe");
+	for (i = 0; i < 2; i++)
+		if (fcntl(sigpipe[i], F_SETFL, O_NONBLOCK) == -1 ||
+		    fcntl(sigpipe[i], F_SETFD, FD_CLOEXEC) == -1)
+			fatal("fcntl");
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static void
+report_stderr(void *arg, const char *msg)
+{
+	(void)arg;
+	fprintf(stderr, "%s\n", msg);
+}
+
+static void
+report_log(void *arg, const char *msg)
+{
+	(void)arg;
+	log_warnx("%s", msg);
+}
+
+static void
+detach(void)
+{
+	int	fd;
+
+	switch (fork()) {
+	case -1:
+		fatal("fork");
+	case 0:
+		break;
+	default:
+		_exit(0);
+	}
+	if (setsid() == -1)
+		fatal("setsid");
+	if (chdir("/") == -1)
+		fatal("chdir /");
+	if ((fd = open("/dev/null", O_RDWR)) != -1) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		if (fd > 2)
+			close(fd);
+	}
+}
+
+static void
+write_pidfile(const char *path)
+{
+	FILE	*f;
+
+	if (path == NULL)
+		return;
+	if ((f = fopen(path, "w")) == NULL) {
+		log_warn("%s", path);
+		return;
+	}
+	fprintf(f, "%ld\n", (long)getpid());
+	fclose(f);
+}
+
+static void
+drop_privileges(const char *user)
+{
+	struct passwd	*pw;
+
+	if (geteuid() != 0)
+		return;
+	if (user == NULL || *user == '\0')
+		user = CONF_DEFAULT_USER;
+	if ((pw = getpwnam(user)) == NULL)
+		fatalx("unknown user %s", user);
+	if (setgroups(1, &pw->pw_gid) == -1 || setgid(pw->pw_gid) == -1 ||
+	    setuid(pw->pw_uid) == -1)
+		fatal("cannot drop privileges to %s", user);
+	if (setuid(0) != -1)
+		fatalx("privileges could be regained after dropping them");
+	log_debug("running as %s", user);
+}
+
+/* Listener addresses of a configuration, in a flat array. */
+static void
+listen_conf_of(const struct conf *cf, struct listen_conf *lc,
+    struct sockaddr_storage *addrs)
+{
+	size_t	i;
+
+	for (i = 0; i < cf->nlisten && i < CONF_LISTEN_MAX; i++)
+		addrs[i] = cf->listen[i].ss;
+	lc->addrs = addrs;
+	lc->naddrs = (int)i;
+	lc->tcp_clients = (int)cf->tcp_clients;
+	lc->tcp_idle_ms = (int)cf->tcp_idle_timeout * 1000;
+}
+
+static struct conf *
+reload(const char *path, struct conf *old)
+{
+	struct conf	*cf;
+
+	log_info("reloading configuration %s", path);
+	if ((cf = conf_load(path, report_log, NULL)) == NULL) {
+		log_warnx("configuration %s has errors; keeping the old one",
+		    path);
+		return old;
+	}
+	serve_setconf(cf);
+	listen_set_limits((int)cf->tcp_clients,
+	    (int)cf->tcp_idle_timeout * 1000);
+	if (cf->nlisten != old->nlisten || memcmp(cf->listen, old->listen,
+	    cf->nlisten * sizeof(cf->listen[0])) != 0)
+		log_warnx("listen addresses change only at restart");
+	conf_free(old);
+	log_info("configuration reloaded");
+	return cf;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct sockaddr_storage	 addrs[CONF_LISTEN_MAX];
+	struct listen_conf	 lc;
+	struct conf		*cf;
+	const char		*path = R53D_CONF, *export = NULL;
+	int			 ch, debug = 0, check = 0, verbose = 0;
+	uint64_t		 now;
+
+	while ((ch = getopt(argc, argv, "c:de:nv")) != -1) {
+		switch (ch) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'd':
+			debug = 1;
+			break;
+		case 'e':
+			export = optarg;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	if (verbose && !check && !debug && export == NULL) {
+		printf("r53d %s\n", R53D_VERSION);
+		return 0;
+	}
+
+	log_init(1, debug ? 1 + verbose : 0);
+	if ((cf = conf_load(path, report_stderr, NULL)) == NULL) {
+		if (check)
+			return 1;
+		fatalx("%s: configuration has errors", path);
+	}
+	if (check) {
+		if (verbose)
+			conf_print(stdout, cf);
+		else
+			fprintf(stderr, "%s: configuration OK\n", path);
+		conf_free(cf);
+		return 0;
+	}
+	if (export != NULL) {
+		fprintf(stderr, "r53d: -e needs the Route 53 client\n");
+		conf_free(cf);
+		return 1;
+	}
+
+	listen_conf_of(cf, &lc, addrs);
+	if (listen_open(&lc, serve_request, NULL) == -1)
+		fatalx("cannot listen on every configured address");
+	if (!debug) {
+		log_init(0, 0);
+		detach();
+	}
+	write_pidfile(cf->pid_file);
+	drop_privileges(cf->user);
+	signals_init();
+	serve_setconf(cf);
+	log_info("r53d %s started", R53D_VERSION);
+
+	while (!sig_term) {
+		if (sig_hup) {
+			sig_hup = 0;
+			cf = reload(path, cf);
+		}
+		io_reset(&io);
+		io_add(&io, sigpipe[0], POLLIN, sig_drain, NULL);
+		listen_poll(&io);
+		now = mono_ms();
+		if (poll(io.pfd, (nfds_t)io.n, io_timeout(&io, now)) == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("poll");
+		}
+		io_dispatch(&io);
+		now = mono_ms();
+		listen_timer(now);
+	}
+	log_info("exiting on signal");
+	listen_close();
+	if (cf->pid_file != NULL)
+		unlink(cf->pid_file);
+	conf_free(cf);
+	return 0;
+}

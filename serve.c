@@ -1,0 +1,246 @@
+/*
+ * serve.c: parse, authenticate and dispatch each DNS message.
+ */
+#include <sys/socket.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "conf.h"
+#include "dns/msg.h"
+#include "dns/name.h"
+#include "dns/tsig.h"
+#include "listen.h"
+#include "log.h"
+#include "serve.h"
+
+/* TSIG keys of the configuration in force, in wire form for dns/tsig.c. */
+static struct tsig_key	 keys[CONF_KEYS_MAX];
+static size_t		 nkeys;
+static const struct conf *conf;
+static uint8_t		 resp[DNS_MSG_MAX];
+
+static const char *
+rcode_str(int rc)
+{
+	static const char *names[] = { "NOERROR", "FORMERR", "SERVFAIL",
+	    "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN", "YXRRSET",
+	    "NXRRSET", "NOTAUTH", "NOTZONE" };
+
+	if (rc >= 0 && rc < (int)(sizeof(names) / sizeof(names[0])))
+		return names[rc];
+	switch (rc) {
+	case DNS_R_BADVERS:
+		return "BADVERS";
+	default:
+		return "RCODE?";
+	}
+}
+
+void
+serve_setconf(const struct conf *cf)
+{
+	uint8_t	 wname[DNS_NAME_MAX];
+	size_t	 i, n = 0;
+
+	for (i = 0; i < nkeys; i++)
+		tsig_key_wipe(&keys[i]);
+	for (i = 0; i < cf->nkeys && n < CONF_KEYS_MAX; i++) {
+		const struct conf_key *k = &cf->keys[i];
+
+		if (name_from_text(k->name, wname, NULL) == -1 ||
+		    tsig_key_init(&keys[n], wname, k->alg, k->secret,
+		    k->secretlen, k->truncbits / 8) == -1) {
+			log_warnx("%s:%d: key \"%s\" cannot be used for TSIG",
+			    k->file, k->line, k->name);
+			continue;
+		}
+		n++;
+	}
+	nkeys = n;
+	conf = cf;
+}
+
+static const struct tsig_key *
+key_lookup(void *arg, const uint8_t *name, enum tsig_alg alg)
+{
+	size_t	i;
+
+	(void)arg;
+	for (i = 0; i < nkeys; i++)
+		if (keys[i].alg == alg && name_equal(keys[i].name, name))
+			return &keys[i];
+	return NULL;
+}
+
+/* Send len bytes of resp, TSIG-signed first when the request was signed. */
+static void
+send_resp(const struct client *cl, size_t len, size_t cap,
+    const struct tsig_result *ts)
+{
+	size_t	outlen = len;
+
+	if (ts != NULL && tsig_sign_response(ts, resp, len, cap, &outlen,
+	    time(NULL)) == -1) {
+		log_warnx("cannot sign a response");
+		listen_done(cl);
+		return;
+	}
+	listen_reply(cl, resp, outlen);
+}
+
+/*
+ * Answer with a bare rcode: header and question echoed, OPT when the
+ * request had one.
+ */
+static void
+answer_rcode(const struct client *cl, const struct dns_msg *m, size_t cap,
+    int rcode, const struct tsig_result *ts)
+{
+	size_t	len, room = cap;
+
+	if (ts != NULL)
+		room = cap - tsig_space(ts);
+	if (dns_msg_error(resp, room, m, (uint16_t)rcode,
+	    m->opt.present, &len) == -1 &&
+	    dns_msg_error(resp, room, m, (uint16_t)rcode, 0, &len) == -1) {
+		listen_done(cl);
+		return;
+	}
+	send_resp(cl, len, cap, ts);
+}
+
+static void
+log_req(const struct client *cl, const struct dns_msg *m, int rcode,
+    const char *what)
+{
+	char	cs[64], qn[DNS_NAME_TEXTMAX];
+
+	if (log_getverbose() < 1)
+		return;
+	if (!m->has_q || name_to_text(m->qname, qn, sizeof(qn)) == -1)
+		snprintf(qn, sizeof(qn), "-");
+	log_debug("%s %s op %d %s type %u: %s%s%s",
+	    client_str(cl, cs, sizeof(cs)),
+	    cl->proto == CLIENT_TCP ? "tcp" : "udp", m->opcode, qn,
+	    m->qtype, rcode_str(rcode), what ? ": " : "", what ? what : "");
+}
+
+static const struct zone_conf *
+zone_of(const struct dns_msg *m)
+{
+	char	qn[DNS_NAME_TEXTMAX];
+
+	if (name_to_text(m->qname, qn, sizeof(qn)) == -1)
+		return NULL;
+	return conf_zone_for(conf, qn);
+}
+
+static int
+do_query(const struct client *cl, const struct dns_msg *m,
+    const char *keyname)
+{
+	const struct zone_conf	*z;
+
+	if (m->count[DNS_SEC_QD] != 1 || !m->has_q)
+		return DNS_R_FORMERR;
+	if ((z = zone_of(m)) == NULL)
+		return DNS_R_REFUSED;
+	if (!acl_match(&z->allow_query,
+	    (const struct sockaddr *)&cl->peer, keyname))
+		return DNS_R_REFUSED;
+	if (m->qtype == DNS_T_AXFR || m->qtype == DNS_T_IXFR)
+		return DNS_R_REFUSED;
+	/* The zone's data is not loaded. */
+	return DNS_R_SERVFAIL;
+}
+
+static int
+do_update(const struct client *cl, const struct dns_msg *m,
+    const char *keyname)
+{
+	const struct zone_conf	*z;
+
+	(void)cl;
+	(void)keyname;
+	if (m->count[DNS_SEC_ZONE] != 1 || !m->has_q ||
+	    m->qtype != DNS_T_SOA)
+		return DNS_R_FORMERR;
+	if ((z = zone_of(m)) == NULL || strcmp(z->name, "") == 0)
+		return DNS_R_NOTAUTH;
+	return DNS_R_SERVFAIL;
+}
+
+void
+serve_request(const struct client *cl, const uint8_t *buf, size_t len,
+    void *arg)
+{
+	struct dns_msg		 m;
+	struct tsig_result	 tres, *ts = NULL;
+	char			 keyname[DNS_NAME_TEXTMAX];
+	const char		*kn = NULL;
+	size_t			 cap;
+	int			 rv, rcode;
+
+	(void)arg;
+	rv = dns_msg_parse(&m, buf, len);
+	if (rv == DNS_PARSE_SHORT || (len >= DNS_HDR_LEN &&
+	    (buf[2] & 0x80))) {
+		/* Too short for a header, or a response: never answered. */
+		listen_done(cl);
+		return;
+	}
+	cap = cl->proto == CLIENT_UDP ? dns_msg_udp_max(&m) : DNS_MSG_MAX;
+	if (rv != DNS_PARSE_OK) {
+		log_req(cl, &m, DNS_R_FORMERR, "malformed");
+		answer_rcode(cl, &m, cap, DNS_R_FORMERR, NULL);
+		return;
+	}
+	if (m.opt.present && m.opt.version != 0) {
+		log_req(cl, &m, DNS_R_BADVERS, NULL);
+		answer_rcode(cl, &m, cap, DNS_R_BADVERS, NULL);
+		return;
+	}
+	if (m.has_tsig) {
+		tsig_verify(&tres, buf, len, m.tsig_off, key_lookup, NULL,
+		    time(NULL));
+		if (tres.rcode == TSIG_RCODE_FORMERR) {
+			log_req(cl, &m, DNS_R_FORMERR, "malformed TSIG");
+			answer_rcode(cl, &m, cap, DNS_R_FORMERR, NULL);
+			return;
+		}
+		ts = &tres;
+		if (tres.rcode != TSIG_RCODE_NOERROR) {
+			static const char *why[] = { [TSIG_BADSIG] = "BADSIG",
+			    [TSIG_BADKEY] = "BADKEY", [TSIG_BADTIME] =
+			    "BADTIME", [TSIG_BADTRUNC] = "BADTRUNC" };
+			const char *w = (tres.error >= 0 && tres.error <=
+			    TSIG_BADTRUNC) ? why[tres.error] : NULL;
+
+			log_req(cl, &m, DNS_R_NOTAUTH, w ? w : "TSIG");
+			answer_rcode(cl, &m, cap, DNS_R_NOTAUTH, ts);
+			return;
+		}
+		if (name_to_text(tres.keyname, keyname, sizeof(keyname)) == 0) {
+			size_t	kl = strlen(keyname);
+
+			if (kl > 1 && keyname[kl - 1] == '.')
+				keyname[kl - 1] = '\0';
+			kn = keyname;
+		}
+	}
+	switch (m.opcode) {
+	case DNS_OP_QUERY:
+		rcode = do_query(cl, &m, kn);
+		break;
+	case DNS_OP_UPDATE:
+		rcode = do_update(cl, &m, kn);
+		break;
+	default:
+		rcode = DNS_R_NOTIMP;
+		break;
+	}
+	log_req(cl, &m, rcode, kn);
+	answer_rcode(cl, &m, cap, rcode, ts);
+}
