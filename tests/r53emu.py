@@ -1,0 +1,1004 @@
+#!/usr/bin/python3
+"""r53emu: an Amazon Route 53 emulator for testing r53d.
+
+It speaks the Route 53 REST/XML API (2013-04-01) over HTTP/1.1 (keep-alive)
+or TLS, checks SigV4 signatures, and reproduces the service's semantics as
+described in shared/ROUTE53.md: atomic batches with every error collected,
+exact DELETE matching, CNAME exclusivity, apex SOA/NS protection, the
+per-request and per-zone limits, PENDING -> INSYNC, throttling and
+PriorRequestNotComplete.  Python 3 standard library only.
+
+Command line
+------------
+  r53emu.py --listen 127.0.0.1:PORT [--port-file FILE]
+            [--cert FILE --key FILE]
+            [--zone NAME]... [--private-zone NAME]...
+            [--access-key-id ID --secret-access-key KEY
+             [--session-token TOKEN]] [--signing-region REGION]
+            [--rate N] [--insync-delay S] [--prior-request-check]
+            [--processing-delay S] [--latency MS] [--max-rrsets N]
+            [--max-body BYTES] [--idle-timeout S] [--seed N]
+            [--max-runtime S] [--quiet]
+
+  --listen        address:port; port 0 picks a free port.
+  --port-file     written (atomically) with the bound port once listening.
+  --cert/--key    PEM files; serve HTTPS.  Without them, plain HTTP.
+  --zone          create a public hosted zone (default SOA and NS).
+  --private-zone  create a private hosted zone (VPC us-east-1/vpc-...).
+  --access-key-id/--secret-access-key/--session-token
+                  verify signatures exactly against these credentials.
+                  Without them any well-formed SigV4 Authorization with a
+                  date within 5 minutes is accepted.
+  --signing-region  require this credential-scope region (default: any).
+  --rate N        token bucket of N requests/s (burst N) over all API
+                  operations: 400 Throttling "Rate exceeded".
+  --insync-delay  seconds until a change reads INSYNC in GetChange
+                  (0: INSYNC at the first GetChange; the write itself
+                  always answers PENDING).
+  --prior-request-check  refuse a ChangeResourceRecordSets/DeleteHostedZone
+                  for a zone whose previous change is still "processing"
+                  with 400 PriorRequestNotComplete.  The processing window
+                  is --processing-delay seconds when that is > 0, else the
+                  PENDING window (--insync-delay).  Both 0: never refused.
+  --latency MS    added before answering every API request.
+  --max-rrsets N  RRset quota per zone (default 10000).
+  --max-body      request body limit (default 1 MiB): 400 InvalidInput.
+  --max-runtime S exit by itself after S seconds (safety net for tests).
+  Stops cleanly on SIGTERM and SIGINT.  Logs one line per request to
+  stderr (--quiet: errors only).
+
+Control API (not part of AWS; no signature; JSON in and out)
+------------------------------------------------------------
+  GET  /_emu/state[?zone=ID]  {"zones": [{"Id", "Name", "PrivateZone",
+                              "CallerReference", "Comment",
+                              "ResourceRecordSets": [boto3-style dicts in
+                              listing order]}], "changes": {id: status}}
+  POST /_emu/write            {"HostedZoneId": ID or zone name,
+                              ["PrivateZone": bool,] "ChangeBatch": {as
+                              boto3}} applies a change "from the console"
+                              with the same checks as the API (no
+                              signature, no throttle, no faults).
+                              200 {"ChangeInfo": {"Id", "Status"}} or
+                              400 {"Code", "Message"}.
+  GET  /_emu/stats            {"total": n, "operations": {op: n},
+                              "errors": {code: n}, "faults": n}
+  POST /_emu/stats/reset
+  GET  /_emu/faults           pending faults
+  POST /_emu/faults           {"faults": [FAULT...]} or one FAULT object
+                              (appended), or {"clear": true}
+  POST /_emu/config           any of {"rate": N|null, "insync_delay": s,
+                              "processing_delay": s,
+                              "prior_request_check": bool,
+                              "latency_ms": ms, "max_rrsets": n,
+                              "clock_offset": s} -> current config.
+                              clock_offset shifts the emulator's clock
+                              (Date header, signature window, SubmittedAt).
+  POST /_emu/sync             every change becomes INSYNC now.
+
+  FAULT = {"type": T, "count": N (default 1), "op": OPERATION or [OPS]
+           (default: any API operation), "delay": s (slow),
+           "status"/"code"/"message" (error)}
+  T is one of
+    "500"           500 InternalFailure, nothing applied
+    "503"           503 ServiceUnavailable, nothing applied
+    "throttle"      400 Throttling "Rate exceeded", nothing applied
+    "prior"         400 PriorRequestNotComplete, nothing applied
+    "error"         the given status/code/message, nothing applied
+    "close_before"  connection closed without an answer, nothing applied
+    "close_after"   request applied, then connection closed unanswered
+    "slow"          request applied, answer held back for "delay" seconds
+    "truncate"      request applied, headers announce the full length but
+                    only half the body is sent, then the connection closes
+  Each matching API request uses up one count of the first matching fault.
+"""
+
+import argparse
+import bisect
+import json
+import os
+import random
+import re
+import signal
+import socket
+import ssl
+import sys
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import quote, unquote
+from xml.sax.saxutils import escape as xesc
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import r53emu_model as M  # noqa: E402
+import r53emu_sigv4 as SIG  # noqa: E402
+from r53emu_model import ApiError, invalid_input  # noqa: E402
+
+XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
+ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+PRIOR_MSG = ("The request was rejected because Route 53 was still "
+             "processing a prior request.")
+
+
+def iso_ms(t):
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + \
+        ".%03dZ" % (int(t * 1000) % 1000)
+
+
+def parse_query(raw):
+    out = {}
+    if raw:
+        for part in raw.split("&"):
+            k, _, v = part.partition("=")
+            out[unquote(k)] = unquote(v)
+    return out
+
+
+def max_items(q, default, cap):
+    v = q.get("maxitems")
+    if v is None:
+        return default
+    if not v.isdigit() or int(v) < 1:
+        raise invalid_input("1 validation error detected: Value '%s' at "
+                            "'maxItems' failed to satisfy constraint: Member "
+                            "must be a positive integer" % v)
+    return min(int(v), cap)
+
+
+def path_id(raw, what):
+    if len(raw) > 32:
+        raise invalid_input("1 validation error detected: Value '%s' at "
+                            "'%s' failed to satisfy constraint: Member must "
+                            "have length less than or equal to 32"
+                            % (raw, what))
+    return raw
+
+
+class Emulator(object):
+    """All service state; every method runs under self.lock."""
+
+    def __init__(self, args):
+        self.lock = threading.RLock()
+        self.rng = random.Random(args.seed)
+        self.zones = {}
+        self.zone_order = []
+        self.caller_refs = {}
+        self.changes = {}
+        self.cfg = {
+            "rate": args.rate,
+            "insync_delay": args.insync_delay,
+            "processing_delay": args.processing_delay,
+            "prior_request_check": args.prior_request_check,
+            "latency_ms": args.latency,
+            "max_rrsets": args.max_rrsets,
+            "clock_offset": 0.0,
+        }
+        self.tokens = float(args.rate or 0)
+        self.bucket_t = time.monotonic()
+        self.faults = []
+        self.reset_stats()
+        for name in args.zone:
+            self.create_zone(name, "r53emu-%s" % name, None, None)
+        for name in args.private_zone:
+            self.create_zone(name, "r53emu-private-%s" % name, None,
+                             {"VPCRegion": "us-east-1",
+                              "VPCId": "vpc-%017x" % self.rng.getrandbits(68)})
+
+    def now(self):
+        return time.time() + self.cfg["clock_offset"]
+
+    def reset_stats(self):
+        self.stats = {"total": 0, "operations": {}, "errors": {},
+                      "faults": 0}
+
+    def count(self, op):
+        self.stats["total"] += 1
+        ops = self.stats["operations"]
+        ops[op] = ops.get(op, 0) + 1
+
+    def count_error(self, code):
+        e = self.stats["errors"]
+        e[code] = e.get(code, 0) + 1
+
+    def new_id(self, prefix, taken):
+        while True:
+            i = prefix + "".join(self.rng.choice(ID_CHARS)
+                                 for _ in range(20))
+            if i not in taken:
+                return i
+
+    def new_change(self, comment, zone):
+        cid = self.new_id("C", self.changes)
+        self.changes[cid] = {"t": self.now(), "comment": comment,
+                             "forced": False}
+        if zone is not None:
+            zone.last_change = self.now()
+        return cid
+
+    def change_status(self, cid):
+        c = self.changes[cid]
+        if c["forced"] or self.now() - c["t"] >= self.cfg["insync_delay"]:
+            return "INSYNC"
+        return "PENDING"
+
+    def change_info_xml(self, cid, status=None):
+        c = self.changes[cid]
+        s = "<ChangeInfo><Id>/change/%s</Id><Status>%s</Status>" \
+            "<SubmittedAt>%s</SubmittedAt>" % (
+                cid, status or self.change_status(cid), iso_ms(c["t"]))
+        if c["comment"] is not None:
+            s += "<Comment>%s</Comment>" % xesc(c["comment"])
+        return s + "</ChangeInfo>"
+
+    # -- zones ------------------------------------------------------------
+
+    def create_zone(self, name, ref, comment, vpc):
+        zid = self.new_id("Z", self.zones)
+        if vpc is None:
+            n = [self.rng.randrange(512) + 512 * k for k in range(4)]
+            tld = ["com", "net", "org", "co.uk"]
+            ns = ["ns-%d.awsdns-%02d.%s" % (x, (x % 512) // 8, tld[k])
+                  for k, x in enumerate(n)]
+            self.rng.shuffle(ns)
+        else:
+            # Private-zone NS values are NOT CONFIRMED (ROUTE53.md 11.15).
+            ns = ["ns-0.awsdns-00.com", "ns-512.awsdns-00.net",
+                  "ns-1024.awsdns-00.org", "ns-1536.awsdns-00.co.uk"]
+        z = M.Zone(zid, name, ref, comment, vpc is not None, ns, vpc)
+        self.zones[zid] = z
+        self.zone_order.append(zid)
+        self.caller_refs[ref] = zid
+        return z
+
+    def zone(self, raw):
+        zid = path_id(raw, "hostedZoneId")
+        z = self.zones.get(zid)
+        if z is None:
+            raise ApiError(404, "NoSuchHostedZone",
+                           "No hosted zone found with ID: %s" % zid)
+        return z
+
+    def zone_xml(self, z):
+        cfg = ""
+        if z.comment is not None:
+            cfg = "<Comment>%s</Comment>" % xesc(z.comment)
+        return ("<HostedZone><Id>/hostedzone/%s</Id><Name>%s</Name>"
+                "<CallerReference>%s</CallerReference><Config>%s"
+                "<PrivateZone>%s</PrivateZone></Config>"
+                "<ResourceRecordSetCount>%d</ResourceRecordSetCount>"
+                "</HostedZone>" % (z.id, xesc(z.name), xesc(z.caller_ref), cfg,
+                                   "true" if z.private else "false",
+                                   len(z.rrsets)))
+
+    def delegation_xml(self, z):
+        if z.private:
+            return "<VPCs><VPC>%s</VPC></VPCs>" % M.to_xml(M.VPC_SEQ, z.vpc)
+        return "<DelegationSet><NameServers>%s</NameServers></DelegationSet>" \
+            % "".join("<NameServer>%s</NameServer>" % x
+                      for x in z.nameservers)
+
+    def check_prior(self, z):
+        c = self.cfg
+        if not c["prior_request_check"] or z.last_change is None:
+            return
+        window = c["processing_delay"] or c["insync_delay"]
+        if self.now() - z.last_change < window:
+            raise ApiError(400, "PriorRequestNotComplete", PRIOR_MSG)
+
+    # -- operations -------------------------------------------------------
+
+    def op_change(self, zid, q, body, console=False):
+        z = self.zone(zid)
+        req = M.parse_body(body, "ChangeResourceRecordSetsRequest",
+                           M.CHANGE_REQ)
+        if not console:
+            self.check_prior(z)
+        batch = req["ChangeBatch"]
+        errors, work = M.apply_batch(z, batch["Changes"], self.zones,
+                                     self.cfg["max_rrsets"])
+        if errors:
+            raise ApiError(400, "InvalidChangeBatch",
+                           "[" + ", ".join(errors) + "]")
+        z.replace(work)
+        cid = self.new_change(batch.get("Comment"), z)
+        return 200, "ChangeResourceRecordSetsResponse", \
+            self.change_info_xml(cid, "PENDING"), cid
+
+    def op_list_rrsets(self, zid, q, body):
+        z = self.zone(zid)
+        name = q.get("name")
+        rtype = q.get("type")
+        ident = q.get("identifier")
+        if rtype is not None and name is None:
+            # Message NOT CONFIRMED (ROUTE53.md 11.12).
+            raise invalid_input("The input is not valid: a type was given "
+                                "without a name")
+        if ident is not None and rtype is None:
+            raise invalid_input("The input is not valid: an identifier was "
+                                "given without a name and type")
+        if rtype is not None and rtype not in M.RRTYPES:
+            raise invalid_input(
+                "1 validation error detected: Value '%s' at "
+                "'startRecordType' failed to satisfy constraint: Member must "
+                "satisfy enum value set: [%s]" % (rtype, ", ".join(M.RRTYPES)))
+        n = max_items(q, 100, 300)
+        keys = z.keys()
+        start = 0
+        if name is not None:
+            # name= is canonicalised (escapes, case) before comparing; the
+            # real behaviour is NOT CONFIRMED (ROUTE53.md 11.16).
+            try:
+                nk = M.name_key(M.parse_name(name))
+            except M.NameProblem as e:
+                raise invalid_input("Invalid request: %s (%s) encountered "
+                                    "with '%s'" % (e.reason, e.explanation,
+                                                   name))
+            probe = (nk,)
+            if rtype is not None:
+                probe = (nk, rtype) if ident is None else (nk, rtype, ident)
+            start = bisect.bisect_left(keys, probe)
+        page = keys[start:start + n]
+        out = ["<ResourceRecordSets>"]
+        for k in page:
+            out.append("<ResourceRecordSet>%s</ResourceRecordSet>"
+                       % M.to_xml(M.RR_SEQ, M.public(z.rrsets[k])))
+        out.append("</ResourceRecordSets>")
+        if start + n < len(keys):
+            nxt = z.rrsets[keys[start + n]]
+            out.append("<IsTruncated>true</IsTruncated><NextRecordName>%s"
+                       "</NextRecordName><NextRecordType>%s</NextRecordType>"
+                       % (xesc(nxt["Name"]), nxt["Type"]))
+            if "SetIdentifier" in nxt:
+                out.append("<NextRecordIdentifier>%s</NextRecordIdentifier>"
+                           % xesc(nxt["SetIdentifier"]))
+        else:
+            out.append("<IsTruncated>false</IsTruncated>")
+        out.append("<MaxItems>%d</MaxItems>" % n)
+        return 200, "ListResourceRecordSetsResponse", "".join(out), None
+
+    def op_get_change(self, cid, q, body):
+        cid = cid if len(cid) <= 6500 else cid[:6500]
+        if cid not in self.changes:
+            # Message NOT CONFIRMED (ROUTE53.md 11.11).
+            raise ApiError(404, "NoSuchChange",
+                           "A change with the specified change ID does not "
+                           "exist: %s" % cid)
+        return 200, "GetChangeResponse", self.change_info_xml(cid), None
+
+    def op_get_zone(self, zid, q, body):
+        z = self.zone(zid)
+        return 200, "GetHostedZoneResponse", \
+            self.zone_xml(z) + self.delegation_xml(z), None
+
+    def op_delete_zone(self, zid, q, body):
+        z = self.zone(zid)
+        self.check_prior(z)
+        apex = M.name_key(z.labels)
+        if any(not (k[0] == apex and k[1] in ("SOA", "NS"))
+               for k in z.rrsets):
+            raise ApiError(400, "HostedZoneNotEmpty",
+                           "The specified hosted zone contains non-required "
+                           "resource record sets and so cannot be deleted.")
+        del self.zones[z.id]
+        self.zone_order.remove(z.id)
+        cid = self.new_change(None, None)
+        return 200, "DeleteHostedZoneResponse", \
+            self.change_info_xml(cid, "PENDING"), cid
+
+    def op_create_zone(self, _unused, q, body):
+        req = M.parse_body(body, "CreateHostedZoneRequest", M.CREATE_ZONE_REQ)
+        try:
+            labels = M.parse_name(req["Name"])
+        except M.NameProblem:
+            labels = None
+        if not labels:
+            raise ApiError(400, "InvalidDomainName",
+                           "%s is not a valid domain name" % req["Name"])
+        ref = req["CallerReference"]
+        if ref in self.caller_refs:
+            raise ApiError(409, "HostedZoneAlreadyExists",
+                           "A hosted zone has already been created with the "
+                           "specified caller reference.")
+        if "DelegationSetId" in req:
+            raise ApiError(400, "NoSuchDelegationSet",
+                           "A reusable delegation set with the specified ID "
+                           "does not exist.")
+        vpc = req.get("VPC")
+        if vpc is not None and not vpc.get("VPCId", "").startswith("vpc-"):
+            raise ApiError(400, "InvalidVPCId",
+                           "The VPC ID that you specified either isn't a "
+                           "valid ID or the current account is not authorized "
+                           "to access this VPC.")
+        if vpc is not None:
+            vpc = {"VPCRegion": vpc.get("VPCRegion", "us-east-1"),
+                   "VPCId": vpc["VPCId"]}
+        comment = (req.get("HostedZoneConfig") or {}).get("Comment")
+        z = self.create_zone(req["Name"], ref, comment, vpc)
+        cid = self.new_change(None, None)
+        body = self.zone_xml(z) + self.change_info_xml(cid, "PENDING")
+        if z.private:
+            body += "<VPC>%s</VPC>" % M.to_xml(M.VPC_SEQ, z.vpc)
+        else:
+            body += self.delegation_xml(z)
+        loc = "https://route53.amazonaws.com/2013-04-01/hostedzone/" + z.id
+        return 201, "CreateHostedZoneResponse", body, loc
+
+    def op_list_zones(self, _unused, q, body):
+        n = max_items(q, 100, 100)
+        if q.get("delegationsetid"):
+            raise ApiError(400, "NoSuchDelegationSet",
+                           "A reusable delegation set with the specified ID "
+                           "does not exist.")
+        ids = self.zone_order
+        htype = q.get("hostedzonetype")
+        if htype is not None:
+            if htype != "PrivateHostedZone":
+                raise invalid_input("1 validation error detected: Value '%s' "
+                                    "at 'hostedZoneType' failed to satisfy "
+                                    "constraint: Member must satisfy enum "
+                                    "value set: [PrivateHostedZone]" % htype)
+            ids = [i for i in ids if self.zones[i].private]
+        marker = q.get("marker")
+        start = 0
+        if marker:
+            # Listing order is creation order; the real order is NOT
+            # CONFIRMED (ROUTE53.md 11.10).
+            if marker not in ids:
+                raise invalid_input("Invalid marker: %s" % marker)
+            start = ids.index(marker)
+        page = ids[start:start + n]
+        out = "<HostedZones>%s</HostedZones><Marker>%s</Marker>" % (
+            "".join(self.zone_xml(self.zones[i]) for i in page),
+            xesc(marker or ""))
+        if start + n < len(ids):
+            out += "<IsTruncated>true</IsTruncated><NextMarker>%s" \
+                   "</NextMarker>" % ids[start + n]
+        else:
+            out += "<IsTruncated>false</IsTruncated>"
+        out += "<MaxItems>%d</MaxItems>" % n
+        return 200, "ListHostedZonesResponse", out, None
+
+    def op_list_by_name(self, _unused, q, body):
+        n = max_items(q, 100, 100)
+        dns = q.get("dnsname")
+        hzid = q.get("hostedzoneid")
+        if hzid is not None and dns is None:
+            raise invalid_input("The input is not valid: hostedzoneid given "
+                                "without dnsname")
+        order = sorted((M.name_key(z.labels), z.id)
+                       for z in self.zones.values())
+        start = 0
+        if dns is not None:
+            try:
+                nk = M.name_key(M.parse_name(dns))
+            except M.NameProblem:
+                raise ApiError(400, "InvalidDomainName",
+                               "%s is not a valid domain name" % dns)
+            # Same-name zones are ordered by ID; NOT CONFIRMED (5.2).
+            start = bisect.bisect_left(order, (nk, hzid or ""))
+        page = order[start:start + n]
+        out = "<HostedZones>%s</HostedZones>" % "".join(
+            self.zone_xml(self.zones[i]) for _, i in page)
+        if dns is not None:
+            out += "<DNSName>%s</DNSName>" % xesc(dns)
+        if hzid is not None:
+            out += "<HostedZoneId>%s</HostedZoneId>" % xesc(hzid)
+        if start + n < len(order):
+            nz = self.zones[order[start + n][1]]
+            out += "<IsTruncated>true</IsTruncated><NextDNSName>%s" \
+                   "</NextDNSName><NextHostedZoneId>%s</NextHostedZoneId>" % (
+                       xesc(nz.name), nz.id)
+        else:
+            out += "<IsTruncated>false</IsTruncated>"
+        out += "<MaxItems>%d</MaxItems>" % n
+        return 200, "ListHostedZonesByNameResponse", out, None
+
+    def op_zone_count(self, _unused, q, body):
+        return 200, "GetHostedZoneCountResponse", \
+            "<HostedZoneCount>%d</HostedZoneCount>" % len(self.zones), None
+
+    def op_zone_limit(self, zid, q, body):
+        z = self.zone(zid)
+        return 200, "GetHostedZoneLimitResponse", \
+            "<Limit><Type>MAX_RRSETS_BY_ZONE</Type><Value>%d</Value></Limit>" \
+            "<Count>%d</Count>" % (self.cfg["max_rrsets"], len(z.rrsets)), \
+            None
+
+    # -- faults and throttle ---------------------------------------------
+
+    def take_fault(self, op):
+        for f in self.faults:
+            want = f.get("op")
+            if want is not None and op not in (
+                    want if isinstance(want, list) else [want]):
+                continue
+            f["count"] = f.get("count", 1) - 1
+            if f["count"] <= 0:
+                self.faults.remove(f)
+            self.stats["faults"] += 1
+            return f
+        return None
+
+    def throttled(self):
+        rate = self.cfg["rate"]
+        if not rate:
+            return False
+        t = time.monotonic()
+        self.tokens = min(float(rate),
+                          self.tokens + (t - self.bucket_t) * rate)
+        self.bucket_t = t
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return False
+        return True
+
+    # -- control API -------------------------------------------------------
+
+    def state(self, only=None):
+        zones = []
+        for zid in self.zone_order:
+            z = self.zones[zid]
+            if only and zid != only.split("/")[-1]:
+                continue
+            zones.append({
+                "Id": zid, "Name": z.name, "PrivateZone": z.private,
+                "CallerReference": z.caller_ref, "Comment": z.comment,
+                "ResourceRecordSets": [M.public(z.rrsets[k])
+                                       for k in z.keys()]})
+        return {"zones": zones,
+                "changes": {c: self.change_status(c) for c in self.changes}}
+
+    def console_write(self, req):
+        ref = str(req.get("HostedZoneId", ""))
+        z = None
+        if ref.split("/")[-1] in self.zones:
+            z = self.zones[ref.split("/")[-1]]
+        else:
+            try:
+                nk = M.canon(ref)
+            except M.NameProblem:
+                nk = None
+            want_priv = bool(req.get("PrivateZone", False))
+            for zid in self.zone_order:
+                c = self.zones[zid]
+                if c.name == nk and c.private == want_priv:
+                    z = c
+                    break
+        if z is None:
+            raise ApiError(404, "NoSuchHostedZone",
+                           "No hosted zone found with ID: %s" % ref)
+        batch = req.get("ChangeBatch") or {}
+        body = (M.to_xml(M.CHANGE_REQ, {"ChangeBatch": batch})
+                if isinstance(batch, dict) else "")
+        body = ('<ChangeResourceRecordSetsRequest xmlns="%s">%s'
+                '</ChangeResourceRecordSetsRequest>' % (M.NS, body))
+        _, _, _, cid = self.op_change(z.id, {}, body.encode("utf-8"),
+                                      console=True)
+        return {"ChangeInfo": {"Id": "/change/" + cid, "Status": "PENDING"}}
+
+    def configure(self, d):
+        for k, v in d.items():
+            if k not in self.cfg:
+                raise ValueError("unknown setting %r" % k)
+            self.cfg[k] = v
+            if k == "rate":
+                self.tokens = float(v or 0)
+                self.bucket_t = time.monotonic()
+        return dict(self.cfg)
+
+
+ROUTES = [
+    # (method, path regex, operation name, handler name)
+    ("POST", r"/2013-04-01/hostedzone/([^/]+)/rrset/?",
+     "ChangeResourceRecordSets", "op_change"),
+    ("GET", r"/2013-04-01/hostedzone/([^/]+)/rrset/?",
+     "ListResourceRecordSets", "op_list_rrsets"),
+    ("GET", r"/2013-04-01/change/([^/]+)", "GetChange", "op_get_change"),
+    ("GET", r"/2013-04-01/hostedzonesbyname()", "ListHostedZonesByName",
+     "op_list_by_name"),
+    ("GET", r"/2013-04-01/hostedzonecount()", "GetHostedZoneCount",
+     "op_zone_count"),
+    ("GET", r"/2013-04-01/hostedzonelimit/([^/]+)/MAX_RRSETS_BY_ZONE",
+     "GetHostedZoneLimit", "op_zone_limit"),
+    ("GET", r"/2013-04-01/hostedzone/([^/]+)", "GetHostedZone",
+     "op_get_zone"),
+    ("DELETE", r"/2013-04-01/hostedzone/([^/]+)", "DeleteHostedZone",
+     "op_delete_zone"),
+    ("POST", r"/2013-04-01/hostedzone()", "CreateHostedZone",
+     "op_create_zone"),
+    ("GET", r"/2013-04-01/hostedzone()", "ListHostedZones", "op_list_zones"),
+]
+
+
+def route(method, path):
+    for m, rx, op, fn in ROUTES:
+        if m != method:
+            continue
+        mo = re.fullmatch(rx, path)
+        if mo:
+            return op, fn, unquote(mo.group(1))
+    return None, None, None
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "r53emu"
+
+    def version_string(self):
+        return self.server_version
+
+    def date_time_string(self, timestamp=None):
+        return BaseHTTPRequestHandler.date_time_string(
+            self, self.server.emu.now() if timestamp is None else timestamp)
+
+    def log_message(self, fmt, *args):
+        if not self.server.opts.quiet:
+            sys.stderr.write("r53emu: %s %s\n" % (self.address_string(),
+                                                  fmt % args))
+
+    def log_request(self, code="-", size="-"):
+        pass
+
+    def log_line(self, op, status, nbytes, t0, note=""):
+        if self.server.opts.quiet and (status == "-" or int(status) < 400):
+            return
+        sys.stderr.write("r53emu: %s %s \"%s %s\" %s %s %dB %.1fms%s\n" % (
+            time.strftime("%H:%M:%S"), self.client_address[0], self.command,
+            self.path, status, op or "-", nbytes,
+            (time.monotonic() - t0) * 1000, note))
+        sys.stderr.flush()
+
+    # -- body ----------------------------------------------------------------
+
+    def read_body(self):
+        """Returns the body, or None after answering a framing error."""
+        limit = self.server.opts.max_body
+        te = self.headers.get("Transfer-Encoding")
+        if te is not None:
+            if te.strip().lower() != "chunked":
+                self.close_connection = True
+                return None
+            data = bytearray()
+            while True:
+                line = self.rfile.readline(1024)
+                try:
+                    size = int(line.split(b";")[0].strip(), 16)
+                except ValueError:
+                    self.close_connection = True
+                    return None
+                if size == 0:
+                    while self.rfile.readline(1024) not in (b"\r\n", b"\n",
+                                                            b""):
+                        pass
+                    return bytes(data)
+                if len(data) + size > limit:
+                    self.close_connection = True
+                    return b"\0too-large"
+                data += self.rfile.read(size)
+                self.rfile.readline(1024)
+        cl = self.headers.get("Content-Length")
+        if cl is None:
+            return b""
+        if not cl.strip().isdigit():
+            self.close_connection = True
+            return None
+        n = int(cl)
+        if n > limit:
+            self.close_connection = True
+            return b"\0too-large"
+        return self.rfile.read(n)
+
+    # -- answers -------------------------------------------------------------
+
+    def send(self, status, body, ctype="text/xml", extra=None, fault=None):
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        rid = str(uuid.uuid4())
+        self.send_response(status)
+        self.send_header("x-amzn-RequestId", rid)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in (extra or {}).items():
+            self.send_header(k, v)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if fault == "truncate":
+            self.wfile.write(data[:len(data) // 2])
+            self.wfile.flush()
+            self.drop()
+            return len(data) // 2
+        self.wfile.write(data)
+        return len(data)
+
+    def error_body(self, e):
+        rid = str(uuid.uuid4())
+        typ = "Receiver" if e.status >= 500 else "Sender"
+        return ('<?xml version="1.0"?>\n<ErrorResponse xmlns="%s"><Error>'
+                '<Type>%s</Type><Code>%s</Code><Message>%s</Message></Error>'
+                '<RequestId>%s</RequestId></ErrorResponse>'
+                % (M.NS, typ, xesc(e.code), xesc(e.message), rid))
+
+    def drop(self):
+        self.close_connection = True
+        try:
+            self.wfile.flush()
+        except OSError:
+            pass
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    # -- dispatch ------------------------------------------------------------
+
+    def do_GET(self):
+        self.dispatch()
+
+    def do_POST(self):
+        self.dispatch()
+
+    def do_DELETE(self):
+        self.dispatch()
+
+    def do_PUT(self):
+        self.dispatch()
+
+    def dispatch(self):
+        t0 = time.monotonic()
+        emu = self.server.emu
+        path, _, query = self.path.partition("?")
+        body = self.read_body()
+        if body is None:
+            self.close_connection = True
+            n = self.send(400, self.error_body(invalid_input(
+                "Invalid request framing")))
+            self.log_line(None, 400, n, t0)
+            return
+        if body == b"\0too-large":
+            n = self.send(400, self.error_body(invalid_input(
+                "Request body is larger than %d bytes"
+                % self.server.opts.max_body)))
+            self.log_line(None, 400, n, t0)
+            return
+        if path.startswith("/_emu/"):
+            self.control(path, query, body, t0)
+            return
+        op, fn, arg = route(self.command, path)
+        with emu.lock:
+            emu.count(op or "Unknown")
+            fault = emu.take_fault(op) if op else None
+            latency = emu.cfg["latency_ms"]
+        if latency:
+            time.sleep(latency / 1000.0)
+        ftype = fault.get("type") if fault else None
+        note = " fault=%s" % ftype if fault else ""
+        if ftype == "close_before":
+            self.drop()
+            self.log_line(op, "-", 0, t0, note)
+            return
+        status, text, extra = self.run(op, fn, arg, query, body, ftype,
+                                       fault)
+        if ftype == "close_after":
+            self.drop()
+            self.log_line(op, "-", 0, t0, note + " (applied, status %d)"
+                          % status)
+            return
+        if ftype == "slow":
+            time.sleep(float(fault.get("delay", 5)))
+        n = self.send(status, text, extra=extra,
+                      fault="truncate" if ftype == "truncate" else None)
+        self.log_line(op, status, n, t0, note)
+
+    def run(self, op, fn, arg, query, body, ftype, fault):
+        emu = self.server.emu
+        opts = self.server.opts
+        try:
+            if op is None:
+                # Unknown route: the real answer is NOT CONFIRMED.
+                raise ApiError(404, "UnknownOperationException",
+                               "No operation for %s %s" % (self.command,
+                                                           self.path))
+            if ftype == "500":
+                raise ApiError(500, "InternalFailure",
+                               "The request processing has failed because of "
+                               "an unknown error, exception or failure.")
+            if ftype == "503":
+                raise ApiError(503, "ServiceUnavailable",
+                               "The request has failed due to a temporary "
+                               "failure of the server.")
+            if ftype == "throttle":
+                raise ApiError(400, "Throttling", "Rate exceeded")
+            if ftype == "prior":
+                raise ApiError(400, "PriorRequestNotComplete", PRIOR_MSG)
+            if ftype == "error":
+                raise ApiError(int(fault.get("status", 400)),
+                               fault.get("code", "InvalidInput"),
+                               fault.get("message", ""))
+            with emu.lock:
+                if emu.throttled():
+                    raise ApiError(400, "Throttling", "Rate exceeded")
+                now = emu.now()
+            SIG.verify(self.command, self.path, self.headers, body, now,
+                       opts.access_key_id, opts.secret_access_key,
+                       opts.session_token, opts.signing_region)
+            with emu.lock:
+                status, root, inner, extra = getattr(emu, fn)(
+                    arg, parse_query(query), body)
+            hdrs = {"Location": extra} if status == 201 else None
+            return status, '%s<%s xmlns="%s">%s</%s>' % (
+                XML_HEAD, root, M.NS, inner, root), hdrs
+        except ApiError as e:
+            with emu.lock:
+                emu.count_error(e.code)
+            return e.status, self.error_body(e), None
+
+    def control(self, path, query, body, t0):
+        emu = self.server.emu
+        status = 200
+        try:
+            data = json.loads(body.decode("utf-8")) if body.strip() else {}
+            with emu.lock:
+                if path == "/_emu/state" and self.command == "GET":
+                    out = emu.state(parse_query(query).get("zone"))
+                elif path == "/_emu/stats" and self.command == "GET":
+                    out = emu.stats
+                elif path == "/_emu/stats/reset" and self.command == "POST":
+                    emu.reset_stats()
+                    out = emu.stats
+                elif path == "/_emu/faults" and self.command == "GET":
+                    out = {"faults": emu.faults}
+                elif path == "/_emu/faults" and self.command == "POST":
+                    if data.get("clear"):
+                        emu.faults = []
+                    new = data.get("faults", [data] if "type" in data else [])
+                    for f in new:
+                        if f.get("type") not in (
+                                "500", "503", "throttle", "prior", "error",
+                                "close_before", "close_after", "slow",
+                                "truncate"):
+                            raise ValueError("unknown fault %r" % f)
+                        f.setdefault("count", 1)
+                        emu.faults.append(dict(f))
+                    out = {"faults": emu.faults}
+                elif path == "/_emu/config" and self.command == "POST":
+                    out = emu.configure(data)
+                elif path == "/_emu/sync" and self.command == "POST":
+                    for c in emu.changes.values():
+                        c["forced"] = True
+                    out = {"synced": len(emu.changes)}
+                elif path == "/_emu/write" and self.command == "POST":
+                    try:
+                        out = emu.console_write(data)
+                    except ApiError as e:
+                        status = e.status
+                        out = {"Code": e.code, "Message": e.message}
+                else:
+                    status = 404
+                    out = {"error": "no such control endpoint"}
+        except (ValueError, TypeError, AttributeError) as e:
+            status = 400
+            out = {"error": str(e)}
+        n = self.send(status, json.dumps(out, indent=1, sort_keys=True),
+                      ctype="application/json")
+        self.log_line("control", status, n, t0)
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 64
+
+    def finish_request(self, request, client_address):
+        request.settimeout(self.opts.idle_timeout)
+        if self.ssl_ctx is not None:
+            try:
+                request = self.ssl_ctx.wrap_socket(request, server_side=True)
+            except (ssl.SSLError, OSError) as e:
+                if not self.opts.quiet:
+                    sys.stderr.write("r53emu: TLS handshake with %s failed: "
+                                     "%s\n" % (client_address[0], e))
+                return
+        try:
+            self.RequestHandlerClass(request, client_address, self)
+        except (ConnectionError, ssl.SSLError, socket.timeout):
+            pass
+        finally:
+            try:
+                request.close()
+            except OSError:
+                pass
+
+    def handle_error(self, request, client_address):
+        sys.stderr.write("r53emu: internal error serving %s\n"
+                         % (client_address[0],))
+        import traceback
+        traceback.print_exc()
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description="Route 53 emulator for tests")
+    p.add_argument("--listen", required=True, help="ADDRESS:PORT")
+    p.add_argument("--port-file")
+    p.add_argument("--cert")
+    p.add_argument("--key")
+    p.add_argument("--zone", action="append", default=[])
+    p.add_argument("--private-zone", action="append", default=[])
+    p.add_argument("--access-key-id")
+    p.add_argument("--secret-access-key")
+    p.add_argument("--session-token")
+    p.add_argument("--signing-region")
+    p.add_argument("--rate", type=float)
+    p.add_argument("--insync-delay", type=float, default=0.0)
+    p.add_argument("--prior-request-check", action="store_true")
+    p.add_argument("--processing-delay", type=float, default=0.0)
+    p.add_argument("--latency", type=float, default=0.0)
+    p.add_argument("--max-rrsets", type=int, default=10000)
+    p.add_argument("--max-body", type=int, default=1 << 20)
+    p.add_argument("--idle-timeout", type=float, default=60.0)
+    p.add_argument("--seed", type=int, default=53)
+    p.add_argument("--max-runtime", type=float)
+    p.add_argument("--quiet", action="store_true")
+    a = p.parse_args(argv)
+    if bool(a.cert) != bool(a.key):
+        p.error("--cert and --key go together")
+    if bool(a.access_key_id) != bool(a.secret_access_key):
+        p.error("--access-key-id and --secret-access-key go together")
+    host, sep, port = a.listen.rpartition(":")
+    if not sep or not port.isdigit():
+        p.error("--listen wants ADDRESS:PORT")
+    a.host = host.strip("[]")
+    a.port = int(port)
+    return a
+
+
+def main(argv):
+    opts = parse_args(argv)
+    try:
+        emu = Emulator(opts)
+    except M.NameProblem as e:
+        sys.stderr.write("r53emu: bad zone name: %s\n" % e.explanation)
+        return 2
+    Server.address_family = socket.AF_INET6 if ":" in opts.host \
+        else socket.AF_INET
+    srv = Server((opts.host, opts.port), Handler)
+    srv.emu = emu
+    srv.opts = opts
+    srv.ssl_ctx = None
+    if opts.cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(opts.cert, opts.key)
+        srv.ssl_ctx = ctx
+    port = srv.server_address[1]
+    if opts.port_file:
+        tmp = opts.port_file + ".tmp"
+        with open(tmp, "w") as f:
+            f.write("%d\n" % port)
+        os.rename(tmp, opts.port_file)
+    stop = threading.Event()
+
+    def on_signal(signum, frame):
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    t = threading.Thread(target=srv.serve_forever, kwargs={
+        "poll_interval": 0.2}, daemon=True)
+    t.start()
+    for z in emu.zone_order:
+        sys.stderr.write("r53emu: zone %s %s%s\n" % (
+            z, emu.zones[z].name, " (private)" if emu.zones[z].private
+            else ""))
+    sys.stderr.write("r53emu: listening on %s:%d (%s)\n"
+                     % (opts.host, port, "https" if opts.cert else "http"))
+    sys.stderr.flush()
+    stop.wait(opts.max_runtime)
+    if not stop.is_set():
+        sys.stderr.write("r53emu: --max-runtime reached, exiting\n")
+    srv.shutdown()
+    srv.server_close()
+    sys.stderr.write("r53emu: stopped\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

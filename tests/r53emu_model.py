@@ -1,0 +1,991 @@
+#!/usr/bin/python3
+"""Route 53 data model for the r53d test emulator (see r53emu.py).
+
+This module knows nothing about HTTP.  It holds:
+
+- DNS name parsing and canonical output (lowercase, trailing dot, every
+  byte outside [a-z0-9_-] written as a three-digit octal escape);
+- per-type checks of resource record Values;
+- a small XML-schema checker for the request bodies, driven by the member
+  order of the official API model, with Xerces-style messages as Route 53
+  returns them ("Invalid XML ; cvc-...");
+- the ChangeResourceRecordSets batch semantics: checked in order, every
+  error collected, all or nothing.
+
+Facts come from shared/ROUTE53.md (the project's Route 53 reference).  Where
+that document says NOT CONFIRMED, the strictest reasonable behaviour is
+chosen and marked "NOT CONFIRMED" in a comment here.
+"""
+
+import ipaddress
+import re
+import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape as _xesc
+
+NS = "https://route53.amazonaws.com/doc/2013-04-01/"
+
+RRTYPES = ["SOA", "A", "TXT", "NS", "CNAME", "MX", "NAPTR", "PTR", "SRV",
+           "SPF", "AAAA", "CAA", "DS", "TLSA", "SSHFP", "SVCB", "HTTPS"]
+
+REGIONS = [
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1",
+    "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-central-2",
+    "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-northeast-1",
+    "ap-northeast-2", "ap-northeast-3", "eu-north-1", "sa-east-1",
+    "cn-north-1", "cn-northwest-1", "ap-east-1", "me-south-1",
+    "me-central-1", "ap-south-1", "ap-south-2", "af-south-1", "eu-south-1",
+    "eu-south-2", "ap-southeast-4", "il-central-1", "ca-west-1",
+    "ap-southeast-5", "mx-central-1", "ap-southeast-7", "us-gov-east-1",
+    "us-gov-west-1", "ap-east-2", "ap-southeast-6", "eusc-de-east-1"]
+
+
+class ApiError(Exception):
+    """An AWS error answer: HTTP status, Code, Message."""
+
+    def __init__(self, status, code, message):
+        Exception.__init__(self, message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def invalid_input(msg):
+    return ApiError(400, "InvalidInput", msg)
+
+
+def invalid_xml(msg):
+    return invalid_input("Invalid XML ; " + msg)
+
+
+# ---------------------------------------------------------------------------
+# Names
+
+class NameProblem(Exception):
+    """reason and explanation in Route 53's "FATAL problem" vocabulary."""
+
+    def __init__(self, reason, explanation):
+        Exception.__init__(self, reason)
+        self.reason = reason
+        self.explanation = explanation
+
+
+def parse_name(text):
+    """Parse a presentation-form name into a list of lowercased byte labels.
+
+    Accepts literal printable ASCII, '\\ooo' octal escapes and '\\c' for a
+    literal c; the trailing dot is optional.  Raw spaces, control bytes and
+    non-ASCII must be escaped (DG-DomainNameFormat); strict rejection of raw
+    non-ASCII is NOT CONFIRMED (ROUTE53.md 11.4).
+    """
+    labels = []
+    cur = bytearray()
+    i = 0
+    n = len(text)
+    if text in ("", "."):
+        if text == "":
+            raise NameProblem("DomainLabelEmpty", "Domain label is empty")
+        return []
+    while i < n:
+        c = text[i]
+        if c == "\\":
+            if i + 3 < n + 0 and re.match(r"[0-7]{3}", text[i + 1:i + 4]):
+                v = int(text[i + 1:i + 4], 8)
+                if v > 255:
+                    raise NameProblem("InvalidEscape",
+                                      "Value contains an invalid escape")
+                cur.append(v)
+                i += 4
+                continue
+            if i + 1 >= n:
+                raise NameProblem("InvalidEscape",
+                                  "Value contains an invalid escape")
+            c = text[i + 1]
+            if ord(c) < 0x21 or ord(c) > 0x7e:
+                raise NameProblem("UnsupportedCharacter",
+                                  "Value contains unsupported characters")
+            cur.append(ord(c))
+            i += 2
+            continue
+        if c == ".":
+            if not cur:
+                raise NameProblem("DomainLabelEmpty", "Domain label is empty")
+            labels.append(bytes(cur))
+            cur = bytearray()
+            i += 1
+            continue
+        if ord(c) < 0x21 or ord(c) > 0x7e:
+            raise NameProblem("UnsupportedCharacter",
+                              "Value contains unsupported characters")
+        cur.append(ord(c))
+        i += 1
+    if cur:
+        labels.append(bytes(cur))
+    out = []
+    for lab in labels:
+        if len(lab) > 63:
+            raise NameProblem("DomainLabelTooLong", "Domain label is too long")
+        out.append(lab.lower())
+    if sum(len(x) + 1 for x in out) + 1 > 255:
+        raise NameProblem("DomainNameTooLong", "Domain name is too long")
+    return out
+
+
+_PLAIN = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def esc_label(lab):
+    return "".join(chr(b) if b in _PLAIN else "\\%03o" % b for b in lab)
+
+
+def format_name(labels):
+    """Canonical output form: escaped labels, trailing dot."""
+    if not labels:
+        return "."
+    return ".".join(esc_label(x) for x in labels) + "."
+
+
+def name_key(labels):
+    """ListResourceRecordSets / ListHostedZonesByName sort key: labels
+    reversed, in stored escaped form, with a trailing dot, compared as
+    ASCII (MODEL documentation)."""
+    return "".join(esc_label(x) + "." for x in reversed(labels))
+
+
+def canon(text):
+    return format_name(parse_name(text))
+
+
+def is_subdomain(labels, zone_labels):
+    k = len(zone_labels)
+    return len(labels) >= k and (k == 0 or labels[-k:] == zone_labels)
+
+
+# ---------------------------------------------------------------------------
+# Record data (Value) checks.  Each returns None or (reason, explanation).
+# The reasons ARRDATAIllegalIPv4Address, ARRDATANotSingleField,
+# CharacterStringTooLong and InvalidCharacterString are seen in real
+# replies; the others follow the same pattern and are NOT CONFIRMED.
+
+def _tokens(v):
+    """Split on blanks, keeping "quoted strings" (with \\ escapes) whole.
+    Returns None when a quote is not closed."""
+    out = []
+    i = 0
+    n = len(v)
+    while i < n:
+        if v[i] == " ":
+            i += 1
+            continue
+        j = i
+        if v[i] == '"':
+            j += 1
+            while j < n and v[j] != '"':
+                j += 2 if v[j] == "\\" else 1
+            if j >= n:
+                return None
+            j += 1
+        else:
+            while j < n and v[j] != " ":
+                j += 1
+        out.append(v[i:j])
+        i = j
+    return out
+
+
+def _printable(v):
+    return all(0x20 <= ord(c) <= 0x7e for c in v)
+
+
+def check_char_strings(v, maxcount=None):
+    """TXT/SPF syntax: one or more "..." strings separated by spaces, each
+    at most 255 bytes after unescaping (DG-ResourceRecordTypes TXT)."""
+    if not _printable(v):
+        # Raw tabs, control bytes or non-ASCII: NOT CONFIRMED (11.4).
+        return ("UnsupportedCharacter",
+                "Value contains unsupported characters")
+    i = 0
+    n = len(v)
+    count = 0
+    unq = ("InvalidCharacterString",
+           "Value should be enclosed in quotation marks")
+    while True:
+        while i < n and v[i] == " ":
+            i += 1
+        if i >= n:
+            break
+        if v[i] != '"':
+            return unq
+        i += 1
+        size = 0
+        while True:
+            if i >= n:
+                return unq
+            c = v[i]
+            if c == '"':
+                i += 1
+                break
+            if c == "\\":
+                if re.match(r"[0-7]{3}", v[i + 1:i + 4]):
+                    if int(v[i + 1:i + 4], 8) > 255:
+                        return ("InvalidEscape",
+                                "Value contains an invalid escape")
+                    i += 4
+                elif i + 1 < n:
+                    i += 2
+                else:
+                    return unq
+            else:
+                i += 1
+            size += 1
+        if size > 255:
+            return ("CharacterStringTooLong", "Value is too long")
+        count += 1
+        if i < n and v[i] != " ":
+            return unq
+    if count == 0:
+        return unq
+    if maxcount is not None and count > maxcount:
+        return unq
+    return None
+
+
+def _u(tok, bits):
+    if not re.fullmatch(r"[0-9]+", tok):
+        return False
+    return int(tok) < (1 << bits)
+
+
+def _name_ok(tok):
+    try:
+        parse_name(tok)
+    except NameProblem as e:
+        return (e.reason, e.explanation)
+    return None
+
+
+def _hex(tok, even=True):
+    return bool(re.fullmatch(r"[0-9A-Fa-f]+", tok)) and \
+        (not even or len(tok) % 2 == 0)
+
+
+def _fields(rt, want, got):
+    return ("%sRRDATANot%sFields" % (rt, want),
+            "%s RDATA must have %s fields" % (rt, want.lower()))
+
+
+def check_value(rtype, v):
+    if rtype in ("TXT", "SPF"):
+        return check_char_strings(v)
+    if not _printable(v):
+        return ("UnsupportedCharacter", "Value contains unsupported characters")
+    t = _tokens(v)
+    if t is None:
+        return ("InvalidCharacterString", "Value has an unterminated string")
+    if rtype == "A":
+        if len(t) != 1:
+            return ("ARRDATANotSingleField", "Value contains spaces")
+        try:
+            ipaddress.IPv4Address(t[0])
+        except ValueError:
+            return ("ARRDATAIllegalIPv4Address",
+                    "Value is not a valid IPv4 address")
+        return None
+    if rtype == "AAAA":
+        if len(t) != 1:
+            return ("AAAARRDATANotSingleField", "Value contains spaces")
+        try:
+            if "%" in t[0]:
+                raise ValueError
+            ipaddress.IPv6Address(t[0])
+        except ValueError:
+            return ("AAAARRDATAIllegalIPv6Address",
+                    "Value is not a valid IPv6 address")
+        return None
+    if rtype in ("CNAME", "NS", "PTR"):
+        if len(t) != 1:
+            return ("%sRRDATANotSingleField" % rtype, "Value contains spaces")
+        return _name_ok(t[0])
+    if rtype == "MX":
+        if len(t) != 2:
+            return _fields("MX", "Two", len(t))
+        if not _u(t[0], 16):
+            return ("MXRRDATAIllegalPriority",
+                    "Priority must be an integer from 0 to 65535")
+        return _name_ok(t[1])
+    if rtype == "SRV":
+        if len(t) != 4:
+            return _fields("SRV", "Four", len(t))
+        if not all(_u(x, 16) for x in t[:3]):
+            return ("SRVRRDATAIllegalNumber",
+                    "Priority, weight and port must be from 0 to 65535")
+        return _name_ok(t[3])
+    if rtype == "CAA":
+        if len(t) != 3:
+            return _fields("CAA", "Three", len(t))
+        if not _u(t[0], 8) or not re.fullmatch(r"[A-Za-z0-9]+", t[1]):
+            return ("CAARRDATAIllegalFlagsOrTag",
+                    "Flags must be from 0 to 255 and the tag alphanumeric")
+        if not t[2].startswith('"'):
+            return ("InvalidCharacterString",
+                    "Value should be enclosed in quotation marks")
+        return check_char_strings(t[2], 1)
+    if rtype == "NAPTR":
+        if len(t) != 6:
+            return _fields("NAPTR", "Six", len(t))
+        if not _u(t[0], 16) or not _u(t[1], 16):
+            return ("NAPTRRDATAIllegalNumber",
+                    "Order and preference must be from 0 to 65535")
+        for s in t[2:5]:
+            if not s.startswith('"'):
+                return ("InvalidCharacterString",
+                        "Value should be enclosed in quotation marks")
+        return None if t[5] == "." else _name_ok(t[5])
+    if rtype == "DS":
+        if len(t) != 4:
+            return _fields("DS", "Four", len(t))
+        if not (_u(t[0], 16) and _u(t[1], 8) and _u(t[2], 8)
+                and _hex(t[3])):
+            return ("DSRRDATAIllegalField",
+                    "Key tag, algorithm, digest type or digest is invalid")
+        return None
+    if rtype == "SOA":
+        if len(t) != 7:
+            return _fields("SOA", "Seven", len(t))
+        for x in t[:2]:
+            p = _name_ok(x)
+            if p:
+                return p
+        if not all(_u(x, 32) for x in t[2:]):
+            return ("SOARRDATAIllegalNumber",
+                    "Serial and timers must be from 0 to 4294967295")
+        return None
+    if rtype == "TLSA":
+        if len(t) != 4:
+            return _fields("TLSA", "Four", len(t))
+        if not (all(_u(x, 8) for x in t[:3]) and _hex(t[3])):
+            return ("TLSARRDATAIllegalField",
+                    "Usage, selector, matching type or data is invalid")
+        return None
+    if rtype == "SSHFP":
+        if len(t) != 3:
+            return _fields("SSHFP", "Three", len(t))
+        if not (_u(t[0], 8) and _u(t[1], 8) and _hex(t[2])):
+            return ("SSHFPRRDATAIllegalField",
+                    "Algorithm, type or fingerprint is invalid")
+        return None
+    if rtype in ("SVCB", "HTTPS"):
+        # RFC 9460 presentation form; Route 53's exact rules are NOT
+        # CONFIRMED (ROUTE53.md 6.1).  Checked: priority, target, and that
+        # each SvcParam key is known or keyNNNNN, without repeats.
+        if len(t) < 2:
+            return _fields(rtype, "Two", len(t))
+        if not _u(t[0], 16):
+            return ("%sRRDATAIllegalPriority" % rtype,
+                    "Priority must be an integer from 0 to 65535")
+        if t[1] != ".":
+            p = _name_ok(t[1])
+            if p:
+                return p
+        seen = set()
+        known = ("mandatory", "alpn", "no-default-alpn", "port",
+                 "ipv4hint", "ech", "ipv6hint", "dohpath", "ohttp")
+        for p in t[2:]:
+            k = p.split("=", 1)[0]
+            if not (k in known or re.fullmatch(r"key[0-9]{1,5}", k)) \
+                    or k in seen:
+                return ("%sRRDATAIllegalSvcParam" % rtype,
+                        "SvcParam key is unknown or repeated")
+            seen.add(k)
+        return None
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Request schema (member order from the API model, botocore
+# route53/2013-04-01/service-2.json).
+
+class F(object):
+    """One element: name, kind, required, and kind-specific facets.
+    kinds: str(min,max,tname) long(lo,hi,tname) bool enum(values,tname)
+    seq(children) list(itemname, itemfield-children, min)."""
+
+    def __init__(self, name, kind, req=False, **kw):
+        self.name = name
+        self.kind = kind
+        self.req = req
+        self.kw = kw
+
+
+def S(name, lo, hi, tname, req=False):
+    return F(name, "str", req, lo=lo, hi=hi, tname=tname)
+
+
+RR_SEQ = [
+    S("Name", 0, 1024, "DNSName", True),
+    F("Type", "enum", True, values=RRTYPES, tname="RRType"),
+    S("SetIdentifier", 1, 128, "ResourceRecordSetIdentifier"),
+    F("Weight", "long", lo=0, hi=255, tname="ResourceRecordSetWeight"),
+    F("Region", "enum", values=REGIONS, tname="ResourceRecordSetRegion"),
+    F("GeoLocation", "seq", children=[
+        S("ContinentCode", 2, 2, "GeoLocationContinentCode"),
+        S("CountryCode", 1, 2, "GeoLocationCountryCode"),
+        S("SubdivisionCode", 1, 3, "GeoLocationSubdivisionCode")]),
+    F("Failover", "enum", values=["PRIMARY", "SECONDARY"],
+      tname="ResourceRecordSetFailover"),
+    F("MultiValueAnswer", "bool"),
+    F("TTL", "long", lo=0, hi=2147483647, tname="TTL"),
+    F("ResourceRecords", "list", item="ResourceRecord", min=1,
+      children=[S("Value", 0, 4000, "RData", True)]),
+    F("AliasTarget", "seq", children=[
+        S("HostedZoneId", 0, 32, "ResourceId", True),
+        S("DNSName", 0, 1024, "DNSName", True),
+        F("EvaluateTargetHealth", "bool", True)]),
+    S("HealthCheckId", 0, 64, "HealthCheckId"),
+    S("TrafficPolicyInstanceId", 1, 36, "TrafficPolicyInstanceId"),
+    F("CidrRoutingConfig", "seq", children=[
+        S("CollectionId", 36, 36, "UUID", True),
+        S("LocationName", 1, 16, "CidrLocationNameDefaultAllowed", True)]),
+    F("GeoProximityLocation", "seq", children=[
+        S("AWSRegion", 1, 64, "AWSRegion"),
+        S("LocalZoneGroup", 1, 64, "LocalZoneGroup"),
+        F("Coordinates", "seq", children=[
+            S("Latitude", 1, 6, "Latitude", True),
+            S("Longitude", 1, 7, "Longitude", True)]),
+        F("Bias", "long", lo=-99, hi=99, tname="Bias")]),
+]
+
+CHANGE_REQ = [F("ChangeBatch", "seq", True, children=[
+    S("Comment", 0, 256, "ResourceDescription"),
+    F("Changes", "list", True, item="Change", min=1, children=[
+        F("Action", "enum", True, values=["CREATE", "DELETE", "UPSERT"],
+          tname="ChangeAction"),
+        F("ResourceRecordSet", "seq", True, children=RR_SEQ)])])]
+
+VPC_SEQ = [F("VPCRegion", "enum", values=REGIONS, tname="VPCRegion"),
+           S("VPCId", 0, 1024, "VPCId")]
+
+CREATE_ZONE_REQ = [
+    S("Name", 0, 1024, "DNSName", True),
+    F("VPC", "seq", children=VPC_SEQ),
+    S("CallerReference", 1, 128, "Nonce", True),
+    F("HostedZoneConfig", "seq", children=[
+        S("Comment", 0, 256, "ResourceDescription"),
+        F("PrivateZone", "bool")]),
+    S("DelegationSetId", 0, 32, "ResourceId"),
+]
+
+# Response-side orders (for output only).
+ZONE_OUT = ["Id", "Name", "CallerReference", "Config",
+            "ResourceRecordSetCount"]
+
+
+def _local(tag):
+    if tag.startswith("{" + NS + "}"):
+        return tag[len(NS) + 2:]
+    return None
+
+
+def _expected(fields, start):
+    names = []
+    for f in fields[start:]:
+        names.append('"%s":%s' % (NS, f.name))
+        if f.req:
+            break
+    return "{" + ", ".join(names) + "}"
+
+
+def _shown(el):
+    t = el.tag
+    return _local(t) or (t.split("}", 1)[-1])
+
+
+def _scalar(f, el):
+    if len(el):
+        raise invalid_xml(
+            "cvc-type.3.1.2: Element '%s' is a simple type, so it must have "
+            "no element information item [children]." % f.name)
+    text = el.text or ""
+    k = f.kind
+    kw = f.kw
+    if k == "str":
+        n = len(text)
+        if n > kw["hi"]:
+            raise invalid_xml(
+                "cvc-maxLength-valid: Value '%s' with length = '%d' is not "
+                "facet-valid with respect to maxLength '%d' for type '%s'."
+                % (text, n, kw["hi"], kw["tname"]))
+        if n < kw["lo"]:
+            raise invalid_xml(
+                "cvc-minLength-valid: Value '%s' with length = '%d' is not "
+                "facet-valid with respect to minLength '%d' for type '%s'."
+                % (text, n, kw["lo"], kw["tname"]))
+        return text
+    t = text.strip()
+    if k == "enum":
+        if t not in kw["values"]:
+            raise invalid_xml(
+                "cvc-enumeration-valid: Value '%s' is not facet-valid with "
+                "respect to enumeration '[%s]'. It must be a value from the "
+                "enumeration." % (t, ", ".join(kw["values"])))
+        return t
+    if k == "bool":
+        if t not in ("true", "false", "1", "0"):
+            raise invalid_xml("cvc-datatype-valid.1.2.1: '%s' is not a valid "
+                              "value for 'boolean'." % t)
+        return t in ("true", "1")
+    if k == "long":
+        if not re.fullmatch(r"[+-]?[0-9]+", t):
+            raise invalid_xml("cvc-datatype-valid.1.2.1: '%s' is not a valid "
+                              "value for 'integer'." % t)
+        v = int(t)
+        if v > kw["hi"]:
+            raise invalid_xml(
+                "cvc-maxInclusive-valid: Value '%s' is not facet-valid with "
+                "respect to maxInclusive '%d' for type '%s'."
+                % (t, kw["hi"], kw["tname"]))
+        if v < kw["lo"]:
+            raise invalid_xml(
+                "cvc-minInclusive-valid: Value '%s' is not facet-valid with "
+                "respect to minInclusive '%d' for type '%s'."
+                % (t, kw["lo"], kw["tname"]))
+        return v
+    raise AssertionError(k)
+
+
+def _no_text(el, name):
+    if el.text and el.text.strip():
+        raise invalid_xml(
+            "cvc-complex-type.2.3: Element '%s' cannot have character "
+            "[children], because the type's content type is element-only."
+            % name)
+    for c in el:
+        if c.tail and c.tail.strip():
+            raise invalid_xml(
+                "cvc-complex-type.2.3: Element '%s' cannot have character "
+                "[children], because the type's content type is "
+                "element-only." % name)
+
+
+def _seq(fields, el, name):
+    """Children of el must follow fields in order; returns a dict."""
+    _no_text(el, name)
+    out = {}
+    pos = 0
+    for c in el:
+        ln = _local(c.tag)
+        j = pos
+        while j < len(fields) and fields[j].name != ln:
+            if fields[j].req:
+                j = len(fields)
+                break
+            j += 1
+        if j >= len(fields):
+            raise invalid_xml(
+                "cvc-complex-type.2.4.a: Invalid content was found starting "
+                "with element '%s'. One of '%s' is expected."
+                % (_shown(c), _expected(fields, pos)) if pos < len(fields)
+                else "cvc-complex-type.2.4.d: Invalid content was found "
+                "starting with element '%s'. No child element is expected "
+                "at this point." % _shown(c))
+        f = fields[j]
+        out[f.name] = _value(f, c)
+        pos = j + 1
+    for f in fields[pos:]:
+        if f.req:
+            raise invalid_xml(
+                "cvc-complex-type.2.4.b: The content of element '%s' is not "
+                "complete. One of '%s' is expected."
+                % (name, _expected(fields, pos)))
+    return out
+
+
+def _value(f, el):
+    if f.kind == "seq":
+        return _seq(f.kw["children"], el, f.name)
+    if f.kind == "list":
+        _no_text(el, f.name)
+        item = f.kw["item"]
+        items = []
+        for c in el:
+            if _local(c.tag) != item:
+                raise invalid_xml(
+                    "cvc-complex-type.2.4.a: Invalid content was found "
+                    "starting with element '%s'. One of '{\"%s\":%s}' is "
+                    "expected." % (_shown(c), NS, item))
+            items.append(_seq(f.kw["children"], c, item))
+        if len(items) < f.kw["min"]:
+            raise invalid_xml(
+                "cvc-complex-type.2.4.b: The content of element '%s' is not "
+                "complete. One of '{\"%s\":%s}' is expected."
+                % (f.name, NS, item))
+        return items
+    return _scalar(f, el)
+
+
+def parse_body(body, root_name, fields):
+    """Parse and schema-check a request body; returns a dict in the same
+    shape boto3 uses for the request parameters."""
+    if b"<!DOCTYPE" in body or b"<!ENTITY" in body:
+        raise invalid_xml("DOCTYPE is disallowed when the feature "
+                          "\"http://apache.org/xml/features/disallow-doctype-"
+                          "decl\" set to true.")
+    if not body.strip():
+        raise invalid_xml("Premature end of file.")
+    try:
+        root = ET.fromstring(body)
+    except ET.ParseError as e:
+        raise invalid_xml("XML document structures must be well-formed: %s"
+                          % e)
+    ln = root.tag.split("}", 1)[-1]
+    if ln != root_name:
+        raise ApiError(400, "MalformedInput", "%s is not valid, expected %s"
+                       % (ln, root_name))
+    if _local(root.tag) != root_name:
+        raise invalid_xml("cvc-elt.1: Cannot find the declaration of element "
+                          "'%s'." % root_name)
+    return _seq(fields, root, root_name)
+
+
+def to_xml(fields, d, indent=""):
+    """Render a dict in model member order (used for output and for turning
+    control-API JSON into a request body)."""
+    out = []
+    for f in fields:
+        if f.name not in d or d[f.name] is None:
+            continue
+        v = d[f.name]
+        if f.kind == "seq":
+            out.append("<%s>%s</%s>" % (f.name, to_xml(f.kw["children"], v),
+                                        f.name))
+        elif f.kind == "list":
+            items = "".join("<%s>%s</%s>" % (f.kw["item"],
+                                             to_xml(f.kw["children"], it),
+                                             f.kw["item"]) for it in v)
+            out.append("<%s>%s</%s>" % (f.name, items, f.name))
+        elif f.kind == "bool":
+            out.append("<%s>%s</%s>" % (f.name, "true" if v else "false",
+                                        f.name))
+        else:
+            out.append("<%s>%s</%s>" % (f.name, _xesc(str(v)), f.name))
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------
+# Zones and batches
+
+POLICY_FIELDS = [("Weight", "weighted"), ("Region", "latency"),
+                 ("GeoLocation", "geolocation"), ("Failover", "failover"),
+                 ("MultiValueAnswer", "multivalue"),
+                 ("CidrRoutingConfig", "cidr"),
+                 ("GeoProximityLocation", "geoproximity")]
+
+
+def policy_of(rr):
+    for f, kind in POLICY_FIELDS:
+        if f in rr:
+            return kind
+    return None
+
+
+def rr_key(rr):
+    """Identity and sort key of a stored RRset: (name key, type, set id).
+    Same-name RRsets are ordered by type mnemonic as ASCII; the real order
+    (mnemonic or numeric code) is NOT CONFIRMED (ROUTE53.md 11.1)."""
+    return (rr["_key"], rr["Type"], rr.get("SetIdentifier", ""))
+
+
+def public(rr):
+    return {k: v for k, v in rr.items() if not k.startswith("_")}
+
+
+def same_rrset(a, b):
+    """DELETE matching: everything equal, Values compared as a set.  Order
+    insensitivity and case sensitivity of Values are NOT CONFIRMED
+    (ROUTE53.md 11.2): Values are compared as exact strings (strict on
+    case), ignoring order, since an RRset is a set."""
+    pa = public(a)
+    pb = public(b)
+    ra = pa.pop("ResourceRecords", None)
+    rb = pb.pop("ResourceRecords", None)
+    if pa != pb:
+        return False
+    if ra is None or rb is None:
+        return ra is rb
+    return sorted(x["Value"] for x in ra) == sorted(x["Value"] for x in rb)
+
+
+class Zone(object):
+    def __init__(self, zid, name, caller_ref, comment, private, nameservers,
+                 vpc=None):
+        self.id = zid
+        self.labels = parse_name(name)
+        self.name = format_name(self.labels)
+        self.caller_ref = caller_ref
+        self.comment = comment
+        self.private = private
+        self.nameservers = nameservers
+        self.vpc = vpc
+        self.rrsets = {}
+        self.sorted_keys = None
+        self.last_change = None
+        apex = self.name
+        soa = "ns-2048.awsdns-64.net. awsdns-hostmaster.amazon.com. " \
+              "1 7200 900 1209600 86400"
+        for rr in ({"Name": apex, "Type": "NS", "TTL": 172800,
+                    "ResourceRecords": [{"Value": x + "."}
+                                        for x in nameservers]},
+                   {"Name": apex, "Type": "SOA", "TTL": 900,
+                    "ResourceRecords": [{"Value": soa}]}):
+            rr["_key"] = name_key(self.labels)
+            self.rrsets[rr_key(rr)] = rr
+
+    def keys(self):
+        if self.sorted_keys is None:
+            self.sorted_keys = sorted(self.rrsets)
+        return self.sorted_keys
+
+    def replace(self, rrsets):
+        self.rrsets = rrsets
+        self.sorted_keys = None
+
+    def zone_text(self):
+        """Zone name as it appears at the end of Route 53 messages."""
+        return self.name[:-1] if self.name != "." else "."
+
+
+def _rrdesc(rr, with_set=True):
+    s = "[name='%s', type='%s'" % (rr["Name"], rr["Type"])
+    if with_set and "SetIdentifier" in rr:
+        s += ", set-identifier='%s'" % rr["SetIdentifier"]
+    return s + "]"
+
+
+def _fatal(reason, expl, value):
+    return "Invalid Resource Record: FATAL problem: %s (%s) encountered " \
+           "with '%s'" % (reason, expl, value)
+
+
+def check_shape(changes):
+    """The 'exactly one of' rule, answered as InvalidInput."""
+    for ch in changes:
+        rr = ch["ResourceRecordSet"]
+        a = "AliasTarget" in rr
+        t = "TTL" in rr
+        r = "ResourceRecords" in rr
+        p = "TrafficPolicyInstanceId" in rr
+        groups = int(a) + int(t and r) + int(p)
+        extra = (a or p) and (t or r)
+        if groups == 1 and not extra:
+            continue
+        how = "none" if groups == 0 and not extra else "more than one"
+        raise invalid_input(
+            "Invalid request: Expected exactly one of [AliasTarget, all of "
+            "[TTL, and ResourceRecords], or TrafficPolicyInstanceId], but "
+            "found %s in Change with [Action=%s, Name=%s, Type=%s, "
+            "SetIdentifier=%s]" % (how, ch["Action"], rr["Name"], rr["Type"],
+                                   rr.get("SetIdentifier", "null")))
+
+
+def request_limits(changes):
+    """1,000 ResourceRecord elements and 32,000 Value characters per request,
+    UPSERT counted twice (DG-DNSLimitations).  Bracketed like every other
+    InvalidChangeBatch message (form A)."""
+    nrec = 0
+    nchar = 0
+    for ch in changes:
+        mul = 2 if ch["Action"] == "UPSERT" else 1
+        rr = ch["ResourceRecordSet"]
+        vals = rr.get("ResourceRecords") or []
+        nrec += mul * (len(vals) if vals else 1)
+        nchar += mul * sum(len(v["Value"]) for v in vals)
+    if nrec > 1000:
+        return "Number of records limit of 1000 exceeded."
+    if nchar > 32000:
+        return "RDATA character limit of 32000 exceeded."
+    return None
+
+
+def apply_batch(zone, changes, zones_by_id, max_rrsets):
+    """Check a parsed batch against zone.  Returns (errors, new rrsets);
+    errors is a list of Route 53 messages, empty when the batch is good.
+    Changes are checked in order against the state left by the changes
+    before them; a change that fails leaves that state unchanged."""
+    lim = request_limits(changes)
+    if lim:
+        return [lim], None
+    check_shape(changes)
+    work = dict(zone.rrsets)
+    errors = []
+    touched = {}
+    zt = zone.zone_text()
+    for ch in changes:
+        action = ch["Action"]
+        src = ch["ResourceRecordSet"]
+        rr = {k: v for k, v in src.items()}
+        try:
+            labels = parse_name(src["Name"])
+        except NameProblem as e:
+            errors.append("FATAL problem: %s (%s) encountered with '%s'"
+                          % (e.reason, e.explanation, src["Name"]))
+            continue
+        rr["Name"] = format_name(labels)
+        rr["_key"] = name_key(labels)
+        name = rr["Name"]
+        rtype = rr["Type"]
+        if not is_subdomain(labels, zone.labels):
+            errors.append("RRSet with DNS name %s is not permitted in zone %s."
+                          % (name, zt))
+            continue
+        if "AliasTarget" in rr:
+            at = dict(rr["AliasTarget"])
+            try:
+                at["DNSName"] = canon(at["DNSName"])
+            except NameProblem as e:
+                errors.append("FATAL problem: %s (%s) encountered with '%s'"
+                              % (e.reason, e.explanation,
+                                 rr["AliasTarget"]["DNSName"]))
+                continue
+            rr["AliasTarget"] = at
+        if "GeoLocation" in rr and not rr["GeoLocation"]:
+            errors.append("Invalid request: GeoLocation must specify a "
+                          "ContinentCode or a CountryCode")
+            continue
+        n0 = len(errors)
+        vals = [v["Value"] for v in rr.get("ResourceRecords") or []]
+        for v in vals:
+            p = check_value(rtype, v)
+            if p:
+                errors.append(_fatal(p[0], p[1], v))
+        seen = set()
+        for v in vals:
+            if v in seen:
+                errors.append("Duplicate Resource Record: '%s'" % v)
+            seen.add(v)
+        if len(vals) > 400:
+            # The 400 limit is DG-DNSLimitations; the wording follows the
+            # 2017 message for the old limit of 100.
+            errors.append("Cannot have more than 400 records in a RRSet.")
+        if rtype in ("CNAME", "SOA") and len(vals) > 1:
+            # NOT CONFIRMED wording.
+            errors.append("RRSet of type %s with DNS name %s has more than "
+                          "one value." % (rtype, name))
+        if rtype == "SOA" and labels != zone.labels:
+            # SOA away from the apex: NOT CONFIRMED (11.9); refused.
+            errors.append("RRSet of type SOA with DNS name %s is not "
+                          "permitted in zone %s." % (name, zt))
+        if rtype == "NS" and labels and labels[0] == b"*":
+            # DG-DomainNameFormat: NS records may not use '*'.  Wording
+            # NOT CONFIRMED.
+            errors.append("RRSet of type NS with DNS name %s is not "
+                          "permitted because NS records cannot have a "
+                          "wildcard name in zone %s." % (name, zt))
+        pol = policy_of(rr)
+        if pol and "SetIdentifier" not in rr:
+            errors.append("Invalid request: a %s RRSet requires a "
+                          "SetIdentifier" % pol)
+        if "SetIdentifier" in rr and not pol:
+            errors.append("Invalid request: RRSet with DNS name %s, type %s "
+                          "has a SetIdentifier but no routing policy"
+                          % (name, rtype))
+        if pol and rtype in ("SOA", "NS", "DS") and pol != "multivalue":
+            errors.append("RRSet of type %s with DNS name %s is not "
+                          "permitted with a %s routing policy."
+                          % (rtype, name, pol))
+        if len(errors) > n0:
+            continue
+        key = rr_key(rr)
+        prev = touched.get(key)
+        if prev is not None and not (prev == ["DELETE"] and
+                                     action == "CREATE"):
+            # Strictest reading of ROUTE53.md 2.3: only DELETE followed by
+            # CREATE may touch the same RRset twice in one batch.
+            errors.append("The request contains an invalid set of changes "
+                          "for a resource record set '%s %s'" % (rtype, name))
+            continue
+        if action == "CREATE" and key in work:
+            errors.append("Tried to create resource record set %s but it "
+                          "already exists" % _rrdesc(rr))
+            continue
+        if action == "DELETE":
+            cur = work.get(key)
+            if cur is None:
+                errors.append("Tried to delete resource record set %s but it "
+                              "was not found" % _rrdesc(rr))
+                continue
+            if not same_rrset(cur, rr):
+                errors.append("Tried to delete resource record set %s but the "
+                              "values provided do not match the current "
+                              "values" % _rrdesc(rr))
+                continue
+            del work[key]
+            touched.setdefault(key, []).append(action)
+            continue
+        # CREATE or UPSERT: coexistence rules against the current state.
+        same_name = [x for x in work.values()
+                     if x["_key"] == rr["_key"] and rr_key(x) != key]
+        if rtype == "CNAME":
+            if any(x["Type"] != "CNAME" for x in same_name):
+                errors.append("RRSet of type CNAME with DNS name %s is not "
+                              "permitted as it conflicts with other records "
+                              "with the same DNS name in zone %s." % (name, zt))
+                continue
+        elif any(x["Type"] == "CNAME" for x in same_name):
+            # Two spaces before CNAME, as in the real message.
+            errors.append("RRSet of type %s with DNS name %s is not permitted "
+                          "because a conflicting RRSet of type  CNAME with "
+                          "the same DNS name already exists in zone %s."
+                          % (rtype, name, zt))
+            continue
+        group = [x for x in same_name if x["Type"] == rtype]
+        if group:
+            if "SetIdentifier" not in rr:
+                errors.append("RRSet with DNS name %s, type %s cannot be "
+                              "created as other RRSets exist with the same "
+                              "name and type." % (name, rtype))
+                continue
+            if any(policy_of(x) != pol for x in group):
+                errors.append("RRSet with DNS name %s, type %s, SetIdentifier "
+                              "%s cannot be created as a non-%s set exists "
+                              "with the same name and type."
+                              % (name, rtype, rr["SetIdentifier"], pol))
+                continue
+            if pol == "weighted" and "TTL" in rr and any(
+                    "TTL" in x and x["TTL"] != rr["TTL"] for x in group):
+                errors.append("RRSet with DNS name %s and type %s, "
+                              "SetIdentifier %s cannot be created as weighted "
+                              "sets must contain the same TTL."
+                              % (name, rtype, rr["SetIdentifier"]))
+                continue
+        if "AliasTarget" in rr:
+            at = rr["AliasTarget"]
+            tz = zones_by_id.get(at["HostedZoneId"])
+            if tz is not None:
+                pool = work if tz is zone else tz.rrsets
+                tl = parse_name(at["DNSName"])
+                tk = name_key(tl)
+                if not any(x["_key"] == tk and x["Type"] == rtype
+                           for x in pool.values()):
+                    errors.append("Tried to create an alias that targets %s, "
+                                  "type %s in zone %s, but that target was not "
+                                  "found" % (at["DNSName"], rtype, tz.id))
+                    continue
+        work[key] = rr
+        touched.setdefault(key, []).append(action)
+    apex = name_key(zone.labels)
+    if not any(k[0] == apex and k[1] == "SOA" for k in work):
+        errors.append("A HostedZone must contain exactly one SOA record.")
+    if not any(k[0] == apex and k[1] == "NS" for k in work):
+        errors.append("A HostedZone must contain at least one NS record for "
+                      "the zone itself.")
+    if len(work) > max_rrsets and len(work) > len(zone.rrsets):
+        errors.append("Exceeded limit MAX_RRSETS_BY_ZONE for zone: %s"
+                      % zone.id)
+    if errors:
+        return errors, None
+    return [], work
+
+
+def rrset_from_json(d):
+    """Accept a boto3-style ResourceRecordSet dict (control API) and render
+    it as request XML so it goes through the same checks."""
+    return to_xml(RR_SEQ, d)
