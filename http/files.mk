@@ -1,4 +1,4 @@
 # http/ sources, unit tests and fuzz harnesses.
-HTTP_SRCS=
-UNIT_TESTS+=
-FUZZ_TARGETS+=
+HTTP_SRCS=	http/resp.c
+UNIT_TESTS+=	tests/unit/t_http_resp.c
+FUZZ_TARGETS+=	tests/fuzz/fuzz_http.c
