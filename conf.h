@@ -1,0 +1,196 @@
+/*
+ * conf.h: r53d's configuration (r53d.conf(5)), parsed into one struct conf.
+ *
+ * Life cycle: conf_load() (or conf_parse()) builds a complete struct conf
+ * with every default filled in, or reports every problem it found and
+ * returns NULL.  The struct conf and everything it points to belongs to the
+ * caller until conf_free(); it is never modified after it is returned, so
+ * the daemon may keep pointers into it (zones, keys, ACLs) until it frees
+ * it, e.g. after a successful reload on SIGHUP has replaced it.  Loading
+ * allocates with malloc and reads files; it is meant for start-up and
+ * reload only.  Nothing here calls fatal() or exits.
+ *
+ * Errors are reported one per call of the report callback as a single line
+ * without a newline, "FILE:LINE: MESSAGE", where FILE is the path as given
+ * to conf_load() or as resolved for an include.  Messages never contain a
+ * secret.
+ */
+#ifndef R53D_CONF_H
+#define R53D_CONF_H
+
+#include <sys/socket.h>
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "acl.h"
+#include "tsigalg.h"
+
+/* Limits.  Exceeding one is a configuration error. */
+#define CONF_FILE_MAX		(1024 * 1024)	/* bytes per file */
+#define CONF_INCLUDE_DEPTH	8		/* nested includes */
+#define CONF_INCLUDE_MAX	64		/* includes per load */
+#define CONF_ERRORS_MAX		100		/* then "too many errors" */
+#define CONF_LISTEN_MAX		32
+#define CONF_KEYS_MAX		1024
+#define CONF_ZONES_MAX		1024
+#define CONF_ACL_MAX		64		/* elements per list */
+#define CONF_GRANTS_MAX		64		/* per zone */
+#define CONF_PRIMARIES_MAX	16		/* per zone */
+#define CONF_SECRET_MAX		512		/* decoded TSIG secret */
+#define CONF_STRING_MAX		4096		/* any quoted or bare word */
+
+/* Defaults. */
+#define CONF_DEFAULT_PORT		53
+#define CONF_DEFAULT_ENDPOINT		"https://route53.amazonaws.com"
+#define CONF_DEFAULT_REGION		"us-east-1"
+#define CONF_DEFAULT_CA_FILE		"/etc/ssl/certs/ca-certificates.crt"
+#define CONF_DEFAULT_RATE		5
+#define CONF_DEFAULT_IMDS_ENDPOINT	"http://169.254.169.254"
+#define CONF_DEFAULT_USER		"nobody"	/* when run as root */
+#define CONF_DEFAULT_TCP_CLIENTS	64
+#define CONF_DEFAULT_TCP_IDLE		10		/* seconds */
+#define CONF_DEFAULT_UPDATE_TIMEOUT	60		/* seconds */
+#define CONF_DEFAULT_QUEUE_LIMIT	1000
+
+/* listen ADDR [port N]; */
+struct conf_listen {
+	struct sockaddr_storage	 ss;	/* address and port, ready to bind */
+	socklen_t		 sslen;
+};
+
+/* key "NAME" { algorithm ALG; secret "BASE64"; }; */
+struct conf_key {
+	char		 name[ACL_NAME_MAX];	/* canonical: lowercase, no dot */
+	enum tsig_alg	 alg;
+	unsigned	 truncbits;	/* "hmac-sha256-128": 128; 0: full */
+	uint8_t		 secret[CONF_SECRET_MAX];	/* decoded; never log */
+	size_t		 secretlen;	/* 1..CONF_SECRET_MAX */
+	const char	*file;		/* where the key was defined */
+	int		 line;
+};
+
+/* A parsed endpoint URL: scheme://host[:port][/] */
+struct conf_url {
+	char		 url[CONF_STRING_MAX];	/* as written (for messages) */
+	int		 tls;		/* 1: https, 0: http (tests only) */
+	char		 host[256];	/* name or address, no brackets */
+	uint16_t	 port;		/* explicit or 443 / 80 */
+};
+
+/* aws { ... }; */
+struct conf_aws {
+	struct conf_url	 endpoint;
+	char		 region[64];
+	char		*ca_file;	/* path, resolved like include */
+	char		 access_key_id[128];	/* "" when not configured */
+	char		*secret_key_file;	/* NULL when not configured */
+	char		 secret_key[256];	/* its first line; never log */
+	unsigned	 rate;		/* API requests per second */
+	int		 imds;		/* 1: use instance metadata */
+	struct conf_url	 imds_endpoint;
+};
+
+enum serial_policy {
+	SERIAL_INCREMENT,	/* serial + 1 (RFC 1982) */
+	SERIAL_UNIXTIME		/* max(now, serial + 1) */
+};
+
+/* primaries { ADDR [port N] [key "k"]; ... }; */
+struct conf_primary {
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	char			 key[ACL_NAME_MAX];	/* "" for none */
+	const char		*file;
+	int			 line;
+};
+
+/* zone "NAME" { ... }; */
+struct zone_conf {
+	char		 name[ACL_NAME_MAX];	/* canonical: lowercase, no dot */
+	char		 hosted_zone[64];	/* "" : look it up by name */
+	struct acl	 allow_update;		/* default none */
+	struct acl	 allow_query;		/* default any */
+	struct acl	 allow_notify;		/* default: the primaries */
+	struct grant	*grants;		/* update-policy grants */
+	size_t		 ngrants;
+	struct conf_primary *primaries;
+	size_t		 nprimaries;
+	enum serial_policy serial_policy;	/* default increment */
+	int		 wait_insync;		/* default 0 */
+	unsigned	 update_timeout;	/* seconds, default 60 */
+	unsigned	 queue_limit;		/* default 1000 */
+	const char	*file;			/* where the zone was defined */
+	int		 line;
+};
+
+struct conf {
+	struct conf_listen *listen;	/* at least one after defaults */
+	size_t		 nlisten;
+	struct conf_key	*keys;
+	size_t		 nkeys;
+	struct zone_conf *zones;
+	size_t		 nzones;
+	struct conf_aws	 aws;
+	char		*user;		/* NULL: not set (see r53d.conf.5) */
+	char		*pid_file;	/* NULL: none */
+	unsigned	 tcp_clients;
+	unsigned	 tcp_idle_timeout;	/* seconds */
+	char		**files;	/* private: names for file fields */
+	size_t		 nfiles;
+};
+
+/*
+ * Report callback: msg is "FILE:LINE: MESSAGE", NUL-terminated, no newline,
+ * valid only during the call.
+ */
+typedef void conf_report_fn(void *arg, const char *msg);
+
+/* Flags for conf_parse(). */
+#define CONF_NOFILES	0x01	/* refuse include and *-file (fuzzing) */
+
+/*
+ * Read, parse and check the configuration file at path, following
+ * includes.  Every problem is passed to report(arg, msg); with report NULL
+ * they go to log_warnx().  Relative paths inside a file (include,
+ * secret-access-key-file, ca-file, pid-file) are relative to the directory
+ * of that file.  Returns the configuration, or NULL if anything was wrong
+ * (or memory ran out, which is also reported).
+ */
+struct conf	*conf_load(const char *path, conf_report_fn *report, void *arg);
+
+/*
+ * The same from a buffer of len bytes (need not be NUL-terminated);
+ * name is used in messages and as the base of relative paths.
+ */
+struct conf	*conf_parse(const char *name, const char *text, size_t len,
+		    int flags, conf_report_fn *report, void *arg);
+
+/* Free a configuration and wipe its secrets.  NULL is fine. */
+void		 conf_free(struct conf *);
+
+/*
+ * Print the configuration in canonical form, defaults included, for
+ * "r53d -nv".  Secrets are printed as "...".  The output parses again
+ * except for the redacted secrets.
+ */
+void		 conf_print(FILE *, const struct conf *);
+
+/*
+ * Find a key or a zone by name (any case, trailing dot optional, escapes
+ * allowed).  Return a pointer into conf, or NULL.
+ */
+const struct conf_key	*conf_key_find(const struct conf *, const char *);
+const struct zone_conf	*conf_zone_find(const struct conf *, const char *);
+
+/*
+ * The zone that contains owner name: the configured zone with the longest
+ * name equal to or above it, or NULL.
+ */
+const struct zone_conf	*conf_zone_for(const struct conf *, const char *);
+
+/* "hmac-sha256" etc.; the RFC 8945 name for MD5 is hmac-md5.sig-alg.reg.int */
+const char	*conf_tsig_alg_name(enum tsig_alg);
+
+#endif
