@@ -1,4 +1,4 @@
 # aws/ sources, unit tests and fuzz harnesses.
-AWS_SRCS=	aws/util.c aws/sigv4.c
-UNIT_TESTS+=	tests/unit/t_sigv4.c
+AWS_SRCS=	aws/util.c aws/sigv4.c aws/xml.c
+UNIT_TESTS+=	tests/unit/t_sigv4.c tests/unit/t_xml.c
 FUZZ_TARGETS+=
