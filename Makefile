@@ -81,6 +81,11 @@ check:
 	$(MAKE) all unit
 	sh tests/check.sh
 
+demo:
+	sh tests/deps.sh
+	$(MAKE) all
+	sh tests/demo.sh
+
 install: $(PROG)
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(MANDIR)/man8
@@ -98,7 +103,7 @@ clean:
 	rm -f $(PROG) r53d.o libr53d.a $(LIBOBJS) $(UNIT_BINS) $(FUZZ_BINS)
 	rm -rf tests/tmp
 
-.PHONY: all unit fuzz check install lint clean print-unit print-fuzz
+.PHONY: all demo unit fuzz check install lint clean print-unit print-fuzz
 
 print-unit:
 	@echo $(UNIT_BINS)
