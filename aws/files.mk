@@ -2,3 +2,5 @@
 AWS_SRCS=	aws/util.c aws/sigv4.c aws/xml.c
 UNIT_TESTS+=	tests/unit/t_sigv4.c tests/unit/t_xml.c
 FUZZ_TARGETS+=
+AWS_SRCS+=	aws/rate.c
+UNIT_TESTS+=	tests/unit/t_rate.c

@@ -1,0 +1,162 @@
+/*
+ * rate.c: token bucket and capped exponential backoff with full jitter.
+ */
+#include <string.h>
+
+#include "aws/rate.h"
+
+/* Add the tokens earned since b->last; never more than the cap. */
+static void
+refill(struct rate *b, uint64_t now)
+{
+	uint64_t	dt, add;
+
+	if (now <= b->last)
+		return;
+	dt = now - b->last;
+	b->last = now;
+	/* per_sec tokens/s is per_sec milli-tokens per ms. */
+	if (dt >= b->cap / b->per_sec + 1) {
+		b->milli = b->cap;
+		return;
+	}
+	add = dt * b->per_sec;
+	b->milli = b->cap - b->milli < add ? b->cap : b->milli + add;
+}
+
+void
+rate_init(struct rate *b, unsigned per_sec, unsigned burst, uint64_t now)
+{
+	if (per_sec == 0)
+		per_sec = 1;
+	if (per_sec > RATE_MAX_PER_SEC)
+		per_sec = RATE_MAX_PER_SEC;
+	if (burst == 0)
+		burst = per_sec;
+	if (burst > RATE_MAX_PER_SEC)
+		burst = RATE_MAX_PER_SEC;
+	b->per_sec = per_sec;
+	b->cap = (uint64_t)burst * 1000;
+	b->milli = b->cap;
+	b->last = now;
+}
+
+int
+rate_take(struct rate *b, uint64_t now)
+{
+	refill(b, now);
+	if (b->milli < 1000)
+		return 0;
+	b->milli -= 1000;
+	return 1;
+}
+
+uint64_t
+rate_ready(struct rate *b, uint64_t now)
+{
+	uint64_t	need;
+
+	refill(b, now);
+	if (b->milli >= 1000)
+		return now;
+	need = 1000 - b->milli;
+	/* Round up: the token must be whole at the returned time. */
+	return now + (need + b->per_sec - 1) / b->per_sec;
+}
+
+unsigned
+rate_tokens(struct rate *b, uint64_t now)
+{
+	refill(b, now);
+	return (unsigned)(b->milli / 1000);
+}
+
+void
+retry_seed(struct retry_rng *g, uint64_t seed)
+{
+	g->s = seed;
+}
+
+/* splitmix64 (Steele, Lea and Flood, 2014). */
+static uint64_t
+next64(struct retry_rng *g)
+{
+	uint64_t	z;
+
+	z = (g->s += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+uint64_t
+retry_rand(struct retry_rng *g, uint64_t bound)
+{
+	uint64_t	range, lim, v;
+
+	if (bound == 0)
+		return 0;
+	range = bound + 1;
+	/* Reject the top partial range so every value is equally likely. */
+	lim = UINT64_MAX - UINT64_MAX % range;
+	do
+		v = next64(g);
+	while (v >= lim);
+	return v % range;
+}
+
+void
+retry_start(struct retry *r, uint64_t deadline)
+{
+	r->attempts = 0;
+	r->deadline = deadline;
+}
+
+void
+retry_attempt(struct retry *r)
+{
+	r->attempts++;
+}
+
+uint64_t
+retry_ceiling(const struct retry_policy *p, unsigned n)
+{
+	uint64_t	c;
+	unsigned	i;
+
+	if (n == 0)
+		return 0;
+	c = p->base_ms;
+	for (i = 1; i < n && c < p->cap_ms; i++)
+		c *= 2;
+	return c < p->cap_ms ? c : p->cap_ms;
+}
+
+int
+retry_next(const struct retry_policy *p, struct retry *r,
+    struct retry_rng *g, uint64_t now, uint64_t *when)
+{
+	unsigned	max;
+	uint64_t	t;
+
+	max = p->max_attempts == 0 ? 1 : p->max_attempts;
+	if (r->attempts >= max)
+		return -1;
+	t = now + retry_rand(g, retry_ceiling(p, r->attempts));
+	if (r->deadline != 0 && t >= r->deadline)
+		return -1;
+	*when = t;
+	return 0;
+}
+
+int
+retry_transient(int status, const char *code)
+{
+	if (status == 0 || (status >= 500 && status <= 599))
+		return 1;
+	if (code == NULL)
+		return 0;
+	return strcmp(code, "Throttling") == 0 ||
+	    strcmp(code, "ThrottlingException") == 0 ||
+	    strcmp(code, "PriorRequestNotComplete") == 0;
+}
