@@ -2,6 +2,8 @@
 DNS_SRCS=	dns/wire.c dns/name.c dns/tsig.c
 UNIT_TESTS+=
 FUZZ_TARGETS+=
+# Messages, RDATA and Route 53 text, RR type mnemonics.
+DNS_SRCS+=	dns/msg.c dns/rdata.c dns/rrtype.c
 # Zone store, RFC 2136 evaluation, authoritative answers.
 DNS_SRCS+=	dns/rrset.c
 UNIT_TESTS+=	tests/unit/t_rrset.c
