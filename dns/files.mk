@@ -1,6 +1,6 @@
 # dns/ sources, unit tests and fuzz harnesses.
 DNS_SRCS=	dns/wire.c dns/name.c dns/tsig.c
-UNIT_TESTS+=
+UNIT_TESTS+=	tests/unit/t_tsig.c
 FUZZ_TARGETS+=
 # Messages, RDATA and Route 53 text, RR type mnemonics.
 DNS_SRCS+=	dns/msg.c dns/rdata.c dns/rrtype.c

@@ -630,10 +630,9 @@ tsig_stream_verify(struct tsig_stream *st, const uint8_t *msg, size_t len,
 	if (tsig_alg_from_name(rr.algname, &alg) == -1 || alg != k->alg ||
 	    !name_equal(rr.keyname, k->name))
 		return stream_fail(st, TSIG_BADKEY);
-	if (rr.error != TSIG_NOERROR) {
-		st->peer_error = rr.error;
+	st->peer_error = rr.error;
+	if (rr.error != TSIG_NOERROR && rr.maclen == 0)
 		return stream_fail(st, TSIG_E_PEER);
-	}
 	if (st->nsigned == 0 && st->reqmaclen > 0)
 		hmac_mac(&st->hc, st->reqmac, st->reqmaclen);
 	hmac_msg(&st->hc, msg, tsigoff, rr.origid,
@@ -645,6 +644,8 @@ tsig_stream_verify(struct tsig_stream *st, const uint8_t *msg, size_t len,
 		hmac_timers(&st->hc, rr.timesigned, rr.fudge);
 	if ((e = check_mac(&st->hc, k, &rr)) != TSIG_NOERROR)
 		return stream_fail(st, e);
+	if (rr.error != TSIG_NOERROR)
+		return stream_fail(st, TSIG_E_PEER);
 	if (!time_ok(rr.timesigned, rr.fudge, now))
 		return stream_fail(st, TSIG_BADTIME);
 	if (!trunc_ok(k, rr.maclen))

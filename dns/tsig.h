@@ -256,7 +256,11 @@ void		 tsig_stream_init(struct tsig_stream *,
  * TSIG_NONE.  Returns 0 if the message is acceptable so far, -1 if the
  * stream failed (st->error says why: TSIG_E_FORMERR, TSIG_BADKEY when the
  * RR names another key or algorithm, TSIG_BADSIG, TSIG_BADTIME,
- * TSIG_BADTRUNC, TSIG_E_UNSIGNED, or TSIG_E_PEER with st->peer_error).
+ * TSIG_BADTRUNC, TSIG_E_UNSIGNED, or TSIG_E_PEER when the peer answered
+ * with a TSIG error, which is then in st->peer_error).  A signed error
+ * (BADTIME, BADTRUNC) gives TSIG_E_PEER only if its MAC is good, so
+ * the Other Data of a BADTIME answer can be trusted then; an unsigned
+ * one (BADKEY, BADSIG) gives TSIG_E_PEER unauthenticated.
  * An accepted unsigned message is only provisionally good: its content
  * is authenticated by the next signed message.
  */

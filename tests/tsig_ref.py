@@ -386,12 +386,12 @@ def emit_c():
     # A dnspython-signed response to the sha256 query, and a signed
     # 3-message answer (S U S) to it.
     wire, mac = signed_query(3, 0x1237)
-    q = dns.message.from_wire(wire, keyring=keyring())
-    resp = dns.message.make_response(q)
-    resp.answer.append(dns.rrset.from_text(
-        "www.example.org.", 300, "IN", "SOA",
-        "ns.example.org. host.example.org. 1 7200 900 1209600 300"))
     with FixedTime(T0):
+        q = dns.message.from_wire(wire, keyring=keyring())
+        resp = dns.message.make_response(q)
+        resp.answer.append(dns.rrset.from_text(
+            "www.example.org.", 300, "IN", "SOA",
+            "ns.example.org. host.example.org. 1 7200 900 1209600 300"))
         print(cbytes("ref_response_3", resp.to_wire()))
     for k, w in enumerate(dnspython_xfr(3, mac, "SUS", 0x1237)):
         print(cbytes("ref_xfr_3_%d" % k, w))
