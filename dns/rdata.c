@@ -322,6 +322,9 @@ fixed:
 				return -1;
 			break;
 		case 'p':
+			/* AliasMode (priority 0) carries no parameters. */
+			if (get16(k->base + start) == 0 && k->pos < k->end)
+				return -1;
 			if (svcb_check(k->base + k->pos, k->end - k->pos) == -1)
 				return -1;
 			if (w_copy(k, k->end - k->pos) == -1)
@@ -334,12 +337,18 @@ fixed:
 	if (k->pos != k->end)
 		return -1;
 	if (type == DNS_T_DS || type == DNS_T_CDS) {
-		/* Digest lengths of SHA-1, SHA-256 and SHA-384. */
+		/*
+		 * Digest lengths of SHA-1, SHA-256, GOST and SHA-384; type 0
+		 * is reserved, except in a CDS that asks for deletion.
+		 */
 		n = k->end - start - 4;
 		switch (k->base[start + 3]) {
+		case 0:
+			return type == DNS_T_CDS ? 0 : -1;
 		case 1:
 			return n == 20 ? 0 : -1;
 		case 2:
+		case 3:
 			return n == 32 ? 0 : -1;
 		case 4:
 			return n == 48 ? 0 : -1;
@@ -1199,7 +1208,7 @@ svcb_value(struct wire *w, const struct sparam *sp)
 				continue;
 			}
 			if (dec[i] == '\\') {
-				if (++i == n)
+				if (++i == n || (dec[i] != ',' && dec[i] != '\\'))
 					return -1;
 			}
 			if (il >= 255)
