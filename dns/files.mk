@@ -1,7 +1,7 @@
 # dns/ sources, unit tests and fuzz harnesses.
 DNS_SRCS=	dns/wire.c dns/name.c dns/tsig.c
 UNIT_TESTS+=	tests/unit/t_tsig.c
-FUZZ_TARGETS+=
+FUZZ_TARGETS+=	tests/fuzz/fuzz_tsig.c
 # Messages, RDATA and Route 53 text, RR type mnemonics.
 DNS_SRCS+=	dns/msg.c dns/rdata.c dns/rrtype.c
 # Zone store, RFC 2136 evaluation, authoritative answers.
