@@ -1,0 +1,948 @@
+/*
+ * t_r53msg.c: Route 53 request bodies, paths and response parsing, on
+ * the documented shapes (ROUTE53.md) and on hostile bodies.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws/r53msg.h"
+#include "aws/sigv4.h"
+#include "aws/xml.h"
+
+#define NS	"xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\""
+
+static char	body[1 << 21];
+
+/* Copy a document into the writable body[] buffer; returns its length. */
+static size_t
+load(const char *s)
+{
+	size_t	n = strlen(s);
+
+	cr_assert(n < sizeof(body));
+	memcpy(body, s, n + 1);
+	return n;
+}
+
+/*
+ * ---- Request bodies ----
+ */
+
+static const char *const a_old[] = { "192.0.2.10" };
+static const char *const a_new[] = { "192.0.2.10", "192.0.2.11" };
+
+Test(r53msg, change_batch_exact)
+{
+	struct r53_change	c[2] = {
+		{ R53_DELETE, "host.example.com.", "A", 300, a_old, 1 },
+		{ R53_CREATE, "host.example.com.", "A", 300, a_new, 2 },
+	};
+	char			buf[2048];
+	int			n;
+
+	n = r53_change_batch_xml(buf, sizeof(buf), "rfc2136 update id 4711",
+	    c, 2);
+	cr_assert(n > 0);
+	cr_expect_eq((size_t)n, strlen(buf));
+	cr_expect_str_eq(buf,
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<ChangeResourceRecordSetsRequest " NS "><ChangeBatch>"
+	    "<Comment>rfc2136 update id 4711</Comment><Changes>"
+	    "<Change><Action>DELETE</Action><ResourceRecordSet>"
+	    "<Name>host.example.com.</Name><Type>A</Type><TTL>300</TTL>"
+	    "<ResourceRecords><ResourceRecord><Value>192.0.2.10</Value>"
+	    "</ResourceRecord></ResourceRecords></ResourceRecordSet>"
+	    "</Change>"
+	    "<Change><Action>CREATE</Action><ResourceRecordSet>"
+	    "<Name>host.example.com.</Name><Type>A</Type><TTL>300</TTL>"
+	    "<ResourceRecords><ResourceRecord><Value>192.0.2.10</Value>"
+	    "</ResourceRecord><ResourceRecord><Value>192.0.2.11</Value>"
+	    "</ResourceRecord></ResourceRecords></ResourceRecordSet>"
+	    "</Change></Changes></ChangeBatch>"
+	    "</ChangeResourceRecordSetsRequest>");
+
+	/* Without a comment there is no Comment element. */
+	cr_assert(r53_change_batch_xml(buf, sizeof(buf), NULL, c, 1) > 0);
+	cr_expect(strstr(buf, "Comment") == NULL);
+	cr_expect(strstr(buf, "<ChangeBatch><Changes><Change>") != NULL);
+}
+
+Test(r53msg, change_batch_escaping_round_trip)
+{
+	static const char *const txt[] = {
+		"\"v=spf1 -all\"",
+		"\"say \\\"hi\\\" & <bye> 'x' \\\\ \\344\"",
+		"\"caf\xc3\xa9\"",
+	};
+	struct r53_change	 c = { R53_UPSERT, "\\052.example.com.", "TXT",
+	    60, txt, 3 };
+	struct xml		 x;
+	char			 buf[2048];
+	const char		*t;
+	size_t			 nv = 0;
+	int			 tok;
+
+	cr_assert(r53_change_batch_xml(buf, sizeof(buf), "a<b&c", &c, 1) > 0);
+	cr_expect(strstr(buf, "<Value>&quot;say \\&quot;hi\\&quot; &amp; "
+	    "&lt;bye&gt; &apos;x&apos; \\\\ \\344&quot;</Value>") != NULL,
+	    "%s", buf);
+	cr_expect(strstr(buf, "<Comment>a&lt;b&amp;c</Comment>") != NULL);
+	cr_expect(strstr(buf, "<Name>\\052.example.com.</Name>") != NULL);
+	cr_expect(strstr(buf, "<Action>UPSERT</Action>") != NULL);
+
+	/* The reader gives back exactly what went in. */
+	xml_init(&x, buf, strlen(buf));
+	while ((tok = xml_next(&x)) != XML_EOF) {
+		cr_assert_neq(tok, XML_ERROR, "%s",
+		    xml_strerror(xml_error(&x, NULL)));
+		if (tok == XML_START && xml_is(&x, "Value")) {
+			cr_assert_eq(xml_text(&x, &t, NULL), 0);
+			cr_assert(nv < 3);
+			cr_expect_str_eq(t, txt[nv]);
+			nv++;
+		} else if (tok == XML_START && xml_is(&x, "Comment")) {
+			cr_assert_eq(xml_text(&x, &t, NULL), 0);
+			cr_expect_str_eq(t, "a<b&c");
+		}
+	}
+	cr_expect_eq(nv, 3);
+}
+
+Test(r53msg, change_batch_capacity)
+{
+	struct r53_change	c = { R53_CREATE, "a.example.", "A", 0,
+	    a_new, 2 };
+	char			buf[1024], ref[1024];
+	int			n;
+	size_t			cap;
+
+	n = r53_change_batch_xml(ref, sizeof(ref), "c", &c, 1);
+	cr_assert(n > 0);
+	for (cap = 1; cap <= (size_t)n; cap++) {
+		memset(buf, 'x', sizeof(buf));
+		cr_expect_eq(r53_change_batch_xml(buf, cap, "c", &c, 1), -1);
+		cr_expect_eq(buf[cap], 'x', "wrote past cap %zu", cap);
+	}
+	cr_expect_eq(r53_change_batch_xml(buf, (size_t)n + 1, "c", &c, 1), n);
+	cr_expect_str_eq(buf, ref);
+}
+
+Test(r53msg, change_batch_invalid)
+{
+	static const char *const bad_ctl[] = { "\"a\tb\"" };
+	static const char *const bad_utf8[] = { "\"\xc3\"" };
+	static const char *const empty[] = { "" };
+	static const char *const nul[] = { NULL };
+	struct r53_change	c = { R53_CREATE, "a.example.", "A", 60,
+	    a_old, 1 };
+	struct r53_change	d;
+	char			buf[4096], longname[R53_NAME_MAX + 2];
+	char			comment[R53_COMMENT_MAX + 2];
+
+	cr_assert(r53_change_batch_xml(buf, sizeof(buf), NULL, &c, 1) > 0);
+	cr_expect_eq(r53_change_batch_xml(buf, sizeof(buf), NULL, &c, 0), -1);
+	d = c; d.nvalues = 0;
+	cr_expect_eq(r53_change_batch_xml(buf, sizeof(buf), NULL, &d, 1), -1);
+	d = c; d.values = bad_ctl;
+	cr_expect_eq(r53_change_batch_xml(buf, sizeof(buf), NULL, &d, 1), -1);
+	d = c; d.values = bad_utf8;
+	cr_expect_eq(r53_change_batch_xml(buf, sizeof(buf), NULL, &d, 1), -1);
+	d = c; d.values = empty;
+	cr_expect_eq(r53_change_batch_xml(buf, sizeof(buf), NULL, &d, 1), -1);
+	d = c; d.values = nul;
+	cr_expect_eq(r53_change_batch_xml(buf, sizeof(buf), NULL, &d, 1), -1);
+	d = c; d.type = "txt";
+	cr_expect_eq(r53_change_batch_xml(buf, sizeof(buf), NULL, &d, 1), -1);
+	d = c; d.type = "";
+	cr_expect_eq(r53_change_batch_xml(buf, sizeof(buf), NULL, &d, 1), -1);
+	d = c; d.ttl = R53_TTL_MAX + 1;
+	cr_expect_eq(r53_change_batch_xml(buf, sizeof(buf), NULL, &d, 1), -1);
+	d = c; d.ttl = R53_TTL_MAX;
+	cr_expect(r53_change_batch_xml(buf, sizeof(buf), NULL, &d, 1) > 0);
+	cr_expect(strstr(buf, "<TTL>2147483647</TTL>") != NULL);
+	d = c; d.name = "";
+	cr_expect_eq(r53_change_batch_xml(buf, sizeof(buf), NULL, &d, 1), -1);
+	memset(longname, 'a', sizeof(longname));
+	longname[R53_NAME_MAX] = '\0';
+	d = c; d.name = longname;
+	cr_expect(r53_change_batch_xml(buf, sizeof(buf), NULL, &d, 1) > 0);
+	longname[R53_NAME_MAX] = 'a';
+	longname[R53_NAME_MAX + 1] = '\0';
+	cr_expect_eq(r53_change_batch_xml(buf, sizeof(buf), NULL, &d, 1), -1);
+	memset(comment, 'c', sizeof(comment));
+	comment[R53_COMMENT_MAX] = '\0';
+	cr_expect(r53_change_batch_xml(buf, sizeof(buf), comment, &c, 1) > 0);
+	comment[R53_COMMENT_MAX] = 'c';
+	comment[R53_COMMENT_MAX + 1] = '\0';
+	cr_expect_eq(r53_change_batch_xml(buf, sizeof(buf), comment, &c, 1),
+	    -1);
+}
+
+Test(r53msg, change_cost_and_limits)
+{
+	static char		 big[R53_VALUE_MAX + 2];
+	static const char	*vals[R53_VALUES_MAX + 1];
+	static char		 buf[1 << 20];
+	struct r53_change	 c[9];
+	size_t			 rec, chr, i;
+
+	c[0].action = R53_UPSERT;
+	c[0].name = "a.";
+	c[0].type = "TXT";
+	c[0].ttl = 1;
+	c[0].values = a_new;
+	c[0].nvalues = 2;
+	r53_change_cost(&c[0], &rec, &chr);
+	cr_expect_eq(rec, 4);
+	cr_expect_eq(chr, 2 * (10 + 10));
+	c[0].action = R53_DELETE;
+	r53_change_cost(&c[0], &rec, &chr);
+	cr_expect_eq(rec, 2);
+	cr_expect_eq(chr, 20);
+
+	/* Characters, not bytes. */
+	vals[0] = "\"caf\xc3\xa9\"";
+	c[0].values = vals;
+	c[0].nvalues = 1;
+	r53_change_cost(&c[0], &rec, &chr);
+	cr_expect_eq(chr, 6);
+
+	/* 400 values per record set, no more. */
+	for (i = 0; i <= R53_VALUES_MAX; i++)
+		vals[i] = "\"x\"";
+	c[0].nvalues = R53_VALUES_MAX;
+	cr_expect(r53_change_batch_xml(buf, sizeof(buf), NULL, c, 1) > 0);
+	c[0].nvalues = R53_VALUES_MAX + 1;
+	cr_expect_eq(r53_change_batch_xml(buf, sizeof(buf), NULL, c, 1), -1);
+
+	/* 1,000 records: 2 x 300 UPSERT counts 1,200. */
+	c[0].action = R53_UPSERT;
+	c[0].nvalues = 300;
+	c[1] = c[0];
+	c[1].name = "b.";
+	cr_expect_eq(r53_change_batch_xml(buf, sizeof(buf), NULL, c, 2), -1);
+	c[1].nvalues = 200;
+	cr_expect(r53_change_batch_xml(buf, sizeof(buf), NULL, c, 2) > 0);
+
+	/* 32,000 characters: eight 4,000-character values fit, nine not. */
+	memset(big, 'v', R53_VALUE_MAX);
+	big[R53_VALUE_MAX] = '\0';
+	vals[0] = big;
+	for (i = 0; i < 9; i++) {
+		c[i].action = R53_CREATE;
+		c[i].name = "big.";
+		c[i].type = "TXT";
+		c[i].ttl = 1;
+		c[i].values = vals;
+		c[i].nvalues = 1;
+	}
+	cr_expect(r53_change_batch_xml(buf, sizeof(buf), NULL, c, 8) > 0);
+	cr_expect_eq(r53_change_batch_xml(buf, sizeof(buf), NULL, c, 9), -1);
+	big[R53_VALUE_MAX] = 'v';
+	big[R53_VALUE_MAX + 1] = '\0';
+	cr_expect_eq(r53_change_batch_xml(buf, sizeof(buf), NULL, c, 1), -1);
+}
+
+/*
+ * ---- Requests ----
+ */
+
+static void
+expect_query(const struct r53_req *r, const char *want)
+{
+	char	q[512];
+
+	cr_assert(sigv4_canonical_query(r->params, r->nparams, q,
+	    sizeof(q)) >= 0);
+	cr_expect_str_eq(q, want);
+}
+
+Test(r53msg, requests)
+{
+	struct r53_req	r;
+
+	cr_assert_eq(r53_req_change_rrsets(&r,
+	    "/hostedzone/Z0123456789ABCDEFGHIJ"), 0);
+	cr_expect_str_eq(r.method, "POST");
+	cr_expect_str_eq(r.path,
+	    "/2013-04-01/hostedzone/Z0123456789ABCDEFGHIJ/rrset/");
+	cr_expect_eq(r.nparams, 0);
+
+	cr_assert_eq(r53_req_list_rrsets(&r, "Z1D633PJN98FT9",
+	    "\\052.example.com.", "TXT", NULL, 0), 0);
+	cr_expect_str_eq(r.method, "GET");
+	cr_expect_str_eq(r.path, "/2013-04-01/hostedzone/Z1D633PJN98FT9/rrset");
+	expect_query(&r, "name=%5C052.example.com.&type=TXT");
+
+	cr_assert_eq(r53_req_list_rrsets(&r, "Z1", "www.example.com.", "A",
+	    "blue sky", 300), 0);
+	expect_query(&r, "identifier=blue%20sky&maxitems=300&"
+	    "name=www.example.com.&type=A");
+	cr_assert_eq(r53_req_list_rrsets(&r, "Z1", NULL, NULL, NULL, 0), 0);
+	expect_query(&r, "");
+
+	cr_assert_eq(r53_req_get_change(&r, "/change/C0021990I7F3JHLHICJ4"),
+	    0);
+	cr_expect_str_eq(r.path, "/2013-04-01/change/C0021990I7F3JHLHICJ4");
+
+	cr_assert_eq(r53_req_list_zones_by_name(&r, "example.com.",
+	    "/hostedzone/Z9876543210ZYXWVUTSRQ", 100), 0);
+	cr_expect_str_eq(r.path, "/2013-04-01/hostedzonesbyname");
+	expect_query(&r, "dnsname=example.com.&"
+	    "hostedzoneid=Z9876543210ZYXWVUTSRQ&maxitems=100");
+
+	cr_assert_eq(r53_req_get_zone(&r, "Z0441723226OZ66S5ZCNZ"), 0);
+	cr_expect_str_eq(r.path, "/2013-04-01/hostedzone/Z0441723226OZ66S5ZCNZ");
+}
+
+Test(r53msg, requests_invalid)
+{
+	struct r53_req	r;
+
+	cr_expect_eq(r53_req_get_zone(&r, ""), -1);
+	cr_expect_eq(r53_req_get_zone(&r, "/hostedzone/"), -1);
+	cr_expect_eq(r53_req_get_zone(&r, NULL), -1);
+	cr_expect_eq(r53_req_get_zone(&r, "Z1/../x y"), -1);
+	cr_expect_eq(r53_req_get_zone(&r, "Z1?x=1"), -1);
+	cr_expect_eq(r53_req_get_zone(&r,
+	    "Z12345678901234567890123456789012"), -1);	/* 33 */
+	cr_expect_eq(r53_req_get_zone(&r,
+	    "Z1234567890123456789012345678901"), 0);	/* 32 */
+	cr_expect_eq(r53_req_get_change(&r, "C1%2F"), -1);
+	cr_expect_eq(r53_req_list_rrsets(&r, "Z1", NULL, "A", NULL, 0), -1);
+	cr_expect_eq(r53_req_list_rrsets(&r, "Z1", "a.", NULL, "id", 0), -1);
+	cr_expect_eq(r53_req_list_rrsets(&r, "Z1", "a.", "A", NULL, 301), -1);
+	cr_expect_eq(r53_req_list_zones_by_name(&r, NULL, "Z1", 0), -1);
+	cr_expect_eq(r53_req_list_zones_by_name(&r, "a.", NULL, 101), -1);
+	cr_expect_eq(r53_req_list_zones_by_name(&r, NULL, NULL, 0), 0);
+	cr_expect_eq(r.nparams, 0);
+}
+
+/*
+ * ---- ChangeInfo ----
+ */
+
+Test(r53msg, change_info)
+{
+	struct r53_change_info	ci;
+
+	load("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<ChangeResourceRecordSetsResponse " NS ">\n"
+	    "  <ChangeInfo>\n"
+	    "    <Id>/change/C0021990I7F3JHLHICJ4</Id>\n"
+	    "    <Status>PENDING</Status>\n"
+	    "    <SubmittedAt>2025-01-02T03:04:05.678Z</SubmittedAt>\n"
+	    "    <Comment>rfc2136 update id 4711</Comment>\n"
+	    "  </ChangeInfo>\n"
+	    "</ChangeResourceRecordSetsResponse>\n");
+	cr_assert_eq(r53_parse_change_info(body, strlen(body), &ci), R53_OK);
+	cr_expect_str_eq(ci.id, "C0021990I7F3JHLHICJ4");
+	cr_expect_eq(ci.status, R53_PENDING);
+	cr_expect_str_eq(ci.submitted_at, "2025-01-02T03:04:05.678Z");
+
+	load("<GetChangeResponse " NS "><ChangeInfo><Id>/change/"
+	    "C2682N5HXP0BZ4</Id><Status>INSYNC</Status><SubmittedAt>"
+	    "2017-03-27T17:48:16.751Z</SubmittedAt></ChangeInfo>"
+	    "</GetChangeResponse>");
+	cr_assert_eq(r53_parse_change_info(body, strlen(body), &ci), R53_OK);
+	cr_expect_str_eq(ci.id, "C2682N5HXP0BZ4");
+	cr_expect_eq(ci.status, R53_INSYNC);
+
+	load("<GetChangeResponse><ChangeInfo><Id>/change/C1</Id><Status>DONE"
+	    "</Status></ChangeInfo></GetChangeResponse>");
+	cr_expect_eq(r53_parse_change_info(body, strlen(body), &ci),
+	    R53_ESHAPE);
+	load("<GetChangeResponse><ChangeInfo><Status>INSYNC</Status>"
+	    "</ChangeInfo></GetChangeResponse>");
+	cr_expect_eq(r53_parse_change_info(body, strlen(body), &ci),
+	    R53_ESHAPE);
+	load("<GetChangeResponse></GetChangeResponse>");
+	cr_expect_eq(r53_parse_change_info(body, strlen(body), &ci),
+	    R53_ESHAPE);
+	load("<GetChangeResponse><ChangeInfo><Id>/change/"
+	    "C123456789012345678901234567890123</Id><Status>INSYNC</Status>"
+	    "</ChangeInfo></GetChangeResponse>");
+	cr_expect_eq(r53_parse_change_info(body, strlen(body), &ci),
+	    R53_ELIMIT);
+	load("<GetChangeResponse><ChangeInfo><Id>/change/C1</Id>"
+	    "<Status>INSYNC</Status></ChangeInfo>");
+	cr_expect_eq(r53_parse_change_info(body, strlen(body), &ci),
+	    R53_EXML);
+	cr_expect_eq(r53_parse_change_info(body, 0, &ci), R53_EXML);
+}
+
+/*
+ * ---- ListResourceRecordSets ----
+ */
+
+#define MAXRR	16
+
+/* Copies of what the callback saw (the body is reused between tests). */
+struct seen {
+	size_t	n;
+	int	stop_after;
+	struct {
+		char		name[64], type[16], v0[128], vlast[128];
+		char		routing[R53_ROUTING_SIZE], setid[64];
+		char		alias_zone[40], alias_name[128];
+		int		has_ttl, alias_eval;
+		uint32_t	ttl;
+		size_t		nvalues;
+		unsigned	flags;
+	} rr[MAXRR];
+};
+
+static void
+cp(char *dst, size_t cap, const char *src)
+{
+	snprintf(dst, cap, "%s", src != NULL ? src : "(null)");
+}
+
+static int
+rr_cb(void *arg, const struct r53_rrset *rr)
+{
+	struct seen	*s = arg;
+	size_t		 i = s->n++;
+
+	if (i < MAXRR) {
+		cp(s->rr[i].name, sizeof(s->rr[i].name), rr->name);
+		cp(s->rr[i].type, sizeof(s->rr[i].type), rr->type);
+		cp(s->rr[i].v0, sizeof(s->rr[i].v0),
+		    rr->nvalues ? rr->values[0] : NULL);
+		cp(s->rr[i].vlast, sizeof(s->rr[i].vlast),
+		    rr->nvalues ? rr->values[rr->nvalues - 1] : NULL);
+		cp(s->rr[i].routing, sizeof(s->rr[i].routing), rr->routing);
+		cp(s->rr[i].setid, sizeof(s->rr[i].setid),
+		    rr->set_identifier);
+		cp(s->rr[i].alias_zone, sizeof(s->rr[i].alias_zone),
+		    rr->alias_zone_id);
+		cp(s->rr[i].alias_name, sizeof(s->rr[i].alias_name),
+		    rr->alias_dns_name);
+		s->rr[i].has_ttl = rr->has_ttl;
+		s->rr[i].ttl = rr->ttl;
+		s->rr[i].nvalues = rr->nvalues;
+		s->rr[i].flags = rr->flags;
+		s->rr[i].alias_eval = rr->alias_evaluate_health;
+	}
+	return s->stop_after > 0 && s->n >= (size_t)s->stop_after;
+}
+
+static const char list_doc[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<ListResourceRecordSetsResponse " NS ">\n"
+    "  <ResourceRecordSets>\n"
+    "    <ResourceRecordSet>\n"
+    "      <Name>example.com.</Name><Type>NS</Type><TTL>172800</TTL>\n"
+    "      <ResourceRecords>\n"
+    "        <ResourceRecord><Value>ns-144.awsdns-18.com.</Value>"
+    "</ResourceRecord>\n"
+    "        <ResourceRecord><Value>ns-1790.awsdns-31.co.uk.</Value>"
+    "</ResourceRecord>\n"
+    "        <ResourceRecord><Value>ns-599.awsdns-10.net.</Value>"
+    "</ResourceRecord>\n"
+    "        <ResourceRecord><Value>ns-1094.awsdns-08.org.</Value>"
+    "</ResourceRecord>\n"
+    "      </ResourceRecords>\n"
+    "    </ResourceRecordSet>\n"
+    "    <ResourceRecordSet>\n"
+    "      <Name>example.com.</Name><Type>SOA</Type><TTL>900</TTL>\n"
+    "      <ResourceRecords>\n"
+    "        <ResourceRecord><Value>ns-144.awsdns-18.com. "
+    "awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400</Value>"
+    "</ResourceRecord>\n"
+    "      </ResourceRecords>\n"
+    "    </ResourceRecordSet>\n"
+    "    <ResourceRecordSet>\n"
+    "      <Name>\\052.example.com.</Name><Type>A</Type>\n"
+    "      <AliasTarget><HostedZoneId>Z35SXDOTRQ7X7K</HostedZoneId>\n"
+    "        <DNSName>dualstack.my-lb-123.us-east-1.elb.amazonaws.com."
+    "</DNSName>\n"
+    "        <EvaluateTargetHealth>false</EvaluateTargetHealth>"
+    "</AliasTarget>\n"
+    "    </ResourceRecordSet>\n"
+    "  </ResourceRecordSets>\n"
+    "  <IsTruncated>true</IsTruncated>\n"
+    "  <NextRecordName>www.example.com.</NextRecordName>\n"
+    "  <NextRecordType>A</NextRecordType>\n"
+    "  <MaxItems>3</MaxItems>\n"
+    "</ListResourceRecordSetsResponse>\n";
+
+Test(r53msg, list_rrsets)
+{
+	static struct seen	s;
+	struct r53_rrset_page	pg;
+
+	memset(&s, 0, sizeof(s));
+	load(list_doc);
+	cr_assert_eq(r53_parse_list_rrsets(body, strlen(body), rr_cb, &s,
+	    &pg), R53_OK);
+	cr_assert_eq(s.n, 3);
+	cr_expect_eq(pg.count, 3);
+	cr_expect_str_eq(s.rr[0].name, "example.com.");
+	cr_expect_str_eq(s.rr[0].type, "NS");
+	cr_expect(s.rr[0].has_ttl);
+	cr_expect_eq(s.rr[0].ttl, 172800);
+	cr_expect_eq(s.rr[0].nvalues, 4);
+	cr_expect_str_eq(s.rr[0].v0, "ns-144.awsdns-18.com.");
+	cr_expect_str_eq(s.rr[0].vlast, "ns-1094.awsdns-08.org.");
+	cr_expect_eq(s.rr[0].flags, 0);
+	cr_expect_str_eq(s.rr[0].routing, "");
+	cr_expect_str_eq(s.rr[0].setid, "(null)");
+	cr_expect_str_eq(s.rr[1].type, "SOA");
+	cr_expect_eq(s.rr[1].nvalues, 1);
+	cr_expect_str_eq(s.rr[1].v0, "ns-144.awsdns-18.com. "
+	    "awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400");
+	cr_expect_str_eq(s.rr[2].name, "\\052.example.com.");
+	cr_expect_eq(s.rr[2].flags, R53_RRSET_ALIAS);
+	cr_expect_not(s.rr[2].has_ttl);
+	cr_expect_eq(s.rr[2].nvalues, 0);
+	cr_expect_str_eq(s.rr[2].alias_zone, "Z35SXDOTRQ7X7K");
+	cr_expect_str_eq(s.rr[2].alias_name,
+	    "dualstack.my-lb-123.us-east-1.elb.amazonaws.com.");
+	cr_expect_eq(s.rr[2].alias_eval, 0);
+	cr_expect(pg.truncated);
+	cr_expect_str_eq(pg.next_name, "www.example.com.");
+	cr_expect_str_eq(pg.next_type, "A");
+	cr_expect_str_eq(pg.next_identifier, "");
+	cr_expect_eq(pg.max_items, 3);
+
+	/* The callback can stop the walk. */
+	memset(&s, 0, sizeof(s));
+	s.stop_after = 2;
+	load(list_doc);
+	cr_expect_eq(r53_parse_list_rrsets(body, strlen(body), rr_cb, &s,
+	    &pg), R53_EABORT);
+	cr_expect_eq(s.n, 2);
+}
+
+Test(r53msg, list_rrsets_routing_and_txt)
+{
+	static struct seen	s;
+	struct r53_rrset_page	pg;
+
+	memset(&s, 0, sizeof(s));
+	load("<ListResourceRecordSetsResponse " NS "><ResourceRecordSets>"
+	    "<ResourceRecordSet><Name>www.example.com.</Name><Type>A</Type>"
+	    "<SetIdentifier>blue</SetIdentifier><Weight>10</Weight>"
+	    "<GeoLocation><CountryCode>DE</CountryCode><SubdivisionCode>BE"
+	    "</SubdivisionCode></GeoLocation><TTL>60</TTL><ResourceRecords>"
+	    "<ResourceRecord><Value>192.0.2.1</Value></ResourceRecord>"
+	    "</ResourceRecords><HealthCheckId>abc-123</HealthCheckId>"
+	    "</ResourceRecordSet>"
+	    "<ResourceRecordSet><Name>t.example.com.</Name><Type>TXT</Type>"
+	    "<TTL>0</TTL><ResourceRecords><ResourceRecord><Value>&quot;a b"
+	    "&quot; &quot;\\&quot;q\\&quot; \\\\ \\344&quot;</Value>"
+	    "</ResourceRecord><ResourceRecord><Value><![CDATA[\"<raw>\"]]>"
+	    "</Value></ResourceRecord></ResourceRecords>"
+	    "<MultiValueAnswer>true</MultiValueAnswer></ResourceRecordSet>"
+	    "</ResourceRecordSets><IsTruncated>true</IsTruncated>"
+	    "<NextRecordName>www.example.com.</NextRecordName>"
+	    "<NextRecordType>A</NextRecordType>"
+	    "<NextRecordIdentifier>green</NextRecordIdentifier>"
+	    "<MaxItems>2</MaxItems></ListResourceRecordSetsResponse>");
+	cr_assert_eq(r53_parse_list_rrsets(body, strlen(body), rr_cb, &s,
+	    &pg), R53_OK);
+	cr_assert_eq(s.n, 2);
+	cr_expect_eq(s.rr[0].flags, R53_RRSET_ROUTING);
+	cr_expect_str_eq(s.rr[0].setid, "blue");
+	cr_expect_str_eq(s.rr[0].routing, "Weight=10 GeoLocation=CountryCode:"
+	    "DE,SubdivisionCode:BE HealthCheckId=abc-123");
+	cr_expect_eq(s.rr[0].ttl, 60);
+	cr_expect_str_eq(s.rr[0].v0, "192.0.2.1");
+	cr_expect_eq(s.rr[1].flags, R53_RRSET_ROUTING);
+	cr_expect_str_eq(s.rr[1].routing, "MultiValueAnswer=true");
+	cr_expect(s.rr[1].has_ttl);
+	cr_expect_eq(s.rr[1].ttl, 0);
+	cr_expect_str_eq(s.rr[1].v0, "\"a b\" \"\\\"q\\\" \\\\ \\344\"");
+	cr_expect_str_eq(s.rr[1].vlast, "\"<raw>\"");
+	cr_expect_str_eq(pg.next_identifier, "green");
+	cr_expect_eq(pg.max_items, 2);
+}
+
+Test(r53msg, list_rrsets_empty_zone_page)
+{
+	struct r53_rrset_page	pg;
+
+	load("<ListResourceRecordSetsResponse><ResourceRecordSets/>"
+	    "<IsTruncated>false</IsTruncated><MaxItems>100</MaxItems>"
+	    "</ListResourceRecordSetsResponse>");
+	cr_assert_eq(r53_parse_list_rrsets(body, strlen(body), NULL, NULL,
+	    &pg), R53_OK);
+	cr_expect_eq(pg.count, 0);
+	cr_expect_not(pg.truncated);
+	cr_expect_eq(pg.max_items, 100);
+}
+
+/* Parse a one-RRset listing with the RRset's inner XML given. */
+static int
+list_one(const char *inner)
+{
+	static char		 doc[1 << 21];
+	struct r53_rrset_page	 pg;
+	int			 n;
+
+	n = snprintf(doc, sizeof(doc), "<ListResourceRecordSetsResponse>"
+	    "<ResourceRecordSets><ResourceRecordSet>%s</ResourceRecordSet>"
+	    "</ResourceRecordSets><IsTruncated>false</IsTruncated>"
+	    "</ListResourceRecordSetsResponse>", inner);
+	cr_assert(n > 0 && (size_t)n < sizeof(doc));
+	return r53_parse_list_rrsets(doc, (size_t)n, NULL, NULL, &pg);
+}
+
+static char *
+repeat(const char *pre, char c, size_t n, const char *post)
+{
+	static char	buf[1 << 20];
+	size_t		l = strlen(pre);
+
+	cr_assert(l + n + strlen(post) < sizeof(buf));
+	memcpy(buf, pre, l);
+	memset(buf + l, c, n);
+	strcpy(buf + l + n, post);
+	return buf;
+}
+
+Test(r53msg, list_rrsets_limits)
+{
+	static char	inner[1 << 20];
+	size_t		n, i;
+
+	/* Name: 1,024 characters are fine, 1,025 are not. */
+	cr_expect_eq(list_one(repeat("<Name>", 'a', R53_NAME_MAX,
+	    "</Name><Type>A</Type>")), R53_OK);
+	cr_expect_eq(list_one(repeat("<Name>", 'a', R53_NAME_MAX + 1,
+	    "</Name><Type>A</Type>")), R53_ELIMIT);
+	/* Value: 4,000 characters are fine, 4,001 are not. */
+	cr_expect_eq(list_one(repeat("<Name>a.</Name><Type>TXT</Type><TTL>1"
+	    "</TTL><ResourceRecords><ResourceRecord><Value>", 'v',
+	    R53_VALUE_MAX, "</Value></ResourceRecord></ResourceRecords>")),
+	    R53_OK);
+	cr_expect_eq(list_one(repeat("<Name>a.</Name><Type>TXT</Type><TTL>1"
+	    "</TTL><ResourceRecords><ResourceRecord><Value>", 'v',
+	    R53_VALUE_MAX + 1, "</Value></ResourceRecord></ResourceRecords>")),
+	    R53_ELIMIT);
+	/* Values: 400 are fine, 401 are not. */
+	n = (size_t)sprintf(inner, "<Name>a.</Name><Type>A</Type><TTL>1</TTL>"
+	    "<ResourceRecords>");
+	for (i = 0; i < R53_VALUES_MAX; i++)
+		n += (size_t)sprintf(inner + n, "<ResourceRecord><Value>"
+		    "192.0.2.1</Value></ResourceRecord>");
+	strcpy(inner + n, "</ResourceRecords>");
+	cr_expect_eq(list_one(inner), R53_OK);
+	n += (size_t)sprintf(inner + n, "<ResourceRecord><Value>192.0.2.1"
+	    "</Value></ResourceRecord>");
+	strcpy(inner + n, "</ResourceRecords>");
+	cr_expect_eq(list_one(inner), R53_ELIMIT);
+	/* Type. */
+	cr_expect_eq(list_one("<Name>a.</Name><Type>ABCDEFGHIJKLMNOP</Type>"),
+	    R53_ELIMIT);
+}
+
+Test(r53msg, list_rrsets_bad_shapes)
+{
+	struct r53_rrset_page	pg;
+
+	cr_expect_eq(list_one("<Type>A</Type>"), R53_ESHAPE);
+	cr_expect_eq(list_one("<Name>a.</Name>"), R53_ESHAPE);
+	cr_expect_eq(list_one("<Name></Name><Type>A</Type>"), R53_ESHAPE);
+	cr_expect_eq(list_one("<Name>a.</Name><Name>b.</Name><Type>A</Type>"),
+	    R53_ESHAPE);
+	cr_expect_eq(list_one("<Name>a.</Name><Type>A</Type><TTL>x</TTL>"),
+	    R53_ESHAPE);
+	cr_expect_eq(list_one("<Name>a.</Name><Type>A</Type><TTL>-1</TTL>"),
+	    R53_ESHAPE);
+	cr_expect_eq(list_one("<Name>a.</Name><Type>A</Type>"
+	    "<TTL>2147483648</TTL>"), R53_ESHAPE);
+	cr_expect_eq(list_one("<Name>a.</Name><Type>A</Type>"
+	    "<TTL>99999999999999999999999</TTL>"), R53_ESHAPE);
+	cr_expect_eq(list_one("<Name>a.</Name><Type>A</Type>"
+	    "<TTL>2147483647</TTL>"), R53_OK);
+	cr_expect_eq(list_one("<Name>a.</Name><Type>A</Type><ResourceRecords>"
+	    "<ResourceRecord/></ResourceRecords>"), R53_ESHAPE);
+	cr_expect_eq(list_one("<Name>a.</Name><Type>A</Type><ResourceRecords>"
+	    "<ResourceRecord><Value>1<b/></Value></ResourceRecord>"
+	    "</ResourceRecords>"), R53_ESHAPE);
+	cr_expect_eq(list_one("<Name><x/></Name><Type>A</Type>"), R53_ESHAPE);
+	cr_expect_eq(list_one("<Name>a.</Name><Type>A</Type><AliasTarget>"
+	    "<DNSName>b.</DNSName></AliasTarget>"), R53_ESHAPE);
+	cr_expect_eq(list_one("<Name>a.</Name><Type>A</Type><AliasTarget>"
+	    "<HostedZoneId>Z1</HostedZoneId><DNSName>b.</DNSName>"
+	    "<EvaluateTargetHealth>maybe</EvaluateTargetHealth>"
+	    "</AliasTarget>"), R53_ESHAPE);
+	cr_expect_eq(list_one("<Name>a.&bad;</Name><Type>A</Type>"), R53_EXML);
+	/* Unknown elements are skipped but make the set non-plain. */
+	cr_expect_eq(list_one("<Name>a.</Name><Type>A</Type><Future><X>1</X>"
+	    "</Future>"), R53_OK);
+
+	load("<ListHostedZonesResponse><IsTruncated>false</IsTruncated>"
+	    "</ListHostedZonesResponse>");
+	cr_expect_eq(r53_parse_list_rrsets(body, strlen(body), NULL, NULL,
+	    &pg), R53_ESHAPE);
+	load("<ListResourceRecordSetsResponse><ResourceRecordSets/>"
+	    "</ListResourceRecordSetsResponse>");
+	cr_expect_eq(r53_parse_list_rrsets(body, strlen(body), NULL, NULL,
+	    &pg), R53_ESHAPE);
+	load("<ListResourceRecordSetsResponse><IsTruncated>true</IsTruncated>"
+	    "<NextRecordType>A</NextRecordType>"
+	    "</ListResourceRecordSetsResponse>");
+	cr_expect_eq(r53_parse_list_rrsets(body, strlen(body), NULL, NULL,
+	    &pg), R53_ESHAPE);
+	load("<ListResourceRecordSetsResponse><IsTruncated>false</IsTruncated>"
+	    "</ListResourceRecordSetsResponse>trailing");
+	cr_expect_eq(r53_parse_list_rrsets(body, strlen(body), NULL, NULL,
+	    &pg), R53_EXML);
+	load("<!DOCTYPE x [<!ENTITY a \"b\">]><ListResourceRecordSetsResponse>"
+	    "<IsTruncated>false</IsTruncated>"
+	    "</ListResourceRecordSetsResponse>");
+	cr_expect_eq(r53_parse_list_rrsets(body, strlen(body), NULL, NULL,
+	    &pg), R53_EXML);
+	load("<ListResourceRecordSetsResponse><ResourceRecordSets>"
+	    "<ResourceRecordSet><Name>a.</Name>");
+	cr_expect_eq(r53_parse_list_rrsets(body, strlen(body), NULL, NULL,
+	    &pg), R53_EXML);
+	memcpy(body, "<ListResourceRecordSetsResponse>\0</ListResource"
+	    "RecordSetsResponse>", 66);
+	cr_expect_eq(r53_parse_list_rrsets(body, 66, NULL, NULL, &pg),
+	    R53_EXML);
+}
+
+/*
+ * ---- Hosted zones ----
+ */
+
+struct zseen {
+	size_t	n;
+	char	id[4][40], name[4][64], comment[4][64];
+	int	priv[4];
+	long long count[4];
+};
+
+static int
+zone_cb(void *arg, const struct r53_zone *z)
+{
+	struct zseen	*s = arg;
+	size_t		 i = s->n++;
+
+	if (i < 4) {
+		cp(s->id[i], sizeof(s->id[i]), z->id);
+		cp(s->name[i], sizeof(s->name[i]), z->name);
+		cp(s->comment[i], sizeof(s->comment[i]), z->comment);
+		s->priv[i] = z->private_zone;
+		s->count[i] = z->rrset_count;
+	}
+	return 0;
+}
+
+Test(r53msg, list_zones_by_name)
+{
+	struct zseen		s;
+	struct r53_zone_page	pg;
+
+	memset(&s, 0, sizeof(s));
+	load("<ListHostedZonesByNameResponse " NS ">\n"
+	    "  <HostedZones>\n"
+	    "    <HostedZone>\n"
+	    "      <Id>/hostedzone/Z0123456789ABCDEFGHIJ</Id><Name>example.com."
+	    "</Name>\n"
+	    "      <CallerReference>2025-01-01T00:00:00Z-1</CallerReference>\n"
+	    "      <Config><Comment>primary</Comment><PrivateZone>false"
+	    "</PrivateZone></Config>\n"
+	    "      <ResourceRecordSetCount>12</ResourceRecordSetCount>\n"
+	    "    </HostedZone>\n"
+	    "    <HostedZone>\n"
+	    "      <Id>/hostedzone/Z1D633PJN98FT9</Id><Name>example.com.</Name>"
+	    "\n      <CallerReference>x</CallerReference>\n"
+	    "      <Config><PrivateZone>true</PrivateZone></Config>\n"
+	    "    </HostedZone>\n"
+	    "  </HostedZones>\n"
+	    "  <DNSName>example.com.</DNSName>\n"
+	    "  <IsTruncated>true</IsTruncated>\n"
+	    "  <NextDNSName>example.net.</NextDNSName>\n"
+	    "  <NextHostedZoneId>Z9876543210ZYXWVUTSRQ</NextHostedZoneId>\n"
+	    "  <MaxItems>2</MaxItems>\n"
+	    "</ListHostedZonesByNameResponse>");
+	cr_assert_eq(r53_parse_list_zones_by_name(body, strlen(body), zone_cb,
+	    &s, &pg), R53_OK);
+	cr_assert_eq(s.n, 2);
+	cr_expect_eq(pg.count, 2);
+	cr_expect_str_eq(s.id[0], "Z0123456789ABCDEFGHIJ");
+	cr_expect_str_eq(s.name[0], "example.com.");
+	cr_expect_str_eq(s.comment[0], "primary");
+	cr_expect_eq(s.priv[0], 0);
+	cr_expect_eq(s.count[0], 12);
+	cr_expect_str_eq(s.id[1], "Z1D633PJN98FT9");
+	cr_expect_str_eq(s.comment[1], "(null)");
+	cr_expect_eq(s.priv[1], 1);
+	cr_expect_eq(s.count[1], -1);
+	cr_expect(pg.truncated);
+	cr_expect_str_eq(pg.next_dns_name, "example.net.");
+	cr_expect_str_eq(pg.next_zone_id, "Z9876543210ZYXWVUTSRQ");
+	cr_expect_eq(pg.max_items, 2);
+
+	load("<ListHostedZonesByNameResponse><HostedZones><HostedZone>"
+	    "<Name>a.</Name></HostedZone></HostedZones><IsTruncated>false"
+	    "</IsTruncated></ListHostedZonesByNameResponse>");
+	cr_expect_eq(r53_parse_list_zones_by_name(body, strlen(body), NULL,
+	    NULL, &pg), R53_ESHAPE);
+	load("<ListHostedZonesByNameResponse><HostedZones/><IsTruncated>true"
+	    "</IsTruncated><NextDNSName>a.</NextDNSName>"
+	    "</ListHostedZonesByNameResponse>");
+	cr_expect_eq(r53_parse_list_zones_by_name(body, strlen(body), NULL,
+	    NULL, &pg), R53_ESHAPE);
+}
+
+Test(r53msg, get_zone)
+{
+	struct r53_zone	z;
+
+	load("<?xml version=\"1.0\"?>\n<GetHostedZoneResponse " NS ">"
+	    "<HostedZone><Id>/hostedzone/Z1D633PJN98FT9</Id>"
+	    "<Name>example.com.</Name><CallerReference>ref</CallerReference>"
+	    "<Config><Comment>c &amp; d</Comment><PrivateZone>false"
+	    "</PrivateZone></Config><ResourceRecordSetCount>2"
+	    "</ResourceRecordSetCount></HostedZone>"
+	    "<DelegationSet><NameServers>"
+	    "<NameServer>ns-2048.awsdns-64.com</NameServer>"
+	    "<NameServer>ns-2049.awsdns-65.net</NameServer>"
+	    "</NameServers></DelegationSet></GetHostedZoneResponse>");
+	cr_assert_eq(r53_parse_get_zone(body, strlen(body), &z), R53_OK);
+	cr_expect_str_eq(z.id, "Z1D633PJN98FT9");
+	cr_expect_str_eq(z.name, "example.com.");
+	cr_expect_str_eq(z.comment, "c & d");
+	cr_expect_eq(z.private_zone, 0);
+	cr_expect_eq(z.rrset_count, 2);
+	cr_assert_eq(z.nname_servers, 2);
+	cr_expect_str_eq(z.name_servers[0], "ns-2048.awsdns-64.com");
+	cr_expect_str_eq(z.name_servers[1], "ns-2049.awsdns-65.net");
+
+	load("<GetHostedZoneResponse><HostedZone><Id>/hostedzone/Z1</Id>"
+	    "<Name>p.</Name><Config><PrivateZone>true</PrivateZone></Config>"
+	    "</HostedZone><VPCs><VPC><VPCRegion>eu-west-1</VPCRegion><VPCId>"
+	    "vpc-1</VPCId></VPC></VPCs></GetHostedZoneResponse>");
+	cr_assert_eq(r53_parse_get_zone(body, strlen(body), &z), R53_OK);
+	cr_expect_eq(z.private_zone, 1);
+	cr_expect_eq(z.nname_servers, 0);
+
+	load("<GetHostedZoneResponse><DelegationSet/></GetHostedZoneResponse>");
+	cr_expect_eq(r53_parse_get_zone(body, strlen(body), &z), R53_ESHAPE);
+	load("<GetHostedZoneResponse><HostedZone><Id>/hostedzone/Z1</Id>"
+	    "<Name>p.</Name><ResourceRecordSetCount>many"
+	    "</ResourceRecordSetCount></HostedZone></GetHostedZoneResponse>");
+	cr_expect_eq(r53_parse_get_zone(body, strlen(body), &z), R53_ESHAPE);
+}
+
+/*
+ * ---- Errors ----
+ */
+
+Test(r53msg, error_form_a)
+{
+	struct r53_error	e;
+
+	load("<?xml version=\"1.0\"?>\n<ErrorResponse " NS ">\n  <Error>\n"
+	    "    <Type>Sender</Type>\n    <Code>NoSuchHostedZone</Code>\n"
+	    "    <Message>No hosted zone found with ID: Z0123456789ABCDEFGHIJ"
+	    "</Message>\n  </Error>\n  <RequestId>"
+	    "b25f48e8-84fd-11e6-80d9-574e0c4664cb</RequestId>\n"
+	    "</ErrorResponse>");
+	cr_assert_eq(r53_parse_error(body, strlen(body), &e), R53_OK);
+	cr_expect_str_eq(e.type, "Sender");
+	cr_expect_str_eq(e.code, "NoSuchHostedZone");
+	cr_expect_str_eq(e.message,
+	    "No hosted zone found with ID: Z0123456789ABCDEFGHIJ");
+	cr_expect_str_eq(e.request_id, "b25f48e8-84fd-11e6-80d9-574e0c4664cb");
+
+	load("<?xml version=\"1.0\"?>\n<ErrorResponse " NS ">\n"
+	    "  <Error><Type>Sender</Type><Code>InvalidChangeBatch</Code>\n"
+	    "    <Message>[Tried to delete resource record set [name="
+	    "&apos;a.example.com.&apos;, type=&apos;A&apos;] but it was not "
+	    "found, RRSet with DNS name b.other.org. is not permitted in zone "
+	    "example.com.]</Message>\n  </Error>\n"
+	    "  <RequestId>0d3c7a52-5b6f-4d1e-9a62-1c2f7f3b8a10</RequestId>\n"
+	    "</ErrorResponse>");
+	cr_assert_eq(r53_parse_error(body, strlen(body), &e), R53_OK);
+	cr_expect_str_eq(e.code, "InvalidChangeBatch");
+	cr_expect_str_eq(e.message, "[Tried to delete resource record set "
+	    "[name='a.example.com.', type='A'] but it was not found, RRSet "
+	    "with DNS name b.other.org. is not permitted in zone "
+	    "example.com.]");
+
+	load("<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
+	    "<Message>Rate exceeded</Message></Error><RequestId>r1</RequestId>"
+	    "</ErrorResponse>");
+	cr_assert_eq(r53_parse_error(body, strlen(body), &e), R53_OK);
+	cr_expect_str_eq(e.code, "Throttling");
+	cr_expect_str_eq(e.message, "Rate exceeded");
+}
+
+Test(r53msg, error_form_b)
+{
+	struct r53_error	e;
+
+	load("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<InvalidChangeBatch " NS ">\n  <Messages>\n"
+	    "    <Message>Tried to create resource record set [name="
+	    "'x.example.com.', type='TXT'] but it already exists</Message>\n"
+	    "    <Message>Duplicate Resource Record: '10.160.0.188'"
+	    "</Message>\n  </Messages>\n"
+	    "  <RequestId>9197fef4-03cc-11e9-9a1b-4f2d8a3c1e77</RequestId>\n"
+	    "</InvalidChangeBatch>");
+	cr_assert_eq(r53_parse_error(body, strlen(body), &e), R53_OK);
+	cr_expect_str_eq(e.code, "InvalidChangeBatch");
+	cr_expect_str_eq(e.type, "");
+	cr_expect_str_eq(e.message, "[Tried to create resource record set "
+	    "[name='x.example.com.', type='TXT'] but it already exists, "
+	    "Duplicate Resource Record: '10.160.0.188']");
+	cr_expect_str_eq(e.request_id, "9197fef4-03cc-11e9-9a1b-4f2d8a3c1e77");
+
+	load("<InvalidChangeBatch><Messages><Message>only</Message></Messages>"
+	    "</InvalidChangeBatch>");
+	cr_assert_eq(r53_parse_error(body, strlen(body), &e), R53_OK);
+	cr_expect_str_eq(e.message, "[only]");
+	cr_expect_str_eq(e.request_id, "");
+}
+
+Test(r53msg, error_other_roots)
+{
+	struct r53_error	 e;
+	static char		 doc[8192];
+	size_t			 i, n;
+
+	load("<InvalidSignatureException><Message>Signature expired"
+	    "</Message></InvalidSignatureException>");
+	cr_assert_eq(r53_parse_error(body, strlen(body), &e), R53_OK);
+	cr_expect_str_eq(e.code, "InvalidSignatureException");
+	cr_expect_str_eq(e.message, "Signature expired");
+
+	/* Long messages are cut, marked, and stay within the field. */
+	n = (size_t)sprintf(doc, "<ErrorResponse><Error><Code>InvalidChange"
+	    "Batch</Code><Message>[");
+	for (i = 0; i < 2000; i++)
+		doc[n++] = (i % 2) ? '\xa9' : '\xc3';	/* "é" x 1000 */
+	n += (size_t)sprintf(doc + n, "]</Message></Error></ErrorResponse>");
+	load(doc);
+	cr_assert_eq(r53_parse_error(body, n, &e), R53_OK);
+	cr_expect_lt(strlen(e.message), sizeof(e.message));
+	cr_expect_eq(strncmp(e.message, "[\xc3\xa9", 3), 0);
+	cr_expect_str_eq(e.message + strlen(e.message) - 5, "\xc3\xa9...");
+
+	load("<ErrorResponse><Error><Type>Sender</Type></Error>"
+	    "</ErrorResponse>");
+	cr_expect_eq(r53_parse_error(body, strlen(body), &e), R53_ESHAPE);
+	load("");
+	cr_expect_eq(r53_parse_error(body, 0, &e), R53_EXML);
+	/* A proxy's HTML page is not a Route 53 error. */
+	load("<html><body>502 Bad Gateway</body></html>");
+	cr_expect_eq(r53_parse_error(body, strlen(body), &e), R53_ESHAPE);
+	load("<ErrorResponse><Error><Code>X</Code></Error>");
+	cr_expect_eq(r53_parse_error(body, strlen(body), &e), R53_EXML);
+}
+
+Test(r53msg, strerror)
+{
+	cr_expect_str_eq(r53_strerror(R53_OK), "no error");
+	cr_expect_str_neq(r53_strerror(R53_ELIMIT), "unknown error");
+	cr_expect_str_eq(r53_strerror(42), "unknown error");
+}
