@@ -352,7 +352,8 @@ tsig_verify(struct tsig_result *res, const uint8_t *msg, size_t len,
 		res->error = TSIG_BADKEY;
 		return -1;
 	}
-	if (rr.maclen > algs[alg].size || rr.maclen < min_mac(algs[alg].size)) {
+	if (rr.maclen > algs[alg].size ||
+	    rr.maclen < min_mac(algs[alg].size)) {
 		res->rcode = TSIG_RCODE_FORMERR;
 		return -1;
 	}

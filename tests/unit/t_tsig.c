@@ -740,7 +740,8 @@ Test(tsig, badtime)
 	get_fields(r, outlen, rlen, &f);
 	cr_assert_eq(f.error, TSIG_BADTIME);
 	cr_assert_eq(f.maclen, 20);
-	cr_assert_eq(f.timesigned, (uint64_t)NOW, "Time Signed is the request's");
+	cr_assert_eq(f.timesigned, (uint64_t)NOW,
+	    "Time Signed is the request's");
 	cr_assert_eq(f.otherlen, 6);
 	for (other = 0, i = 0; i < 6; i++)
 		other = other << 8 | f.other[i];
