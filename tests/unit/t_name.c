@@ -1,0 +1,199 @@
+/*
+ * Unit tests for dns/name.c: the DNS and Route 53 text forms, limits,
+ * comparisons and the RFC 4034 canonical order.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "dns/name.h"
+
+static void
+from_dns(const char *s, uint8_t *n)
+{
+	size_t	len;
+
+	cr_assert_eq(name_from_text(s, n, &len), 0, "parse %s", s);
+	cr_assert_eq(name_len(n, DNS_NAME_MAX), len);
+}
+
+Test(name, dns_text_round_trip)
+{
+	static const char *const ok[] = {
+		".", "example.", "www.example.com.", "a\\.b.example.",
+		"\\000\\255\\032.x.", "\\\\\\\".q.", "\\(\\)\\;\\@\\$.x.",
+	};
+	uint8_t	 n[DNS_NAME_MAX];
+	char	 t[DNS_NAME_TEXTMAX];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		from_dns(ok[i], n);
+		cr_assert_eq(name_to_text(n, t, sizeof(t)), 0);
+		cr_assert_str_eq(t, ok[i]);
+	}
+	from_dns("a\\.b.example", n);
+	cr_assert_eq(n[0], 3, "escaped dot stays inside the label");
+	cr_assert_eq(n[2], '.');
+	from_dns("\\065bc", n);		/* decimal */
+	cr_assert_arr_eq(n, "\3Abc", 5);
+	from_dns("", n);
+	cr_assert_eq(n[0], 0);
+	from_dns("Mixed.Case", n);
+	cr_assert_eq(name_to_text(n, t, sizeof(t)), 0);
+	cr_assert_str_eq(t, "Mixed.Case.", "DNS text keeps case");
+}
+
+Test(name, route53_text)
+{
+	uint8_t	 n[DNS_NAME_MAX];
+	char	 t[DNS_NAME_TEXTMAX];
+	size_t	 len;
+
+	/* Octal escapes; literal and escaped forms mean the same. */
+	cr_assert_eq(name_from_r53("\\052.example.com", n, &len), 0);
+	cr_assert_arr_eq(n, "\1*\7example\3com", 14);
+	cr_assert_eq(name_from_r53("*.Example.COM.", n, &len), 0);
+	cr_assert_arr_eq(n, "\1*\7example\3com", 14, "lowercased");
+	cr_assert_eq(name_to_r53(n, t, sizeof(t)), 0);
+	cr_assert_str_eq(t, "\\052.example.com.");
+	/* \101 is octal 65 'A', lowercased; \056 is a dot in a label. */
+	cr_assert_eq(name_from_r53("\\101b\\056c.x", n, &len), 0);
+	cr_assert_arr_eq(n, "\4ab.c\1x", 8);
+	cr_assert_eq(name_to_r53(n, t, sizeof(t)), 0);
+	cr_assert_str_eq(t, "ab\\056c.x.");
+	/* Octal digits only: \8 and \9 are not escapes in this form. */
+	cr_assert_eq(name_from_r53("a\\089", n, &len), -1);
+	cr_assert_eq(name_from_r53("a\\400", n, &len), -1);
+	/* _ and - stay literal; space and high bytes escape. */
+	cr_assert_eq(name_from_r53("_a-b\\040\\377", n, &len), 0);
+	cr_assert_eq(name_to_r53(n, t, sizeof(t)), 0);
+	cr_assert_str_eq(t, "_a-b\\040\\377.");
+
+	/* The case-keeping forms used inside RDATA. */
+	cr_assert_eq(name_from_r53n_case("Mail.Example\\056X", 17, n, &len),
+	    0);
+	cr_assert_arr_eq(n, "\4Mail\11Example.X", 16);
+	cr_assert_eq(name_to_r53_case(n, t, sizeof(t)), 0);
+	cr_assert_str_eq(t, "Mail.Example\\056X.");
+}
+
+Test(name, bad_text_rejected)
+{
+	static const char *const bad[] = {
+		"a..b", ".a", "..", "a\\", "a\\25", "a\\256",
+	};
+	uint8_t	 n[DNS_NAME_MAX];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_assert_eq(name_from_text(bad[i], n, NULL), -1, "%s", bad[i]);
+}
+
+Test(name, label_and_name_limits)
+{
+	char	 s[600];
+	uint8_t	 n[DNS_NAME_MAX];
+	char	 t[DNS_NAME_TEXTMAX];
+	size_t	 len;
+	int	 i;
+
+	memset(s, 'a', 63);
+	strcpy(s + 63, ".x");
+	cr_assert_eq(name_from_text(s, n, &len), 0, "63-byte label");
+	memset(s, 'a', 64);
+	strcpy(s + 64, ".x");
+	cr_assert_eq(name_from_text(s, n, &len), -1, "64-byte label");
+
+	/* 3 x 63 + 61: 255 bytes on the wire, the maximum. */
+	s[0] = '\0';
+	for (i = 0; i < 3; i++) {
+		memset(s + strlen(s), 'b', 63);
+		s[64 * i + 63] = '.';
+		s[64 * i + 64] = '\0';
+	}
+	memset(s + strlen(s), 'c', 61);
+	s[3 * 64 + 61] = '\0';
+	cr_assert_eq(name_from_text(s, n, &len), 0);
+	cr_assert_eq(len, 255);
+	cr_assert_eq(name_len(n, sizeof(n)), 255);
+	/* With the trailing dot it is the same name. */
+	strcat(s, ".");
+	cr_assert_eq(name_from_text(s, n, &len), 0);
+	cr_assert_eq(len, 255);
+	/* One more byte is too long, in either form. */
+	s[strlen(s) - 1] = 'c';
+	cr_assert_eq(name_from_text(s, n, &len), -1);
+	cr_assert_eq(name_from_r53(s, n, &len), -1);
+	/* Escapes count as one byte each. */
+	cr_assert_eq(name_from_r53("\\141\\142", n, &len), 0);
+	cr_assert_eq(len, 4);
+
+	/* Output that does not fit is refused, not cut. */
+	cr_assert_eq(name_from_text("abc.def", n, &len), 0);
+	cr_assert_eq(name_to_text(n, t, 8), -1);
+	cr_assert_eq(name_to_text(n, t, 9), 0);
+	cr_assert_str_eq(t, "abc.def.");
+
+	/* name_len() refuses pointers, overlong and unterminated names. */
+	cr_assert_eq(name_len((const uint8_t *)"\1a\300\0", 4), 0);
+	cr_assert_eq(name_len((const uint8_t *)"\1a\1b", 4), 0);
+}
+
+Test(name, compare_and_relations)
+{
+	uint8_t	 a[DNS_NAME_MAX], b[DNS_NAME_MAX], c[DNS_NAME_MAX];
+
+	from_dns("WWW.Example.", a);
+	from_dns("www.example.", b);
+	from_dns("example.", c);
+	cr_assert(name_equal(a, b));
+	cr_assert_eq(name_cmp(a, b), 0);
+	cr_assert(name_is_sub(a, c));
+	cr_assert(name_is_sub(c, c));
+	cr_assert(!name_is_sub(c, a));
+	cr_assert_eq(name_labels(a), 2);
+	cr_assert_eq(name_suffix(a, 1), a + 4);
+	from_dns("*.example.", a);
+	cr_assert(name_is_wild(a));
+	cr_assert(!name_is_wild(c));
+	/* "aexample." is not below "example.". */
+	from_dns("aexample.", a);
+	cr_assert(!name_is_sub(a, c));
+	name_lower(b);
+	cr_assert_arr_eq(b, "\3www\7example", 13);
+}
+
+/* RFC 4034 section 6.1: the example names in canonical order. */
+Test(name, rfc4034_canonical_order)
+{
+	static const char *const order[] = {
+		"example.",
+		"a.example.",
+		"yljkjljk.a.example.",
+		"Z.a.example.",
+		"zABC.a.EXAMPLE.",
+		"z.example.",
+		"\\001.z.example.",
+		"*.z.example.",
+		"\\200.z.example.",
+	};
+	uint8_t	 n[9][DNS_NAME_MAX];
+	size_t	 i, j;
+	int	 c;
+
+	for (i = 0; i < 9; i++)
+		from_dns(order[i], n[i]);
+	for (i = 0; i < 9; i++) {
+		for (j = 0; j < 9; j++) {
+			c = name_cmp(n[i], n[j]);
+			if (i < j)
+				cr_assert_lt(c, 0, "%s < %s", order[i],
+				    order[j]);
+			else if (i > j)
+				cr_assert_gt(c, 0, "%s > %s", order[i],
+				    order[j]);
+			else
+				cr_assert_eq(c, 0);
+		}
+	}
+}
