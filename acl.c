@@ -56,6 +56,8 @@ acl_name_wire(const char *src, uint8_t wire[255])
 			wire[len++] = 0;
 			continue;
 		}
+		if (c <= ' ' || c == 0x7f)
+			return -1;		/* must be escaped */
 		if (c == '\\') {
 			if (p[0] >= '0' && p[0] <= '9') {
 				if (!(p[1] >= '0' && p[1] <= '9' &&

@@ -262,8 +262,10 @@ again:
 	for (;;) {
 		if (s->pos >= s->len) {
 			if (p->nsrc == 1) {
+				/* The last line, not the one after it. */
 				p->eoffile = s->name;
-				p->eofline = s->line;
+				p->eofline = s->line - (s->len > 0 &&
+				    s->buf[s->len - 1] == '\n' && s->line > 1);
 			}
 			freesrc(s);
 			p->nsrc--;
@@ -458,6 +460,8 @@ recover(struct parser *p)
 	next(p);
 	if (type == T_BANG)
 		skip(p);
+	else if (type == T_RBRACE && peek(p)->type == T_SEMI)
+		next(p);
 }
 
 /* Token expectations; on a mismatch report and leave the token. */
@@ -691,18 +695,20 @@ st_include(struct parser *p)
 		perr(p, file, line, "include not allowed here");
 		return 0;
 	}
+	if ((full = resolve(p, path)) == NULL)
+		return 0;
 	if (p->nsrc > CONF_INCLUDE_DEPTH) {
 		perr(p, file, line, "include \"%s\": nested too deeply "
-		    "(max %d)", show(path, b, sizeof(b)), CONF_INCLUDE_DEPTH);
+		    "(max %d)", show(full, b, sizeof(b)), CONF_INCLUDE_DEPTH);
+		free(full);
 		return 0;
 	}
 	if (++p->nincludes > CONF_INCLUDE_MAX) {
 		perr(p, file, line, "include \"%s\": too many includes "
-		    "(max %d)", show(path, b, sizeof(b)), CONF_INCLUDE_MAX);
+		    "(max %d)", show(full, b, sizeof(b)), CONF_INCLUDE_MAX);
+		free(full);
 		return 0;
 	}
-	if ((full = resolve(p, path)) == NULL)
-		return 0;
 	if (readfile(full, CONF_FILE_MAX, &buf, &len, &st) == -1) {
 		if (errno == EFBIG)
 			perr(p, file, line, "include \"%s\": file too large "

@@ -1,5 +1,5 @@
 # Top-level sources other than r53d.c (which holds main).
-TOP_SRCS=	log.c
-UNIT_TESTS+=
-FUZZ_TARGETS+=
+TOP_SRCS=	log.c conf.c acl.c base64.c
+UNIT_TESTS+=	tests/unit/t_conf.c tests/unit/t_base64.c
+FUZZ_TARGETS+=	tests/fuzz/fuzz_conf.c
 TOP_SRCS+=	loop.c listen.c serve.c

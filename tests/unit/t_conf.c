@@ -1,0 +1,764 @@
+/*
+ * t_conf.c: the configuration parser, ACL matching and grants.
+ *
+ * Runs in tests/conf (found from the current directory or R53D_SRCDIR) so
+ * that error messages carry the short file names the files are loaded by.
+ */
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base64.h"
+#include "conf.h"
+
+static char	msgs[8192];
+static int	nmsgs;
+
+static void
+capture(void *arg, const char *msg)
+{
+	(void)arg;
+	nmsgs++;
+	strncat(msgs, msg, sizeof(msgs) - strlen(msgs) - 2);
+	strcat(msgs, "\n");
+}
+
+static void
+setup(void)
+{
+	const char	*src = getenv("R53D_SRCDIR");
+	char		 dir[4096];
+
+	msgs[0] = '\0';
+	nmsgs = 0;
+	if (src != NULL) {
+		snprintf(dir, sizeof(dir), "%s/tests/conf", src);
+		cr_assert(chdir(dir) == 0, "chdir %s", dir);
+	} else if (chdir("tests/conf") != 0 && chdir("../conf") != 0 &&
+	    chdir("../../tests/conf") != 0)
+		cr_assert_fail("cannot find tests/conf; set R53D_SRCDIR");
+}
+
+TestSuite(conf, .init = setup);
+
+static struct conf *
+load(const char *path)
+{
+	return conf_load(path, capture, NULL);
+}
+
+static struct conf *
+parse(const char *text)
+{
+	return conf_parse("buf", text, strlen(text), CONF_NOFILES, capture,
+	    NULL);
+}
+
+static struct sockaddr_storage ssbuf;
+
+static const struct sockaddr *
+sa(const char *addr)
+{
+	struct sockaddr_in	*sin = (struct sockaddr_in *)&ssbuf;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&ssbuf;
+
+	memset(&ssbuf, 0, sizeof(ssbuf));
+	if (inet_pton(AF_INET, addr, &sin->sin_addr) == 1)
+		sin->sin_family = AF_INET;
+	else {
+		cr_assert(inet_pton(AF_INET6, addr, &sin6->sin6_addr) == 1);
+		sin6->sin6_family = AF_INET6;
+	}
+	return (const struct sockaddr *)&ssbuf;
+}
+
+static void
+check_listen(const struct conf_listen *l, const char *addr, unsigned port)
+{
+	char	 buf[64];
+
+	if (l->ss.ss_family == AF_INET) {
+		const struct sockaddr_in *sin = (const void *)&l->ss;
+
+		inet_ntop(AF_INET, &sin->sin_addr, buf, sizeof(buf));
+		cr_expect_eq(ntohs(sin->sin_port), port);
+		cr_expect_eq(l->sslen, sizeof(*sin));
+	} else {
+		const struct sockaddr_in6 *sin6 = (const void *)&l->ss;
+
+		cr_assert_eq(l->ss.ss_family, AF_INET6);
+		inet_ntop(AF_INET6, &sin6->sin6_addr, buf, sizeof(buf));
+		cr_expect_eq(ntohs(sin6->sin6_port), port);
+		cr_expect_eq(l->sslen, sizeof(*sin6));
+	}
+	cr_expect_str_eq(buf, addr);
+}
+
+/* The secret of a key equals the decoding of the given base64. */
+static void
+check_secret(const struct conf_key *k, const char *b64)
+{
+	uint8_t	 want[CONF_SECRET_MAX];
+	size_t	 wl;
+
+	cr_assert_eq(base64_decode(b64, strlen(b64), want, sizeof(want), &wl),
+	    0);
+	cr_expect_eq(k->secretlen, wl);
+	cr_expect(memcmp(k->secret, want, wl) == 0, "secret of %s", k->name);
+}
+
+Test(conf, shipped_example)
+{
+	struct conf			*c;
+	const struct conf_key		*k;
+	const struct zone_conf		*z;
+
+	c = load("../../r53d.conf.example");
+	cr_assert_not_null(c, "r53d.conf.example rejected:\n%s", msgs);
+	cr_expect_str_eq(msgs, "");
+	cr_assert_eq(c->nlisten, 2);
+	check_listen(&c->listen[0], "127.0.0.1", 5353);
+	check_listen(&c->listen[1], "::1", 5353);
+	cr_assert_not_null(k = conf_key_find(c, "ddns-key"));
+	cr_expect_eq(k->alg, TSIG_HMAC_SHA256);
+	cr_expect_eq(k->secretlen, 32);
+	cr_expect_eq(c->aws.endpoint.tls, 0);
+	cr_expect_str_eq(c->aws.endpoint.host, "127.0.0.1");
+	cr_expect_eq(c->aws.endpoint.port, 8053);
+	cr_expect_str_eq(c->aws.access_key_id, "AKIDEXAMPLE");
+	cr_expect_str_eq(c->aws.secret_key_file, "../../aws-secret.example");
+	cr_expect_str_eq(c->aws.secret_key,
+	    "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+	cr_assert_not_null(z = conf_zone_find(c, "example.com"));
+	cr_expect(acl_match(&z->allow_update, sa("127.0.0.1"), NULL));
+	cr_expect(grant_allows(z, "acme", "_acme-challenge.example.com", 16));
+	cr_expect(!grant_allows(z, "acme", "www.example.com", 16));
+	conf_free(c);
+}
+
+Test(conf, every_statement)
+{
+	struct conf			*c;
+	const struct conf_key		*k;
+	const struct zone_conf		*z;
+	const struct grant		*g;
+
+	c = load("good-all.conf");
+	cr_assert_not_null(c, "good-all.conf rejected:\n%s", msgs);
+	cr_expect_str_eq(msgs, "");
+	cr_assert_eq(c->nlisten, 3);
+	check_listen(&c->listen[0], "127.0.0.1", 5353);
+	check_listen(&c->listen[1], "::1", 5353);
+	check_listen(&c->listen[2], "192.0.2.1", 53);
+	cr_expect_str_eq(c->user, "_r53d");
+	cr_expect_str_eq(c->pid_file, "/run/r53d.pid");
+	cr_expect_eq(c->tcp_clients, 128);
+	cr_expect_eq(c->tcp_idle_timeout, 30);
+
+	cr_expect_eq(c->nkeys, 7);
+	cr_assert_not_null(k = conf_key_find(c, "DDNS-KEY."));
+	cr_expect_str_eq(k->name, "ddns-key");
+	cr_expect_eq(k->alg, TSIG_HMAC_SHA256);
+	cr_expect_eq(k->truncbits, 0);
+	check_secret(k, "dt3VXTwDhGcTRyOzTceHkquGopBDj00mpd3SO955CqA=");
+	cr_expect_eq(k->secret[0], 118);	/* independent decoding */
+	cr_expect_eq(k->secret[3], 93);
+	cr_assert_not_null(k = conf_key_find(c, "acme"));
+	cr_expect_eq(k->alg, TSIG_HMAC_SHA512);
+	cr_expect_eq(k->truncbits, 256);
+	cr_expect_eq(k->secretlen, 64);
+	cr_assert_not_null(k = conf_key_find(c, "old"));
+	cr_expect_eq(k->alg, TSIG_HMAC_MD5);
+	cr_assert_not_null(k = conf_key_find(c, "sha1"));
+	cr_expect_eq(k->alg, TSIG_HMAC_SHA1);
+	check_secret(k, "c2hhMXNlY3JldA==");
+	cr_expect_eq(conf_key_find(c, "sha224")->alg, TSIG_HMAC_SHA224);
+	cr_expect_eq(conf_key_find(c, "sha384")->alg, TSIG_HMAC_SHA384);
+	cr_expect_eq(conf_key_find(c, "sha384")->truncbits, 192);
+	cr_expect_null(conf_key_find(c, "nokey"));
+
+	cr_expect_eq(c->aws.endpoint.tls, 1);
+	cr_expect_str_eq(c->aws.endpoint.host, "route53.example.net");
+	cr_expect_eq(c->aws.endpoint.port, 8443);
+	cr_expect_str_eq(c->aws.region, "eu-west-1");
+	cr_expect_str_eq(c->aws.ca_file, "certs/ca.pem");
+	cr_expect_str_eq(c->aws.secret_key, "AKIAsecretValue/With+Chars");
+	cr_expect_eq(c->aws.rate, 3);
+	cr_expect_eq(c->aws.imds, 1);
+	cr_expect_eq(c->aws.imds_endpoint.tls, 0);
+	cr_expect_str_eq(c->aws.imds_endpoint.host, "::1");
+	cr_expect_eq(c->aws.imds_endpoint.port, 8080);
+
+	cr_assert_eq(c->nzones, 2);
+	cr_assert_not_null(z = conf_zone_find(c, "EXAMPLE.com."));
+	cr_expect_str_eq(z->name, "example.com");
+	cr_expect_str_eq(z->hosted_zone, "Z0123456789ABCDEFGHIJ");
+	cr_expect_eq(z->allow_update.nelems, 5);
+	cr_assert_eq(z->ngrants, 3);
+	g = &z->grants[1];
+	cr_expect_str_eq(g->key, "ddns-key");
+	cr_expect_eq(g->match, GRANT_WILDCARD);
+	cr_expect_str_eq(g->name, "*.dyn.example.com");
+	cr_assert_eq(g->ntypes, 3);
+	cr_expect_eq(g->types[0], 1);
+	cr_expect_eq(g->types[1], 28);
+	cr_expect_eq(g->types[2], 65280);
+	cr_expect_eq(z->serial_policy, SERIAL_UNIXTIME);
+	cr_expect_eq(z->wait_insync, 1);
+	cr_expect_eq(z->update_timeout, 120);
+	cr_expect_eq(z->queue_limit, 50);
+	cr_assert_eq(z->nprimaries, 2);
+	cr_expect_str_eq(z->primaries[0].key, "");
+	cr_expect_str_eq(z->primaries[1].key, "xfr");
+	cr_expect_eq(ntohs(((const struct sockaddr_in6 *)(const void *)
+	    &z->primaries[1].ss)->sin6_port), 5300);
+	cr_expect(acl_match(&z->allow_notify, sa("192.0.2.53"), "xfr"));
+	cr_expect(!acl_match(&z->allow_notify, sa("192.0.2.53"), NULL));
+	cr_expect(acl_match(&z->allow_query, sa("127.0.0.2"), NULL));
+	cr_expect(!acl_match(&z->allow_query, sa("192.0.2.1"), NULL));
+
+	/* update-policy alone lets its keys update; notify: primaries. */
+	cr_assert_not_null(z = conf_zone_find(c, "example.net"));
+	cr_expect(acl_match(&z->allow_update, NULL, "acme"));
+	cr_expect(!acl_match(&z->allow_update, sa("192.0.2.1"), NULL));
+	cr_expect(grant_allows(z, "acme", "x.y.example.net", 16));
+	cr_expect(!grant_allows(z, "acme", "x.y.example.net", 1));
+	cr_expect(acl_match(&z->allow_notify, sa("198.51.100.1"), NULL));
+	cr_expect(!acl_match(&z->allow_notify, sa("198.51.100.2"), NULL));
+	cr_expect(acl_match(&z->allow_query, sa("203.0.113.9"), NULL));
+	conf_free(c);
+}
+
+Test(conf, defaults)
+{
+	struct conf		*c;
+	const struct zone_conf	*z;
+
+	c = parse("zone \"example.org\" { };");
+	cr_assert_not_null(c, "%s", msgs);
+	cr_assert_eq(c->nlisten, 2);
+	check_listen(&c->listen[0], "0.0.0.0", 53);
+	check_listen(&c->listen[1], "::", 53);
+	cr_expect_null(c->user);
+	cr_expect_null(c->pid_file);
+	cr_expect_eq(c->tcp_clients, 64);
+	cr_expect_eq(c->tcp_idle_timeout, 10);
+	cr_expect_str_eq(c->aws.endpoint.url, "https://route53.amazonaws.com");
+	cr_expect_str_eq(c->aws.endpoint.host, "route53.amazonaws.com");
+	cr_expect_eq(c->aws.endpoint.port, 443);
+	cr_expect_eq(c->aws.endpoint.tls, 1);
+	cr_expect_str_eq(c->aws.region, "us-east-1");
+	cr_expect_str_eq(c->aws.ca_file, "/etc/ssl/certs/ca-certificates.crt");
+	cr_expect_str_eq(c->aws.access_key_id, "");
+	cr_expect_null(c->aws.secret_key_file);
+	cr_expect_eq(c->aws.rate, 5);
+	cr_expect_eq(c->aws.imds, 0);
+	cr_expect_str_eq(c->aws.imds_endpoint.host, "169.254.169.254");
+	cr_expect_eq(c->aws.imds_endpoint.port, 80);
+	cr_assert_not_null(z = conf_zone_find(c, "example.org"));
+	cr_expect_str_eq(z->hosted_zone, "");
+	cr_expect_eq(z->serial_policy, SERIAL_INCREMENT);
+	cr_expect_eq(z->wait_insync, 0);
+	cr_expect_eq(z->update_timeout, 60);
+	cr_expect_eq(z->queue_limit, 1000);
+	/* allow-update none, allow-query any, allow-notify none */
+	cr_expect(!acl_match(&z->allow_update, sa("127.0.0.1"), NULL));
+	cr_expect(!acl_match(&z->allow_update, sa("127.0.0.1"), "k"));
+	cr_expect(acl_match(&z->allow_query, sa("2001:db8::1"), NULL));
+	cr_expect(!acl_match(&z->allow_notify, sa("127.0.0.1"), NULL));
+	conf_free(c);
+}
+
+Test(conf, tsig_keygen_output)
+{
+	struct conf		*c;
+	const struct conf_key	*k;
+
+	/* Written by "tsig-keygen -a hmac-sha512 tsig-sample" and
+	 * "tsig-keygen host1.example." (BIND 9.18). */
+	c = load("tsig.conf");
+	cr_assert_not_null(c, "%s", msgs);
+	cr_assert_not_null(k = conf_key_find(c, "tsig-sample"));
+	cr_expect_eq(k->alg, TSIG_HMAC_SHA512);
+	check_secret(k, "nMlaSOr6njLW+d4/4s8TwrPKji7e5jEa08A2RMOitpOrKTB2erYo"
+	    "+7uVKLZtxsnivs/B2Rko+8SqWj5Z1Y/hhw==");
+	cr_assert_not_null(k = conf_key_find(c, "host1.example."));
+	cr_expect_str_eq(k->name, "host1.example");
+	cr_expect_eq(k->alg, TSIG_HMAC_SHA256);
+	cr_expect_eq(k->secretlen, 32);
+	conf_free(c);
+}
+
+Test(conf, ddns_confgen_output)
+{
+	struct conf		*c;
+	const struct conf_key	*k;
+	const struct zone_conf	*z;
+
+	/* "ddns-confgen -k upd-key -z example.com": the key with its
+	 * comments, and its update-policy hint pasted into the zone. */
+	c = load("ddns.conf");
+	cr_assert_not_null(c, "%s", msgs);
+	cr_assert_not_null(k = conf_key_find(c, "upd-key"));
+	check_secret(k, "plPILNiCJZXfowBmizs6nbYSEO+TsngqsPlsNjCnN6Y=");
+	cr_assert_not_null(z = conf_zone_find(c, "example.com"));
+	cr_expect(acl_match(&z->allow_update, sa("192.0.2.1"), "upd-key"));
+	cr_expect(!acl_match(&z->allow_update, sa("192.0.2.1"), NULL));
+	cr_expect(grant_allows(z, "upd-key", "example.com", 1));
+	cr_expect(grant_allows(z, "upd-key", "a.b.example.com", 16));
+	/* zonesub ANY: every type but NSEC and NSEC3, SOA and NS too */
+	cr_expect(grant_allows(z, "upd-key", "example.com", 6));
+	cr_expect(grant_allows(z, "upd-key", "sub.example.com", 2));
+	cr_expect(!grant_allows(z, "upd-key", "example.com", 47));
+	conf_free(c);
+}
+
+Test(conf, include_relative)
+{
+	struct conf		*c;
+	const struct conf_key	*k;
+
+	/* inc/keys.conf includes "secret.conf" inside the key block. */
+	c = load("inc-main.conf");
+	cr_assert_not_null(c, "%s", msgs);
+	cr_assert_not_null(k = conf_key_find(c, "inc-key"));
+	cr_expect_str_eq(k->file, "inc/keys.conf");
+	cr_expect_eq(k->line, 2);
+	check_secret(k, "dt3VXTwDhGcTRyOzTceHkquGopBDj00mpd3SO955CqA=");
+	cr_expect_not_null(conf_zone_find(c, "example.org"));
+	conf_free(c);
+}
+
+Test(conf, include_missing)
+{
+	cr_expect_null(load("include-missing.conf"));
+	cr_expect_str_eq(msgs,
+	    "include-missing.conf:2: include \"inc/missing.conf\": "
+	    "No such file or directory\n"
+	    "include-missing.conf:3: unknown keyword \"bogus\"\n");
+}
+
+Test(conf, include_cycle)
+{
+	cr_expect_null(load("cycle-a.conf"));
+	cr_expect_str_eq(msgs,
+	    "cycle-b.conf:1: include \"cycle-a.conf\": include cycle\n");
+}
+
+Test(conf, include_depth)
+{
+	cr_expect_null(load("deep.conf"));
+	cr_expect_str_eq(msgs, "deep.conf.d/8.conf:1: include "
+	    "\"deep.conf.d/9.conf\": nested too deeply (max 8)\n");
+}
+
+Test(conf, missing_file)
+{
+	cr_expect_null(load("no-such.conf"));
+	cr_expect_str_eq(msgs, "no-such.conf: No such file or directory\n");
+}
+
+Test(conf, bad1_every_error)
+{
+	cr_expect_null(load("bad1.conf"));
+	cr_expect_str_eq(msgs,
+	    "bad1.conf:2: invalid address \"192.0.2.300\"\n"
+	    "bad1.conf:3: port 70000 out of range (1..65535)\n"
+	    "bad1.conf:4: unknown keyword \"bogus-statement\"\n"
+	    "bad1.conf:6: key \"k1\": unknown algorithm \"hmac-sha257\"\n"
+	    "bad1.conf:7: key \"k1\": invalid base64 in secret\n"
+	    "bad1.conf:9: duplicate key \"k1\" (first defined at "
+	    "bad1.conf:5)\n"
+	    "bad1.conf:13: key \"nosecret\": missing secret\n"
+	    "bad1.conf:17: rate 0 out of range (1..100)\n"
+	    "bad1.conf:18: imds: expected yes or no, got \"maybe\"\n"
+	    "bad1.conf:19: endpoint: invalid URL \"ftp://example.net\" "
+	    "(want http[s]://host[:port])\n"
+	    "bad1.conf:22: invalid prefix length in \"192.0.2.0/33\"\n"
+	    "bad1.conf:22: prefix \"2001:db8::1/64\" has bits set beyond "
+	    "its length\n"
+	    "bad1.conf:24: unknown type \"BOGUS\"\n"
+	    "bad1.conf:26: serial-policy: expected increment or unixtime, "
+	    "got \"sometimes\"\n"
+	    "bad1.conf:27: unknown keyword \"frobnicate\" in zone\n"
+	    "bad1.conf:29: duplicate zone \"example.com\" (first defined at "
+	    "bad1.conf:21)\n"
+	    "bad1.conf:22: undefined key \"nokey\"\n"
+	    "bad1.conf:25: undefined key \"k3\"\n");
+}
+
+Test(conf, bad2_every_error)
+{
+	cr_expect_null(load("bad2.conf"));
+	cr_expect_str_eq(msgs,
+	    "bad2.conf:1: include \"missing.conf\": No such file or "
+	    "directory\n"
+	    "bad2.conf:4: secret-access-key-file \"no-such-secret\": "
+	    "No such file or directory\n"
+	    "bad2.conf:6: duplicate aws block\n"
+	    "bad2.conf:9: expected \";\", got \"queue-limit\"\n"
+	    "bad2.conf:11: key \"t\": digest bits 130 not a multiple of 8\n"
+	    "bad2.conf:12: key \"u\": digest bits 64 out of range "
+	    "(128..256)\n"
+	    "bad2.conf:13: update-timeout 99999999999999999999 out of range "
+	    "(1..3600)\n"
+	    "bad2.conf:14: unexpected end of file in zone block\n");
+}
+
+Test(conf, bad3_every_error)
+{
+	cr_expect_null(load("bad3.conf"));
+	cr_expect_str_eq(msgs,
+	    "bad3.conf:1: unexpected \"}\"\n"
+	    "bad3.conf:3: duplicate user\n"
+	    "bad3.conf:4: tcp-clients: expected a number, got \"x\"\n"
+	    "bad3.conf:5: pid-file: empty path\n"
+	    "bad3.conf:6: duplicate listen 127.0.0.1 port 53\n"
+	    "bad3.conf:7: invalid zone name \"bad..name\"\n"
+	    "bad3.conf:8: nested address match lists are not supported\n"
+	    "bad3.conf:8: \"localnets\" is not supported; list the "
+	    "prefixes\n"
+	    "bad3.conf:8: port 0 out of range (1..65535)\n"
+	    "bad3.conf:9: unknown keyword \"grant\"\n"
+	    "bad3.conf:10: key \"nothing\": missing algorithm\n"
+	    "bad3.conf:10: key \"nothing\": missing secret\n"
+	    "bad3.conf:11: aws: access-key-id needs secret-access-key-file\n"
+	    "bad3.conf:8: undefined key \"pk\"\n");
+}
+
+Test(conf, lexical_errors)
+{
+	cr_expect_null(parse("listen 127.0.0.1;\n/* open\ncomment"));
+	cr_expect_str_eq(msgs, "buf:2: unterminated comment\n");
+
+	msgs[0] = '\0';
+	cr_expect_null(parse("\n\nuser \"nobody;\n"));
+	cr_expect_str_eq(msgs, "buf:3: unterminated quoted string\n"
+	    "buf:3: expected \";\", got end of file\n");
+
+	msgs[0] = '\0';
+	cr_expect_null(parse("user\x01 \"x\";\nlisten ::1 port 1 port 2;"));
+	cr_expect_str_eq(msgs, "buf:1: invalid character 0x01\n"
+	    "buf:2: duplicate port\n");
+
+	msgs[0] = '\0';
+	cr_expect_null(parse("key k { algorithm hmac-sha256; secret \"\"; };"
+	    "aws { imds-endpoint \"http://h/x\"; };"));
+	cr_expect_str_eq(msgs,
+	    "buf:1: key \"k\": secret must be 1 to 512 bytes\n"
+	    "buf:1: imds-endpoint \"http://h/x\": a path is not allowed\n");
+}
+
+Test(conf, missing_semicolon_after_block)
+{
+	const char	*text = "key \"a\" { algorithm hmac-sha1; secret \"YQ==\"; }\n"
+	    "zone \"example.com\" { allow-update { key \"a\"; } };\n";
+
+	cr_expect_null(parse(text));
+	cr_expect_str_eq(msgs,
+	    "buf:2: expected \";\", got \"zone\"\n"
+	    "buf:2: expected \";\", got \"}\"\n");
+}
+
+Test(conf, string_too_long)
+{
+	char	*text;
+	size_t	 n = CONF_STRING_MAX + 10;
+
+	cr_assert_not_null(text = malloc(n + 32));
+	strcpy(text, "user \"");
+	memset(text + 6, 'a', n);
+	strcpy(text + 6 + n, "\";");
+	cr_expect_null(parse(text));
+	cr_expect_str_eq(msgs, "buf:1: string too long\n"
+	    "buf:1: user too long: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaa...\"\n");
+	free(text);
+}
+
+Test(conf, too_many_errors)
+{
+	char	 text[4000];
+	int	 i;
+
+	text[0] = '\0';
+	for (i = 0; i < 150; i++)
+		strcat(text, "x;\n");
+	cr_expect_null(parse(text));
+	cr_expect_eq(nmsgs, CONF_ERRORS_MAX + 1);
+	cr_expect(strstr(msgs, "buf:100: unknown keyword \"x\"\n"
+	    "buf:101: too many errors\n") != NULL, "%s", msgs);
+}
+
+Test(conf, file_too_large)
+{
+	char	*text;
+
+	cr_assert_not_null(text = malloc(CONF_FILE_MAX + 2));
+	memset(text, '#', CONF_FILE_MAX + 1);
+	text[CONF_FILE_MAX + 1] = '\0';
+	cr_expect_null(parse(text));
+	cr_expect_str_eq(msgs, "buf: file too large (max 1048576 bytes)\n");
+	free(text);
+}
+
+Test(conf, nofiles)
+{
+	cr_expect_null(parse("include \"good-all.conf\";\naws { "
+	    "access-key-id \"A\"; secret-access-key-file \"aws-secret\"; };"));
+	cr_expect_str_eq(msgs, "buf:1: include not allowed here\n"
+	    "buf:2: secret-access-key-file not allowed here\n");
+}
+
+Test(conf, print_hides_secrets_and_reparses)
+{
+	struct conf	*c, *c2;
+	char		*out = NULL, *out2 = NULL, *fixed, *s;
+	size_t		 outlen = 0, outlen2 = 0, i;
+	FILE		*fp;
+	char		 b64[BASE64_ENCLEN(CONF_SECRET_MAX) + 1];
+	const char	*sec = "secret \"...\";";
+	const char	*rep = "secret \"YWJj\";";
+
+	cr_assert_not_null(c = load("good-all.conf"), "%s", msgs);
+	cr_assert_not_null(fp = open_memstream(&out, &outlen));
+	conf_print(fp, c);
+	fclose(fp);
+	/* No secret, in any encoding, appears. */
+	for (i = 0; i < c->nkeys; i++) {
+		base64_encode(c->keys[i].secret, c->keys[i].secretlen, b64,
+		    sizeof(b64));
+		cr_expect_null(strstr(out, b64), "secret of %s printed",
+		    c->keys[i].name);
+	}
+	cr_expect_null(strstr(out, c->aws.secret_key));
+	cr_expect(strstr(out, "\tsecret \"...\";\n") != NULL);
+
+	/* With the secrets put back, the output is a fixed point. */
+	cr_assert_not_null(fixed = calloc(1, outlen * 2 + 1));
+	for (s = out; *s != '\0'; ) {
+		if (strncmp(s, sec, strlen(sec)) == 0) {
+			strcat(fixed, rep);
+			s += strlen(sec);
+		} else
+			strncat(fixed, s++, 1);
+	}
+	c2 = conf_parse("printed.conf", fixed, strlen(fixed), 0, capture,
+	    NULL);
+	cr_assert_not_null(c2, "printed form rejected:\n%s\n%s", msgs, fixed);
+	cr_assert_not_null(fp = open_memstream(&out2, &outlen2));
+	conf_print(fp, c2);
+	fclose(fp);
+	cr_expect_str_eq(out2, out);
+	conf_free(c);
+	conf_free(c2);
+	free(out);
+	free(out2);
+	free(fixed);
+}
+
+Test(conf, find_helpers)
+{
+	struct conf	*c;
+
+	c = parse("zone \"Example.com\" { };\nzone \"sub.example.com.\" { };\n"
+	    "key \"K\" { algorithm hmac-sha256; secret \"YWJj\"; };");
+	cr_assert_not_null(c, "%s", msgs);
+	cr_expect_not_null(conf_zone_find(c, "EXAMPLE.COM."));
+	cr_expect_null(conf_zone_find(c, "www.example.com"));
+	cr_expect_str_eq(conf_zone_for(c, "www.Example.com.")->name,
+	    "example.com");
+	cr_expect_str_eq(conf_zone_for(c, "a.b.sub.example.com")->name,
+	    "sub.example.com");
+	cr_expect_str_eq(conf_zone_for(c, "sub.example.com")->name,
+	    "sub.example.com");
+	cr_expect_null(conf_zone_for(c, "example.net"));
+	cr_expect_null(conf_zone_for(c, "com"));
+	cr_expect_null(conf_zone_for(c, "."));
+	cr_expect_not_null(conf_key_find(c, "k."));
+	cr_expect_str_eq(conf_tsig_alg_name(TSIG_HMAC_SHA384), "hmac-sha384");
+	conf_free(c);
+}
+
+Test(conf, duplicate_zone_spellings)
+{
+	cr_expect_null(parse("zone example.com { };\nzone \"EXAMPLE.COM.\" "
+	    "{ };\nkey a { algorithm hmac-md5; secret \"YQ==\"; };\n"
+	    "key \"A.\" { algorithm hmac-md5; secret \"YQ==\"; };"));
+	cr_expect_str_eq(msgs,
+	    "buf:2: duplicate zone \"example.com\" (first defined at buf:1)\n"
+	    "buf:4: duplicate key \"a\" (first defined at buf:3)\n");
+}
+
+Test(conf, acl_matching)
+{
+	struct conf		*c;
+	const struct acl	*a;
+
+	c = parse("key k1 { algorithm hmac-sha256; secret \"YWJj\"; };\n"
+	    "key k2 { algorithm hmac-sha256; secret \"YWJj\"; };\n"
+	    "zone example.com { allow-update {\n"
+	    "  !192.0.2.66; !key k2; 192.0.2.0/24; 10.1.2.3;\n"
+	    "  2001:db8:1::/48; !2001:db8::/32; ::1; key k1;\n"
+	    "  !198.51.100.0/25; 198.51.100.0/24; }; };");
+	cr_assert_not_null(c, "%s", msgs);
+	a = &conf_zone_find(c, "example.com")->allow_update;
+	/* IPv4 prefixes, exact address, negation first */
+	cr_expect_eq(acl_match(a, sa("192.0.2.1"), NULL), 1);
+	cr_expect_eq(acl_match(a, sa("192.0.2.255"), NULL), 1);
+	cr_expect_eq(acl_match(a, sa("192.0.2.66"), NULL), 0);
+	cr_expect_eq(acl_match(a, sa("192.0.2.66"), "k1"), 0);
+	cr_expect_eq(acl_match(a, sa("192.0.3.1"), NULL), 0);
+	cr_expect_eq(acl_match(a, sa("10.1.2.3"), NULL), 1);
+	cr_expect_eq(acl_match(a, sa("10.1.2.4"), NULL), 0);
+	/* /25 boundary: .127 denied, .128 allowed by the /24 */
+	cr_expect_eq(acl_match(a, sa("198.51.100.127"), NULL), 0);
+	cr_expect_eq(acl_match(a, sa("198.51.100.128"), NULL), 1);
+	/* IPv6: the /48 comes before the negated /32 */
+	cr_expect_eq(acl_match(a, sa("2001:db8:1:ffff::1"), NULL), 1);
+	cr_expect_eq(acl_match(a, sa("2001:db8:2::1"), NULL), 0);
+	cr_expect_eq(acl_match(a, sa("2001:db8:2::1"), "k1"), 0);
+	cr_expect_eq(acl_match(a, sa("::1"), NULL), 1);
+	cr_expect_eq(acl_match(a, sa("::2"), NULL), 0);
+	/* IPv4-mapped IPv6 counts as IPv4 */
+	cr_expect_eq(acl_match(a, sa("::ffff:192.0.2.1"), NULL), 1);
+	cr_expect_eq(acl_match(a, sa("::ffff:192.0.2.66"), NULL), 0);
+	/* keys: k2 denied before its address could allow it */
+	cr_expect_eq(acl_match(a, sa("203.0.113.1"), "K1."), 1);
+	cr_expect_eq(acl_match(a, sa("203.0.113.1"), "k2"), 0);
+	cr_expect_eq(acl_match(a, sa("192.0.2.1"), "k2"), 0);
+	cr_expect_eq(acl_match(a, sa("203.0.113.1"), "k3"), 0);
+	cr_expect_eq(acl_match(a, NULL, "k1"), 1);
+	cr_expect_eq(acl_match(a, NULL, NULL), 0);
+	conf_free(c);
+}
+
+Test(conf, acl_any_none)
+{
+	struct conf	*c;
+	const struct zone_conf *z;
+
+	c = parse("zone a.example { allow-query { none; any; }; "
+	    "allow-update { !10.0.0.0/8; any; }; };");
+	cr_assert_not_null(c, "%s", msgs);
+	z = conf_zone_find(c, "a.example");
+	/* "none" never matches, so "any" decides */
+	cr_expect_eq(acl_match(&z->allow_query, sa("10.0.0.1"), NULL), 1);
+	cr_expect_eq(acl_match(&z->allow_update, sa("10.0.0.1"), NULL), 0);
+	cr_expect_eq(acl_match(&z->allow_update, sa("11.0.0.1"), NULL), 1);
+	cr_expect_eq(acl_match(&z->allow_update, sa("::"), NULL), 1);
+	conf_free(c);
+}
+
+Test(conf, grants)
+{
+	struct conf		*c;
+	const struct zone_conf	*z;
+
+	c = parse("key acme { algorithm hmac-sha256; secret \"YWJj\"; };\n"
+	    "key dhcp { algorithm hmac-sha256; secret \"YWJj\"; };\n"
+	    "key admin { algorithm hmac-sha256; secret \"YWJj\"; };\n"
+	    "key web { algorithm hmac-sha256; secret \"YWJj\"; };\n"
+	    "zone example.com {\n"
+	    "  allow-update { any; };\n"
+	    "  grant acme subdomain _acme-challenge.example.com TXT;\n"
+	    "  grant acme name example.com txt;\n"
+	    "  grant dhcp wildcard *.dhcp.example.com A AAAA DHCID;\n"
+	    "  grant web name www.example.com;\n"
+	    "};");
+	cr_assert_not_null(c, "%s", msgs);
+	z = conf_zone_find(c, "example.com");
+
+	/* subdomain: the name and below, only the listed type */
+	cr_expect(grant_allows(z, "acme", "_acme-challenge.example.com", 16));
+	cr_expect(grant_allows(z, "ACME.", "x._ACME-challenge.Example.COM.",
+	    16));
+	cr_expect(!grant_allows(z, "acme", "_acme-challenge.example.com", 1));
+	cr_expect(!grant_allows(z, "acme", "x_acme-challenge.example.com",
+	    16));
+	/* name: exactly */
+	cr_expect(grant_allows(z, "acme", "example.com.", 16));
+	cr_expect(!grant_allows(z, "acme", "www.example.com", 16));
+	/* wildcard: strictly below the suffix, like BIND */
+	cr_expect(grant_allows(z, "dhcp", "pc1.dhcp.example.com", 1));
+	cr_expect(grant_allows(z, "dhcp", "a.b.dhcp.example.com", 28));
+	cr_expect(grant_allows(z, "dhcp", "*.dhcp.example.com", 49));
+	cr_expect(!grant_allows(z, "dhcp", "dhcp.example.com", 1));
+	cr_expect(!grant_allows(z, "dhcp", "pc1.dhcp.example.com", 16));
+	/* no types: all but RRSIG, NS, SOA, NSEC, NSEC3 */
+	cr_expect(grant_allows(z, "web", "www.example.com", 1));
+	cr_expect(grant_allows(z, "web", "www.example.com", 257));
+	cr_expect(grant_allows(z, "web", "www.example.com", 255 + 1000));
+	cr_expect(!grant_allows(z, "web", "www.example.com", 2));
+	cr_expect(!grant_allows(z, "web", "www.example.com", 6));
+	cr_expect(!grant_allows(z, "web", "www.example.com", 46));
+	cr_expect(!grant_allows(z, "web", "www.example.com", 47));
+	cr_expect(!grant_allows(z, "web", "www.example.com", 50));
+	/* a key without grants: the whole zone, any type */
+	cr_expect(grant_allows(z, "admin", "example.com", 6));
+	cr_expect(grant_allows(z, "admin", "deep.www.example.com", 2));
+	cr_expect(grant_allows(z, NULL, "example.com", 1));
+	/* never outside the zone, nor a malformed owner */
+	cr_expect(!grant_allows(z, "admin", "example.net", 1));
+	cr_expect(!grant_allows(z, "admin", "com", 1));
+	cr_expect(!grant_allows(z, NULL, "a..example.com", 1));
+	cr_expect(!grant_allows(z, "acme", "_acme-challenge.example.net",
+	    16));
+	/* escapes: "a\.b" is one label, not a subdomain of b */
+	cr_expect(grant_allows(z, "dhcp", "a\\.b.dhcp.example.com", 1));
+	cr_expect(!grant_allows(z, "acme",
+	    "x\\._acme-challenge.example.com", 16));
+	conf_free(c);
+}
+
+Test(conf, grant_errors)
+{
+	cr_expect_null(parse("key k { algorithm hmac-sha1; secret \"YQ==\"; };\n"
+	    "zone z.example {\n"
+	    "grant k wildcard www.z.example;\n"
+	    "grant k self z.example A;\n"
+	    "grant k name z.example A TYPE70000;\n"
+	    "update-policy { grant k zonesub; deny k zonesub; };\n"
+	    "};"));
+	cr_expect_str_eq(msgs,
+	    "buf:3: wildcard name \"www.z.example\" does not start with "
+	    "\"*.\"\n"
+	    "buf:4: unsupported grant rule \"self\" (use name, subdomain, "
+	    "wildcard or zonesub)\n"
+	    "buf:5: unknown type \"TYPE70000\"\n"
+	    "buf:6: unsupported update-policy rule \"deny\" (only grant)\n");
+}
+
+Test(conf, algorithms)
+{
+	struct conf	*c;
+
+	c = parse("key a { algorithm HMAC-MD5.SIG-ALG.REG.INT.; "
+	    "secret \"YQ==\"; };\n"
+	    "key b { algorithm hmac-md5-80; secret \"YQ==\"; };\n"
+	    "key c { algorithm hmac-sha512-512; secret \"YQ==\"; };\n"
+	    "key d { algorithm hmac-sha1-80; secret \"YQ==\"; };\n");
+	cr_assert_not_null(c, "%s", msgs);
+	cr_expect_eq(conf_key_find(c, "a")->alg, TSIG_HMAC_MD5);
+	cr_expect_eq(conf_key_find(c, "a")->truncbits, 0);
+	cr_expect_eq(conf_key_find(c, "b")->truncbits, 80);
+	cr_expect_eq(conf_key_find(c, "c")->truncbits, 0);
+	cr_expect_eq(conf_key_find(c, "d")->alg, TSIG_HMAC_SHA1);
+	cr_expect_eq(conf_key_find(c, "d")->truncbits, 80);
+	conf_free(c);
+
+	cr_expect_null(parse("key e { algorithm hmac-sha1-72; "
+	    "secret \"YQ==\"; };\nkey f { algorithm gss-tsig; "
+	    "secret \"YQ==\"; };\nkey g { algorithm hmac-sha256-520; "
+	    "secret \"YQ==\"; };"));
+	cr_expect_str_eq(msgs,
+	    "buf:1: key \"e\": digest bits 72 out of range (80..160)\n"
+	    "buf:2: key \"f\": unknown algorithm \"gss-tsig\"\n"
+	    "buf:3: key \"g\": digest bits 520 out of range (128..256)\n");
+}
