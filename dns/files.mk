@@ -6,5 +6,5 @@ FUZZ_TARGETS+=	tests/fuzz/fuzz_tsig.c
 DNS_SRCS+=	dns/msg.c dns/rdata.c dns/rrtype.c
 UNIT_TESTS+=	tests/unit/t_wire.c tests/unit/t_name.c
 # Zone store, RFC 2136 evaluation, authoritative answers.
-DNS_SRCS+=	dns/rrset.c
-UNIT_TESTS+=	tests/unit/t_rrset.c
+DNS_SRCS+=	dns/rrset.c dns/update.c
+UNIT_TESTS+=	tests/unit/t_rrset.c tests/unit/t_update.c

@@ -1,0 +1,760 @@
+/*
+ * dns/update.c: RFC 2136 evaluation over a zone view, following BIND 9
+ * (lib/ns/update.c: send_update() prescan, update_action()) and
+ * refusing up front what Route 53 would reject.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns/msg.h"
+#include "dns/name.h"
+#include "dns/rdata.h"
+#include "dns/rrtype.h"
+#include "dns/update.h"
+
+struct uctx {
+	struct zview		*v;
+	const struct upd_req	*req;
+	struct upd_result	*res;
+	size_t			 rlen;		/* bytes used in res->reason */
+};
+
+static const char *const rcode_names[] = {
+	"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
+	"YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE",
+};
+
+/* ---- summary text ---- */
+
+static const char *
+ntext(const uint8_t *n, char *buf, size_t cap)
+{
+	if (name_to_text(n, buf, cap) == -1)
+		snprintf(buf, cap, "(name)");
+	return buf;
+}
+
+/* Append to the summary, after sep; cut short with "..." when full. */
+static void
+vappend(struct uctx *u, const char *sep, const char *fmt, va_list ap)
+    __attribute__((__format__(printf, 3, 0)));
+
+static void
+vappend(struct uctx *u, const char *sep, const char *fmt, va_list ap)
+{
+	char	*r = u->res->reason;
+	size_t	 cap = sizeof(u->res->reason);
+	int	 k;
+
+	if (u->rlen >= cap - 1)
+		return;
+	k = snprintf(r + u->rlen, cap - u->rlen, "%s",
+	    u->rlen > 0 ? sep : "");
+	if (k >= 0 && (size_t)k < cap - u->rlen) {
+		u->rlen += (size_t)k;
+		k = vsnprintf(r + u->rlen, cap - u->rlen, fmt, ap);
+	}
+	if (k < 0 || (size_t)k >= cap - u->rlen) {
+		u->rlen = cap - 1;
+		memcpy(r + cap - 4, "...", 4);
+		return;
+	}
+	u->rlen += (size_t)k;
+}
+
+/* Append one item to the summary. */
+static void
+note(struct uctx *u, const char *fmt, ...)
+    __attribute__((__format__(printf, 2, 3)));
+
+static void
+note(struct uctx *u, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vappend(u, "; ", fmt, ap);
+	va_end(ap);
+}
+
+/* Fail: the summary is replaced by "RCODE: why". */
+static int
+fail(struct uctx *u, int rcode, const char *fmt, ...)
+    __attribute__((__format__(printf, 3, 4)));
+
+static int
+fail(struct uctx *u, int rcode, const char *fmt, ...)
+{
+	va_list	ap;
+
+	u->rlen = (size_t)snprintf(u->res->reason, sizeof(u->res->reason),
+	    "%s: ", rcode_names[rcode]);
+	va_start(ap, fmt);
+	vappend(u, "", fmt, ap);
+	va_end(ap);
+	u->res->rcode = rcode;
+	return rcode;
+}
+
+static const char *
+ttext(uint16_t type, char *buf)
+{
+	return rrtype_to_text(type, buf);
+}
+
+/* Text of one RR's RDATA for the summary, shortened when long. */
+static const char *
+rdtext(uint16_t type, const uint8_t *rd, size_t len, char *buf, size_t cap)
+{
+	int	k = rdata_to_r53(type, rd, len, buf, cap);
+
+	if (k == RDATA_ESPACE)
+		snprintf(buf, cap, "(%zu bytes)", len);
+	else if (k < 0)
+		snprintf(buf, cap, "(malformed)");
+	return buf;
+}
+
+/* ---- helpers ---- */
+
+static int
+is_dnssec(uint16_t type)
+{
+	return type == DNS_T_RRSIG || type == DNS_T_NSEC ||
+	    type == DNS_T_NSEC3;
+}
+
+/* Types BIND lets live next to a CNAME (dns_rdatatype_atcname). */
+static int
+at_cname(uint16_t type)
+{
+	return type == DNS_T_RRSIG || type == DNS_T_NSEC ||
+	    type == DNS_T_KEY;
+}
+
+static uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+static void
+set32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+int
+serial_gt(uint32_t a, uint32_t b)
+{
+	uint32_t	d = a - b;
+
+	return d != 0 && d < 0x80000000U;
+}
+
+/* Serial of an SOA RRset, -1 if it is not a usable one. */
+static int
+soa_serial(const struct rrset *s, uint32_t *serial)
+{
+	int	off;
+
+	if (s == NULL || (s->flags & RRSET_OPAQUE) || s->nrr != 1)
+		return -1;
+	if ((off = soa_serial_off(s->rr[0].rdata, s->rr[0].len)) < 0)
+		return -1;
+	*serial = get32(s->rr[0].rdata + off);
+	return 0;
+}
+
+static int
+refuse_opaque(struct uctx *u, const uint8_t *name, const struct rrset *s)
+{
+	char	nb[DNS_NAME_TEXTMAX], tb[RRTYPE_TEXTMAX];
+
+	return fail(u, DNS_R_REFUSED, "%s/%s is %s, which r53d does not "
+	    "change", ntext(name, nb, sizeof(nb)), ttext(s->type, tb),
+	    s->desc != NULL ? s->desc : "an alias or routing-policy record");
+}
+
+/* Write changes: -1 means SERVFAIL already set. */
+static int
+vput(struct uctx *u, const uint8_t *name, struct rrset *s)
+{
+	int	rv;
+
+	if (s == NULL) {
+		fail(u, DNS_R_SERVFAIL, "out of memory");
+		return -1;
+	}
+	rv = zview_put(u->v, name, s);
+	rrset_unref(s);
+	if (rv == -1) {
+		fail(u, DNS_R_SERVFAIL, "too many changes pending for the "
+		    "zone");
+		return -1;
+	}
+	u->res->changed++;
+	return 0;
+}
+
+static int
+vdel(struct uctx *u, const uint8_t *name, uint16_t type)
+{
+	if (zview_del(u->v, name, type) == -1) {
+		fail(u, DNS_R_SERVFAIL, "too many changes pending for the "
+		    "zone");
+		return -1;
+	}
+	u->res->changed++;
+	return 0;
+}
+
+/* ---- 1. prescan and permissions ---- */
+
+static int
+allowed(struct uctx *u, const uint8_t *name, uint16_t type)
+{
+	if (u->req->allow == NULL)
+		return 1;
+	return u->req->allow(u->req->allow_arg, name, type);
+}
+
+static int
+prescan(struct uctx *u)
+{
+	const struct upd_req	*q = u->req;
+	const struct upd_rr	*r;
+	const struct rrset	*sets[ZNODE_MAXSETS];
+	uint8_t			 nm[DNS_NAME_MAX];
+	char			 nb[DNS_NAME_TEXTMAX], tb[RRTYPE_TEXTMAX];
+	size_t			 i, k, n, nlen;
+
+	for (i = 0; i < q->nupdate; i++) {
+		r = &q->update[i];
+		if ((nlen = name_len(r->name, DNS_NAME_MAX)) == 0)
+			return fail(u, DNS_R_FORMERR, "bad owner name");
+		memcpy(nm, r->name, nlen);
+		name_lower(nm);
+		ntext(nm, nb, sizeof(nb));
+		ttext(r->type, tb);
+		if (!name_is_sub(nm, q->origin))
+			return fail(u, DNS_R_NOTZONE, "update RR is outside "
+			    "zone: %s", nb);
+		if (r->class == q->zclass) {
+			if (rrtype_is_meta(r->type) || r->type == 0)
+				return fail(u, DNS_R_FORMERR, "meta-RR in "
+				    "update: %s/%s", nb, tb);
+		} else if (r->class == DNS_C_ANY) {
+			if (r->ttl != 0 || r->rdlen != 0 ||
+			    (rrtype_is_meta(r->type) && r->type != DNS_T_ANY))
+				return fail(u, DNS_R_FORMERR, "meta-RR in "
+				    "update: %s/%s", nb, tb);
+		} else if (r->class == DNS_C_NONE) {
+			if (r->ttl != 0 || rrtype_is_meta(r->type))
+				return fail(u, DNS_R_FORMERR, "meta-RR in "
+				    "update: %s/%s", nb, tb);
+		} else
+			return fail(u, DNS_R_FORMERR, "update RR has "
+			    "incorrect class %u", r->class);
+		if (is_dnssec(r->type))
+			return fail(u, DNS_R_REFUSED, "explicit %s updates "
+			    "are not allowed: %s", tb, nb);
+		if (r->class == q->zclass && !rrtype_r53_ok(r->type))
+			return fail(u, DNS_R_REFUSED, "type %s is not "
+			    "supported by Route 53: %s", tb, nb);
+		if (r->class == q->zclass && r->ttl > UPDATE_TTL_MAX)
+			return fail(u, DNS_R_REFUSED, "TTL %u of %s/%s is "
+			    "over Route 53's limit", r->ttl, nb, tb);
+		if (r->class == DNS_C_ANY && r->type == DNS_T_ANY) {
+			n = zview_sets(u->v, nm, sets, ZNODE_MAXSETS);
+			for (k = 0; k < n && k < ZNODE_MAXSETS; k++)
+				if (!allowed(u, nm, sets[k]->type))
+					return fail(u, DNS_R_REFUSED,
+					    "rejected by update policy: "
+					    "%s/%s", nb,
+					    ttext(sets[k]->type, tb));
+		} else if (!allowed(u, nm, r->type))
+			return fail(u, DNS_R_REFUSED, "rejected by update "
+			    "policy: %s/%s", nb, tb);
+	}
+	return DNS_R_NOERROR;
+}
+
+/* ---- 2. prerequisites ---- */
+
+static int
+rd_cmp(const struct upd_rr *a, const struct upd_rr *b)
+{
+	size_t	m = a->rdlen < b->rdlen ? a->rdlen : b->rdlen;
+	int	c = m ? memcmp(a->rdata, b->rdata, m) : 0;
+
+	if (c != 0)
+		return c;
+	return (a->rdlen > b->rdlen) - (a->rdlen < b->rdlen);
+}
+
+static int
+temp_order(const void *av, const void *bv)
+{
+	const struct upd_rr	*a = *(const struct upd_rr *const *)av;
+	const struct upd_rr	*b = *(const struct upd_rr *const *)bv;
+	int			 c;
+
+	if ((c = name_cmp(a->name, b->name)) != 0)
+		return c;
+	if (a->type != b->type)
+		return a->type < b->type ? -1 : 1;
+	return rd_cmp(a, b);
+}
+
+/*
+ * "RRset exists (value dependent)": the prerequisite RRs of each
+ * (name, type) must be exactly the RRset, TTL aside (RFC 2136 3.2.3).
+ * As in BIND, the prerequisite is a sorted list compared with the
+ * RRset's, so a repeated RR makes it fail.
+ */
+static int
+temp_check(struct uctx *u, const struct upd_rr **t, size_t n)
+{
+	const struct rrset	*s;
+	const struct upd_rr	*r;
+	char			 nb[DNS_NAME_TEXTMAX], tb[RRTYPE_TEXTMAX];
+	size_t			 i, j, k;
+	int			 ok;
+
+	qsort(t, n, sizeof(*t), temp_order);
+	for (i = 0; i < n; i = j) {
+		r = t[i];
+		for (j = i + 1; j < n; j++)
+			if (!name_equal(t[j]->name, r->name) ||
+			    t[j]->type != r->type)
+				break;
+		s = zview_get(u->v, r->name, r->type);
+		ok = r->type != DNS_T_ANY && s != NULL &&
+		    !(s->flags & RRSET_OPAQUE) && s->nrr == j - i;
+		for (k = i; ok && k < j; k++) {
+			if (k > i && rd_cmp(t[k - 1], t[k]) == 0)
+				ok = 0;
+			else if (rrset_find(s, t[k]->rdata, t[k]->rdlen) < 0)
+				ok = 0;
+		}
+		if (!ok)
+			return fail(u, DNS_R_NXRRSET, "%s/%s: 'RRset exists "
+			    "(value dependent)' prerequisite not satisfied",
+			    ntext(r->name, nb, sizeof(nb)),
+			    ttext(r->type, tb));
+	}
+	return DNS_R_NOERROR;
+}
+
+static int
+prereqs(struct uctx *u)
+{
+	const struct upd_req	*q = u->req;
+	const struct upd_rr	*r, **temp = NULL;
+	char			 nb[DNS_NAME_TEXTMAX], tb[RRTYPE_TEXTMAX];
+	size_t			 i, nt = 0;
+	int			 rc = DNS_R_NOERROR;
+
+	if (q->nprereq == 0)
+		return DNS_R_NOERROR;
+	if ((temp = calloc(q->nprereq, sizeof(*temp))) == NULL)
+		return fail(u, DNS_R_SERVFAIL, "out of memory");
+	for (i = 0; i < q->nprereq && rc == DNS_R_NOERROR; i++) {
+		r = &q->prereq[i];
+		if (name_len(r->name, DNS_NAME_MAX) == 0) {
+			rc = fail(u, DNS_R_FORMERR, "bad prerequisite name");
+			break;
+		}
+		ntext(r->name, nb, sizeof(nb));
+		ttext(r->type, tb);
+		if (r->ttl != 0)
+			rc = fail(u, DNS_R_FORMERR, "prerequisite TTL is not "
+			    "zero");
+		else if (!name_is_sub(r->name, q->origin))
+			rc = fail(u, DNS_R_NOTZONE, "%s: prerequisite name "
+			    "is out of zone", nb);
+		else if (r->class == DNS_C_ANY) {
+			if (r->rdlen != 0)
+				rc = fail(u, DNS_R_FORMERR, "class ANY "
+				    "prerequisite RDATA is not empty");
+			else if (r->type == DNS_T_ANY) {
+				if (!zview_in_use(u->v, r->name))
+					rc = fail(u, DNS_R_NXDOMAIN, "%s: "
+					    "'name in use' prerequisite not "
+					    "satisfied", nb);
+			} else if (zview_get(u->v, r->name, r->type) == NULL)
+				rc = fail(u, DNS_R_NXRRSET, "%s/%s: 'rrset "
+				    "exists (value independent)' "
+				    "prerequisite not satisfied", nb, tb);
+		} else if (r->class == DNS_C_NONE) {
+			if (r->rdlen != 0)
+				rc = fail(u, DNS_R_FORMERR, "class NONE "
+				    "prerequisite RDATA is not empty");
+			else if (r->type == DNS_T_ANY) {
+				if (zview_in_use(u->v, r->name))
+					rc = fail(u, DNS_R_YXDOMAIN, "%s: "
+					    "'name not in use' prerequisite "
+					    "not satisfied", nb);
+			} else if (zview_get(u->v, r->name, r->type) != NULL)
+				rc = fail(u, DNS_R_YXRRSET, "%s/%s: 'rrset "
+				    "does not exist' prerequisite not "
+				    "satisfied", nb, tb);
+		} else if (r->class == q->zclass)
+			temp[nt++] = r;
+		else
+			rc = fail(u, DNS_R_FORMERR, "malformed "
+			    "prerequisite");
+	}
+	if (rc == DNS_R_NOERROR && nt > 0)
+		rc = temp_check(u, temp, nt);
+	free(temp);
+	return rc;
+}
+
+/* ---- 3. updates ---- */
+
+/* Add one RR (RFC 2136 3.4.2.2, BIND add_rr_prepare_action()). */
+static int
+add_rr(struct uctx *u, const uint8_t *nm, const struct upd_rr *r)
+{
+	struct rr		 rrs[RRSET_MAXRR + 1];
+	const struct rrset	*old;
+	char			 nb[DNS_NAME_TEXTMAX], tb[RRTYPE_TEXTMAX];
+	char			 vb[128];
+	size_t			 n = 0;
+	int			 i, have = 0;
+
+	old = zview_get(u->v, nm, r->type);
+	if (old != NULL && (old->flags & RRSET_OPAQUE)) {
+		refuse_opaque(u, nm, old);
+		return -1;
+	}
+	ntext(nm, nb, sizeof(nb));
+	ttext(r->type, tb);
+	rdtext(r->type, r->rdata, r->rdlen, vb, sizeof(vb));
+	for (i = 0; old != NULL && i < old->nrr; i++) {
+		if (old->rr[i].len == r->rdlen && (r->rdlen == 0 ||
+		    memcmp(old->rr[i].rdata, r->rdata, r->rdlen) == 0)) {
+			if (old->ttl == r->ttl) {
+				note(u, "add %s %s %s: already present", nb,
+				    tb, vb);
+				return 0;
+			}
+			have = 1;	/* stays, with its Route 53 text */
+		} else if (r->type == DNS_T_CNAME || r->type == DNS_T_SOA)
+			continue;	/* single-valued: replaced */
+		rrs[n++] = old->rr[i];
+	}
+	if (!have) {
+		if (n >= RRSET_MAXRR) {
+			fail(u, DNS_R_REFUSED, "%s/%s would have more than "
+			    "%d values (Route 53 limit)", nb, tb, RRSET_MAXRR);
+			return -1;
+		}
+		rrs[n].rdata = r->rdata;
+		rrs[n].len = r->rdlen;
+		rrs[n].text = NULL;
+		n++;
+	}
+	if (old != NULL && old->ttl != r->ttl)
+		note(u, "add %s %u %s %s (RRset TTL %u -> %u)", nb, r->ttl,
+		    tb, vb, old->ttl, r->ttl);
+	else
+		note(u, "add %s %u %s %s", nb, r->ttl, tb, vb);
+	return vput(u, nm, rrset_new(r->type, r->ttl, 0, NULL, rrs, n));
+}
+
+/* Delete one RRset (3.4.2.3); OPAQUE ones are refused. */
+static int
+del_rrset(struct uctx *u, const uint8_t *nm, uint16_t type)
+{
+	const struct rrset	*old = zview_get(u->v, nm, type);
+	char			 nb[DNS_NAME_TEXTMAX], tb[RRTYPE_TEXTMAX];
+
+	if (old == NULL)
+		return 0;
+	if (old->flags & RRSET_OPAQUE) {
+		refuse_opaque(u, nm, old);
+		return -1;
+	}
+	note(u, "delete %s %s", ntext(nm, nb, sizeof(nb)), ttext(type, tb));
+	return vdel(u, nm, type);
+}
+
+/* Delete all RRsets at a name, keeping SOA and NS at the apex. */
+static int
+del_name(struct uctx *u, const uint8_t *nm, int apex)
+{
+	const struct rrset	*sets[ZNODE_MAXSETS];
+	uint16_t		 types[ZNODE_MAXSETS];
+	size_t			 i, n;
+
+	n = zview_sets(u->v, nm, sets, ZNODE_MAXSETS);
+	if (n > ZNODE_MAXSETS)
+		n = ZNODE_MAXSETS;
+	for (i = 0; i < n; i++) {
+		types[i] = sets[i]->type;
+		if (apex && (types[i] == DNS_T_SOA || types[i] == DNS_T_NS))
+			continue;
+		if (sets[i]->flags & RRSET_OPAQUE) {
+			refuse_opaque(u, nm, sets[i]);
+			return -1;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (apex && (types[i] == DNS_T_SOA || types[i] == DNS_T_NS))
+			continue;
+		if (del_rrset(u, nm, types[i]) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Delete one RR (3.4.2.4). */
+static int
+del_rr(struct uctx *u, const uint8_t *nm, const struct upd_rr *r)
+{
+	struct rr		 rrs[RRSET_MAXRR];
+	const struct rrset	*old = zview_get(u->v, nm, r->type);
+	char			 nb[DNS_NAME_TEXTMAX], tb[RRTYPE_TEXTMAX];
+	char			 vb[128];
+	int			 i, k;
+	size_t			 n = 0;
+
+	if (old == NULL)
+		return 0;
+	if (old->flags & RRSET_OPAQUE) {
+		refuse_opaque(u, nm, old);
+		return -1;
+	}
+	if ((k = rrset_find(old, r->rdata, r->rdlen)) < 0)
+		return 0;
+	note(u, "delete %s %s %s", ntext(nm, nb, sizeof(nb)),
+	    ttext(r->type, tb),
+	    rdtext(r->type, r->rdata, r->rdlen, vb, sizeof(vb)));
+	if (old->nrr == 1)
+		return vdel(u, nm, r->type);
+	for (i = 0; i < old->nrr; i++)
+		if (i != k)
+			rrs[n++] = old->rr[i];
+	return vput(u, nm, rrset_new(old->type, old->ttl, old->flags, NULL,
+	    rrs, n));
+}
+
+static int
+updates(struct uctx *u, int *soa_changed)
+{
+	const struct upd_req	*q = u->req;
+	const struct upd_rr	*r;
+	const struct rrset	*sets[ZNODE_MAXSETS], *s;
+	uint8_t			 nm[DNS_NAME_MAX];
+	char			 nb[DNS_NAME_TEXTMAX], tb[RRTYPE_TEXTMAX];
+	size_t			 i, k, n;
+	uint32_t		 cur, want;
+	int			 apex, off, conflict;
+
+	for (i = 0; i < q->nupdate; i++) {
+		r = &q->update[i];
+		memcpy(nm, r->name, name_len(r->name, DNS_NAME_MAX));
+		name_lower(nm);
+		apex = name_equal(nm, q->origin);
+		ntext(nm, nb, sizeof(nb));
+		ttext(r->type, tb);
+		if (r->class == q->zclass) {
+			if ((r->type == DNS_T_NS || r->type == DNS_T_DNAME) &&
+			    name_is_wild(nm)) {
+				note(u, "ignored: %s %s on a wildcard", nb, tb);
+				continue;
+			}
+			if (r->type == DNS_T_CNAME) {
+				n = zview_sets(u->v, nm, sets, ZNODE_MAXSETS);
+				conflict = 0;
+				for (k = 0; k < n && k < ZNODE_MAXSETS; k++)
+					if (sets[k]->type != DNS_T_CNAME &&
+					    !at_cname(sets[k]->type))
+						conflict = 1;
+				if (conflict) {
+					note(u, "ignored: CNAME at %s "
+					    "alongside other data", nb);
+					continue;
+				}
+			} else if (zview_get(u->v, nm, DNS_T_CNAME) != NULL &&
+			    !at_cname(r->type)) {
+				note(u, "ignored: %s at %s alongside a CNAME",
+				    tb, nb);
+				continue;
+			}
+			if (r->type == DNS_T_SOA) {
+				if (zview_get(u->v, nm, DNS_T_SOA) == NULL) {
+					note(u, "ignored: SOA at %s, not the "
+					    "apex", nb);
+					continue;
+				}
+				off = soa_serial_off(r->rdata, r->rdlen);
+				s = zview_get(u->v, q->origin, DNS_T_SOA);
+				if (off < 0 || soa_serial(s, &cur) == -1)
+					return fail(u, DNS_R_SERVFAIL, "no "
+					    "usable SOA at the apex");
+				want = get32(r->rdata + off);
+				/* BIND: DNS_SERIAL_GE(db, update) -> ignore */
+				if (cur - want < 0x80000000U) {
+					note(u, "ignored: SOA serial %u does "
+					    "not increase %u", want, cur);
+					continue;
+				}
+				*soa_changed = 1;
+			}
+			if (r->type == DNS_T_DS && apex) {
+				note(u, "ignored: DS at the zone apex");
+				continue;
+			}
+			if (add_rr(u, nm, r) == -1)
+				return u->res->rcode;
+		} else if (r->class == DNS_C_ANY) {
+			if (r->type == DNS_T_ANY) {
+				if (del_name(u, nm, apex) == -1)
+					return u->res->rcode;
+			} else if (apex && (r->type == DNS_T_SOA ||
+			    r->type == DNS_T_NS)) {
+				note(u, "ignored: delete of the apex %s RRset",
+				    tb);
+			} else if (del_rrset(u, nm, r->type) == -1)
+				return u->res->rcode;
+		} else {	/* DNS_C_NONE, checked by prescan() */
+			if (apex && r->type == DNS_T_SOA) {
+				note(u, "ignored: delete of the SOA");
+				continue;
+			}
+			if (apex && r->type == DNS_T_NS &&
+			    (s = zview_get(u->v, nm, DNS_T_NS)) != NULL &&
+			    s->nrr == 1) {
+				note(u, "ignored: delete of the last apex NS");
+				continue;
+			}
+			if (del_rr(u, nm, r) == -1)
+				return u->res->rcode;
+		}
+	}
+	return DNS_R_NOERROR;
+}
+
+/*
+ * BIND remove_orphaned_ds(): a DS RRset may only live at a delegation
+ * (NS at the same name, not the apex).  Checked at every name where the
+ * UPDATE added DS or may have removed NS.
+ */
+static int
+orphaned_ds(struct uctx *u)
+{
+	const struct upd_req	*q = u->req;
+	const struct upd_rr	*r;
+	uint8_t			 nm[DNS_NAME_MAX];
+	size_t			 i;
+
+	for (i = 0; i < q->nupdate; i++) {
+		r = &q->update[i];
+		if (!(r->type == DNS_T_DS && r->class == q->zclass) &&
+		    !(r->type == DNS_T_NS && r->class != q->zclass) &&
+		    !(r->type == DNS_T_ANY && r->class == DNS_C_ANY))
+			continue;
+		memcpy(nm, r->name, name_len(r->name, DNS_NAME_MAX));
+		name_lower(nm);
+		if (zview_get(u->v, nm, DNS_T_DS) == NULL)
+			continue;
+		if (zview_get(u->v, nm, DNS_T_NS) != NULL &&
+		    !name_equal(nm, q->origin))
+			continue;
+		if (del_rrset(u, nm, DNS_T_DS) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+update_eval(struct zview *v, const struct upd_req *req,
+    struct upd_result *res)
+{
+	struct uctx	u;
+	size_t		cnt, cap = v->base->maxrrset;
+	int		rc, soa_changed = 0;
+
+	memset(res, 0, sizeof(*res));
+	u.v = v;
+	u.req = req;
+	u.res = res;
+	u.rlen = 0;
+	zview_begin(v);
+	if ((rc = prescan(&u)) != DNS_R_NOERROR)
+		goto out;
+	if ((rc = prereqs(&u)) != DNS_R_NOERROR)
+		goto out;
+	if ((rc = updates(&u, &soa_changed)) != DNS_R_NOERROR)
+		goto out;
+	if (orphaned_ds(&u) == -1) {
+		rc = res->rcode;
+		goto out;
+	}
+	cnt = zview_count(v);
+	if (cap != 0 && cnt > cap) {
+		rc = fail(&u, DNS_R_REFUSED, "the zone would hold %zu record "
+		    "sets, over its limit of %zu", cnt, cap);
+		goto out;
+	}
+	if (res->changed == 0 && u.rlen == 0)
+		note(&u, "no change");
+	res->soa_set = soa_changed;
+out:
+	res->rcode = rc;
+	if (rc != DNS_R_NOERROR) {
+		zview_rollback(v);
+		res->changed = 0;
+		res->soa_set = 0;
+	}
+	return rc;
+}
+
+int
+update_bump_serial(struct zview *v, const uint8_t *origin, int policy,
+    time_t now)
+{
+	const struct rrset	*base, *cur;
+	struct rrset		*s;
+	uint8_t			 rd[RDATA_MAX];
+	struct rr		 rr;
+	uint32_t		 old, have, want, t;
+	int			 off, rv;
+
+	zview_begin(v);
+	cur = zview_get(v, origin, DNS_T_SOA);
+	base = zstore_get(v->base, origin, DNS_T_SOA);
+	if (soa_serial(cur, &have) == -1)
+		return -1;
+	if (soa_serial(base, &old) == -1)
+		old = have;
+	want = old + 1;
+	if (policy == SERIAL_UNIXTIME) {
+		t = (uint32_t)now;
+		if (serial_gt(t, want))
+			want = t;
+	}
+	if (serial_gt(have, want))
+		return 0;
+	off = soa_serial_off(cur->rr[0].rdata, cur->rr[0].len);
+	memcpy(rd, cur->rr[0].rdata, cur->rr[0].len);
+	set32(rd + off, want);
+	rr.rdata = rd;
+	rr.len = cur->rr[0].len;
+	rr.text = NULL;
+	if ((s = rrset_new(DNS_T_SOA, cur->ttl, 0, NULL, &rr, 1)) == NULL)
+		return -1;
+	rv = zview_put(v, origin, s);
+	rrset_unref(s);
+	return rv;
+}
