@@ -18,7 +18,7 @@ Command line
             [--rate N] [--insync-delay S] [--prior-request-check]
             [--processing-delay S] [--latency MS] [--max-rrsets N]
             [--max-body BYTES] [--idle-timeout S] [--seed N]
-            [--max-runtime S] [--quiet]
+            [--strict-element-order] [--max-runtime S] [--quiet]
 
   --listen        address:port; port 0 picks a free port.
   --port-file     written (atomically) with the bound port once listening.
@@ -43,6 +43,11 @@ Command line
   --latency MS    added before answering every API request.
   --max-rrsets N  RRset quota per zone (default 10000).
   --max-body      request body limit (default 1 MiB): 400 InvalidInput.
+  --strict-element-order  request XML elements must follow the API model's
+                  member order (the API reference demands it; botocore
+                  does not follow it, so it is off by default).  Unknown,
+                  repeated and missing required elements are always
+                  refused with Route 53's schema-style InvalidInput.
   --max-runtime S exit by itself after S seconds (safety net for tests).
   Stops cleanly on SIGTERM and SIGINT.  Logs one line per request to
   stderr (--quiet: errors only).
@@ -70,7 +75,9 @@ Control API (not part of AWS; no signature; JSON in and out)
                               "processing_delay": s,
                               "prior_request_check": bool,
                               "latency_ms": ms, "max_rrsets": n,
-                              "clock_offset": s} -> current config.
+                              "clock_offset": s,
+                              "strict_element_order": bool}
+                              -> current config.
                               clock_offset shifts the emulator's clock
                               (Date header, signature window, SubmittedAt).
   POST /_emu/sync             every change becomes INSYNC now.
@@ -172,7 +179,9 @@ class Emulator(object):
             "latency_ms": args.latency,
             "max_rrsets": args.max_rrsets,
             "clock_offset": 0.0,
+            "strict_element_order": args.strict_element_order,
         }
+        M.STRICT_ORDER = args.strict_element_order
         self.tokens = float(args.rate or 0)
         self.bucket_t = time.monotonic()
         self.faults = []
@@ -581,6 +590,8 @@ class Emulator(object):
             if k not in self.cfg:
                 raise ValueError("unknown setting %r" % k)
             self.cfg[k] = v
+            if k == "strict_element_order":
+                M.STRICT_ORDER = bool(v)
             if k == "rate":
                 self.tokens = float(v or 0)
                 self.bucket_t = time.monotonic()
@@ -692,9 +703,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def send(self, status, body, ctype="text/xml", extra=None, fault=None):
         data = body.encode("utf-8") if isinstance(body, str) else body
-        rid = str(uuid.uuid4())
         self.send_response(status)
-        self.send_header("x-amzn-RequestId", rid)
+        self.send_header("x-amzn-RequestId", self.rid)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
         for k, v in (extra or {}).items():
@@ -711,7 +721,7 @@ class Handler(BaseHTTPRequestHandler):
         return len(data)
 
     def error_body(self, e):
-        rid = str(uuid.uuid4())
+        rid = self.rid
         typ = "Receiver" if e.status >= 500 else "Sender"
         return ('<?xml version="1.0"?>\n<ErrorResponse xmlns="%s"><Error>'
                 '<Type>%s</Type><Code>%s</Code><Message>%s</Message></Error>'
@@ -745,6 +755,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def dispatch(self):
         t0 = time.monotonic()
+        self.rid = str(uuid.uuid4())
         emu = self.server.emu
         path, _, query = self.path.partition("?")
         body = self.read_body()
@@ -937,6 +948,7 @@ def parse_args(argv):
     p.add_argument("--idle-timeout", type=float, default=60.0)
     p.add_argument("--seed", type=int, default=53)
     p.add_argument("--max-runtime", type=float)
+    p.add_argument("--strict-element-order", action="store_true")
     p.add_argument("--quiet", action="store_true")
     a = p.parse_args(argv)
     if bool(a.cert) != bool(a.key):

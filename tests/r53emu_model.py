@@ -485,11 +485,15 @@ def _local(tag):
     return None
 
 
-def _expected(fields, start):
+def _expected(fields, start, present=()):
+    """The "One of '{...}' is expected" list: in strict order, the elements
+    allowed from position start; otherwise every element not yet present."""
     names = []
-    for f in fields[start:]:
+    for f in fields[start:] if STRICT_ORDER else fields:
+        if f.name in present:
+            continue
         names.append('"%s":%s' % (NS, f.name))
-        if f.req:
+        if f.req and STRICT_ORDER:
             break
     return "{" + ", ".join(names) + "}"
 
@@ -566,36 +570,61 @@ def _no_text(el, name):
                 "element-only." % name)
 
 
+# The API reference says request elements must follow the documented
+# order, but botocore writes structure members in the caller's dict order
+# (serialize.py RestXMLSerializer), and boto3 code with e.g. TTL after
+# ResourceRecords is common, so Route 53 evidently accepts other orders.
+# Default: any order, each element at most once, required ones present.
+# STRICT_ORDER (r53emu --strict-element-order) enforces model order, for
+# checking a client's serializer.
+STRICT_ORDER = False
+
+
+def _find(fields, ln, pos):
+    if not STRICT_ORDER:
+        for j, f in enumerate(fields):
+            if f.name == ln:
+                return j
+        return len(fields)
+    j = pos
+    while j < len(fields) and fields[j].name != ln:
+        if fields[j].req:
+            return len(fields)
+        j += 1
+    return j
+
+
 def _seq(fields, el, name):
-    """Children of el must follow fields in order; returns a dict."""
+    """Children of el must be elements of fields, each at most once (and in
+    order when STRICT_ORDER); returns a dict."""
     _no_text(el, name)
     out = {}
     pos = 0
     for c in el:
         ln = _local(c.tag)
-        j = pos
-        while j < len(fields) and fields[j].name != ln:
-            if fields[j].req:
-                j = len(fields)
-                break
-            j += 1
+        j = _find(fields, ln, pos)
+        if j < len(fields) and fields[j].name in out:
+            j = len(fields)
         if j >= len(fields):
+            exp = _expected(fields, pos, out)
+            if exp == "{}":
+                raise invalid_xml(
+                    "cvc-complex-type.2.4.d: Invalid content was found "
+                    "starting with element '%s'. No child element is "
+                    "expected at this point." % _shown(c))
             raise invalid_xml(
                 "cvc-complex-type.2.4.a: Invalid content was found starting "
                 "with element '%s'. One of '%s' is expected."
-                % (_shown(c), _expected(fields, pos)) if pos < len(fields)
-                else "cvc-complex-type.2.4.d: Invalid content was found "
-                "starting with element '%s'. No child element is expected "
-                "at this point." % _shown(c))
+                % (_shown(c), exp))
         f = fields[j]
         out[f.name] = _value(f, c)
         pos = j + 1
-    for f in fields[pos:]:
-        if f.req:
+    for f in fields:
+        if f.req and f.name not in out:
             raise invalid_xml(
                 "cvc-complex-type.2.4.b: The content of element '%s' is not "
                 "complete. One of '%s' is expected."
-                % (name, _expected(fields, pos)))
+                % (name, _expected(fields, pos, out)))
     return out
 
 
@@ -815,6 +844,9 @@ def apply_batch(zone, changes, zones_by_id, max_rrsets):
         return [lim], None
     check_shape(changes)
     work = dict(zone.rrsets)
+    by_name = {}
+    for k in work:
+        by_name.setdefault(k[0], set()).add(k)
     errors = []
     touched = {}
     zt = zone.zone_text()
@@ -918,11 +950,11 @@ def apply_batch(zone, changes, zones_by_id, max_rrsets):
                               "values" % _rrdesc(rr))
                 continue
             del work[key]
+            by_name[key[0]].discard(key)
             touched.setdefault(key, []).append(action)
             continue
         # CREATE or UPSERT: coexistence rules against the current state.
-        same_name = [x for x in work.values()
-                     if x["_key"] == rr["_key"] and rr_key(x) != key]
+        same_name = [work[k] for k in by_name.get(key[0], ()) if k != key]
         if rtype == "CNAME":
             if any(x["Type"] != "CNAME" for x in same_name):
                 errors.append("RRSet of type CNAME with DNS name %s is not "
@@ -960,21 +992,24 @@ def apply_batch(zone, changes, zones_by_id, max_rrsets):
             at = rr["AliasTarget"]
             tz = zones_by_id.get(at["HostedZoneId"])
             if tz is not None:
-                pool = work if tz is zone else tz.rrsets
-                tl = parse_name(at["DNSName"])
-                tk = name_key(tl)
-                if not any(x["_key"] == tk and x["Type"] == rtype
-                           for x in pool.values()):
+                tk = name_key(parse_name(at["DNSName"]))
+                if tz is zone:
+                    found = any(k[1] == rtype for k in by_name.get(tk, ()))
+                else:
+                    found = any(k[0] == tk and k[1] == rtype
+                                for k in tz.rrsets)
+                if not found:
                     errors.append("Tried to create an alias that targets %s, "
                                   "type %s in zone %s, but that target was not "
                                   "found" % (at["DNSName"], rtype, tz.id))
                     continue
         work[key] = rr
+        by_name.setdefault(key[0], set()).add(key)
         touched.setdefault(key, []).append(action)
-    apex = name_key(zone.labels)
-    if not any(k[0] == apex and k[1] == "SOA" for k in work):
+    apex = by_name.get(name_key(zone.labels), ())
+    if not any(k[1] == "SOA" for k in apex):
         errors.append("A HostedZone must contain exactly one SOA record.")
-    if not any(k[0] == apex and k[1] == "NS" for k in work):
+    if not any(k[1] == "NS" for k in apex):
         errors.append("A HostedZone must contain at least one NS record for "
                       "the zone itself.")
     if len(work) > max_rrsets and len(work) > len(zone.rrsets):
