@@ -902,6 +902,7 @@ st_listen(struct parser *p)
 	unsigned		 port;
 	size_t			 i;
 
+	memset(&tmp, 0, sizeof(tmp));	/* callers may memcmp listen[] */
 	if (addrport(p, "address", &tmp.ss, &tmp.sslen, NULL, NULL, NULL) ==
 	    -1)
 		return -1;
