@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "acl.h"
@@ -93,26 +94,37 @@ int
 acl_name_canon(char *dst, size_t dstsize, const char *src)
 {
 	uint8_t		 wire[255];
-	size_t		 i, n, o = 0;
-	int		 wl;
+	size_t		 o = 0, i, n;
+	const uint8_t	*l;
 	unsigned char	 c;
 
-	if ((wl = acl_name_wire(src, wire)) < 0)
+	/* Decode, then re-encode: every spelling has one canonical form. */
+	if (acl_name_wire(src, wire) < 0)
 		return -1;
-	n = strlen(src);
-	if (n >= dstsize)
-		return -1;
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)src[i];
-		if (c == '\\' && i + 1 < n) {
-			dst[o++] = '\\';
-			dst[o++] = (char)lower((unsigned char)src[++i]);
-			continue;
+	for (l = wire; *l != 0; l += *l + 1) {
+		if (l != wire) {
+			if (o + 1 >= dstsize)
+				return -1;
+			dst[o++] = '.';
 		}
-		if (c == '.' && i + 1 == n)
-			break;
-		dst[o++] = (char)lower(c);
+		for (i = 1; i <= *l; i++) {
+			c = l[i];
+			n = (c <= ' ' || c >= 0x7f || c == '"') ? 4 :
+			    (c == '.' || c == '\\' || c == ';') ? 2 : 1;
+			if (o + n >= dstsize)
+				return -1;
+			if (n == 4)
+				o += (size_t)snprintf(dst + o, dstsize - o,
+				    "\\%03u", (unsigned)c);
+			else {
+				if (n == 2)
+					dst[o++] = '\\';
+				dst[o++] = (char)c;
+			}
+		}
 	}
+	if (o >= dstsize)
+		return -1;
 	dst[o] = '\0';
 	return 0;
 }

@@ -92,13 +92,15 @@ int	grant_allows(const struct zone_conf *z, const char *keyname,
 	    const char *owner, uint16_t rrtype);
 
 /*
- * Canonical form of a presentation-form domain name: ASCII letters
- * lowercased, the trailing dot removed, escapes kept as written except
- * that "\X" escapes of letters are lowercased too.  The root is "" .
- * Checks label (63) and name (255 in wire form) lengths and rejects empty
- * labels.  dst holds dstsize bytes (ACL_NAME_MAX is always enough for a
- * name without escapes).  Returns 0, or -1 if the name is invalid or does
- * not fit.
+ * Canonical presentation form of a domain name: letters lowercased, no
+ * trailing dot, the root as "", and escapes normalised ("\DDD" for space,
+ * '"' and bytes outside the printable ASCII range, "\X" for ".", "\" and
+ * ";", no other escapes), so that two spellings of a name have the
+ * same canonical form and strcmp() compares names.  Checks label (63) and
+ * name (255 in wire form) lengths and rejects empty labels and unescaped
+ * blanks or control characters.  dst holds dstsize bytes (ACL_NAME_MAX is
+ * enough for a name without such bytes).  Returns 0, or -1 if the name is
+ * invalid or does not fit.
  */
 int	acl_name_canon(char *dst, size_t dstsize, const char *src);
 

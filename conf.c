@@ -1030,20 +1030,18 @@ key_opt(struct parser *p, const char *kw, void *arg)
 	return -1;
 }
 
+/* The key or zone named name, any spelling; NULL if none. */
 static struct conf_key *
 key_lookup(const struct conf *c, const char *name)
 {
+	char	 canon[ACL_NAME_MAX];
 	size_t	 i;
-	uint8_t	 w[255], kw[255];
-	int	 l, kl;
 
-	if ((l = acl_name_wire(name, w)) < 0)
+	if (acl_name_canon(canon, sizeof(canon), name) == -1)
 		return NULL;
-	for (i = 0; i < c->nkeys; i++) {
-		kl = acl_name_wire(c->keys[i].name, kw);
-		if (kl == l && memcmp(w, kw, (size_t)l) == 0)
+	for (i = 0; i < c->nkeys; i++)
+		if (strcmp(c->keys[i].name, canon) == 0)
 			return &c->keys[i];
-	}
 	return NULL;
 }
 
@@ -1480,17 +1478,14 @@ zone_opt(struct parser *p, const char *kw, void *arg)
 static const struct zone_conf *
 zone_lookup(const struct conf *c, const char *name, size_t n)
 {
+	char	 canon[ACL_NAME_MAX];
 	size_t	 i;
-	uint8_t	 w[255], zw[255];
-	int	 l, zl;
 
-	if ((l = acl_name_wire(name, w)) < 0)
+	if (acl_name_canon(canon, sizeof(canon), name) == -1)
 		return NULL;
-	for (i = 0; i < n; i++) {
-		zl = acl_name_wire(c->zones[i].name, zw);
-		if (zl == l && memcmp(w, zw, (size_t)l) == 0)
+	for (i = 0; i < n; i++)
+		if (strcmp(c->zones[i].name, canon) == 0)
 			return &c->zones[i];
-	}
 	return NULL;
 }
 

@@ -762,3 +762,43 @@ Test(conf, algorithms)
 	    "buf:2: key \"f\": unknown algorithm \"gss-tsig\"\n"
 	    "buf:3: key \"g\": digest bits 520 out of range (128..256)\n");
 }
+
+Test(conf, canonical_names)
+{
+	struct conf	*c;
+	char		 buf[ACL_NAME_MAX];
+
+	cr_expect_eq(acl_name_canon(buf, sizeof(buf), "WWW.Example.COM."), 0);
+	cr_expect_str_eq(buf, "www.example.com");
+	cr_expect_eq(acl_name_canon(buf, sizeof(buf), "\\065b\\.C.x"), 0);
+	cr_expect_str_eq(buf, "ab\\.c.x");
+	cr_expect_eq(acl_name_canon(buf, sizeof(buf), "a\\ b\\\"\\255"), 0);
+	cr_expect_str_eq(buf, "a\\032b\\034\\255");
+	cr_expect_eq(acl_name_canon(buf, sizeof(buf), "."), 0);
+	cr_expect_str_eq(buf, "");
+	cr_expect_eq(acl_name_canon(buf, sizeof(buf), "a..b"), -1);
+	cr_expect_eq(acl_name_canon(buf, sizeof(buf), ".a"), -1);
+	cr_expect_eq(acl_name_canon(buf, sizeof(buf), "a b"), -1);
+	cr_expect_eq(acl_name_canon(buf, sizeof(buf), "a\\25"), -1);
+	cr_expect_eq(acl_name_canon(buf, sizeof(buf), "a\\256"), -1);
+	/* 63-byte labels are fine, 64 are not; 255 bytes of wire at most */
+	cr_expect_eq(acl_name_canon(buf, sizeof(buf),
+	    "123456789012345678901234567890123456789012345678901234567890123"),
+	    0);
+	cr_expect_eq(acl_name_canon(buf, sizeof(buf),
+	    "1234567890123456789012345678901234567890123456789012345678901234"),
+	    -1);
+	cr_expect_eq(acl_name_canon(buf, 4, "abcd"), -1);
+
+	cr_expect_null(parse("zone \"ex\\097mple.com\" { };\n"
+	    "zone \"EXAMPLE.com\" { };"));
+	cr_expect_str_eq(msgs, "buf:2: duplicate zone \"example.com\" "
+	    "(first defined at buf:1)\n");
+	msgs[0] = '\0';
+	c = parse("key \"k\\.1\" { algorithm hmac-sha1; secret \"YQ==\"; };");
+	cr_assert_not_null(c, "%s", msgs);
+	cr_expect_str_eq(c->keys[0].name, "k\\.1");
+	cr_expect_not_null(conf_key_find(c, "K\\046\\049."));
+	cr_expect_null(conf_key_find(c, "k.1"));
+	conf_free(c);
+}
