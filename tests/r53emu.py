@@ -842,6 +842,14 @@ class Handler(BaseHTTPRequestHandler):
             with emu.lock:
                 emu.count_error(e.code)
             return e.status, self.error_body(e), None
+        except Exception:
+            # An emulator bug must look like a server fault, not a hang.
+            import traceback
+            traceback.print_exc()
+            with emu.lock:
+                emu.count_error("InternalFailure")
+            return 500, self.error_body(ApiError(
+                500, "InternalFailure", "emulator internal error")), None
 
     def control(self, path, query, body, t0):
         emu = self.server.emu

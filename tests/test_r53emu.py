@@ -221,6 +221,19 @@ def sort_key(rrset):
             rrset.get("SetIdentifier", ""))
 
 
+def skewed(seconds):
+    """Make botocore's signer believe the clock is off by seconds."""
+    real = datetime.datetime
+
+    class Skewed(real):
+        @classmethod
+        def utcnow(cls):
+            return real.utcnow() + datetime.timedelta(seconds=seconds)
+
+    return mock.patch.object(botocore.auth, "datetime",
+                             types.SimpleNamespace(datetime=Skewed))
+
+
 _counter = [0]
 
 
@@ -1088,6 +1101,24 @@ class TestRawRequests(Base):
         self.assertEqual((st, h.get("connection")), (200, "close"))
         conn.close()
 
+    def test_garbage_does_not_stop_it(self):
+        import socket
+        for junk in (b"\x00\xff" * 500 + b"\r\n\r\n",
+                     b"GET / HTTP/1.1\r\nContent-Length: x\r\n\r\n",
+                     b"POST /_emu/write HTTP/1.1\r\nContent-Length: 5\r\n"
+                     b"\r\n{bad}",
+                     b"POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n"
+                     b"\r\nzz\r\n"):
+            s = socket.create_connection(("127.0.0.1", self.emu.port), 5)
+            s.sendall(junk)
+            try:
+                s.recv(4096)
+            except OSError:
+                pass
+            s.close()
+        self.assertEqual(self.c.get_hosted_zone_count()[
+            "ResponseMetadata"]["HTTPStatusCode"], 200)
+
     def test_unknown_path_and_long_id(self):
         st, h, b = self.emu.raw("GET", "/2013-04-01/nothing")
         self.assertEqual(st, 404)
@@ -1120,19 +1151,8 @@ class TestSignatures(Base):
             StartRecordType="A", MaxItems="2")
         self.assertEqual(r["MaxItems"], "2")
 
-    def skewed(self, seconds):
-        real = datetime.datetime
-
-        class Skewed(real):
-            @classmethod
-            def utcnow(cls):
-                return real.utcnow() + datetime.timedelta(seconds=seconds)
-
-        return mock.patch.object(botocore.auth, "datetime",
-                                 types.SimpleNamespace(datetime=Skewed))
-
     def test_clock_skew(self):
-        with self.skewed(-400):
+        with skewed(-400):
             with self.assertRaises(ClientError) as cm:
                 self.c.list_hosted_zones()
         st, code, msg = err(cm)
@@ -1140,15 +1160,15 @@ class TestSignatures(Base):
         self.assertRegex(msg, r"^Signature expired: \d{8}T\d{6}Z is now "
                          r"earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 5 "
                          r"min\.\)$")
-        with self.skewed(400):
+        with skewed(400):
             with self.assertRaises(ClientError) as cm:
                 self.c.list_hosted_zones()
         st, code, msg = err(cm)
         self.assertEqual((st, code), (403, "SignatureDoesNotMatch"))
         self.assertTrue(msg.startswith("Signature not yet current: "), msg)
-        with self.skewed(-240):
+        with skewed(-240):
             self.c.list_hosted_zones()
-        with self.skewed(240):
+        with skewed(240):
             self.c.list_hosted_zones()
 
 
@@ -1299,6 +1319,21 @@ class TestThrottleAndFaults(Base):
         self.c.list_resource_record_sets(HostedZoneId=z1)
         time.sleep(1.1)
         self.change(z1, ch("CREATE", rr("b." + n1, "A", ["192.0.2.1"])))
+        # Without a processing delay the window is the PENDING time.
+        self.emu.ctl("POST", "/_emu/config", {"processing_delay": 0,
+                                              "insync_delay": 0.6})
+        try:
+            time.sleep(0.7)     # let the change to b. leave the window
+            self.change(z1, ch("CREATE", rr("c." + n1, "A", ["192.0.2.1"])))
+            with self.assertRaises(ClientError) as cm:
+                self.change(z1, ch("CREATE", rr("d." + n1, "A",
+                                                ["192.0.2.1"])))
+            self.assertEqual(err(cm)[1], "PriorRequestNotComplete")
+            # botocore retries it with backoff until the window closes.
+            self.change(z1, ch("CREATE", rr("d." + n1, "A", ["192.0.2.1"])),
+                        client=self.emu.client(attempts=6))
+        finally:
+            self.emu.ctl("POST", "/_emu/config", {"insync_delay": 0})
 
     def test_console_write(self):
         zid = self.zone()
@@ -1379,10 +1414,25 @@ class TestTLS(unittest.TestCase):
                                          "X-Amz-Date": "20250101T000000Z"},
                                 sign=False)
         self.assertEqual((st, xml_error(b)[1]), (400, "IncompleteSignature"))
-        st, h, b = self.emu.raw("GET", "/2013-04-01/hostedzone",
-                                headers={"X-Amz-Date": "20200101T000000Z"},
-                                sign=False)
+        with skewed(-600):
+            st, h, b = self.emu.raw("GET", "/2013-04-01/hostedzone",
+                                    creds=("ANY", "thing", None))
         self.assertEqual(st, 403)
+        self.assertTrue(xml_error(b)[2].startswith("Signature expired: "))
+        st, h, b = self.emu.raw("GET", "/2013-04-01/hostedzone",
+                                creds=("ANY", "thing", None))
+        self.assertEqual(st, 200)
+
+    def test_plain_http_to_tls_port(self):
+        conn = http.client.HTTPConnection("127.0.0.1", self.emu.port,
+                                          timeout=5)
+        try:
+            conn.request("GET", "/_emu/stats")
+            conn.getresponse().read()
+        except (OSError, http.client.HTTPException):
+            pass
+        conn.close()
+        self.assertEqual(self.emu.ctl("GET", "/_emu/stats")[0], 200)
 
     def test_session_token(self):
         ok = self.strict.client(ak="ASIATEST", token="TOKEN/x+y=")
