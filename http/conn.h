@@ -46,7 +46,7 @@
  * may have reached the server) the result is HTTP_ERR_CLOSED with
  * may_have_reached set, and the caller decides.
  *
- * Memory per connection: the struct (about 7 KiB with the BearSSL client
+ * Memory per connection: the struct (about 10 KiB with the BearSSL client
  * and X.509 contexts and the response parser), one BR_SSL_BUFSIZE_BIDI
  * TLS buffer (33,178 bytes, https only) and the response buffer, which
  * starts at 16 KiB and doubles as needed up to the response cap (1 MiB

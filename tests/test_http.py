@@ -9,7 +9,8 @@ readable messages, timeouts and the response size cap.
 
 Everything listens on loopback only; servers run in daemon threads of
 this process and stop with it (an alarm bounds the whole run).
-Prints "N passed, N failed"; exits non-zero on any failure.
+Prints "N passed, N failed"; exits non-zero on any failure.  CC and
+HTTPGET_CFLAGS (e.g. "-fsanitize=address,undefined") are honoured.
 """
 
 import http.server
@@ -216,7 +217,8 @@ def main():
 def run(d):
     exe = os.path.join(d, "httpget")
     cc = os.environ.get("CC", "cc")
-    subprocess.run([cc] + CFLAGS + ["-o", exe] + SRCS +
+    extra = os.environ.get("HTTPGET_CFLAGS", "").split()
+    subprocess.run([cc] + CFLAGS + extra + ["-o", exe] + SRCS +
                    ["-lcares", "-lbearssl"], cwd=TOP, check=True)
     make_certs(d)
     ca = os.path.join(d, "ca.pem")
