@@ -88,7 +88,7 @@ def parse_name(text):
     while i < n:
         c = text[i]
         if c == "\\":
-            if i + 3 < n + 0 and re.match(r"[0-7]{3}", text[i + 1:i + 4]):
+            if re.fullmatch(r"[0-7]{3}", text[i + 1:i + 4]):
                 v = int(text[i + 1:i + 4], 8)
                 if v > 255:
                     raise NameProblem("InvalidEscape",
