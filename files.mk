@@ -3,3 +3,4 @@ TOP_SRCS=	log.c conf.c acl.c base64.c
 UNIT_TESTS+=	tests/unit/t_conf.c tests/unit/t_base64.c
 FUZZ_TARGETS+=	tests/fuzz/fuzz_conf.c
 TOP_SRCS+=	loop.c listen.c serve.c
+TOP_SRCS+=	export.c

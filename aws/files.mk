@@ -2,5 +2,5 @@
 AWS_SRCS=	aws/util.c aws/sigv4.c aws/xml.c aws/r53msg.c
 UNIT_TESTS+=	tests/unit/t_sigv4.c tests/unit/t_xml.c tests/unit/t_r53msg.c
 FUZZ_TARGETS+=	tests/fuzz/fuzz_xml.c
-AWS_SRCS+=	aws/rate.c aws/creds.c aws/imds.c
+AWS_SRCS+=	aws/rate.c aws/creds.c aws/imds.c aws/r53.c
 UNIT_TESTS+=	tests/unit/t_rate.c tests/unit/t_creds.c

@@ -1,0 +1,1071 @@
+/*
+ * r53.c: the Route 53 client engine.  See r53.h.
+ *
+ * Operations live on one FIFO.  Each is in one state:
+ *   QUEUED	waiting to be sent: for not_before (backoff), for a
+ *		token, for credentials and for the connection to be free
+ *   INFLIGHT	its request is on the connection (r->inflight is it)
+ *   PARSING	its answer is being read; callbacks into the caller run
+ * and it leaves the FIFO, freed, once its done callback has returned (or
+ * at once when cancelled while QUEUED).  At most one operation is
+ * INFLIGHT or PARSING.  The scheduler (kick) takes the first QUEUED
+ * operation that is due, so one waiting out a backoff does not hold up
+ * the others.
+ */
+#include <sys/queue.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "aws/creds.h"
+#include "aws/r53.h"
+#include "aws/rate.h"
+#include "aws/sigv4.h"
+#include "aws/util.h"
+#include "conf.h"
+#include "http/conn.h"
+#include "log.h"
+#include "loop.h"
+
+#ifndef R53D_VERSION
+#define R53D_VERSION	"0"
+#endif
+
+#define HEAD_MAX	(32 * 1024)
+#define PBUF_MIN	(64 * 1024)
+#define TARGET_MAX	80
+#define NAMEBUF		(R53_NAME_MAX * 4 + 1)
+#define IDENTBUF	(R53_SETID_MAX * 4 + 1)
+
+enum op_type {
+	OP_CHANGE,
+	OP_GET_CHANGE,
+	OP_LIST_RRSETS,
+	OP_LIST_ZONES,
+	OP_GET_ZONE
+};
+
+enum op_state {
+	QUEUED,
+	INFLIGHT,
+	PARSING
+};
+
+static const char *const opname[] = {
+	"ChangeResourceRecordSets",
+	"GetChange",
+	"ListResourceRecordSets",
+	"ListHostedZonesByName",
+	"GetHostedZone"
+};
+
+struct op {
+	TAILQ_ENTRY(op)		 entry;
+	uint32_t		 id;
+	enum op_type		 type;
+	enum op_state		 state;
+	int			 cancelled;
+	char			 target[TARGET_MAX];	/* zone or change id */
+	char			*body;		/* POST body, owned */
+	size_t			 bodylen;
+
+	/* Listings: where the next page starts ("" for absent). */
+	int			 started;	/* a page was read */
+	char			 name[NAMEBUF];
+	char			 rtype[R53_TYPE_MAX + 1];
+	char			 ident[IDENTBUF];	/* or the zone id */
+	char			 only[NAMEBUF];	/* R53_LIST_ONLY_NAME */
+	unsigned		 flags;
+	int			 stopped;
+	unsigned		 pages;
+
+	union {
+		r53_change_done	 change;
+		r53_list_done	 list;
+		r53_zone_done	 zone;
+	}			 done;
+	r53_rrset_cb		 each_rr;
+	r53_zone_cb		 each_zone;
+	void			*arg;
+
+	struct retry		 retry;
+	unsigned		 attempts;	/* over all pages */
+	uint64_t		 submitted;
+	uint64_t		 not_before;
+	uint64_t		 sent_at;
+
+	/* The last failure, reported if the retries run out. */
+	int			 status;
+	char			 code[64];
+	char			 message[R53_ERRMSG_SIZE];
+};
+
+TAILQ_HEAD(opq, op);
+
+struct r53 {
+	struct http_resolver	 res;
+	int			 res_inited;
+	struct http_tls_anchors	 ta;
+	struct http_conn	 conn;
+	int			 conn_inited;
+	struct http_endpoint	 ep;
+	char			 authority[HTTP_MAXHOST + 9];
+	char			 region[64];
+	struct creds		 creds;
+	int			 creds_inited;
+	struct rate		 bucket;
+	struct retry_policy	 pol;
+	struct retry_rng	 rng;
+	unsigned		 op_timeout_ms;
+	int			 quiet;
+
+	struct opq		 ops;
+	size_t			 nops;
+	uint32_t		 nextid;
+	struct op		*inflight;
+	uint64_t		 now;
+	int			 waiting_creds;	/* logged once */
+
+	short			 conn_revents;
+	struct pollfd		 rpfd[HTTP_RESOLVE_MAXFDS];
+	size_t			 nrpfd;
+
+	char			 head[HEAD_MAX];
+	char			*pbuf;		/* answers are parsed here */
+	size_t			 pcap;
+};
+
+static void	on_done(const struct http_result *, void *);
+
+const char *
+r53_outcome_name(enum r53_outcome o)
+{
+	switch (o) {
+	case R53_SUCCESS:
+		return "success";
+	case R53_AWS_ERROR:
+		return "error";
+	case R53_FAILURE:
+		return "failure";
+	case R53_UNKNOWN:
+		return "unknown";
+	}
+	return "?";
+}
+
+struct r53 *
+r53_new(const struct conf_aws *aws, const struct r53_opts *o)
+{
+	static const struct r53_opts	 zero;
+	struct r53			*r;
+	struct http_timeouts		 to;
+	const char			*path, *err;
+
+	if (o == NULL)
+		o = &zero;
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		log_warn("r53");
+		return NULL;
+	}
+	TAILQ_INIT(&r->ops);
+	r->nextid = 1;
+	r->now = mono_ms();
+	if (http_url_parse(aws->endpoint.url, &r->ep, &path, &err) == -1) {
+		log_warnx("endpoint %s: %s", aws->endpoint.url, err);
+		goto fail;
+	}
+	if (*path != '\0' && strcmp(path, "/") != 0) {
+		log_warnx("endpoint %s: a path is not supported",
+		    aws->endpoint.url);
+		goto fail;
+	}
+	if (http_endpoint_authority(&r->ep, r->authority,
+	    sizeof(r->authority)) == -1)
+		goto fail;
+	snprintf(r->region, sizeof(r->region), "%s",
+	    aws->region[0] != '\0' ? aws->region : "us-east-1");
+	if (r->ep.tls && http_tls_anchors_load(&r->ta, aws->ca_file) == -1)
+		goto fail;
+	if (http_resolver_init(&r->res, 0, 0) == -1)
+		goto fail;
+	r->res_inited = 1;
+	memset(&to, 0, sizeof(to));
+	to.connect_ms = o->connect_ms;
+	to.handshake_ms = o->connect_ms;
+	to.response_ms = o->response_ms;
+	to.idle_ms = 20000;
+	if (http_conn_init(&r->conn, &r->ep, &r->res, &r->ta, &to,
+	    R53_RESP_MAX) == -1)
+		goto fail;
+	r->conn_inited = 1;
+	if (creds_init(&r->creds, aws, &r->res) == -1)
+		goto fail;
+	r->creds_inited = 1;
+	rate_init(&r->bucket, o->rate != 0 ? o->rate : aws->rate, 0, r->now);
+	r->pol.base_ms = o->base_ms != 0 ? o->base_ms : RETRY_BASE_MS;
+	r->pol.cap_ms = o->cap_ms != 0 ? o->cap_ms : RETRY_CAP_MS;
+	r->pol.max_attempts = o->max_attempts != 0 ? o->max_attempts :
+	    RETRY_MAX_ATTEMPTS;
+	r->op_timeout_ms = o->op_timeout_ms != 0 ? o->op_timeout_ms :
+	    R53_OP_TIMEOUT_MS;
+	r->quiet = o->quiet;
+	retry_seed(&r->rng, o->seed != 0 ? o->seed :
+	    ((uint64_t)getpid() << 32) ^ r->now ^ (uint64_t)time(NULL));
+	log_debug("route 53 endpoint %s, region %s, credentials from %s",
+	    aws->endpoint.url, r->region, creds_describe(&r->creds));
+	return r;
+ fail:
+	r53_free(r);
+	return NULL;
+}
+
+static void
+op_free(struct op *op)
+{
+	free(op->body);
+	free(op);
+}
+
+void
+r53_free(struct r53 *r)
+{
+	struct op	*op;
+
+	if (r == NULL)
+		return;
+	while ((op = TAILQ_FIRST(&r->ops)) != NULL) {
+		TAILQ_REMOVE(&r->ops, op, entry);
+		op_free(op);
+	}
+	if (r->conn_inited)
+		http_conn_free(&r->conn);
+	if (r->creds_inited)
+		creds_free(&r->creds);
+	if (r->res_inited)
+		http_resolver_free(&r->res);
+	http_tls_anchors_free(&r->ta);
+	free(r->pbuf);
+	util_wipe(r->head, sizeof(r->head));
+	free(r);
+}
+
+size_t
+r53_pending(const struct r53 *r)
+{
+	size_t		 n = 0;
+	struct op	*op;
+
+	TAILQ_FOREACH(op, &r->ops, entry)
+		if (!op->cancelled)
+			n++;
+	return n;
+}
+
+void
+r53_cancel(struct r53 *r, uint32_t id)
+{
+	struct op	*op;
+
+	TAILQ_FOREACH(op, &r->ops, entry) {
+		if (op->id != id)
+			continue;
+		if (op->state == QUEUED) {
+			TAILQ_REMOVE(&r->ops, op, entry);
+			r->nops--;
+			op_free(op);
+		} else
+			op->cancelled = 1;
+		return;
+	}
+}
+
+void
+r53_disconnect(struct r53 *r)
+{
+	if (r->inflight == NULL && http_conn_idle(&r->conn))
+		http_conn_close(&r->conn);
+}
+
+void
+r53_stats(const struct r53 *r, unsigned long *connects,
+    unsigned long *handshakes, unsigned long *requests)
+{
+	const struct http_conn_stats	*s = http_conn_stats(&r->conn);
+
+	*connects = s->connects;
+	*handshakes = s->handshakes;
+	*requests = s->requests;
+}
+
+/*
+ * ---- Loop hooks ----
+ */
+
+static void
+conn_io(void *arg, int fd, short revents)
+{
+	struct r53	*r = arg;
+
+	(void)fd;
+	r->conn_revents |= revents;
+}
+
+static void
+res_io(void *arg, int fd, short revents)
+{
+	struct pollfd	*pfd = arg;
+
+	(void)fd;
+	pfd->revents |= revents;
+}
+
+/* Due time of the next send (>= 1), 0 if nothing can be sent. */
+static uint64_t
+next_send(struct r53 *r)
+{
+	struct op	*op;
+	uint64_t	 t = UINT64_MAX;
+
+	if (r->inflight != NULL || !http_conn_idle(&r->conn) ||
+	    creds_get(&r->creds) == NULL)
+		return 0;
+	TAILQ_FOREACH(op, &r->ops, entry)
+		if (op->state == QUEUED && op->not_before < t)
+			t = op->not_before;
+	if (t == UINT64_MAX)
+		return 0;
+	return t == 0 ? 1 : t;
+}
+
+void
+r53_poll(struct r53 *r, struct io *io)
+{
+	struct pollfd	 pfd;
+	struct op	*op;
+	uint64_t	 t, ready;
+	size_t		 i;
+	int		 queued = 0;
+
+	http_conn_pollfd(&r->conn, &pfd);
+	if (pfd.fd != -1)
+		io_add(io, pfd.fd, pfd.events, conn_io, r);
+	io_deadline(io, http_conn_deadline(&r->conn));
+	r->nrpfd = http_resolver_pollfds(&r->res, r->rpfd, HTTP_RESOLVE_MAXFDS);
+	for (i = 0; i < r->nrpfd; i++) {
+		r->rpfd[i].revents = 0;
+		io_add(io, r->rpfd[i].fd, r->rpfd[i].events, res_io,
+		    &r->rpfd[i]);
+	}
+	io_deadline(io, http_resolver_deadline(&r->res, r->now));
+	creds_poll(&r->creds, io);
+	TAILQ_FOREACH(op, &r->ops, entry)
+		if (op->state == QUEUED) {
+			io_deadline(io, op->retry.deadline);
+			queued = 1;
+		}
+	if (queued && (t = next_send(r)) != 0) {
+		/* A token may be needed first. */
+		ready = rate_ready(&r->bucket, r->now);
+		io_deadline(io, t > ready ? t : ready);
+	}
+}
+
+/*
+ * ---- Completion ----
+ */
+
+static void
+log_attempt(struct r53 *r, struct op *op, int level, uint64_t ms,
+    int status, const char *code, const char *msg, const char *extra)
+{
+	char	line[R53_ERRMSG_SIZE + 256];
+
+	snprintf(line, sizeof(line), "route 53 %s %s%s: %d%s%s%s%s "
+	    "(%llu ms, attempt %u)%s", opname[op->type],
+	    op->type == OP_GET_CHANGE ? "change " : op->type == OP_LIST_ZONES ?
+	    "name " : "zone ", op->target, status, *code != '\0' ? " " : "",
+	    code, *msg != '\0' ? ": " : "", msg, (unsigned long long)ms,
+	    op->attempts, extra);
+	if (level == 0)
+		log_debug("%s", line);
+	else if (level == 1)
+		log_info("%s", line);
+	else if (!r->quiet)
+		log_warnx("%s", line);
+}
+
+/* Remove op and call its done callback with the given outcome. */
+static void
+complete(struct r53 *r, struct op *op, enum r53_outcome outcome,
+    const void *payload)
+{
+	struct r53_result	res;
+
+	TAILQ_REMOVE(&r->ops, op, entry);
+	r->nops--;
+	if (op->cancelled) {
+		op_free(op);
+		return;
+	}
+	memset(&res, 0, sizeof(res));
+	res.outcome = outcome;
+	res.status = op->status;
+	res.code = outcome == R53_SUCCESS ? "" : op->code;
+	res.message = outcome == R53_SUCCESS ? "" : op->message;
+	res.attempts = op->attempts;
+	res.pages = op->pages;
+	res.stopped = op->stopped;
+	res.elapsed_ms = r->now - op->submitted;
+	switch (op->type) {
+	case OP_CHANGE:
+	case OP_GET_CHANGE:
+		op->done.change(op->arg, &res, payload);
+		break;
+	case OP_LIST_RRSETS:
+	case OP_LIST_ZONES:
+		op->done.list(op->arg, &res);
+		break;
+	case OP_GET_ZONE:
+		op->done.zone(op->arg, &res, payload);
+		break;
+	}
+	op_free(op);
+}
+
+static void
+set_error(struct op *op, int status, const char *code, const char *msg)
+{
+	op->status = status;
+	snprintf(op->code, sizeof(op->code), "%s", code);
+	snprintf(op->message, sizeof(op->message), "%s", msg);
+}
+
+/*
+ * The last attempt failed transiently: queue it again after a backoff,
+ * or complete it with the error when the retries are used up.
+ */
+static void
+retry_or_fail(struct r53 *r, struct op *op, uint64_t ms,
+    enum r53_outcome final)
+{
+	uint64_t	when;
+	char		extra[64];
+
+	if (retry_next(&r->pol, &op->retry, &r->rng, r->now, &when) == 0) {
+		snprintf(extra, sizeof(extra), "; retrying in %llu ms",
+		    (unsigned long long)(when - r->now));
+		log_attempt(r, op, 1, ms, op->status, op->code, op->message,
+		    extra);
+		op->state = QUEUED;
+		op->not_before = when;
+		return;
+	}
+	log_attempt(r, op, 2, ms, op->status, op->code, op->message,
+	    op->retry.attempts > 1 ? "; giving up" : "");
+	complete(r, op, final, NULL);
+}
+
+/* The name r53 lists equals want, ignoring case and the final dot. */
+static int
+same_name(const char *listed, const char *want)
+{
+	size_t	a = strlen(listed), b = strlen(want);
+
+	if (a > 0 && listed[a - 1] == '.')
+		a--;
+	if (b > 0 && want[b - 1] == '.')
+		b--;
+	return a == b && strncasecmp(listed, want, a) == 0;
+}
+
+static int
+each_rrset(void *arg, const struct r53_rrset *rr)
+{
+	struct op	*op = arg;
+
+	if (op->cancelled)
+		return 1;
+	if ((op->flags & R53_LIST_ONLY_NAME) && !same_name(rr->name,
+	    op->only)) {
+		op->stopped = 1;
+		return 1;
+	}
+	if (op->each_rr(op->arg, rr) != 0) {
+		op->stopped = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+each_zone(void *arg, const struct r53_zone *z)
+{
+	struct op	*op = arg;
+
+	if (op->cancelled)
+		return 1;
+	if (op->each_zone(op->arg, z) != 0) {
+		op->stopped = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* Copy the body where the parsers may rewrite it.  -1 if too large. */
+static int
+to_pbuf(struct r53 *r, const struct http_result *res)
+{
+	size_t	 ncap;
+	char	*nb;
+
+	if (res->bodylen + 1 > r->pcap) {
+		ncap = r->pcap != 0 ? r->pcap : PBUF_MIN;
+		while (ncap < res->bodylen + 1)
+			ncap *= 2;
+		if ((nb = realloc(r->pbuf, ncap)) == NULL)
+			return -1;
+		r->pbuf = nb;
+		r->pcap = ncap;
+	}
+	memcpy(r->pbuf, res->body, res->bodylen);
+	r->pbuf[res->bodylen] = '\0';
+	return 0;
+}
+
+/* A 200 answer: parse it and go on or complete. */
+static void
+success(struct r53 *r, struct op *op, const struct http_result *res,
+    uint64_t ms)
+{
+	struct r53_change_info	 ci;
+	struct r53_rrset_page	 rp;
+	struct r53_zone_page	 zp;
+	struct r53_zone		 z;
+	const void		*payload = NULL;
+	int			 rc = R53_OK, more = 0;
+	char			 extra[64];
+
+	extra[0] = '\0';
+	if (to_pbuf(r, res) == -1) {
+		rc = R53_ELIMIT;
+		goto bad;
+	}
+	op->state = PARSING;
+	switch (op->type) {
+	case OP_CHANGE:
+	case OP_GET_CHANGE:
+		rc = r53_parse_change_info(r->pbuf, res->bodylen, &ci);
+		payload = &ci;
+		if (rc == R53_OK)
+			snprintf(extra, sizeof(extra), " %s %s", ci.id,
+			    ci.status == R53_INSYNC ? "INSYNC" : "PENDING");
+		break;
+	case OP_GET_ZONE:
+		rc = r53_parse_get_zone(r->pbuf, res->bodylen, &z);
+		payload = &z;
+		break;
+	case OP_LIST_RRSETS:
+		rc = r53_parse_list_rrsets(r->pbuf, res->bodylen, each_rrset,
+		    op, &rp);
+		if (rc == R53_EABORT && op->stopped)
+			rc = R53_OK;
+		if (rc != R53_OK)
+			break;
+		op->pages++;
+		snprintf(extra, sizeof(extra), " page %u, %zu record sets",
+		    op->pages, rp.count);
+		if (!op->stopped && rp.truncated) {
+			if (rp.next_name[0] == '\0') {
+				rc = R53_ESHAPE;
+				break;
+			}
+			more = 1;
+			memcpy(op->name, rp.next_name, sizeof(op->name));
+			memcpy(op->rtype, rp.next_type, sizeof(op->rtype));
+			memcpy(op->ident, rp.next_identifier,
+			    sizeof(op->ident));
+		}
+		break;
+	case OP_LIST_ZONES:
+		rc = r53_parse_list_zones_by_name(r->pbuf, res->bodylen,
+		    each_zone, op, &zp);
+		if (rc == R53_EABORT && op->stopped)
+			rc = R53_OK;
+		if (rc != R53_OK)
+			break;
+		op->pages++;
+		if (!op->stopped && zp.truncated) {
+			if (zp.next_dns_name[0] == '\0') {
+				rc = R53_ESHAPE;
+				break;
+			}
+			more = 1;
+			memcpy(op->name, zp.next_dns_name, sizeof(op->name));
+			snprintf(op->ident, sizeof(op->ident), "%s",
+			    zp.next_zone_id);
+		}
+		break;
+	}
+	if (op->cancelled) {
+		complete(r, op, R53_FAILURE, NULL);
+		return;
+	}
+	if (rc != R53_OK)
+		goto bad;
+	op->status = res->status;
+	log_attempt(r, op, 0, ms, res->status, "", "", extra);
+	if (more) {
+		op->started = 1;
+		op->state = QUEUED;
+		op->not_before = 0;
+		retry_start(&op->retry, op->retry.deadline);
+		return;
+	}
+	complete(r, op, R53_SUCCESS, payload);
+	return;
+ bad:
+	snprintf(extra, sizeof(extra), "malformed answer: %s",
+	    r53_strerror(rc));
+	set_error(op, res->status, "", extra);
+	if (op->type == OP_CHANGE) {
+		/* Route 53 said 200: the batch was probably applied. */
+		log_attempt(r, op, 2, ms, op->status, "", op->message, "");
+		complete(r, op, R53_UNKNOWN, NULL);
+		return;
+	}
+	op->state = INFLIGHT;
+	retry_or_fail(r, op, ms, R53_FAILURE);
+}
+
+/* Route 53 clock skew: point at the system clock. */
+static void
+clock_hint(const char *code, const char *msg)
+{
+	char		 buf[32];
+	time_t		 t;
+	struct tm	 tm;
+
+	if (strcmp(code, "SignatureDoesNotMatch") != 0 ||
+	    (strstr(msg, "Signature expired") == NULL &&
+	    strstr(msg, "Signature not yet current") == NULL))
+		return;
+	t = time(NULL);
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		snprintf(buf, sizeof(buf), "?");
+	log_warnx("route 53 refused the request time: the system clock "
+	    "(%s UTC) is probably wrong; set it (e.g. with NTP)", buf);
+}
+
+static void
+on_done(const struct http_result *res, void *arg)
+{
+	struct r53		*r = arg;
+	struct op		*op = r->inflight;
+	struct r53_error	 e;
+	uint64_t		 ms;
+	char			 msg[64];
+
+	r->inflight = NULL;
+	if (op == NULL)
+		return;
+	ms = r->now - op->sent_at;
+	if (res->error != HTTP_OK) {
+		set_error(op, 0, "", res->errtext != NULL ? res->errtext :
+		    http_strerror(res->error));
+		if (op->type == OP_CHANGE && res->may_have_reached) {
+			log_attempt(r, op, 2, ms, 0, "", op->message,
+			    "; outcome unknown");
+			complete(r, op, R53_UNKNOWN, NULL);
+		} else if (res->error == HTTP_ERR_TLS) {
+			/* Certificates and names do not fix themselves. */
+			log_attempt(r, op, 2, ms, 0, "", op->message, "");
+			complete(r, op, R53_FAILURE, NULL);
+		} else
+			retry_or_fail(r, op, ms, R53_FAILURE);
+		return;
+	}
+	if (res->status == 200) {
+		success(r, op, res, ms);
+		return;
+	}
+	if (to_pbuf(r, res) == 0 &&
+	    r53_parse_error(r->pbuf, res->bodylen, &e) == R53_OK)
+		set_error(op, res->status, e.code, e.message);
+	else {
+		snprintf(msg, sizeof(msg), "HTTP status %d", res->status);
+		set_error(op, res->status, "", msg);
+	}
+	clock_hint(op->code, op->message);
+	if (retry_transient(res->status, op->code))
+		retry_or_fail(r, op, ms, R53_AWS_ERROR);
+	else {
+		log_attempt(r, op, 2, ms, op->status, op->code, op->message,
+		    "");
+		complete(r, op, R53_AWS_ERROR, NULL);
+	}
+}
+
+/*
+ * ---- Sending ----
+ */
+
+/* Build, sign and send op's request.  -1 if that is impossible. */
+static int
+send_op(struct r53 *r, struct op *op, const struct sigv4_creds *sv)
+{
+	struct r53_req		 req;
+	struct sigv4_request	 sr;
+	struct sigv4_header	 hdr[2];
+	char			 uri[R53_PATH_SIZE * 3 + 1];
+	char			 query[NAMEBUF * 3 + IDENTBUF * 3 + 256];
+	char			 authz[512], date[SIGV4_DATE_SIZE];
+	int			 rc, n;
+	const char		*name, *type, *ident;
+
+	name = op->name[0] != '\0' ? op->name : NULL;
+	type = op->rtype[0] != '\0' ? op->rtype : NULL;
+	ident = op->ident[0] != '\0' ? op->ident : NULL;
+	switch (op->type) {
+	case OP_CHANGE:
+		rc = r53_req_change_rrsets(&req, op->target);
+		break;
+	case OP_GET_CHANGE:
+		rc = r53_req_get_change(&req, op->target);
+		break;
+	case OP_LIST_RRSETS:
+		rc = r53_req_list_rrsets(&req, op->target, name, type, ident,
+		    R53_LIST_RRSETS_MAX);
+		break;
+	case OP_LIST_ZONES:
+		rc = r53_req_list_zones_by_name(&req, name, name != NULL ?
+		    ident : NULL, R53_LIST_ZONES_MAX);
+		break;
+	case OP_GET_ZONE:
+	default:
+		rc = r53_req_get_zone(&req, op->target);
+		break;
+	}
+	if (rc == -1 ||
+	    sigv4_canonical_uri(req.path, uri, sizeof(uri)) == -1 ||
+	    sigv4_canonical_query(req.params, req.nparams, query,
+	    sizeof(query)) == -1)
+		return -1;
+	hdr[0].name = "Host";
+	hdr[0].value = r->authority;
+	hdr[1].name = "Content-Type";
+	hdr[1].value = "application/xml";
+	memset(&sr, 0, sizeof(sr));
+	sr.method = req.method;
+	sr.path = req.path;
+	sr.params = req.params;
+	sr.nparams = req.nparams;
+	sr.headers = hdr;
+	sr.nheaders = op->body != NULL ? 2 : 1;
+	sr.body = op->body;
+	sr.bodylen = op->bodylen;
+	sr.region = r->region;
+	sr.service = R53_SERVICE;
+	sr.when = time(NULL);
+	if (sigv4_sign(&sr, sv, date, authz, sizeof(authz)) == -1)
+		return -1;
+	n = snprintf(r->head, sizeof(r->head),
+	    "%s %s%s%s HTTP/1.1\r\n"
+	    "Host: %s\r\n"
+	    "X-Amz-Date: %s\r\n"
+	    "%s%s%s"
+	    "Authorization: %s\r\n"
+	    "User-Agent: r53d/%s\r\n"
+	    "Connection: keep-alive\r\n",
+	    req.method, uri, query[0] != '\0' ? "?" : "", query,
+	    r->authority, date,
+	    sv->session_token != NULL ? "X-Amz-Security-Token: " : "",
+	    sv->session_token != NULL ? sv->session_token : "",
+	    sv->session_token != NULL ? "\r\n" : "",
+	    authz, R53D_VERSION);
+	util_wipe(authz, sizeof(authz));
+	if (n < 0 || (size_t)n >= sizeof(r->head))
+		return -1;
+	if (op->body != NULL)
+		rc = snprintf(r->head + n, sizeof(r->head) - (size_t)n,
+		    "Content-Type: application/xml\r\n"
+		    "Content-Length: %zu\r\n\r\n", op->bodylen);
+	else
+		rc = snprintf(r->head + n, sizeof(r->head) - (size_t)n,
+		    "\r\n");
+	if (rc < 0 || (size_t)rc >= sizeof(r->head) - (size_t)n)
+		return -1;
+	n += rc;
+	if (http_conn_request(&r->conn, r->head, (size_t)n, op->body,
+	    op->bodylen, on_done, r) == -1)
+		return -1;
+	return 0;
+}
+
+/* Send the first due operation if the connection, credentials and bucket
+ * allow it. */
+static void
+kick(struct r53 *r)
+{
+	const struct sigv4_creds	*sv;
+	struct op			*op;
+
+	if (r->inflight != NULL || !http_conn_idle(&r->conn))
+		return;
+	TAILQ_FOREACH(op, &r->ops, entry)
+		if (op->state == QUEUED && op->not_before <= r->now)
+			break;
+	if (op == NULL)
+		return;
+	if ((sv = creds_get(&r->creds)) == NULL) {
+		if (!r->waiting_creds)
+			log_info("route 53: waiting for credentials from %s",
+			    creds_describe(&r->creds));
+		r->waiting_creds = 1;
+		return;
+	}
+	r->waiting_creds = 0;
+	if (!rate_take(&r->bucket, r->now))
+		return;
+	op->attempts++;
+	retry_attempt(&op->retry);
+	op->sent_at = r->now;
+	if (send_op(r, op, sv) == -1) {
+		set_error(op, 0, "", "cannot build the request");
+		log_attempt(r, op, 2, 0, 0, "", op->message, "");
+		complete(r, op, R53_FAILURE, NULL);
+		return;
+	}
+	op->state = INFLIGHT;
+	r->inflight = op;
+}
+
+/* Fail queued operations whose deadline has passed. */
+static void
+expire(struct r53 *r)
+{
+	struct op	*op, *next;
+
+	for (op = TAILQ_FIRST(&r->ops); op != NULL; op = next) {
+		next = TAILQ_NEXT(op, entry);
+		if (op->state != QUEUED || op->retry.deadline == 0 ||
+		    r->now < op->retry.deadline)
+			continue;
+		if (op->message[0] == '\0')
+			set_error(op, 0, "", creds_get(&r->creds) == NULL ?
+			    "timed out waiting for credentials" :
+			    "timed out in the queue");
+		log_attempt(r, op, 2, r->now - op->submitted, op->status,
+		    op->code, op->message, "; deadline passed");
+		complete(r, op, op->status != 0 ? R53_AWS_ERROR :
+		    R53_FAILURE, NULL);
+		/* Callbacks may have changed the queue: start over. */
+		next = TAILQ_FIRST(&r->ops);
+	}
+}
+
+void
+r53_timer(struct r53 *r, uint64_t now)
+{
+	short	rev;
+	size_t	i;
+
+	r->now = now;
+	http_resolver_step(&r->res, r->rpfd, r->nrpfd, now);
+	for (i = 0; i < r->nrpfd; i++)
+		r->rpfd[i].revents = 0;
+	r->nrpfd = 0;
+	creds_timer(&r->creds, now);
+	rev = r->conn_revents;
+	r->conn_revents = 0;
+	http_conn_step(&r->conn, rev, now);
+	expire(r);
+	kick(r);
+}
+
+/*
+ * ---- Submitting ----
+ */
+
+static struct op *
+op_new(struct r53 *r, enum op_type type, const char *target)
+{
+	struct op	*op;
+
+	if (r->nops >= R53_QUEUE_MAX) {
+		log_warnx("route 53 %s: queue full (%d operations)",
+		    opname[type], R53_QUEUE_MAX);
+		return NULL;
+	}
+	if (target != NULL && strlen(target) >= TARGET_MAX) {
+		log_warnx("route 53 %s: id too long", opname[type]);
+		return NULL;
+	}
+	if ((op = calloc(1, sizeof(*op))) == NULL) {
+		log_warn("route 53 %s", opname[type]);
+		return NULL;
+	}
+	op->type = type;
+	op->state = QUEUED;
+	snprintf(op->target, sizeof(op->target), "%s",
+	    target != NULL ? target : "");
+	op->submitted = r->now;
+	retry_start(&op->retry, r->now + r->op_timeout_ms);
+	return op;
+}
+
+static uint32_t
+enqueue(struct r53 *r, struct op *op)
+{
+	op->id = r->nextid++;
+	if (r->nextid == 0)
+		r->nextid = 1;
+	TAILQ_INSERT_TAIL(&r->ops, op, entry);
+	r->nops++;
+	return op->id;
+}
+
+uint32_t
+r53_change(struct r53 *r, const char *zoneid, const char *comment,
+    const struct r53_change *c, size_t n, r53_change_done done, void *arg)
+{
+	static char	 scratch[R53_BODY_MAX];
+	struct r53_req	 req;
+	struct op	*op;
+	int		 len;
+
+	if (r53_req_change_rrsets(&req, zoneid) == -1) {
+		log_warnx("route 53 ChangeResourceRecordSets: bad zone id %s",
+		    zoneid);
+		return 0;
+	}
+	len = r53_change_batch_xml(scratch, sizeof(scratch), comment, c, n);
+	if (len < 0) {
+		log_warnx("route 53 ChangeResourceRecordSets zone %s: invalid "
+		    "or too large change batch (%zu changes)", zoneid, n);
+		return 0;
+	}
+	if ((op = op_new(r, OP_CHANGE, zoneid)) == NULL)
+		return 0;
+	if ((op->body = malloc((size_t)len + 1)) == NULL) {
+		log_warn("route 53 ChangeResourceRecordSets");
+		op_free(op);
+		return 0;
+	}
+	memcpy(op->body, scratch, (size_t)len + 1);
+	op->bodylen = (size_t)len;
+	op->done.change = done;
+	op->arg = arg;
+	return enqueue(r, op);
+}
+
+uint32_t
+r53_get_change(struct r53 *r, const char *changeid, r53_change_done done,
+    void *arg)
+{
+	struct r53_req	 req;
+	struct op	*op;
+
+	if (r53_req_get_change(&req, changeid) == -1) {
+		log_warnx("route 53 GetChange: bad change id %s", changeid);
+		return 0;
+	}
+	if ((op = op_new(r, OP_GET_CHANGE, changeid)) == NULL)
+		return 0;
+	op->done.change = done;
+	op->arg = arg;
+	return enqueue(r, op);
+}
+
+/* Copy a listing start into a field; -1 if it does not fit. */
+static int
+setstr(char *dst, size_t cap, const char *src)
+{
+	if (src == NULL) {
+		dst[0] = '\0';
+		return 0;
+	}
+	if (strlen(src) >= cap)
+		return -1;
+	memcpy(dst, src, strlen(src) + 1);
+	return 0;
+}
+
+uint32_t
+r53_list_rrsets(struct r53 *r, const char *zoneid, const char *name,
+    const char *type, unsigned flags, r53_rrset_cb each, r53_list_done done,
+    void *arg)
+{
+	struct r53_req	 req;
+	struct op	*op;
+
+	if (r53_req_list_rrsets(&req, zoneid, name, type, NULL, 0) == -1 ||
+	    ((flags & R53_LIST_ONLY_NAME) && name == NULL)) {
+		log_warnx("route 53 ListResourceRecordSets: bad zone id, "
+		    "name or type");
+		return 0;
+	}
+	if ((op = op_new(r, OP_LIST_RRSETS, zoneid)) == NULL)
+		return 0;
+	if (setstr(op->name, sizeof(op->name), name) == -1 ||
+	    setstr(op->rtype, sizeof(op->rtype), type) == -1 ||
+	    setstr(op->only, sizeof(op->only), name) == -1) {
+		log_warnx("route 53 ListResourceRecordSets: name too long");
+		op_free(op);
+		return 0;
+	}
+	op->flags = flags;
+	op->each_rr = each;
+	op->done.list = done;
+	op->arg = arg;
+	return enqueue(r, op);
+}
+
+uint32_t
+r53_list_zones_by_name(struct r53 *r, const char *dnsname, r53_zone_cb each,
+    r53_list_done done, void *arg)
+{
+	struct r53_req	 req;
+	struct op	*op;
+
+	if (r53_req_list_zones_by_name(&req, dnsname, NULL, 0) == -1) {
+		log_warnx("route 53 ListHostedZonesByName: bad name");
+		return 0;
+	}
+	if ((op = op_new(r, OP_LIST_ZONES, NULL)) == NULL)
+		return 0;
+	if (setstr(op->name, sizeof(op->name), dnsname) == -1) {
+		op_free(op);
+		return 0;
+	}
+	/* For messages only. */
+	snprintf(op->target, sizeof(op->target), "%.*s",
+	    (int)sizeof(op->target) - 1, dnsname != NULL ? dnsname : "");
+	op->each_zone = each;
+	op->done.list = done;
+	op->arg = arg;
+	return enqueue(r, op);
+}
+
+uint32_t
+r53_get_zone(struct r53 *r, const char *zoneid, r53_zone_done done,
+    void *arg)
+{
+	struct r53_req	 req;
+	struct op	*op;
+
+	if (r53_req_get_zone(&req, zoneid) == -1) {
+		log_warnx("route 53 GetHostedZone: bad zone id %s", zoneid);
+		return 0;
+	}
+	if ((op = op_new(r, OP_GET_ZONE, zoneid)) == NULL)
+		return 0;
+	op->done.zone = done;
+	op->arg = arg;
+	return enqueue(r, op);
+}

@@ -1,0 +1,56 @@
+/*
+ * export.h: "r53d -e ZONE": print a hosted zone in zone-file form.
+ *
+ * An engine on the Route 53 client (aws/r53.h): it finds the hosted zone
+ * (the zone's hosted-zone in the configuration, else the one zone that
+ * ListHostedZonesByName returns with exactly that name), lists every
+ * record set and prints them as they arrive:
+ *
+ *	owner<TAB>ttl<TAB>IN<TAB>type<TAB>value
+ *
+ * one line per value, owner names absolute in DNS text form (decimal
+ * \DDD escapes, "*" as is), values as Route 53 holds them.  Alias record
+ * sets and record sets with a routing policy cannot be written as plain
+ * records; they are printed as comments:
+ *
+ *	; www.example.com. alias A -> x.elb.amazonaws.com. (zone Z35..,
+ *	  evaluate-target-health false)
+ *	; routing id=blue Weight=10: www.example.com. 60 IN A 192.0.2.1
+ *
+ * If two hosted zones have the name (a public and a private one, say),
+ * the export refuses to guess: it names both and asks for hosted-zone.
+ * Messages go to the log (stderr in the foreground), never to out.
+ *
+ * Call order: export_start(), then run the loop with r53_poll() and
+ * r53_timer() until export_finished(); export_status(); export_free().
+ * The r53 client and out are borrowed and must outlive the export.
+ */
+#ifndef R53D_EXPORT_H
+#define R53D_EXPORT_H
+
+#include <stdio.h>
+
+struct conf;
+struct r53;
+struct export;
+
+/*
+ * Start exporting zone (a domain name, trailing dot optional).  Returns
+ * NULL after logging why (a bad name, out of memory, the client refused
+ * the first operation).
+ */
+struct export	*export_start(struct r53 *r53, const struct conf *cf,
+		    const char *zone, FILE *out);
+
+/* 1 once the export has succeeded or failed. */
+int		 export_finished(const struct export *ex);
+
+/* After export_finished(): 0 on success, 1 on failure (logged). */
+int		 export_status(const struct export *ex);
+
+/* Record sets printed so far (plain and commented). */
+unsigned long	 export_count(const struct export *ex);
+
+void		 export_free(struct export *ex);
+
+#endif
