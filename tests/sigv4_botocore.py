@@ -1,6 +1,10 @@
 #!/usr/bin/python3
 """Compare r53d's SigV4 signer with botocore's on real Route 53 requests.
 
+It also compares the ChangeResourceRecordSets body r53d writes
+(aws/r53msg.c, called through ctypes) with the one botocore's serializer
+writes for the same change batch, after XML canonicalisation.
+
 botocore (Debian's python3-botocore) builds and signs each request through
 a real route53 client with a fixed clock; a before-send hook captures the
 request and stops it, so nothing leaves the process.  The request parts are
@@ -13,8 +17,10 @@ Run from the repository root.  Prints "N passed, N failed"; exits 1 on any
 failure.
 """
 
+import ctypes
 import datetime
 import os
+import xml.etree.ElementTree as ET
 import subprocess
 import sys
 import tempfile
@@ -196,6 +202,59 @@ CASES = [
 ]
 
 
+class Change(ctypes.Structure):
+    """struct r53_change (aws/r53msg.h)."""
+    _fields_ = [("action", ctypes.c_int), ("name", ctypes.c_char_p),
+                ("type", ctypes.c_char_p), ("ttl", ctypes.c_uint32),
+                ("values", ctypes.POINTER(ctypes.c_char_p)),
+                ("nvalues", ctypes.c_size_t)]
+
+
+ACTIONS = {"CREATE": 0, "DELETE": 1, "UPSERT": 2}
+
+
+def r53d_body(lib, batch):
+    """r53_change_batch_xml() for a botocore-style ChangeBatch dict."""
+    changes = (Change * len(batch["Changes"]))()
+    keep = []
+    for i, ch in enumerate(batch["Changes"]):
+        rs = ch["ResourceRecordSet"]
+        vals = [r["Value"].encode() for r in rs["ResourceRecords"]]
+        arr = (ctypes.c_char_p * len(vals))(*vals)
+        keep.append(arr)
+        changes[i] = Change(ACTIONS[ch["Action"]], rs["Name"].encode(),
+                            rs["Type"].encode(), rs["TTL"], arr, len(vals))
+    buf = ctypes.create_string_buffer(65536)
+    n = lib.r53_change_batch_xml(buf, len(buf),
+                                 batch["Comment"].encode(), changes,
+                                 len(batch["Changes"]))
+    if n < 0:
+        raise RuntimeError("r53_change_batch_xml failed")
+    return buf.raw[:n]
+
+
+def compare_bodies(tmp):
+    """r53d's and botocore's request bodies, canonicalised, must match."""
+    so = os.path.join(tmp, "libaws.so")
+    subprocess.run(["cc"] + CFLAGS + ["-shared", "-fPIC", "-o", so,
+                    "aws/r53msg.c", "aws/xml.c", "aws/sigv4.c",
+                    "aws/util.c", "-lbearssl"], check=True, timeout=120)
+    lib = ctypes.CDLL(so)
+    lib.r53_change_batch_xml.restype = ctypes.c_int
+    lib.r53_change_batch_xml.argtypes = [
+        ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p,
+        ctypes.POINTER(Change), ctypes.c_size_t]
+    req = capture(None, CASES[0][1])
+    want = ET.canonicalize(req.body.decode())
+    got = ET.canonicalize(r53d_body(lib, CHANGE_BATCH).decode())
+    if want != got:
+        print("FAIL ChangeResourceRecordSets body\n--- botocore\n%s\n"
+              "--- r53d\n%s" % (want, got))
+        return False
+    print("ok   ChangeResourceRecordSets body")
+    return True
+
+
 def main():
     passed = failed = 0
     with tempfile.TemporaryDirectory() as tmp:
@@ -227,6 +286,10 @@ def main():
                 else:
                     passed += 1
                     print("ok   %s" % label)
+        if compare_bodies(tmp):
+            passed += 1
+        else:
+            failed += 1
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed or not passed else 0
 
