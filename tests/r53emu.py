@@ -695,7 +695,15 @@ class Handler(BaseHTTPRequestHandler):
             return None
         n = int(cl)
         if n > limit:
+            # Read and discard a moderately large body so that the client,
+            # still sending, gets the answer rather than a reset.
             self.close_connection = True
+            left = n if n <= 16 * limit else 0
+            while left > 0:
+                got = self.rfile.read(min(left, 65536))
+                if not got:
+                    break
+                left -= len(got)
             return b"\0too-large"
         return self.rfile.read(n)
 
