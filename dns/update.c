@@ -233,7 +233,9 @@ prescan(struct uctx *u)
 	const struct rrset	*sets[ZNODE_MAXSETS];
 	uint8_t			 nm[DNS_NAME_MAX];
 	char			 nb[DNS_NAME_TEXTMAX], tb[RRTYPE_TEXTMAX];
+	char			 vb[RDATA_R53_MAX + 1];
 	size_t			 i, k, n, nlen;
+	int			 tl;
 
 	for (i = 0; i < q->nupdate; i++) {
 		r = &q->update[i];
@@ -247,7 +249,7 @@ prescan(struct uctx *u)
 			return fail(u, DNS_R_NOTZONE, "update RR is outside "
 			    "zone: %s", nb);
 		if (r->class == q->zclass) {
-			if (rrtype_is_meta(r->type) || r->type == 0)
+			if (rrtype_is_meta(r->type))
 				return fail(u, DNS_R_FORMERR, "meta-RR in "
 				    "update: %s/%s", nb, tb);
 		} else if (r->class == DNS_C_ANY) {
@@ -271,6 +273,17 @@ prescan(struct uctx *u)
 		if (r->class == q->zclass && r->ttl > UPDATE_TTL_MAX)
 			return fail(u, DNS_R_REFUSED, "TTL %u of %s/%s is "
 			    "over Route 53's limit", r->ttl, nb, tb);
+		if (r->class == q->zclass) {
+			tl = rdata_to_r53(r->type, r->rdata, r->rdlen, vb,
+			    sizeof(vb));
+			if (tl == RDATA_ESPACE)
+				return fail(u, DNS_R_REFUSED, "%s/%s: value "
+				    "longer than %d characters (Route 53 "
+				    "limit)", nb, tb, RDATA_R53_MAX);
+			if (tl < 0)
+				return fail(u, DNS_R_FORMERR, "%s/%s: "
+				    "malformed RDATA", nb, tb);
+		}
 		if (r->class == DNS_C_ANY && r->type == DNS_T_ANY) {
 			n = zview_sets(u->v, nm, sets, ZNODE_MAXSETS);
 			for (k = 0; k < n && k < ZNODE_MAXSETS; k++)

@@ -15,7 +15,8 @@
  *      3.4.1): owner outside the zone -> NOTZONE; class/TTL/RDATA form
  *      errors and meta types -> FORMERR; then r53d's own refusals
  *      (REFUSED): types Route 53 cannot hold, DNSSEC types, TTL above
- *      2147483647; and the permission callback (RFC 2136 3.3) for each
+ *      2147483647, a Value longer than 4,000 characters (malformed
+ *      RDATA: FORMERR); and the permission callback (RFC 2136 3.3) for each
  *      RR (for "delete all RRsets" for each type present) -> REFUSED;
  *   2. prerequisites (3.2), in order: TTL not 0 -> FORMERR, outside the
  *      zone -> NOTZONE, class ANY/NONE with RDATA -> FORMERR, then

@@ -507,6 +507,8 @@ Test(refuse, unsupported_and_dnssec_types)
 	    rd_txt("whatever")));
 	cr_assert_eq(res.rcode, DNS_R_REFUSED);
 	cr_assert(strstr(res.reason, "LOC") != NULL, "%s", res.reason);
+	UPD(&res, R("www.example.com.", DNS_C_IN, 0, 60, rd_txt("x")));
+	cr_assert_eq(res.rcode, DNS_R_REFUSED);
 	UPD(&res, R("www.example.com.", DNS_C_IN, DNS_T_NSEC, 60,
 	    rd_txt("whatever")));
 	cr_assert_eq(res.rcode, DNS_R_REFUSED);
@@ -517,6 +519,35 @@ Test(refuse, unsupported_and_dnssec_types)
 	UPD(&res, R("www.example.com.", DNS_C_IN, DNS_T_A, 0x80000000U,
 	    rd_a("192.0.2.1")));
 	cr_assert_eq(res.rcode, DNS_R_REFUSED);
+}
+
+Test(refuse, value_over_4000_characters)
+{
+	static uint8_t		big[16 * 256];
+	struct upd_result	res;
+	struct upd_rr		u[1];
+	int			i;
+
+	for (i = 0; i < 16; i++) {
+		big[i * 256] = 255;
+		memset(big + i * 256 + 1, 'a', 255);
+	}
+	/* 15 strings of 255: 15 * 257 + 14 = 3869 characters. */
+	u[0] = R("big.example.com.", DNS_C_IN, DNS_T_TXT, 60, none());
+	u[0].rdata = big;
+	u[0].rdlen = 15 * 256;
+	cr_assert_eq(EV(NULL, 0, u, 1, &res), DNS_R_NOERROR, "%s",
+	    res.reason);
+	/* 16 strings: 4126 characters. */
+	zview_reset(&v);
+	u[0].rdlen = 16 * 256;
+	cr_assert_eq(EV(NULL, 0, u, 1, &res), DNS_R_REFUSED);
+	cr_assert(strstr(res.reason, "4000") != NULL, "%s", res.reason);
+	cr_assert_null(G("big.example.com.", DNS_T_TXT));
+	/* Malformed RDATA: FORMERR. */
+	u[0].type = DNS_T_A;
+	u[0].rdlen = 3;
+	cr_assert_eq(EV(NULL, 0, u, 1, &res), DNS_R_FORMERR);
 }
 
 Test(refuse, permission_denied)
