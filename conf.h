@@ -12,8 +12,18 @@
  *
  * Errors are reported one per call of the report callback as a single line
  * without a newline, "FILE:LINE: MESSAGE", where FILE is the path as given
- * to conf_load() or as resolved for an include.  Messages never contain a
- * secret.
+ * to conf_load() or as resolved for an include ("FILE: MESSAGE" when the
+ * main file itself cannot be read).  Syntax and value errors come in file
+ * order; then come the errors that need the whole configuration
+ * ('undefined key "k"', at the line that names the key).  After
+ * CONF_ERRORS_MAX errors a last "too many errors" ends the list.  Messages
+ * never contain a secret.  Examples:
+ *
+ *	r53d.conf:7: unknown keyword "frobnicate" in zone
+ *	r53d.conf:9: duplicate key "k1" (first defined at keys.conf:5)
+ *	r53d.conf:12: key "k1": invalid base64 in secret
+ *	r53d.conf:17: rate 0 out of range (1..100)
+ *	r53d.conf:22: undefined key "nokey"
  */
 #ifndef R53D_CONF_H
 #define R53D_CONF_H
@@ -133,7 +143,8 @@ struct conf {
 	struct zone_conf *zones;
 	size_t		 nzones;
 	struct conf_aws	 aws;
-	char		*user;		/* NULL: not set (see r53d.conf.5) */
+	char		*user;		/* NULL: not set; then switch to
+					   CONF_DEFAULT_USER if run as root */
 	char		*pid_file;	/* NULL: none */
 	unsigned	 tcp_clients;
 	unsigned	 tcp_idle_timeout;	/* seconds */
@@ -190,7 +201,10 @@ const struct zone_conf	*conf_zone_find(const struct conf *, const char *);
  */
 const struct zone_conf	*conf_zone_for(const struct conf *, const char *);
 
-/* "hmac-sha256" etc.; the RFC 8945 name for MD5 is hmac-md5.sig-alg.reg.int */
+/*
+ * The configuration name of an algorithm: "hmac-md5", "hmac-sha1", ...
+ * (not the TSIG wire name, which for MD5 is hmac-md5.sig-alg.reg.int).
+ */
 const char	*conf_tsig_alg_name(enum tsig_alg);
 
 #endif
