@@ -50,7 +50,13 @@
  * and X.509 contexts and the response parser), one BR_SSL_BUFSIZE_BIDI
  * TLS buffer (33,178 bytes, https only) and the response buffer, which
  * starts at 16 KiB and doubles as needed up to the response cap (1 MiB
- * unless set), and is kept for reuse.
+ * unless set), and is kept for reuse.  An https endpoint named by a
+ * literal IP address adds 16 KiB for the server certificate (tls.h).
+ *
+ * Nothing here logs above log_debug: failures go up in the result, whose
+ * errtext is a complete sentence meant to be logged as is, e.g. "TLS:
+ * host port 443: certificate not valid at current time
+ * 1970-01-01T00:00:05Z: is the system clock set?".
  */
 #ifndef R53D_HTTP_CONN_H
 #define R53D_HTTP_CONN_H
