@@ -96,9 +96,9 @@ referral(struct lctx *c, const uint8_t *cut)
 
 	ns = zview_get(c->v, cut, DNS_T_NS);
 	c->a->aa = 0;
-	add(c, DNS_SEC_NS, cut, ns, ns->ttl);
 	if (ns->flags & RRSET_OPAQUE)
-		return;
+		return;		/* not ours to tell: empty referral */
+	add(c, DNS_SEC_NS, cut, ns, ns->ttl);
 	for (i = 0; i < ns->nrr; i++) {
 		t = ns->rr[i].rdata;
 		if (!name_is_sub(t, c->origin))

@@ -39,6 +39,9 @@
  * Additional-section processing for MX, SRV and NS answers is not done
  * (BIND's minimal-responses no-auth style); glue is added to referrals.
  *
+ * To answer from the store alone, use a view without changes
+ * (zview_init() allocates nothing).
+ *
  * Pointers in the result (owners, RRsets) point into the view, into
  * the RDATA of listed CNAME/NS RRsets, or into the result itself; they
  * stay valid while the view and the store are unchanged and the result

@@ -113,13 +113,14 @@ int	update_eval(struct zview *v, const struct upd_req *req,
 #define SERIAL_UNIXTIME		1	/* max(now, serial + 1) */
 
 /*
- * Advance the apex SOA serial in the view, once per batch: new =
- * policy applied to the store's serial (RFC 1982: +1 wraps, 0 is not
- * special), unless an UPDATE of the batch already set a serial greater
- * than that, which is kept.  Call it after the batch's last UPDATE
- * (the change is itself rolled back by a zview_rollback() before the
- * next zview_begin()).  Returns 0, or -1 if the apex has no (or an
- * OPAQUE or malformed) SOA or the overlay is full.
+ * Advance the apex SOA serial in the view, once per batch that changes
+ * something: new = policy applied to the store's serial (RFC 1982: +1
+ * wraps, 0 is not special), unless an UPDATE of the batch already set
+ * a serial greater than that, which is kept.  It starts with
+ * zview_begin(), so the batch's UPDATEs can no longer be rolled back
+ * one by one; a zview_rollback() afterwards undoes only the new serial.
+ * Returns 0, or -1 if the apex has no (or an OPAQUE or malformed) SOA
+ * or the overlay is full.
  */
 int	update_bump_serial(struct zview *v, const uint8_t *origin,
 	    int policy, time_t now);
