@@ -18,7 +18,7 @@ WERROR?=
 # BearSSL's header lives in /usr/include/bearssl/ on Debian and directly
 # on the include path elsewhere; <bearssl.h> works for both.
 BEARSSL_CPPFLAGS!= test -f /usr/include/bearssl/bearssl.h && \
-		echo -I/usr/include/bearssl || true
+		echo -isystem /usr/include/bearssl || true
 CPPFLAGS+=	-I. $(BEARSSL_CPPFLAGS) -D_DEFAULT_SOURCE \
 		-DR53D_VERSION=\"$(VERSION)\"
 LDLIBS+=	-lcares -lbearssl

@@ -315,10 +315,15 @@ time_ok(uint64_t timesigned, uint16_t fudge, time_t now)
 	return d <= fudge && d >= -(int64_t)fudge;
 }
 
+/*
+ * The key's truncation policy, after the RFC 8945 5.2.2.1 bounds were
+ * checked: a key without one accepts any MAC length within them, as
+ * BIND does; a key with one accepts no shorter MAC (else BADTRUNC).
+ */
 static int
 trunc_ok(const struct tsig_key *k, size_t maclen)
 {
-	return maclen >= sign_len(k);
+	return k->trunc == 0 || maclen >= k->trunc;
 }
 
 int

@@ -123,8 +123,9 @@
 /*
  * A shared secret.  name is the key name in uncompressed wire form,
  * lowercased.  trunc is the MAC length in octets used when signing and
- * the shortest MAC accepted when verifying; 0 means the full digest
- * (no truncation accepted).  Fill with tsig_key_init(); erase with
+ * the shortest MAC accepted when verifying; 0 means: sign with the full
+ * digest and accept any MAC length within RFC 8945 5.2.2.1, as BIND
+ * does for keys without a truncation policy.  Fill with tsig_key_init(); erase with
  * tsig_key_wipe().
  */
 struct tsig_key {
