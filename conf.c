@@ -611,7 +611,7 @@ readfile(const char *path, size_t max, char **bufp, size_t *lenp,
     struct stat *st)
 {
 	char	*buf;
-	size_t	 len = 0;
+	size_t	 len = 0, size;
 	ssize_t	 r;
 	int	 fd, saved;
 
@@ -623,10 +623,21 @@ readfile(const char *path, size_t max, char **bufp, size_t *lenp,
 		errno = EISDIR;
 		goto fail;
 	}
-	if ((buf = malloc(max + 1)) == NULL)
+	/* Regular files get a buffer of their size, others the maximum. */
+	if (S_ISREG(st->st_mode)) {
+		if (st->st_size < 0 || (uintmax_t)st->st_size > max) {
+			errno = EFBIG;
+			goto fail;
+		}
+		size = (size_t)st->st_size;
+	} else
+		size = max;
+	if ((buf = malloc(size + 1)) == NULL)
 		goto fail;
 	for (;;) {
-		r = read(fd, buf + len, max + 1 - len);
+		if (len == size + 1 || (len == size && S_ISREG(st->st_mode)))
+			break;	/* a file growing meanwhile is cut here */
+		r = read(fd, buf + len, size + 1 - len);
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1) {

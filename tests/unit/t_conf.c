@@ -802,3 +802,48 @@ Test(conf, canonical_names)
 	cr_expect_null(conf_key_find(c, "k.1"));
 	conf_free(c);
 }
+
+Test(conf, large_and_special_files)
+{
+	char		 dir[] = "/tmp/t_conf.XXXXXX", path[64], inc[512];
+	FILE		*fp;
+	struct conf	*c;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/big.conf", dir);
+	cr_assert_not_null(fp = fopen(path, "w"));
+	cr_assert_eq(ftruncate(fileno(fp), CONF_FILE_MAX + 1), 0);
+	fclose(fp);
+	cr_expect_null(load(path));
+	snprintf(inc, sizeof(inc), "%s: file too large (max 1048576 bytes)\n",
+	    path);
+	cr_expect_str_eq(msgs, inc);
+
+	/* A character device works too: /dev/null is an empty file. */
+	msgs[0] = '\0';
+	snprintf(inc, sizeof(inc), "include \"%s\";\ninclude \"/dev/null\";"
+	    "\ninclude \"/\";", path);
+	cr_expect_null(parse(inc));
+	cr_expect_str_eq(msgs, "buf:1: include not allowed here\n"
+	    "buf:2: include not allowed here\nbuf:3: include not allowed "
+	    "here\n");
+	msgs[0] = '\0';
+	snprintf(path, sizeof(path), "%s/inc.conf", dir);
+	cr_assert_not_null(fp = fopen(path, "w"));
+	fprintf(fp, "include \"big.conf\";\ninclude \"/dev/null\";\n"
+	    "include \"/\";\n");
+	fclose(fp);
+	cr_expect_null(load(path));
+	snprintf(inc, sizeof(inc),
+	    "%s:1: include \"%s/big.conf\": file too large (max 1048576 "
+	    "bytes)\n%s:3: include \"/\": Is a directory\n", path, dir, path);
+	cr_expect_str_eq(msgs, inc);
+	c = load("/dev/null");
+	cr_expect_not_null(c);
+	conf_free(c);
+	snprintf(path, sizeof(path), "%s/big.conf", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/inc.conf", dir);
+	unlink(path);
+	rmdir(dir);
+}
