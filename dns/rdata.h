@@ -31,6 +31,14 @@
  * and mandatory are comma lists in which a literal comma or backslash of
  * an alpn id is first escaped with a backslash (RFC 9460 appendix A).
  *
+ * Checks beyond the layout: DS digests of types 1, 2, 3 and 4 have their
+ * hash's length and digest type 0 is refused (it is allowed in CDS);
+ * CAA tags are 1-255 letters and digits; SVCB/HTTPS keys are strictly
+ * increasing, known keys have their RFC 9460 value shapes, key 65535 is
+ * refused, mandatory keys must be present, and AliasMode (priority 0)
+ * carries no parameters.  In an alpn list only "\," and "\\" escapes
+ * are accepted (after the character-string escapes are decoded).
+ *
  * Names inside RDATA keep the letter case they have on the wire (DNS
  * compares them case-insensitively, and Route 53 keeps a Value as it was
  * written); every other byte outside [A-Za-z0-9_-] of a label is written

@@ -88,7 +88,7 @@ int		 rrclass_from_text(const char *, uint16_t *);
 
 /* 1 for the 17 types a Route 53 hosted zone stores, else 0. */
 int		 rrtype_r53_ok(uint16_t);
-/* 1 for meta and question-only types (OPT, TKEY, TSIG, IXFR, AXFR, ANY). */
+/* 1 for OPT and the meta/question range 128-255 (TKEY, TSIG, AXFR, ...). */
 int		 rrtype_is_meta(uint16_t);
 
 #endif

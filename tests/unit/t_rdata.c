@@ -269,7 +269,7 @@ Test(rdata, naptr)
 
 Test(rdata, ds_sshfp_tlsa)
 {
-	char	in[300], hex[300];
+	char	in[300], hex[600];
 
 	round_trip(DNS_T_DS, "60485 5 1 2bb183af5f22588179a53b0a98631fad1a292118",
 	    "ec45 05 01 2bb183af5f22588179a53b0a98631fad1a292118");
