@@ -48,6 +48,9 @@ vlog(int pri, const char *fmt, va_list ap)
 		vsyslog(pri, fmt, ap);
 }
 
+static void	vlog_errno(int, int, const char *, va_list)
+		    __attribute__((__format__(printf, 3, 0)));
+
 static void
 vlog_errno(int pri, int saved, const char *fmt, va_list ap)
 {

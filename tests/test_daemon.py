@@ -83,12 +83,15 @@ class DaemonTest(unittest.TestCase):
         self.assertIn("status: SERVFAIL", out.stdout)
 
     def test_unknown_opcodes_notimp(self):
-        for op in (dns.opcode.STATUS, dns.opcode.IQUERY, 3, 6, 15):
-            q = dns.message.make_query("example.com.", "SOA")
-            q.set_opcode(op)
-            r = self.ask(q)
-            self.assertEqual(r.rcode(), dns.rcode.NOTIMP, "opcode %d" % op)
-            self.assertEqual(r.id, q.id)
+        q = dns.message.make_query("example.com.", "SOA")
+        for op in (1, 2, 3, 6, 7, 15):
+            w = bytearray(q.to_wire())
+            w[2] = (w[2] & 0x87) | (op << 3)
+            r = T.udp_exchange(bytes(w), self.port)
+            self.assertIsNotNone(r, "no answer to opcode %d" % op)
+            self.assertEqual(r[:2], w[:2])
+            self.assertEqual((r[2] >> 3) & 0x0f, op)
+            self.assertEqual(r[3] & 0x0f, dns.rcode.NOTIMP, "opcode %d" % op)
 
     def test_body_does_not_parse_formerr(self):
         # Header claims one question, body is cut inside the name.
@@ -103,7 +106,8 @@ class DaemonTest(unittest.TestCase):
 
     def test_too_short_dropped(self):
         for n in range(0, 12):
-            self.assertIsNone(T.udp_exchange(b"\x12" * n, self.port, 0.3))
+            self.assertIsNone(T.udp_exchange(b"\x12" * n, self.port,
+                                              timeout=0.3))
 
     def test_responses_not_answered(self):
         q = dns.message.make_query("example.com.", "SOA")
@@ -133,7 +137,8 @@ class DaemonTest(unittest.TestCase):
         self.assertEqual(r.edns, -1, "OPT added to a non-EDNS query")
 
     def test_edns_badvers(self):
-        q = dns.message.make_query("example.com.", "SOA", use_edns=1)
+        q = dns.message.make_query("example.com.", "SOA")
+        q.use_edns(edns=1)
         r = self.ask(q)
         self.assertEqual(r.rcode(), dns.rcode.BADVERS)
         self.assertEqual(r.edns, 0)
@@ -174,7 +179,7 @@ class DaemonTest(unittest.TestCase):
 
     def test_tsig_dnspython_verifies(self):
         for alg, (name, secret) in T.KEYS.items():
-            kr = dns.tsigkeyring.from_text({name: (alg, secret)})
+            kr = dns.tsigkeyring.from_text({name: (T.DNSPY_ALG[alg], secret)})
             q = dns.message.make_query("example.com.", "SOA")
             q.use_tsig(kr, keyname=name, algorithm=alg)
             r = self.ask(q)  # dnspython raises if the MAC is wrong
