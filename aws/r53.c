@@ -165,6 +165,7 @@ r53_new(const struct conf_aws *aws, const struct r53_opts *o)
 	struct r53			*r;
 	struct http_timeouts		 to;
 	const char			*path, *err;
+	unsigned			 rate;
 
 	if (o == NULL)
 		o = &zero;
@@ -206,7 +207,14 @@ r53_new(const struct conf_aws *aws, const struct r53_opts *o)
 	if (creds_init(&r->creds, aws, &r->res) == -1)
 		goto fail;
 	r->creds_inited = 1;
-	rate_init(&r->bucket, o->rate != 0 ? o->rate : aws->rate, 0, r->now);
+	/*
+	 * A burst of a fifth of a second's worth: requests go out evenly
+	 * spaced, so a server bucket of the same rate whose refills run
+	 * out of phase with ours (its clock starts when our first request
+	 * arrives) is never emptied.
+	 */
+	rate = o->rate != 0 ? o->rate : aws->rate;
+	rate_init(&r->bucket, rate, (rate + 4) / 5, r->now);
 	r->pol.base_ms = o->base_ms != 0 ? o->base_ms : RETRY_BASE_MS;
 	r->pol.cap_ms = o->cap_ms != 0 ? o->cap_ms : RETRY_CAP_MS;
 	r->pol.max_attempts = o->max_attempts != 0 ? o->max_attempts :
@@ -383,14 +391,19 @@ static void
 log_attempt(struct r53 *r, struct op *op, int level, uint64_t ms,
     int status, const char *code, const char *msg, const char *extra)
 {
-	char	line[R53_ERRMSG_SIZE + 256];
+	char	line[R53_ERRMSG_SIZE + 256], st[16];
 
-	snprintf(line, sizeof(line), "route 53 %s %s%s: %d%s%s%s%s "
+	/* Status 0: no HTTP answer, msg says why. */
+	st[0] = '\0';
+	if (status != 0)
+		snprintf(st, sizeof(st), "%d%s", status,
+		    *code != '\0' || *msg != '\0' ? " " : "");
+	snprintf(line, sizeof(line), "route 53 %s %s%s: %s%s%s%s "
 	    "(%llu ms, attempt %u)%s", opname[op->type],
 	    op->type == OP_GET_CHANGE ? "change " : op->type == OP_LIST_ZONES ?
-	    "name " : "zone ", op->target, status, *code != '\0' ? " " : "",
-	    code, *msg != '\0' ? ": " : "", msg, (unsigned long long)ms,
-	    op->attempts, extra);
+	    "name " : "zone ", op->target, st, code,
+	    *code != '\0' && *msg != '\0' ? ": " : "", msg,
+	    (unsigned long long)ms, op->attempts, extra);
 	if (level == 0)
 		log_debug("%s", line);
 	else if (level == 1)
@@ -437,12 +450,21 @@ complete(struct r53 *r, struct op *op, enum r53_outcome outcome,
 	op_free(op);
 }
 
+/* Keep the last failure; control characters become spaces. */
 static void
 set_error(struct op *op, int status, const char *code, const char *msg)
 {
+	char	*p;
+
 	op->status = status;
 	snprintf(op->code, sizeof(op->code), "%s", code);
 	snprintf(op->message, sizeof(op->message), "%s", msg);
+	for (p = op->code; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	for (p = op->message; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
 }
 
 /*
