@@ -666,7 +666,7 @@ tb_svcbkey(struct tb *t, uint16_t key)
 static void
 tb_svcb(struct tb *t, const uint8_t *p, size_t len)
 {
-	size_t		 i = 0, j, vl;
+	size_t		 i = 0, j, vl, start;
 	uint16_t	 key;
 	const uint8_t	*v;
 	char		 b64[SVCB_VALUE_MAX];
@@ -678,6 +678,7 @@ tb_svcb(struct tb *t, const uint8_t *p, size_t len)
 		i += 4 + vl;
 		tb_c(t, ' ');
 		tb_svcbkey(t, key);
+		start = t->len;
 		switch (key) {
 		case SVCB_MANDATORY:
 			tb_c(t, '=');
@@ -732,6 +733,13 @@ tb_svcb(struct tb *t, const uint8_t *p, size_t len)
 				tb_esc(t, v[j], 0);
 			break;
 		}
+		/*
+		 * The parser decodes one value in SVCB_VALUE_MAX bytes: print
+		 * nothing it could not read back.  (A Route 53 Value is at
+		 * most 4000 characters in all.)
+		 */
+		if (!t->err && t->len - start >= SVCB_VALUE_MAX)
+			t->err = 1;
 	}
 }
 
@@ -855,8 +863,10 @@ rdata_to_r53(uint16_t type, const uint8_t *rd, size_t rdlen, char *out,
 		tb_generic(&t, rd, rdlen);
 		break;
 	}
-	if (t.err)
+	if (t.err) {
+		out[0] = '\0';
 		return RDATA_ESPACE;
+	}
 	return (int)t.len;
 }
 

@@ -30,6 +30,9 @@
  * written unquoted with the same escapes, space included (\040); alpn
  * and mandatory are comma lists in which a literal comma or backslash of
  * an alpn id is first escaped with a backslash (RFC 9460 appendix A).
+ * A single SVCB value longer than 4095 characters is not printed
+ * (RDATA_ESPACE): the parser reads values of at most that size, and
+ * Route 53 takes at most 4000 characters per Value anyway.
  *
  * Checks beyond the layout: DS digests of types 1, 2, 3 and 4 have their
  * hash's length and digest type 0 is refused (it is allowed in CDS);

@@ -397,6 +397,16 @@ Test(rdata, generic_and_limits)
 	    small, sizeof(small)), RDATA_ESPACE);
 	cr_assert_eq(rdata_to_r53(DNS_T_A, (const uint8_t *)"\xc0\0\2\1", 4,
 	    small, 0), RDATA_ESPACE);
+	/*
+	 * An SVCB value whose text the parser could not read back (260
+	 * IPv4 hints, over 4000 characters) is refused, not printed.
+	 */
+	memcpy(rd, "\0\1\0\0\4\4\20", 7);
+	memset(rd + 7, 0xff, 1040);
+	cr_assert_eq(rdata_check(DNS_T_HTTPS, rd, 1047), 0);
+	cr_assert_eq(rdata_to_r53(DNS_T_HTTPS, rd, 1047, text, sizeof(text)),
+	    RDATA_ESPACE);
+	cr_assert_str_eq(text, "");
 	/* Input that does not fit the output buffer. */
 	cr_assert_eq(rdata_from_r53(DNS_T_TXT, "\"abc\"", 5, rd, 3, &len),
 	    -1);
