@@ -10,3 +10,4 @@ FUZZ_TARGETS+=	tests/fuzz/fuzz_msg.c tests/fuzz/fuzz_rdata.c
 # Zone store, RFC 2136 evaluation, authoritative answers.
 DNS_SRCS+=	dns/rrset.c dns/update.c dns/lookup.c
 UNIT_TESTS+=	tests/unit/t_rrset.c tests/unit/t_update.c tests/unit/t_lookup.c
+FUZZ_TARGETS+=	tests/fuzz/fuzz_zone.c

@@ -101,7 +101,8 @@ referral(struct lctx *c, const uint8_t *cut)
 	add(c, DNS_SEC_NS, cut, ns, ns->ttl);
 	for (i = 0; i < ns->nrr; i++) {
 		t = ns->rr[i].rdata;
-		if (!name_is_sub(t, c->origin))
+		if (name_len(t, ns->rr[i].len) != ns->rr[i].len ||
+		    !name_is_sub(t, c->origin))
 			continue;
 		if ((g = usable(zview_get(c->v, t, DNS_T_A))) != NULL)
 			add(c, DNS_SEC_AR, t, g, g->ttl);

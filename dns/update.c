@@ -21,6 +21,9 @@ struct uctx {
 	size_t			 rlen;		/* bytes used in res->reason */
 };
 
+/* Stands in for the RDATA of empty RRs: never pass NULL on. */
+static const uint8_t	no_rdata[1];
+
 static const char *const rcode_names[] = {
 	"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
 	"YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE",
@@ -108,7 +111,8 @@ ttext(uint16_t type, char *buf)
 static const char *
 rdtext(uint16_t type, const uint8_t *rd, size_t len, char *buf, size_t cap)
 {
-	int	k = rdata_to_r53(type, rd, len, buf, cap);
+	int	k = rdata_to_r53(type, rd != NULL ? rd : no_rdata, len, buf,
+	    cap);
 
 	if (k == RDATA_ESPACE)
 		snprintf(buf, cap, "(%zu bytes)", len);
@@ -274,8 +278,8 @@ prescan(struct uctx *u)
 			return fail(u, DNS_R_REFUSED, "TTL %u of %s/%s is "
 			    "over Route 53's limit", r->ttl, nb, tb);
 		if (r->class == q->zclass) {
-			tl = rdata_to_r53(r->type, r->rdata, r->rdlen, vb,
-			    sizeof(vb));
+			tl = rdata_to_r53(r->type, r->rdata != NULL ?
+			    r->rdata : no_rdata, r->rdlen, vb, sizeof(vb));
 			if (tl == RDATA_ESPACE)
 				return fail(u, DNS_R_REFUSED, "%s/%s: value "
 				    "longer than %d characters (Route 53 "
@@ -752,7 +756,7 @@ update_bump_serial(struct zview *v, const uint8_t *origin, int policy,
 	if (soa_serial(base, &old) == -1)
 		old = have;
 	want = old + 1;
-	if (policy == SERIAL_UNIXTIME) {
+	if (policy == UPD_SERIAL_UNIXTIME) {
 		t = (uint32_t)now;
 		if (serial_gt(t, want))
 			want = t;
