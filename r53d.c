@@ -15,22 +15,27 @@
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "aws/r53.h"
 #include "conf.h"
+#include "export.h"
 #include "listen.h"
 #include "log.h"
 #include "loop.h"
 #include "serve.h"
+#include "zone.h"
 
 #define R53D_CONF	"/etc/r53d.conf"
 
 static int		 sigpipe[2] = { -1, -1 };
 static volatile sig_atomic_t sig_term, sig_hup;
 static struct io	 io;
+static struct r53	*r53;
 
 static void
 usage(void)
@@ -190,14 +195,49 @@ reload(const char *path, struct conf *old)
 		return old;
 	}
 	serve_setconf(cf);
+	zones_setconf(cf);
 	listen_set_limits((int)cf->tcp_clients,
 	    (int)cf->tcp_idle_timeout * 1000);
 	if (cf->nlisten != old->nlisten || memcmp(cf->listen, old->listen,
 	    cf->nlisten * sizeof(cf->listen[0])) != 0)
 		log_warnx("listen addresses change only at restart");
+	if (memcmp(&cf->aws, &old->aws, offsetof(struct conf_aws, ca_file)) != 0)
+		log_warnx("changes to the aws block take effect at restart");
 	conf_free(old);
 	log_info("configuration reloaded");
 	return cf;
+}
+
+/* "r53d -e ZONE": print the hosted zone and exit. */
+static int
+run_export(struct conf *cf, const char *zone)
+{
+	struct export	*ex;
+	int		 rv;
+
+	signals_init();
+	if ((r53 = r53_new(&cf->aws, NULL)) == NULL)
+		return 1;
+	if ((ex = export_start(r53, cf, zone, stdout)) == NULL) {
+		r53_free(r53);
+		return 1;
+	}
+	while (!export_finished(ex) && !sig_term) {
+		io_reset(&io);
+		io_add(&io, sigpipe[0], POLLIN, sig_drain, NULL);
+		r53_poll(r53, &io);
+		if (poll(io.pfd, (nfds_t)io.n, io_timeout(&io, mono_ms())) ==
+		    -1 && errno != EINTR)
+			fatal("poll");
+		io_dispatch(&io);
+		r53_timer(r53, mono_ms());
+	}
+	rv = export_finished(ex) ? export_status(ex) : 1;
+	fflush(stdout);
+	export_free(ex);
+	r53_free(r53);
+	conf_free(cf);
+	return rv;
 }
 
 int
@@ -252,12 +292,12 @@ main(int argc, char *argv[])
 		conf_free(cf);
 		return 0;
 	}
-	if (export != NULL) {
-		fprintf(stderr, "r53d: -e needs the Route 53 client\n");
-		conf_free(cf);
-		return 1;
-	}
+	if (export != NULL)
+		return run_export(cf, export);
 
+	if (cf->nzones > 0 && (r53 = r53_new(&cf->aws, NULL)) == NULL)
+		fatalx("cannot set up the Route 53 client");
+	zones_init(r53);
 	listen_conf_of(cf, &lc, addrs);
 	if (listen_open(&lc, serve_request, NULL) == -1)
 		fatalx("cannot listen on every configured address");
@@ -269,6 +309,7 @@ main(int argc, char *argv[])
 	drop_privileges(cf->user);
 	signals_init();
 	serve_setconf(cf);
+	zones_setconf(cf);
 	log_info("r53d %s started", R53D_VERSION);
 
 	while (!sig_term) {
@@ -279,6 +320,9 @@ main(int argc, char *argv[])
 		io_reset(&io);
 		io_add(&io, sigpipe[0], POLLIN, sig_drain, NULL);
 		listen_poll(&io);
+		zones_poll(&io);
+		if (r53 != NULL)
+			r53_poll(r53, &io);
 		now = mono_ms();
 		if (poll(io.pfd, (nfds_t)io.n, io_timeout(&io, now)) == -1) {
 			if (errno == EINTR)
@@ -288,9 +332,15 @@ main(int argc, char *argv[])
 		io_dispatch(&io);
 		now = mono_ms();
 		listen_timer(now);
+		if (r53 != NULL)
+			r53_timer(r53, now);
+		zones_timer(now);
 	}
 	log_info("exiting on signal");
 	listen_close();
+	zones_free();
+	if (r53 != NULL)
+		r53_free(r53);
 	if (cf->pid_file != NULL)
 		unlink(cf->pid_file);
 	conf_free(cf);

@@ -13,16 +13,17 @@
 #include "dns/tsig.h"
 #include "listen.h"
 #include "log.h"
+#include "loop.h"
 #include "serve.h"
+#include "zone.h"
 
 /* TSIG keys of the configuration in force, in wire form for dns/tsig.c. */
 static struct tsig_key	 keys[CONF_KEYS_MAX];
 static size_t		 nkeys;
-static const struct conf *conf;
 static uint8_t		 resp[DNS_MSG_MAX];
 
-static const char *
-rcode_str(int rc)
+const char *
+rcode_name(int rc)
 {
 	static const char *names[] = { "NOERROR", "FORMERR", "SERVFAIL",
 	    "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN", "YXRRSET",
@@ -59,7 +60,6 @@ serve_setconf(const struct conf *cf)
 		n++;
 	}
 	nkeys = n;
-	conf = cf;
 }
 
 static const struct tsig_key *
@@ -124,52 +124,129 @@ log_req(const struct client *cl, const struct dns_msg *m, int rcode,
 	log_debug("%s %s op %d %s type %u: %s%s%s",
 	    client_str(cl, cs, sizeof(cs)),
 	    cl->proto == CLIENT_TCP ? "tcp" : "udp", m->opcode, qn,
-	    m->qtype, rcode_str(rcode), what ? ": " : "", what ? what : "");
+	    m->qtype, rcode_name(rcode), what ? ": " : "", what ? what : "");
 }
 
-static const struct zone_conf *
-zone_of(const struct dns_msg *m)
-{
-	char	qn[DNS_NAME_TEXTMAX];
-
-	if (name_to_text(m->qname, qn, sizeof(qn)) == -1)
-		return NULL;
-	return conf_zone_for(conf, qn);
-}
-
+/*
+ * Answer a query from the zone's mirror.  Returns -1 when it answered,
+ * else the rcode for a bare answer.
+ */
 static int
-do_query(const struct client *cl, const struct dns_msg *m,
-    const char *keyname)
+do_query(const struct client *cl, const struct dns_msg *m, size_t cap,
+    const char *keyname, const struct tsig_result *ts)
 {
-	const struct zone_conf	*z;
+	struct dns_wmsg		 w;
+	struct zone		*z;
+	const struct zone_conf	*zc;
+	size_t			 len;
+	int			 rcode;
 
 	if (m->count[DNS_SEC_QD] != 1 || !m->has_q)
 		return DNS_R_FORMERR;
-	if ((z = zone_of(m)) == NULL)
+	if ((z = zone_find(m->qname)) == NULL)
 		return DNS_R_REFUSED;
-	if (!acl_match(&z->allow_query,
+	zc = zone_conf(z);
+	if (!acl_match(&zc->allow_query,
 	    (const struct sockaddr *)&cl->peer, keyname))
 		return DNS_R_REFUSED;
 	if (m->qtype == DNS_T_AXFR || m->qtype == DNS_T_IXFR)
 		return DNS_R_REFUSED;
-	/* The zone's data is not loaded. */
-	return DNS_R_SERVFAIL;
+	if (m->qclass != DNS_C_IN && m->qclass != DNS_C_ANY)
+		return DNS_R_REFUSED;
+	if (!zone_loaded(z))
+		return DNS_R_SERVFAIL;
+	if (dns_wmsg_reply(&w, resp, cap, m, 0) == -1 ||
+	    (ts != NULL && dns_wmsg_reserve(&w, tsig_space(ts)) == -1) ||
+	    (m->opt.present && dns_wmsg_edns(&w, DNS_EDNS_UDP, 0) == -1))
+		return DNS_R_SERVFAIL;
+	rcode = zone_query(z, m, &w);
+	dns_wmsg_rcode(&w, (uint16_t)rcode);
+	if (dns_wmsg_finish(&w, &len) == -1)
+		return DNS_R_SERVFAIL;
+	log_req(cl, m, rcode, keyname);
+	send_resp(cl, len, cap, ts);
+	return -1;
 }
 
+/*
+ * Hand an UPDATE to its zone's engine.  Returns -1 when the engine took
+ * it, else the rcode for a bare answer.
+ */
 static int
 do_update(const struct client *cl, const struct dns_msg *m,
-    const char *keyname)
+    const uint8_t *buf, size_t len, size_t cap, const char *keyname,
+    const struct tsig_result *ts)
 {
-	const struct zone_conf	*z;
+	struct dnsreq		 req;
+	struct zone		*z;
+	const struct zone_conf	*zc;
+	uint8_t			 zname[DNS_NAME_MAX];
 
-	(void)cl;
-	(void)keyname;
 	if (m->count[DNS_SEC_ZONE] != 1 || !m->has_q ||
 	    m->qtype != DNS_T_SOA)
 		return DNS_R_FORMERR;
-	if ((z = zone_of(m)) == NULL || strcmp(z->name, "") == 0)
+	if ((z = zone_find(m->qname)) == NULL)
 		return DNS_R_NOTAUTH;
-	return DNS_R_SERVFAIL;
+	zc = zone_conf(z);
+	if (name_from_text(zc->name, zname, NULL) == -1 ||
+	    !name_equal(zname, m->qname) || m->qclass != DNS_C_IN)
+		return DNS_R_NOTAUTH;
+	if (!acl_match(&zc->allow_update,
+	    (const struct sockaddr *)&cl->peer, keyname)) {
+		char	cs[64];
+
+		log_info("update %s key %s zone %s: REFUSED: not allowed by "
+		    "allow-update", client_str(cl, cs, sizeof(cs)),
+		    keyname ? keyname : "-", zc->name);
+		return DNS_R_REFUSED;
+	}
+	memset(&req, 0, sizeof(req));
+	req.cl = *cl;
+	req.hdr = *m;
+	req.hdr.buf = NULL;
+	req.hdr.len = 0;
+	req.cap = cap;
+	if (ts != NULL) {
+		req.tsig = 1;
+		req.ts = *ts;
+	}
+	if (keyname != NULL)
+		snprintf(req.key, sizeof(req.key), "%s", keyname);
+	req.start = mono_ms();
+	zone_update(z, &req, buf, len);
+	return -1;
+}
+
+void
+serve_answer(struct dnsreq *req, int rcode)
+{
+	enum tsig_alg	 alg;
+	size_t		 len, room = req->cap;
+
+	if (req->tsig) {
+		/* The key may have gone with a reload meanwhile. */
+		if (tsig_alg_from_name(req->ts.algname, &alg) == -1 ||
+		    (req->ts.key = key_lookup(NULL, req->ts.keyname,
+		    alg)) == NULL) {
+			log_warnx("answer to an UPDATE signed with key %s "
+			    "cannot be signed: the key is gone", req->key);
+			listen_done(&req->cl);
+			return;
+		}
+		room -= tsig_space(&req->ts);
+	}
+	if (dns_msg_error(resp, room, &req->hdr, (uint16_t)rcode,
+	    req->hdr.opt.present, &len) == -1) {
+		listen_done(&req->cl);
+		return;
+	}
+	send_resp(&req->cl, len, req->cap, req->tsig ? &req->ts : NULL);
+}
+
+void
+serve_forget(struct dnsreq *req)
+{
+	listen_done(&req->cl);
 }
 
 void
@@ -232,15 +309,17 @@ serve_request(const struct client *cl, const uint8_t *buf, size_t len,
 	}
 	switch (m.opcode) {
 	case DNS_OP_QUERY:
-		rcode = do_query(cl, &m, kn);
+		rcode = do_query(cl, &m, cap, kn, ts);
 		break;
 	case DNS_OP_UPDATE:
-		rcode = do_update(cl, &m, kn);
+		rcode = do_update(cl, &m, buf, len, cap, kn, ts);
 		break;
 	default:
 		rcode = DNS_R_NOTIMP;
 		break;
 	}
+	if (rcode == -1)
+		return;
 	log_req(cl, &m, rcode, kn);
 	answer_rcode(cl, &m, cap, rcode, ts);
 }

@@ -109,8 +109,8 @@ struct upd_result {
 int	update_eval(struct zview *v, const struct upd_req *req,
 	    struct upd_result *res);
 
-#define SERIAL_INCREMENT	0	/* serial + 1 */
-#define SERIAL_UNIXTIME		1	/* max(now, serial + 1) */
+#define UPD_SERIAL_INCREMENT	0	/* serial + 1 */
+#define UPD_SERIAL_UNIXTIME		1	/* max(now, serial + 1) */
 
 /*
  * Advance the apex SOA serial in the view, once per batch that changes

@@ -766,19 +766,19 @@ Test(batch, bump_serial)
 	struct upd_rr		u[1];
 
 	/* increment */
-	cr_assert_eq(update_bump_serial(&v, N(ORIGIN), SERIAL_INCREMENT, 0),
+	cr_assert_eq(update_bump_serial(&v, N(ORIGIN), UPD_SERIAL_INCREMENT, 0),
 	    0);
 	cr_assert_eq(soa_serial_of(G(ORIGIN, DNS_T_SOA)), 11);
 	/* Per batch: a second call still gives store + 1. */
-	cr_assert_eq(update_bump_serial(&v, N(ORIGIN), SERIAL_INCREMENT, 0),
+	cr_assert_eq(update_bump_serial(&v, N(ORIGIN), UPD_SERIAL_INCREMENT, 0),
 	    0);
 	cr_assert_eq(soa_serial_of(G(ORIGIN, DNS_T_SOA)), 11);
 	/* unixtime: max(now, serial + 1) */
-	cr_assert_eq(update_bump_serial(&v, N(ORIGIN), SERIAL_UNIXTIME,
+	cr_assert_eq(update_bump_serial(&v, N(ORIGIN), UPD_SERIAL_UNIXTIME,
 	    1700000000), 0);
 	cr_assert_eq(soa_serial_of(G(ORIGIN, DNS_T_SOA)), 1700000000);
 	zview_reset(&v);
-	cr_assert_eq(update_bump_serial(&v, N(ORIGIN), SERIAL_UNIXTIME, 5),
+	cr_assert_eq(update_bump_serial(&v, N(ORIGIN), UPD_SERIAL_UNIXTIME, 5),
 	    0);
 	cr_assert_eq(soa_serial_of(G(ORIGIN, DNS_T_SOA)), 11);
 	/* An UPDATE that raised the serial further is kept. */
@@ -786,14 +786,14 @@ Test(batch, bump_serial)
 	u[0] = R(ORIGIN, DNS_C_IN, DNS_T_SOA, 900, rd_soa("ns1.example.com.",
 	    "hostmaster.example.com.", 50, 300));
 	cr_assert_eq(EV(NULL, 0, u, 1, &res), DNS_R_NOERROR);
-	cr_assert_eq(update_bump_serial(&v, N(ORIGIN), SERIAL_INCREMENT, 0),
+	cr_assert_eq(update_bump_serial(&v, N(ORIGIN), UPD_SERIAL_INCREMENT, 0),
 	    0);
 	cr_assert_eq(soa_serial_of(G(ORIGIN, DNS_T_SOA)), 50);
 	/* Wrap: 0xffffffff + 1 = 0. */
 	zview_reset(&v);
 	PUT(&st, ORIGIN, S(DNS_T_SOA, 900, 1, rd_soa("ns1.example.com.",
 	    "hostmaster.example.com.", 0xffffffffU, 300)));
-	cr_assert_eq(update_bump_serial(&v, N(ORIGIN), SERIAL_INCREMENT, 0),
+	cr_assert_eq(update_bump_serial(&v, N(ORIGIN), UPD_SERIAL_INCREMENT, 0),
 	    0);
 	cr_assert_eq(soa_serial_of(G(ORIGIN, DNS_T_SOA)), 0);
 	/* The bump keeps the SOA's other fields and TTL. */

@@ -1,0 +1,142 @@
+/*
+ * zone_impl.h: the engine state shared by zone.c (finding, loading and
+ * re-reading the mirror, queries) and batch.c (UPDATEs and change
+ * batches).  Private to those two files; everything else uses zone.h.
+ *
+ * Invariants of a struct zone:
+ *   - loaded: mirror holds every RRset of hosted zone hzid as Route 53
+ *     listed it, plus r53d's own committed batches;
+ *   - q holds UPDATEs not yet in a batch, in arrival order; b the UPDATEs
+ *     of the batch in flight (bstate != BS_IDLE), whose changes are in
+ *     view's overlay; w the accepted changes waiting for INSYNC;
+ *   - at most one Route 53 operation per zone is in flight: op (finding,
+ *     loading, re-reading, checking the SOA) or bop (the batch) or wop
+ *     (GetChange), never two at once, so the mirror only changes when no
+ *     view is open on it.
+ */
+#ifndef R53D_ZONE_IMPL_H
+#define R53D_ZONE_IMPL_H
+
+#include <sys/socket.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "aws/r53.h"
+#include "conf.h"
+#include "dns/name.h"
+#include "dns/rrset.h"
+#include "dns/update.h"
+#include "serve.h"
+
+#define ZONE_RECENT	256		/* answers kept for retransmissions */
+#define ZONE_RECENT_MS	120000		/* ... for this long */
+#define ZONE_REREAD_MAX	16		/* names re-read one by one */
+#define ZONE_BATCH_MAX	1000		/* UPDATEs in one batch */
+#define ZONE_DKEY_MAX	(28 + 2 + 64)	/* peer, ID, MAC */
+#define ZONE_BACKOFF_MIN 1000		/* ms */
+#define ZONE_BACKOFF_MAX 300000
+
+enum zstate { ZS_FIND, ZS_LOAD, ZS_READY, ZS_DEAD };
+enum bstate {
+	BS_IDLE,	/* no batch: b empty, view empty */
+	BS_SENT,	/* ChangeResourceRecordSets in flight (bop) */
+	BS_CHECK,	/* outcome unknown: reading the apex SOA (op) */
+	BS_REREAD,	/* refused: reading names again (op) */
+	BS_RELOAD	/* reading the whole zone again (op) */
+};
+
+struct upd {
+	struct upd	*next;
+	struct dnsreq	 req;
+	uint8_t		*msg;		/* the UPDATE as received */
+	size_t		 len;
+	uint64_t	 deadline;	/* monotonic ms */
+	int		 rcode;		/* of the last evaluation */
+	int		 changed;	/* RRsets it changed then */
+	char		 why[UPDATE_REASON_MAX];
+	uint8_t		 dkey[ZONE_DKEY_MAX];	/* identity, UDP only */
+	size_t		 dklen;
+};
+
+struct recent {
+	uint8_t		 dkey[ZONE_DKEY_MAX];
+	size_t		 dklen;
+	int		 rcode;
+	uint64_t	 when;
+};
+
+struct waitchg {
+	struct waitchg	*next;
+	char		 id[R53_ID_MAX + 1];
+	struct upd	*upds;
+	uint64_t	 sent;
+};
+
+struct zone {
+	struct zone		*next;
+	const struct zone_conf	*zc;
+	char			 name[ACL_NAME_MAX];
+	uint8_t			 origin[DNS_NAME_MAX];
+	char			 origin_r53[DNS_NAME_TEXTMAX];
+	char			 hzid[R53_ID_MAX + 1];
+	enum zstate		 state;
+	int			 loaded;
+	uint32_t		 op;		/* find, load, re-read, check */
+	uint64_t		 retry_at;	/* 0: nothing scheduled */
+	unsigned		 backoff;
+	struct zstore		 mirror;
+	struct zstore		 fresh;		/* a load in progress */
+	int			 nfound;	/* finding by name */
+	char			 found[4][R53_ID_MAX + 8];
+
+	struct upd		*q, **qtail;
+	size_t			 nq;
+	struct upd		*b, **btail;
+	size_t			 nb, nbchanged;
+	enum bstate		 bstate;
+	uint32_t		 bop;
+	struct zview		 view;
+	uint32_t		 newserial;
+	size_t			 bcap;		/* UPDATEs in the next batch */
+	int			 refused;	/* refused once, names re-read */
+	uint64_t		 bsent;
+
+	uint8_t			(*names)[DNS_NAME_MAX];	/* to re-read */
+	size_t			 nnames, iname;
+	struct rrset		*rd[ZNODE_MAXSETS];
+	size_t			 nrd;
+	int			 rdbad;
+	uint32_t		 soa_seen;
+	int			 soa_found;
+
+	struct waitchg		*w, **wtail;
+	uint32_t		 wop;
+	uint64_t		 wnext;
+	unsigned		 wdelay;
+
+	struct recent		 recent[ZONE_RECENT];
+	size_t			 rnext;
+};
+
+extern struct r53	*zone_r53;
+
+/* zone.c */
+void	zone_schedule(struct zone *, unsigned);
+void	zone_backoff_reset(struct zone *);
+int	zone_rrset_from_r53(const struct r53_rrset *, uint8_t *,
+	    struct rrset **);
+void	zone_reread(struct zone *, const uint8_t (*)[DNS_NAME_MAX], size_t);
+void	zone_reload(struct zone *);
+void	zone_check_soa(struct zone *);
+
+/* batch.c */
+void	batch_kick(struct zone *);
+void	batch_requeue(struct zone *);
+void	batch_checked(struct zone *, int applied);
+void	batch_timer(struct zone *, uint64_t);
+uint64_t batch_deadline(const struct zone *);
+void	batch_drop_all(struct zone *, int rcode);
+void	batch_take(struct zone *, struct dnsreq *, const uint8_t *, size_t);
+
+#endif
