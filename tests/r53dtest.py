@@ -43,6 +43,18 @@ DNSPY_ALG = {
 }
 
 
+AWS_KEY_ID = "AKIDEXAMPLE"
+AWS_SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+
+
+def aws_conf(endpoint="http://127.0.0.1:9", extra=""):
+    """An aws block for a loopback endpoint; the secret file is written
+    by Daemon.  The default endpoint is a closed port: zones never load."""
+    return ('aws {\n\tendpoint "%s";\n\taccess-key-id "%s";\n'
+            '\tsecret-access-key-file "secret";\n%s};\n'
+            % (endpoint, AWS_KEY_ID, extra))
+
+
 def free_port(family=socket.AF_INET, host="127.0.0.1"):
     """A port free for both UDP and TCP on host right now."""
     for _ in range(100):
@@ -93,6 +105,11 @@ class Daemon:
         with open(self.conf, "w") as f:
             f.write(conf_text)
         os.chmod(self.conf, 0o644)
+        sp = os.path.join(self.tmp, "secret")
+        if not os.path.exists(sp):
+            with open(sp, "w") as f:
+                f.write(AWS_SECRET + "\n")
+            os.chmod(sp, 0o644)
         self.logpath = os.path.join(self.tmp, "r53d.log")
         self.log = open(self.logpath, "w")
         e = dict(os.environ)
