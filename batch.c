@@ -515,7 +515,7 @@ batch_kick(struct zone *z)
 	zview_init(&z->view, &z->mirror);
 	z->nb = z->nbchanged = 0;
 	while ((u = z->q) != NULL && z->nb < z->bcap &&
-	    z->nb < ZONE_BATCH_MAX) {
+	    z->nb < ZONE_BATCH_MAX && (z->zc->coalesce || z->nb == 0)) {
 		zview_begin(&z->view);
 		eval(z, u);
 		if (u->rcode == DNS_R_NOERROR && u->changed &&

@@ -1289,7 +1289,7 @@ struct zonectx {
 enum {
 	Z_HOSTED = 1, Z_UPDATE = 2, Z_QUERY = 4, Z_NOTIFY = 8, Z_SERIAL = 16,
 	Z_INSYNC = 32, Z_TIMEOUT = 64, Z_QLIMIT = 128, Z_PRIMARIES = 256,
-	Z_POLICY = 512
+	Z_POLICY = 512, Z_COALESCE = 1024
 };
 
 /*
@@ -1465,6 +1465,11 @@ zone_opt(struct parser *p, const char *kw, void *arg)
 		}
 		return expect_semi(p);
 	}
+	if (strcasecmp(kw, "coalesce") == 0) {
+		if (once(p, &zc->seen, Z_COALESCE, kw) == -1)
+			return -1;
+		return end(p, boolean(p, kw, &z->coalesce));
+	}
 	if (strcasecmp(kw, "wait-insync") == 0) {
 		if (once(p, &zc->seen, Z_INSYNC, kw) == -1)
 			return -1;
@@ -1536,6 +1541,7 @@ st_zone(struct parser *p)
 	z->line = line;
 	z->update_timeout = CONF_DEFAULT_UPDATE_TIMEOUT;
 	z->queue_limit = CONF_DEFAULT_QUEUE_LIMIT;
+	z->coalesce = 1;
 	memset(&zc, 0, sizeof(zc));
 	zc.idx = c->nzones - 1;
 	if (expect_lbrace(p) == -1)
@@ -2385,6 +2391,7 @@ conf_print(FILE *fp, const struct conf *c)
 		    "increment");
 		fprintf(fp, "\twait-insync %s;\n", z->wait_insync ? "yes" :
 		    "no");
+		fprintf(fp, "\tcoalesce %s;\n", z->coalesce ? "yes" : "no");
 		fprintf(fp, "\tupdate-timeout %u;\n", z->update_timeout);
 		fprintf(fp, "\tqueue-limit %u;\n", z->queue_limit);
 		fprintf(fp, "};\n");

@@ -129,6 +129,7 @@ struct zone_conf {
 	size_t		 nprimaries;
 	enum serial_policy serial_policy;	/* default increment */
 	int		 wait_insync;		/* default 0 */
+	int		 coalesce;		/* default 1 */
 	unsigned	 update_timeout;	/* seconds, default 60 */
 	unsigned	 queue_limit;		/* default 1000 */
 	const char	*file;			/* where the zone was defined */
