@@ -206,3 +206,140 @@ class Results:
             line += ", %d skipped" % len(r.skipped)
         print(line)
         sys.exit(0 if bad == 0 else 1)
+
+
+def make_ca(tmp, names=("127.0.0.1", "localhost")):
+    """A throwaway CA and a server certificate for names, made with the
+    openssl command.  Returns (ca_file, cert_file, key_file)."""
+    ca_key = os.path.join(tmp, "ca.key")
+    ca = os.path.join(tmp, "ca.pem")
+    key = os.path.join(tmp, "server.key")
+    csr = os.path.join(tmp, "server.csr")
+    cert = os.path.join(tmp, "server.pem")
+    ext = os.path.join(tmp, "san.ext")
+    san = ",".join(("IP:" if n[0].isdigit() or ":" in n else "DNS:") + n
+                   for n in names)
+    with open(ext, "w") as f:
+        f.write("subjectAltName=%s\nbasicConstraints=CA:FALSE\n" % san)
+    q = dict(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+             check=True)
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048",
+                    "-nodes", "-keyout", ca_key, "-out", ca, "-days", "2",
+                    "-subj", "/CN=r53d test CA"], **q)
+    subprocess.run(["openssl", "req", "-newkey", "rsa:2048", "-nodes",
+                    "-keyout", key, "-out", csr, "-subj",
+                    "/CN=%s" % names[0]], **q)
+    subprocess.run(["openssl", "x509", "-req", "-in", csr, "-CA", ca,
+                    "-CAkey", ca_key, "-CAcreateserial", "-out", cert,
+                    "-days", "2", "-extfile", ext], **q)
+    for p in (ca, cert, key):
+        os.chmod(p, 0o644)
+    return ca, cert, key
+
+
+class Emulator:
+    """tests/r53emu.py on an ephemeral loopback port, with TLS when
+    tls=True (its CA file is .ca).  Stopped by close(); it also stops by
+    itself after max_runtime seconds."""
+
+    def __init__(self, zones=("example.com",), tls=True, tmpdir=None,
+                 args=(), max_runtime=900):
+        import json  # noqa: F401
+        self.tmp = tmpdir or tempfile.mkdtemp(prefix="r53emu-")
+        os.chmod(self.tmp, 0o755)
+        portfile = os.path.join(self.tmp, "emu.port")
+        cmd = [PY, EMU, "--listen", "127.0.0.1:0", "--port-file", portfile,
+               "--access-key-id", AWS_KEY_ID, "--secret-access-key",
+               AWS_SECRET, "--max-runtime", str(max_runtime), "--quiet"]
+        self.ca = None
+        if tls:
+            self.ca, cert, key = make_ca(self.tmp)
+            cmd += ["--cert", cert, "--key", key]
+        for z in zones:
+            cmd += ["--zone", z]
+        cmd += list(args)
+        self.logpath = os.path.join(self.tmp, "emu.log")
+        self.log = open(self.logpath, "w")
+        self.proc = subprocess.Popen(cmd, stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+        end = time.time() + 15
+        while time.time() < end:
+            if os.path.exists(portfile) and open(portfile).read().strip():
+                break
+            if self.proc.poll() is not None:
+                raise RuntimeError("emulator died: " + open(self.logpath).read())
+            time.sleep(0.05)
+        self.port = int(open(portfile).read().strip())
+        scheme = "https" if tls else "http"
+        self.endpoint = "%s://%s:%d" % (
+            scheme, "localhost" if tls else "127.0.0.1", self.port)
+        self.control = "http%s://127.0.0.1:%d" % ("s" if tls else "",
+                                                  self.port)
+
+    def aws_conf(self, extra=""):
+        ca = 'ca-file "%s";\n' % self.ca if self.ca else ""
+        return aws_conf(self.endpoint, ca + extra)
+
+    def call(self, method, path, body=None):
+        """The emulator's /_emu/ control API: JSON in, JSON out."""
+        import json
+        import ssl
+        import urllib.request
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.control + path, data=data,
+                                     method=method)
+        req.add_header("Content-Type", "application/json")
+        ctx = None
+        if self.ca:
+            ctx = ssl.create_default_context(cafile=self.ca)
+            ctx.check_hostname = False
+        try:
+            with urllib.request.urlopen(req, context=ctx, timeout=10) as r:
+                return json.loads(r.read() or b"null")
+        except urllib.error.HTTPError as e:
+            return json.loads(e.read() or b"null")
+
+    def rrsets(self, zone="example.com."):
+        """{(name, type): (ttl, sorted values)} of a zone, from the
+        emulator's own state (not through r53d)."""
+        st = self.call("GET", "/_emu/state")
+        out = {}
+        for z in st["zones"]:
+            if z["Name"] != zone:
+                continue
+            for rs in z["ResourceRecordSets"]:
+                vals = sorted(v["Value"] for v in rs.get("ResourceRecords", []))
+                out[(rs["Name"], rs["Type"])] = (rs.get("TTL"), vals)
+        return out
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+def start_pair(zones=("example.com",), zone_extra="", conf_extra="",
+               emu_args=(), tls=True, keys=True):
+    """An emulator holding zones and an r53d serving them on a free
+    loopback port, every key of KEYS allowed to update.  Waits until the
+    zones are loaded.  Returns (emulator, daemon, port)."""
+    emu = Emulator(zones, tls=tls, args=emu_args)
+    port = free_port()
+    allow = " ".join('key "%s";' % n for n, _ in KEYS.values())
+    conf = ("listen 127.0.0.1 port %d;\n" % port + (keys_conf() if keys else "")
+            + emu.aws_conf() + conf_extra)
+    for z in zones:
+        conf += ('zone "%s" {\n\tallow-update { %s };\n%s};\n'
+                 % (z, allow if keys else "127.0.0.1;", zone_extra))
+    d = Daemon(conf, port=port)
+    for z in zones:
+        if not d.wait_log("zone %s: loaded" % z, timeout=20):
+            d.close()
+            emu.close()
+            raise RuntimeError("zone %s did not load:\n%s" % (z, d.logtext()))
+    return emu, d, port
