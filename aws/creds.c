@@ -20,12 +20,20 @@
 #include "conf.h"
 #include "log.h"
 
-/* Copy a string into a fixed field; -1 if it does not fit or is empty. */
+/*
+ * Copy a string into a fixed field; -1 if it is empty, does not fit or
+ * holds a control character (keys and tokens go into request headers).
+ */
 static int
 setfield(char *dst, size_t cap, const char *src, size_t len)
 {
+	size_t	i;
+
 	if (len == 0 || len >= cap)
 		return -1;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)src[i] < 0x20 || src[i] == 0x7f)
+			return -1;
 	memcpy(dst, src, len);
 	dst[len] = '\0';
 	return 0;
@@ -545,8 +553,9 @@ creds_parse_imds(const char *buf, size_t len, struct creds_keys *k,
 				    strlen(val)) == -1)
 					goto toolong;
 			} else if (strcmp(key, "Token") == 0) {
-				/* val is at most as large as k->token. */
-				memcpy(k->token, val, strlen(val) + 1);
+				if (setfield(k->token, sizeof(k->token), val,
+				    strlen(val)) == -1)
+					goto toolong;
 			} else if (strcmp(key, "Expiration") == 0) {
 				if (strlen(val) >= sizeof(exp)) {
 					*why = "malformed Expiration";
@@ -590,7 +599,7 @@ creds_parse_imds(const char *buf, size_t len, struct creds_keys *k,
 	*why = NULL;
 	return 0;
  toolong:
-	*why = "AccessKeyId or SecretAccessKey empty or too long";
+	*why = "empty, overlong or malformed key or token";
  fail:
 	util_wipe(val, sizeof(val));
 	keys_wipe(k);

@@ -4,3 +4,4 @@ UNIT_TESTS+=	tests/unit/t_sigv4.c tests/unit/t_xml.c tests/unit/t_r53msg.c
 FUZZ_TARGETS+=	tests/fuzz/fuzz_xml.c
 AWS_SRCS+=	aws/rate.c aws/creds.c aws/imds.c aws/r53.c
 UNIT_TESTS+=	tests/unit/t_rate.c tests/unit/t_creds.c
+FUZZ_TARGETS+=	tests/fuzz/fuzz_creds.c

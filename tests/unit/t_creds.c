@@ -126,6 +126,10 @@ Test(imds, refuses_bad_documents)
 	    &why), -1);
 	cr_assert_eq(creds_parse_imds(INI("{\"AccessKeyId\":\"A\\u0000\","
 	    "\"SecretAccessKey\":\"B\"}"), &k, &why), -1);
+	/* A token that would break the request head. */
+	cr_assert_eq(creds_parse_imds(INI("{\"AccessKeyId\":\"A\","
+	    "\"SecretAccessKey\":\"B\",\"Token\":\"x\\r\\nX-Evil: 1\"}"), &k,
+	    &why), -1);
 	cr_assert_eq(creds_parse_imds(INI(""), &k, &why), -1);
 	cr_assert_eq(creds_parse_imds(INI("{}"), &k, &why), -1);
 	cr_assert_str_eq(k.akid, "");
@@ -158,6 +162,20 @@ clear_env(void)
 }
 
 static void
+remove_tmp(void)
+{
+	char	path[128];
+
+	snprintf(path, sizeof(path), "%s/.aws/credentials", tmpdir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/.aws", tmpdir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/other", tmpdir);
+	unlink(path);
+	rmdir(tmpdir);
+}
+
+static void
 write_creds(const char *text)
 {
 	char	path[128];
@@ -171,7 +189,7 @@ write_creds(const char *text)
 	fclose(f);
 }
 
-Test(sources, config_then_env_then_file, .init = clear_env)
+Test(sources, config_then_env_then_file, .init = clear_env, .fini = remove_tmp)
 {
 	struct conf_aws			 aws;
 	struct creds			 c;
@@ -225,7 +243,7 @@ Test(sources, config_then_env_then_file, .init = clear_env)
 	cr_assert_eq(creds_init(&c, &aws, NULL), -1);
 }
 
-Test(sources, explicit_file_and_nothing, .init = clear_env)
+Test(sources, explicit_file_and_nothing, .init = clear_env, .fini = remove_tmp)
 {
 	struct conf_aws	 aws;
 	struct creds	 c;
