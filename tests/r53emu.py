@@ -638,6 +638,16 @@ class Handler(BaseHTTPRequestHandler):
     def version_string(self):
         return self.server_version
 
+    def setup(self):
+        BaseHTTPRequestHandler.setup(self)
+        # Head and body go out in separate writes: without this, Nagle's
+        # algorithm holds the body until the client's delayed ACK.
+        try:
+            self.connection.setsockopt(socket.IPPROTO_TCP,
+                                       socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
+
     def date_time_string(self, timestamp=None):
         return BaseHTTPRequestHandler.date_time_string(
             self, self.server.emu.now() if timestamp is None else timestamp)
