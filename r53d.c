@@ -213,10 +213,17 @@ static int
 run_export(struct conf *cf, const char *zone)
 {
 	struct export	*ex;
+	struct r53_opts	 o;
 	int		 rv;
 
 	signals_init();
-	if ((r53 = r53_new(&cf->aws, NULL)) == NULL)
+	/* A person is waiting: give up sooner than the daemon would. */
+	memset(&o, 0, sizeof(o));
+	o.max_attempts = 3;
+	o.op_timeout_ms = 30000;
+	o.connect_ms = 5000;
+	o.quiet = 1;
+	if ((r53 = r53_new(&cf->aws, &o)) == NULL)
 		return 1;
 	if ((ex = export_start(r53, cf, zone, stdout)) == NULL) {
 		r53_free(r53);
