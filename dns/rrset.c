@@ -12,6 +12,13 @@ struct zview_ent {
 	uint8_t		*name;	/* lowercased, own allocation */
 	uint16_t	 type;
 	struct rrset	*set;	/* reference held, or NULL */
+	/*
+	 * When gen equals the view's, the entry was touched since the
+	 * last zview_begin() and saved is what the view held then (kept
+	 * alive by the undo log or the store, so no reference here).
+	 */
+	unsigned	 gen;
+	const struct rrset *saved;
 };
 
 /*
@@ -465,6 +472,7 @@ void
 zview_begin(struct zview *v)
 {
 	undo_clear(v);
+	v->gen++;
 }
 
 static int
@@ -632,6 +640,10 @@ ov_set(struct zview *v, const uint8_t *name, uint16_t type, struct rrset *s,
 	i = ent_lower(v, name, type);
 	if (i < v->nent && ent_cmp(&v->ent[i], name, type) == 0) {
 		e = &v->ent[i];
+		if (e->gen != v->gen) {
+			e->gen = v->gen;
+			e->saved = e->set;
+		}
 		if (log) {
 			u = &v->undo[v->nundo++];
 			u->name = e->name;
@@ -664,6 +676,8 @@ ov_set(struct zview *v, const uint8_t *name, uint16_t type, struct rrset *s,
 		v->nent++;
 		e->type = type;
 		e->set = rrset_ref(s);
+		e->gen = v->gen;
+		e->saved = zstore_get(v->base, nm, type);
 		if (log) {
 			u = &v->undo[v->nundo++];
 			u->name = e->name;
@@ -712,6 +726,28 @@ zview_rollback(struct zview *v)
 		}
 	}
 	v->delta = v->save_delta;
+}
+
+const struct rrset *
+zview_saved(const struct zview *v, const uint8_t *name, uint16_t type)
+{
+	const struct zview_ent	*e;
+
+	if ((e = ent_find(v, name, type)) != NULL && e->gen == v->gen)
+		return e->saved;
+	return zview_get(v, name, type);
+}
+
+size_t
+zview_nchanged(const struct zview *v)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < v->nent; i++)
+		if (v->ent[i].gen == v->gen &&
+		    !rrset_same(v->ent[i].saved, v->ent[i].set))
+			n++;
+	return n;
 }
 
 int

@@ -166,6 +166,7 @@ struct zview {
 	size_t			 capundo;
 	long			 delta;	/* RRset count change vs base */
 	long			 save_delta;
+	unsigned		 gen;	/* savepoint generation */
 };
 
 /* One touched (name, type): what the store has, what the view has. */
@@ -187,6 +188,14 @@ void		 zview_begin(struct zview *);
 void		 zview_rollback(struct zview *);
 /* Drop every change (the batch failed): the view equals the store. */
 void		 zview_reset(struct zview *);
+/* The RRset at (name, type) as the view held it at the savepoint. */
+const struct rrset *zview_saved(const struct zview *, const uint8_t *,
+		    uint16_t type);
+/*
+ * Number of (name, type) whose RRset differs from the savepoint's
+ * (rrset_same()): what the current group changed, net.
+ */
+size_t		 zview_nchanged(const struct zview *);
 
 /* Reads: the store as changed by the overlay. */
 const struct rrset *zview_get(const struct zview *, const uint8_t *,

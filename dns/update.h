@@ -32,9 +32,15 @@
  *      added RR equal to one present (same RDATA, same TTL) is ignored;
  *      otherwise the RRset takes the new RR's TTL.  CNAME and SOA are
  *      single-valued: the new RR replaces the old.  "Delete all RRsets"
- *      at the apex keeps SOA and NS.  Afterwards DS RRsets left without
- *      NS (or at the apex) are removed, as BIND does.
- *      r53d refuses (REFUSED, whole UPDATE) what Route 53 would reject:
+ *      at the apex keeps SOA and NS.
+ *   4. if the UPDATE changed anything (net), BIND's post-update checks
+ *      (check-integrity, on by default for primary zones): every apex
+ *      NS inside the zone must have an A or AAAA there and not be a
+ *      CNAME, and every MX RR the UPDATE added with a target inside the
+ *      zone must too -> REFUSED; then DS RRsets left without NS (or at
+ *      the apex) are removed.
+ *   Throughout, r53d refuses (REFUSED, whole UPDATE) what Route 53 would
+ *      reject:
  *      any change to an OPAQUE (alias / routing policy) RRset, an RRset
  *      of more than RRSET_MAXRR values, more RRsets than the store's
  *      cap (Route 53's MAX_RRSETS_BY_ZONE).
@@ -90,7 +96,7 @@ struct upd_req {
 
 struct upd_result {
 	int		 rcode;		/* DNS_R_* (dns/msg.h) */
-	int		 changed;	/* RRsets this UPDATE changed */
+	int		 changed;	/* RRsets this UPDATE changed, net */
 	int		 soa_set;	/* the UPDATE itself raised the serial */
 	/*
 	 * One line for the log: on failure the rcode and why (e.g.

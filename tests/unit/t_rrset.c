@@ -362,6 +362,37 @@ Test(zview, transitions_and_commit)
 	zstore_free(&st);
 }
 
+Test(zview, saved_state_and_net_changes)
+{
+	struct zstore	 st;
+	struct zview	 v;
+	struct rrset	*s1;
+
+	zstore_init(&st, 0);
+	PUT(&st, "a.example.", S(DNS_T_A, 1, 1, rd_a("192.0.2.1")));
+	zview_init(&v, &st);
+	zview_begin(&v);
+	VPUT(&v, "a.example.", S(DNS_T_A, 1, 1, rd_a("192.0.2.2")));
+	zview_begin(&v);
+	cr_assert_eq(zview_nchanged(&v), 0);
+	cr_assert(HAS(zview_saved(&v, N("a.example."), DNS_T_A),
+	    rd_a("192.0.2.2")));
+	/* Change and change back: no net change. */
+	VPUT(&v, "a.example.", S(DNS_T_A, 1, 1, rd_a("192.0.2.3")));
+	VPUT(&v, "b.example.", S(DNS_T_A, 1, 1, rd_a("192.0.2.4")));
+	cr_assert_eq(zview_nchanged(&v), 2);
+	cr_assert(HAS(zview_saved(&v, N("a.example."), DNS_T_A),
+	    rd_a("192.0.2.2")));
+	cr_assert_null(zview_saved(&v, N("b.example."), DNS_T_A));
+	s1 = S(DNS_T_A, 1, 1, rd_a("192.0.2.2"));
+	cr_assert_eq(zview_put(&v, N("a.example."), s1), 0);
+	rrset_unref(s1);
+	cr_assert_eq(zview_del(&v, N("b.example."), DNS_T_A), 0);
+	cr_assert_eq(zview_nchanged(&v), 0);
+	zview_free(&v);
+	zstore_free(&st);
+}
+
 Test(zview, reset_drops_everything)
 {
 	struct zstore	st;

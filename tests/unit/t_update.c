@@ -489,6 +489,64 @@ Test(update, wildcard_ns_and_ds_rules)
 	cr_assert_null(G("sub.example.com.", DNS_T_DS));
 }
 
+/* named's check-integrity after an UPDATE (dns_zone_nscheck, check_mx). */
+Test(update, post_update_integrity_checks)
+{
+	struct upd_result	res;
+
+	/* The in-zone apex NS loses its address: REFUSED. */
+	UPD(&res, R("ns1.example.com.", DNS_C_ANY, DNS_T_A, 0, none()));
+	cr_assert_eq(res.rcode, DNS_R_REFUSED);
+	cr_assert(strstr(res.reason, "NS 'ns1.example.com.'") != NULL, "%s",
+	    res.reason);
+	cr_assert_not_null(G("ns1.example.com.", DNS_T_A));
+	/* ... unless it gets an AAAA in the same UPDATE. */
+	UPD(&res, R("ns1.example.com.", DNS_C_ANY, DNS_T_A, 0, none()),
+	    R("ns1.example.com.", DNS_C_IN, DNS_T_AAAA, 60,
+	    rd_aaaa("2001:db8::53")));
+	cr_assert_eq(res.rcode, DNS_R_NOERROR, "%s", res.reason);
+	/* A new in-zone apex NS without address: REFUSED. */
+	UPD(&res, R(ORIGIN, DNS_C_IN, DNS_T_NS, 60,
+	    rd_name("ns9.example.com.")));
+	cr_assert_eq(res.rcode, DNS_R_REFUSED);
+	/* Below a delegation counts as having an address. */
+	UPD(&res, R(ORIGIN, DNS_C_IN, DNS_T_NS, 60,
+	    rd_name("x.sub.example.com.")));
+	cr_assert_eq(res.rcode, DNS_R_NOERROR, "%s", res.reason);
+	/* MX to an in-zone name without address, or to a CNAME. */
+	UPD(&res, R("www.example.com.", DNS_C_IN, DNS_T_MX, 60,
+	    rd_mx(10, "nowhere.example.com.")));
+	cr_assert_eq(res.rcode, DNS_R_REFUSED);
+	cr_assert(strstr(res.reason, "www.example.com./MX "
+	    "'nowhere.example.com.'") != NULL, "%s", res.reason);
+	UPD(&res, R("www.example.com.", DNS_C_IN, DNS_T_MX, 60,
+	    rd_mx(10, "ftp.example.com.")));
+	cr_assert_eq(res.rcode, DNS_R_REFUSED);
+	cr_assert(strstr(res.reason, "CNAME") != NULL, "%s", res.reason);
+	/* MX to an empty non-terminal passes (EMPTYNAME), as in named. */
+	UPD(&res, R("www.example.com.", DNS_C_IN, DNS_T_MX, 60,
+	    rd_mx(10, "b.c.example.com.")));
+	cr_assert_eq(res.rcode, DNS_R_NOERROR, "%s", res.reason);
+	/* Out of zone and addressed targets pass; an address created in
+	 * the same UPDATE counts. */
+	UPD(&res, R("www.example.com.", DNS_C_IN, DNS_T_MX, 60,
+	    rd_mx(20, "mx.example.net.")),
+	    R("m.example.com.", DNS_C_IN, DNS_T_MX, 60,
+	    rd_mx(10, "mail.example.com.")),
+	    R("mail.example.com.", DNS_C_IN, DNS_T_A, 60, rd_a("192.0.2.25")));
+	cr_assert_eq(res.rcode, DNS_R_NOERROR, "%s", res.reason);
+	/* An UPDATE that changes nothing runs no checks. */
+	zstore_del(&st, N("ns1.example.com."), DNS_T_A);
+	zview_reset(&v);
+	UPD(&res, R("www.example.com.", DNS_C_IN, DNS_T_A, 300,
+	    rd_a("192.0.2.1")));
+	cr_assert_eq(res.rcode, DNS_R_NOERROR, "%s", res.reason);
+	cr_assert_eq(res.changed, 0);
+	UPD(&res, R("www.example.com.", DNS_C_IN, DNS_T_A, 300,
+	    rd_a("192.0.2.3")));
+	cr_assert_eq(res.rcode, DNS_R_REFUSED);
+}
+
 Test(update, nothing_to_do)
 {
 	struct upd_result	res;
