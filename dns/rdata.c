@@ -22,7 +22,10 @@
  *   4 IPv4 address	6 IPv6 address
  *   b 8 bits		s 16 bits	l 32 bits
  *   n name, RFC 1035 type: may be compressed, lowercased in canonical form
- *   N name never compressed, lowercased in canonical form
+ *   N name never compressed on output, lowercased in canonical form;
+ *     decompressed on input (RFC 3597 section 4: receivers SHOULD
+ *     decompress SRV, NAPTR, RP, AFSDB, RT, PX, SIG; BIND and dnspython
+ *     clients compress SRV and NAPTR names)
  *   T name never compressed, kept as is in canonical form (SVCB target)
  *   c one character-string		C one or more, to the end
  *   x one or more opaque bytes, to the end	r zero or more, to the end
@@ -238,7 +241,7 @@ w_name(struct walk *k, char f)
 	struct wire	 r;
 	size_t		 len;
 
-	if (k->decompress && f == 'n') {
+	if (k->decompress && f != 'T') {
 		wire_rinit(&r, k->base, k->end);
 		r.pos = k->pos;
 		if (wire_getname(&r, buf, &len) == 0 || !wire_ok(&r))

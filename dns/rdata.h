@@ -96,8 +96,10 @@ int	rdata_check(uint16_t type, const uint8_t *rd, size_t rdlen);
 /*
  * Copy the RDATA found at msg[rdoff .. rdoff+rdlen) into out as
  * uncompressed wire RDATA, following compression pointers (inside msg)
- * in the names of NS, CNAME, SOA, PTR and MX; names of other types must
- * not be compressed.  Checks as rdata_check().  0 ok, -1 malformed or
+ * in the names of NS, CNAME, SOA, PTR and MX and, as RFC 3597 section 4
+ * asks of receivers, of SRV, NAPTR, RP, AFSDB, RT, KX, PX, DNAME and
+ * RRSIG (dnspython compresses SRV and NAPTR targets; BIND accepts them);
+ * the SVCB/HTTPS target must not be compressed (RFC 9460).  Checks as rdata_check().  0 ok, -1 malformed or
  * out too small (RDATA_MAX bytes are always enough: only types whose
  * RDATA is at most two names and 20 bytes may be compressed).
  */

@@ -460,9 +460,22 @@ Test(rdata, read_from_message)
 	cr_assert_eq(rdata_read(msg, 32, 30, 2, DNS_T_CNAME, out,
 	    sizeof(out), &len), 0);
 	cr_assert_eq(len, 9);
-	/* Names of SRV, NAPTR, SVCB must not be compressed. */
+	/*
+	 * SRV and NAPTR names are decompressed (RFC 3597 section 4; dnspython
+	 * compresses them); the SVCB target must not be compressed.
+	 */
 	memcpy(msg + 32, "\0\1\0\2\0\3\300\14", 8);
 	cr_assert_eq(rdata_read(msg, 40, 32, 8, DNS_T_SRV, out, sizeof(out),
+	    &len), 0);
+	cr_assert_eq(len, 6 + 9);
+	cr_assert_arr_eq(out, "\0\1\0\2\0\3\7example", 15);
+	memcpy(msg + 32, "\0\1\0\2\1u\0\0\300\14", 10);
+	cr_assert_eq(rdata_read(msg, 42, 32, 10, DNS_T_NAPTR, out,
+	    sizeof(out), &len), 0);
+	cr_assert_eq(len, 8 + 9);
+	cr_assert_arr_eq(out, "\0\1\0\2\1u\0\0\7example", 17);
+	memcpy(msg + 32, "\0\1\300\14", 4);
+	cr_assert_eq(rdata_read(msg, 36, 32, 4, DNS_T_SVCB, out, sizeof(out),
 	    &len), -1);
 	/* Forward pointer out of the RDATA. */
 	memcpy(msg + 30, "\300\40", 2);
