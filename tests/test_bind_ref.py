@@ -1,0 +1,644 @@
+#!/usr/bin/python3
+"""BIND as the reference for RFC 2136: the same stream of UPDATE messages
+is sent, one by one and TSIG-signed, to BIND's named and to r53d (backed
+by the Route 53 emulator), both holding the same example.com zone.  Every
+answer's rcode must be the same on both sides, and after every message
+the zone in named (AXFR) must equal the zone in the emulator.
+
+The messages come from a seeded generator (R53D_SEED overrides the
+default seed, R53D_BINDREF_COUNT the number of messages).  It covers:
+the five prerequisite forms (RRset exists value-independent and
+value-dependent, RRset does not exist, name in use, name not in use),
+satisfied and not, with duplicate RRs in value-dependent ones; adds of
+all 17 types Route 53 stores; the three delete forms (RR, RRset, all
+RRsets at a name) on present and absent data; duplicate RRs within a
+message and against the zone; TTL changes; CNAME next to other data
+and other data next to a CNAME; the apex: SOA changes (serial up, equal,
+down, MNAME/RNAME/timers/TTL), SOA deletes, apex NS adds and deletes,
+in-zone name servers with and without addresses, deleting everything at
+the apex; delegations with NS, glue and DS, orphaned DS; MX targets
+inside the zone with and without addresses; wildcard owners; letter
+case in owner names; prerequisite TTL not zero (FORMERR); names outside
+the zone (NOTZONE).
+
+Differences between the two that this test tolerates, and why:
+
+  * SOA serial: none tolerated.  BIND raises the serial once per UPDATE
+    that changes the zone, r53d once per change batch; this test waits
+    for each answer before sending the next message, so every batch
+    holds exactly one UPDATE and the serials must agree too.
+  * Letter case inside RDATA names (CNAME, MX, NS, ...) is compared
+    canonically (RFC 4034 6.2): both servers treat it as the same RR.
+
+Deliberate differences kept out of the generator (r53d refuses what
+Route 53 cannot hold, BIND takes it):
+
+  * types Route 53 does not store (DNAME, LOC, ...), DNSSEC types;
+  * TTLs above 2147483647 (Route 53's limit);
+  * Values longer than 4,000 characters, RRsets of more than 400 RRs,
+    more RRsets than the zone quota;
+  * data below a delegation other than glue (no occlusion rules needed).
+
+named runs with `check-names primary ignore`: BIND's host-name syntax
+policy is not part of RFC 2136 and Route 53 (hence r53d) has none.
+
+Everything runs on loopback; named, the emulator and r53d are stopped in
+tearDown and each has a run-time cap of its own.
+"""
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import r53dtest as T  # noqa: E402
+
+import dns.exception  # noqa: E402
+import dns.message  # noqa: E402
+import dns.name  # noqa: E402
+import dns.query  # noqa: E402
+import dns.rcode  # noqa: E402
+import dns.rdata  # noqa: E402
+import dns.rdataclass  # noqa: E402
+import dns.rdatatype  # noqa: E402
+import dns.rrset  # noqa: E402
+import dns.tsigkeyring  # noqa: E402
+import dns.update  # noqa: E402
+import dns.zone  # noqa: E402
+
+NAMED = "/usr/sbin/named"
+ZONE = "example.com."
+ORIGIN = dns.name.from_text(ZONE)
+DEFAULT_SEED = 20136
+DEFAULT_COUNT = 400
+IN = dns.rdataclass.IN
+ANY = dns.rdataclass.ANY
+NONE = dns.rdataclass.NONE
+
+# ---- Route 53 text -> dnspython --------------------------------------
+
+_ESC = re.compile(r"\\([0-7]{3}|.)", re.S)
+
+
+def r53_to_dnspython(text):
+    """Route 53 writes bytes as \\ooo (octal); dnspython reads \\DDD as
+    decimal.  Other escapes (\\\\, \\") mean the same to both."""
+    def sub(m):
+        g = m.group(1)
+        if len(g) == 3:
+            return "\\%03d" % int(g, 8)
+        return m.group(0)
+    return _ESC.sub(sub, text)
+
+
+def rd_key(rd):
+    """Canonical form of one RDATA (names lowercased where RFC 4034 says)."""
+    return rd.to_digestable(dns.name.root)
+
+
+def emu_zone(emu):
+    """The emulator's zone as {(name, type): (ttl, [rdata])}."""
+    out = {}
+    for (name, typ), (ttl, vals) in emu.rrsets(ZONE).items():
+        n = dns.name.from_text(r53_to_dnspython(name)).canonicalize()
+        t = dns.rdatatype.from_text(typ)
+        rds = [dns.rdata.from_text(IN, t, r53_to_dnspython(v),
+                                   dns.name.root, relativize=False)
+               for v in vals]
+        out[(n, t)] = (ttl, rds)
+    return out
+
+
+def named_zone(port):
+    """named's zone by AXFR as {(name, type): (ttl, [rdata])}."""
+    z = dns.zone.from_xfr(dns.query.xfr("127.0.0.1", ZONE, port=port,
+                                        timeout=10, lifetime=20,
+                                        relativize=False),
+                          relativize=False)
+    out = {}
+    for name, node in z.nodes.items():
+        for rds in node.rdatasets:
+            out[(name.canonicalize(), rds.rdtype)] = (rds.ttl, list(rds))
+    return out
+
+
+def flat(zone):
+    """Set of (name, type, ttl, canonical rdata) for comparing zones."""
+    s = set()
+    for (n, t), (ttl, rds) in zone.items():
+        for rd in rds:
+            s.add((n, t, ttl, rd_key(rd)))
+    return s
+
+
+def show(zone, keys):
+    out = []
+    for (n, t), (ttl, rds) in sorted(zone.items(), key=lambda x: (
+            x[0][0].to_text(), x[0][1])):
+        for rd in rds:
+            if (n, t, ttl, rd_key(rd)) in keys:
+                out.append("  %s %d %s %s" % (n, ttl,
+                                               dns.rdatatype.to_text(t),
+                                               rd.to_text()))
+    return "\n".join(out) or "  (none)"
+
+
+def zone_diff(a, b):
+    """Text of what differs between two zones, or None."""
+    fa, fb = flat(a), flat(b)
+    if fa == fb:
+        return None
+    return ("only in named:\n%s\nonly in r53d (Route 53):\n%s"
+            % (show(a, fa - fb), show(b, fb - fa)))
+
+
+# ---- named -----------------------------------------------------------
+
+class Named:
+    """BIND named in the foreground on a loopback port, with a zone file
+    written from the given RRsets.  Stopped by close(); `timeout` stops
+    it by itself after max_runtime seconds."""
+
+    def __init__(self, zone, max_runtime=600):
+        self.tmp = tempfile.mkdtemp(prefix="r53d-named-")
+        self.port = T.free_port()
+        with open(os.path.join(self.tmp, "example.com.db"), "w") as f:
+            f.write("$ORIGIN %s\n" % ZONE)
+            for (n, t), (ttl, rds) in sorted(zone.items(),
+                                             key=lambda x: -x[0][1]):
+                for rd in rds:
+                    f.write("%s %d IN %s %s\n" % (
+                        n, ttl, dns.rdatatype.to_text(t), rd.to_text()))
+        allow = " ".join("key \"%s\";" % n for n, _ in T.KEYS.values())
+        conf = """options {
+	directory "%(d)s";
+	pid-file "%(d)s/named.pid";
+	session-keyfile "%(d)s/session.key";
+	managed-keys-directory "%(d)s";
+	dump-file "%(d)s/named.dump";
+	statistics-file "%(d)s/named.stats";
+	memstatistics-file "%(d)s/named.mem";
+	listen-on port %(p)d { 127.0.0.1; };
+	listen-on-v6 { none; };
+	automatic-interface-scan no;
+	recursion no;
+	dnssec-validation no;
+	notify no;
+	allow-query { 127.0.0.1; };
+	allow-transfer { 127.0.0.1; };
+	check-names primary ignore;
+};
+controls { };
+%(keys)s
+zone "example.com" {
+	type primary;
+	file "example.com.db";
+	allow-update { %(allow)s };
+};
+""" % {"d": self.tmp, "p": self.port, "keys": T.keys_conf(),
+       "allow": allow}
+        self.conf = os.path.join(self.tmp, "named.conf")
+        with open(self.conf, "w") as f:
+            f.write(conf)
+        cmd = ["timeout", "-s", "KILL", str(max_runtime), NAMED, "-g",
+               "-n", "1", "-c", self.conf]
+        if os.getuid() == 0:
+            # named needs no privilege here; drop root anyway.
+            os.chmod(self.tmp, 0o777)
+            for fn in os.listdir(self.tmp):
+                os.chmod(os.path.join(self.tmp, fn), 0o666)
+            cmd[cmd.index("-g"):cmd.index("-g")] = ["-u", "nobody"]
+        self.logpath = os.path.join(self.tmp, "named.log")
+        self.log = open(self.logpath, "w")
+        self.proc = subprocess.Popen(cmd, stdout=self.log,
+                                     stderr=subprocess.STDOUT,
+                                     cwd=self.tmp)
+        end = time.time() + 20
+        while time.time() < end:
+            if self.proc.poll() is not None:
+                break
+            q = dns.message.make_query(ZONE, "SOA")
+            try:
+                r = dns.query.udp(q, "127.0.0.1", port=self.port,
+                                  timeout=0.3)
+                if r.rcode() == dns.rcode.NOERROR and r.answer:
+                    return
+            except (dns.exception.Timeout, OSError):
+                time.sleep(0.1)
+        log = self.logtext()
+        self.close()
+        raise RuntimeError("named did not load the zone:\n" + log)
+
+    def logtext(self):
+        self.log.flush()
+        with open(self.logpath) as f:
+            return f.read()
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+# ---- the generator -----------------------------------------------------
+
+H64 = "e06d44b80b8f1d39a95c0b0d7c65d08458e880409bbc683457104237c7f8ec8d"
+H40 = "a2bd52d5be8e3ab6c6e4f1fa24fb61cc0ef4ddb5"
+
+VALUES = {
+    "A": ["192.0.2.1", "192.0.2.2", "192.0.2.3", "198.51.100.7"],
+    "AAAA": ["2001:db8::1", "2001:db8::2", "2001:db8:0:0:1::53"],
+    "CAA": ['0 issue "ca.example.net"', '0 issuewild ";"',
+            '128 iodef "mailto:sec@example.com"', '0 issue "Ca.Example.net"'],
+    "CNAME": ["target.example.com.", "www.example.net.", "Host.Example.com.",
+              "host.example.com."],
+    "DS": ["12345 13 2 " + H64, "2371 8 1 " + H40, "7 8 2 " + H64.upper()],
+    "HTTPS": ["1 . alpn=h2,h3", "0 www.example.net.",
+              "1 . alpn=h3 port=8443 ipv4hint=192.0.2.9"],
+    "MX": ["10 mail.example.com.", "20 mx.example.net.", "0 .",
+           "10 nohost.example.com.", "5 Mail.Example.COM.",
+           "30 alias.example.com."],
+    "NAPTR": ['100 50 "u" "E2U+sip" "!^.*$!sip:info@example.com!" .',
+              '10 0 "s" "SIP+D2U" "" _sip._udp.example.com.',
+              '100 10 "U" "E2U+email" "!^.*$!mailto:a\\\\b@example.com!" .'],
+    "PTR": ["host.example.com.", "other.example.org.", "HOST.example.com."],
+    "SPF": ['"v=spf1 -all"', '"v=spf1 ip4:192.0.2.0/24 -all"'],
+    "SRV": ["10 5 5060 sip.example.com.", "0 0 0 .",
+            "20 0 443 host.example.net."],
+    "SSHFP": ["1 1 " + H40, "4 2 " + H64],
+    "SVCB": ["1 svc.example.net. alpn=h2 port=8443", "0 alias.example.net.",
+             "2 . ipv4hint=192.0.2.7,192.0.2.8"],
+    "TLSA": ["3 1 1 " + H64, "2 0 1 " + H64],
+    "TXT": ['"hello"', '"two" "strings"', '"quote\\"back\\\\slash"',
+            '"tab\\009x"', '"caf\\195\\169 \\255"', '"Mixed Case"',
+            '"mixed case"', '""', '"' + "x" * 255 + '"'],
+}
+# Types for ordinary names (SOA, NS and DS have their own places).
+PLAIN = [t for t in VALUES if t not in ("DS",)]
+TTLS = [300, 300, 300, 600, 3600, 60, 0, 86400]
+NAMES = ["www", "mail", "host", "alias", "a", "b.c", "_sip._tcp", "txt",
+         "*.wild", "x.deep.y", "WWW", "Mail", "ns1", "ns2", "_acme-challenge"]
+DELEG = ["sub1", "sub2"]
+GLUE = ["ns.sub1", "ns.sub2"]
+APEX_NS = ["ns1.example.com.", "ns2.example.com.", "ns.example.net.",
+           "Ns1.Example.Com."]
+
+
+def absname(rel):
+    if rel == "@":
+        return ORIGIN
+    return dns.name.from_text(rel, ORIGIN)
+
+
+def mkrd(typ, text):
+    return dns.rdata.from_text(IN, dns.rdatatype.from_text(typ), text,
+                               dns.name.root, relativize=False)
+
+
+def rrset(name, rdtype, ttl=0, rds=(), deleting=None):
+    """One RRset of its own in a section: kept apart from its neighbours
+    so that order and duplicates reach the wire as generated."""
+    if isinstance(rdtype, str):
+        rdtype = dns.rdatatype.from_text(rdtype)
+    s = dns.rrset.RRset(name, IN, rdtype, deleting=deleting)
+    s.ttl = ttl
+    for rd in rds:
+        s.add(rd, ttl)
+    return s
+
+
+class Generator:
+    """Seeded UPDATE messages.  Choices look at the zone as named holds
+    it (snap), so prerequisites and deletes hit existing data often."""
+
+    def __init__(self, seed, apex_ns, soa):
+        self.r = random.Random(seed)
+        self.apex_ns = list(apex_ns)
+        self.soa = soa
+        self.snap = {}
+
+    # -- helpers --
+    def pick(self, seq):
+        return self.r.choice(list(seq))
+
+    def existing(self, pred=lambda n, t: True):
+        keys = [k for k in sorted(self.snap, key=lambda k: (k[0].to_text(),
+                                                            k[1]))
+                if pred(*k)]
+        return self.pick(keys) if keys else None
+
+    def serial(self):
+        for (n, t), (_, rds) in self.snap.items():
+            if t == dns.rdatatype.SOA:
+                return rds[0].serial
+        return 1
+
+    def any_name(self):
+        x = self.r.random()
+        if x < 0.06:
+            return "@"
+        if x < 0.12:
+            return self.pick(GLUE)
+        return self.pick(NAMES)
+
+    def value(self, typ):
+        return mkrd(typ, self.pick(VALUES[typ]))
+
+    # -- update section --
+    def op_add(self):
+        rel = self.any_name()
+        typ = self.pick(PLAIN)
+        if rel in GLUE:
+            typ = self.pick(["A", "AAAA", "A", "TXT"])
+        n = self.r.randint(1, 2) if self.r.random() < 0.2 else 1
+        rds = [self.value(typ) for _ in range(n)]
+        return [rrset(absname(rel), typ, self.pick(TTLS), [rd])
+                for rd in rds]
+
+    def op_readd(self):
+        k = self.existing(lambda n, t: t != dns.rdatatype.SOA)
+        if k is None:
+            return self.op_add()
+        ttl, rds = self.snap[k]
+        if self.r.random() < 0.5:
+            ttl = self.pick(TTLS)
+        name = k[0]
+        if self.r.random() < 0.2:
+            name = dns.name.from_text(name.to_text().upper())
+        return [rrset(name, k[1], ttl, [self.pick(rds)])]
+
+    def op_dup(self):
+        s = self.op_add()[0]
+        return [s, s.copy()]
+
+    def op_del_rr(self):
+        k = self.existing(lambda n, t: True)
+        if k is None or self.r.random() < 0.3:
+            rel = self.any_name()
+            typ = self.pick(PLAIN)
+            return [rrset(absname(rel), typ, 0, [self.value(typ)],
+                          deleting=NONE)]
+        return [rrset(k[0], k[1], 0, [self.pick(self.snap[k][1])],
+                      deleting=NONE)]
+
+    def op_del_rrset(self):
+        k = self.existing(lambda n, t: True)
+        if k is None or self.r.random() < 0.3:
+            k = (absname(self.any_name()),
+                 dns.rdatatype.from_text(self.pick(PLAIN + ["NS", "SOA"])))
+        return [rrset(k[0], k[1], 0, deleting=ANY)]
+
+    def op_del_name(self):
+        if self.r.random() < 0.1:
+            name = ORIGIN
+        else:
+            k = self.existing(lambda n, t: n != ORIGIN)
+            name = k[0] if k and self.r.random() < 0.7 else \
+                absname(self.any_name())
+        return [rrset(name, dns.rdatatype.ANY, 0, deleting=ANY)]
+
+    def op_cname(self):
+        """CNAME where other data is, or other data where a CNAME is."""
+        k = self.existing(lambda n, t: n != ORIGIN)
+        if k is None:
+            return self.op_add()
+        name = k[0]
+        if k[1] == dns.rdatatype.CNAME:
+            typ = self.pick([t for t in PLAIN if t != "CNAME"])
+        elif self.r.random() < 0.8:
+            typ = "CNAME"
+        else:
+            typ = self.pick(PLAIN)
+        return [rrset(name, typ, self.pick(TTLS), [self.value(typ)])]
+
+    def op_soa(self):
+        cur = None
+        for (n, t), (ttl, rds) in self.snap.items():
+            if t == dns.rdatatype.SOA:
+                cur = (ttl, rds[0])
+        if cur is None:
+            return []
+        ttl, soa = cur
+        x = self.r.random()
+        if x < 0.15:
+            return [rrset(ORIGIN, "SOA", 0, deleting=ANY)]
+        if x < 0.25:
+            return [rrset(ORIGIN, "SOA", 0, [soa], deleting=NONE)]
+        if x < 0.3:
+            # An SOA somewhere else than the apex.
+            return [rrset(absname(self.pick(NAMES)), "SOA", ttl, [soa])]
+        delta = self.pick([1, 1, 1, 2, 100, 0, 0xffffffff, 0x7fffffff])
+        serial = (soa.serial + delta) & 0xffffffff
+        mname = self.pick([self.soa.mname, self.soa.mname,
+                           dns.name.from_text("ns1.example.com.")])
+        rname = self.pick([self.soa.rname, self.soa.rname,
+                           dns.name.from_text("hostmaster.example.com.")])
+        new = soa.replace(serial=serial, mname=mname, rname=rname,
+                          refresh=self.pick([soa.refresh, 3600, 7200]),
+                          minimum=self.pick([soa.minimum, 300, 86400]))
+        if self.r.random() < 0.3:
+            ttl = self.pick([300, 900, 3600])
+        return [rrset(ORIGIN, "SOA", ttl, [new])]
+
+    def op_apex_ns(self):
+        x = self.r.random()
+        cur = self.snap.get((ORIGIN, dns.rdatatype.NS), (172800, []))
+        if x < 0.35:
+            ns = self.pick(APEX_NS + self.apex_ns)
+            ttl = self.pick([cur[0], cur[0], 3600])
+            return [rrset(ORIGIN, "NS", ttl, [mkrd("NS", ns)])]
+        if x < 0.7 and cur[1]:
+            return [rrset(ORIGIN, "NS", 0, [self.pick(cur[1])],
+                          deleting=NONE)]
+        if x < 0.8:
+            return [rrset(ORIGIN, "NS", 0, deleting=ANY)]
+        # Addresses for the in-zone name servers, or take them away.
+        rel = self.pick(["ns1", "ns2"])
+        if self.r.random() < 0.6:
+            return [rrset(absname(rel), "A", 300, [self.value("A")])]
+        return [rrset(absname(rel), self.pick(["A", "AAAA", "ANY"]), 0,
+                      deleting=ANY)]
+
+    def op_deleg(self):
+        rel = self.pick(DELEG)
+        x = self.r.random()
+        if x < 0.35:
+            ns = self.pick(["ns.%s.example.com." % rel, "ns1.example.net.",
+                            "ns2.example.net."])
+            return [rrset(absname(rel), "NS", 3600, [mkrd("NS", ns)])]
+        if x < 0.6:
+            return [rrset(absname(rel), "DS", 3600, [self.value("DS")])]
+        if x < 0.7:
+            return [rrset(absname(self.pick(NAMES)), "DS", 3600,
+                          [self.value("DS")])]
+        if x < 0.8:
+            return [rrset(ORIGIN, "DS", 3600, [self.value("DS")])]
+        if x < 0.9:
+            return [rrset(absname(rel), "NS", 0, deleting=ANY)]
+        return [rrset(absname(self.pick(GLUE)), "A", 3600,
+                      [self.value("A")])]
+
+    def op_mx_target(self):
+        """MX pointing inside the zone, with or without an address."""
+        rel = self.pick(["@", "www", "mail", "host"])
+        v = self.pick(["10 mail.example.com.", "10 nohost.example.com.",
+                       "10 alias.example.com.", "10 www.example.com.",
+                       "10 x.wild.example.com.", "10 deep.example.com."])
+        return [rrset(absname(rel), "MX", 300, [mkrd("MX", v)])]
+
+    OPS = [(op_add, 30), (op_readd, 10), (op_dup, 4), (op_del_rr, 12),
+           (op_del_rrset, 9), (op_del_name, 5), (op_cname, 8), (op_soa, 7),
+           (op_apex_ns, 8), (op_deleg, 6), (op_mx_target, 4)]
+
+    # -- prerequisite section --
+    def prereq(self):
+        x = self.r.random()
+        k = self.existing()
+        if k is None or self.r.random() < 0.3:
+            k = (absname(self.any_name()),
+                 dns.rdatatype.from_text(self.pick(PLAIN)))
+        name, typ = k
+        if x < 0.2:
+            return rrset(name, dns.rdatatype.ANY, 0, deleting=ANY)
+        if x < 0.35:
+            return rrset(name, dns.rdatatype.ANY, 0, deleting=NONE)
+        if x < 0.55:
+            return rrset(name, typ, 0, deleting=ANY)
+        if x < 0.7:
+            return rrset(name, typ, 0, deleting=NONE)
+        # Value dependent: the whole RRset, part of it, more, or a
+        # duplicate.
+        rds = list(self.snap.get(k, (0, []))[1])
+        y = self.r.random()
+        if not rds or y < 0.15:
+            rds.append(self.value(dns.rdatatype.to_text(typ)))
+        elif y < 0.25 and len(rds) > 1:
+            rds = rds[1:]
+        s = rrset(name, typ, 0, rds)
+        if y > 0.92 and rds:
+            return [s, rrset(name, typ, 0, rds[:1])]
+        return s
+
+    def message(self, keyring, keyname, alg):
+        m = dns.update.UpdateMessage(ZONE, keyring=keyring, keyname=keyname,
+                                     keyalgorithm=alg)
+        r = self.r
+        if r.random() < 0.35:
+            for _ in range(r.randint(1, 2)):
+                p = self.prereq()
+                m.prerequisite.extend(p if isinstance(p, list) else [p])
+        x = r.random()
+        if x < 0.015:
+            # A prerequisite with a TTL: FORMERR.
+            k = self.existing()
+            if k:
+                m.prerequisite.append(rrset(k[0], k[1], 300,
+                                            self.snap[k][1]))
+        elif x < 0.03:
+            # Outside the zone: NOTZONE.
+            out = dns.name.from_text("www.example.org.")
+            sec = m.prerequisite if r.random() < 0.5 else m.update
+            sec.append(rrset(out, "A", 0 if sec is m.prerequisite else 300,
+                             [mkrd("A", "192.0.2.1")]))
+        ops, weights = zip(*self.OPS)
+        for _ in range(r.choice([0, 1, 1, 1, 2, 2, 3, 4])):
+            m.update.extend(r.choices(ops, weights)[0](self))
+        return m
+
+
+# ---- the test --------------------------------------------------------
+
+class BindReference(unittest.TestCase):
+    def setUp(self):
+        self.emu = self.d = self.named = None
+        self.emu, self.d, self.port = T.start_pair(("example.com",))
+        self.addCleanup(self.stop)
+        self.start_zone = emu_zone(self.emu)
+        self.named = Named(self.start_zone)
+
+    def stop(self):
+        if self.named:
+            self.named.close()
+            if not self.failed:
+                shutil.rmtree(self.named.tmp, ignore_errors=True)
+        if self.d:
+            self.d.close()
+        if self.emu:
+            self.emu.close()
+
+    failed = False
+
+    def send(self, m, port):
+        try:
+            r = dns.query.tcp(m, "127.0.0.1", port=port, timeout=15)
+        except dns.exception.Timeout:
+            return "TIMEOUT"
+        return dns.rcode.to_text(r.rcode())
+
+    def test_same_as_bind(self):
+        seed = int(os.environ.get("R53D_SEED", DEFAULT_SEED))
+        count = int(os.environ.get("R53D_BINDREF_COUNT", DEFAULT_COUNT))
+        print("\nseed %d, %d messages" % (seed, count))
+        diff = zone_diff(named_zone(self.named.port), self.start_zone)
+        self.assertIsNone(diff, "named does not start with the emulator's "
+                          "zone:\n%s" % diff)
+        soa = [rds[0] for (n, t), (_, rds) in self.start_zone.items()
+               if t == dns.rdatatype.SOA][0]
+        ns = [rd.target.to_text() for rd in
+              self.start_zone[(ORIGIN, dns.rdatatype.NS)][1]]
+        g = Generator(seed, ns, soa)
+        g.snap = self.start_zone
+        algs = list(T.KEYS)
+        mismatches = []
+        tally = {}
+        logpos = len(self.d.logtext())
+        t0 = time.time()
+        for i in range(count):
+            alg = algs[i % len(algs)]
+            kname, secret = T.KEYS[alg]
+            kr = dns.tsigkeyring.from_text({kname: (T.DNSPY_ALG[alg],
+                                                    secret)})
+            m = g.message(kr, dns.name.from_text(kname), T.DNSPY_ALG[alg])
+            rb = self.send(m, self.named.port)
+            rr = self.send(m, self.port)
+            tally[rb] = tally.get(rb, 0) + 1
+            log = self.d.logtext()
+            said = log[logpos:].strip()
+            logpos = len(log)
+            if rb != rr:
+                mismatches.append("message %d: named %s, r53d %s\n%s\n"
+                                  "r53d: %s"
+                                  % (i, rb, rr, m.to_text(), said))
+                print(mismatches[-1])
+            zb = named_zone(self.named.port)
+            ze = emu_zone(self.emu)
+            diff = zone_diff(zb, ze)
+            if diff is not None:
+                self.failed = True
+                self.fail("zones differ after message %d (named %s, r53d "
+                          "%s):\n%s\nr53d: %s\n%s\n%d rcode mismatches "
+                          "before"
+                          % (i, rb, rr, m.to_text(), said, diff,
+                             len(mismatches) - (rb != rr)))
+            g.snap = zb
+        dt = time.time() - t0
+        print("%d messages in %.1f s; named rcodes %s; final zone %d RRs"
+              % (count, dt, tally, len(flat(g.snap))))
+        if mismatches:
+            self.failed = True
+        self.assertEqual(mismatches, [], "%d rcode mismatches"
+                         % len(mismatches))
+
+
+if __name__ == "__main__":
+    T.Results.main()
