@@ -243,17 +243,20 @@ class Emulator:
     itself after max_runtime seconds."""
 
     def __init__(self, zones=("example.com",), tls=True, tmpdir=None,
-                 args=(), max_runtime=900):
+                 args=(), max_runtime=900, port=0, pki=None):
+        """port: listen there instead of a free port; pki: a (ca, cert,
+        key) triple from make_ca() to serve with instead of a new one."""
         import json  # noqa: F401
         self.tmp = tmpdir or tempfile.mkdtemp(prefix="r53emu-")
         os.chmod(self.tmp, 0o755)
         portfile = os.path.join(self.tmp, "emu.port")
-        cmd = [PY, EMU, "--listen", "127.0.0.1:0", "--port-file", portfile,
+        cmd = [PY, EMU, "--listen", "127.0.0.1:%d" % port,
+               "--port-file", portfile,
                "--access-key-id", AWS_KEY_ID, "--secret-access-key",
                AWS_SECRET, "--max-runtime", str(max_runtime), "--quiet"]
         self.ca = None
         if tls:
-            self.ca, cert, key = make_ca(self.tmp)
+            self.ca, cert, key = pki or make_ca(self.tmp)
             cmd += ["--cert", cert, "--key", key]
         for z in zones:
             cmd += ["--zone", z]
