@@ -509,6 +509,9 @@ class ClientTest(PairTest):
             answers.append(s.recv(65535))
         finally:
             s.close()
+        self.assertTrue(self.d.wait_log("retransmitted update answered "
+                                        "again", 3), "third copy not "
+                        "answered from the recent answers")
         for a in answers:
             self.assertEqual(a[:2], wire[:2], "answer to another id")
             self.assertEqual(a[3] & 0x0f, dns.rcode.NOERROR)
@@ -520,6 +523,83 @@ class ClientTest(PairTest):
                          "changes sent: %r" % st)
         self.assertEqual(serial_of(self.emu), s0 + 1)
         self.assert_both(n, "TXT", ['"once"'])
+
+    def test_concurrent_clients_all_applied(self):
+        # Twenty clients at once: every UPDATE is answered NOERROR and
+        # applied, in fewer Route 53 calls than UPDATEs (coalescing).
+        import concurrent.futures
+        self.emu.call("POST", "/_emu/stats/reset")
+        s0 = serial_of(self.emu)
+        names = ["par%02d.example.com." % i for i in range(20)]
+
+        def one(i):
+            u = dnspy_update(ALGS[i % len(ALGS)])
+            u.add(names[i], 60, "A", "198.51.100.%d" % (i + 1))
+            u.add("parallel.example.com.", 60, "TXT", '"client %d"' % i)
+            ask = dns.query.tcp if i % 2 else dns.query.udp
+            return ask(u, "127.0.0.1", port=self.port, timeout=20).rcode()
+
+        with concurrent.futures.ThreadPoolExecutor(20) as ex:
+            rcodes = list(ex.map(one, range(20)))
+        self.assertEqual(rcodes, [dns.rcode.NOERROR] * 20)
+        got = self.emu.rrsets()
+        for i, n in enumerate(names):
+            self.assertEqual(got[(n, "A")][1], ["198.51.100.%d" % (i + 1)])
+        self.assert_both("parallel.example.com.", "TXT",
+                         ['"client %d"' % i for i in range(20)])
+        calls = self.emu.call("GET", "/_emu/stats")["operations"][
+            "ChangeResourceRecordSets"]
+        self.assertLess(calls, 20)
+        self.assertEqual(serial_of(self.emu), s0 + calls)
+
+    def test_change_behind_our_back_not_lost(self):
+        # Somebody adds a value in the console; r53d's mirror does not
+        # know it.  An UPDATE adding another value must keep both.
+        n = "console.example.com."
+        self.ok(self.nsu('update add %s 300 TXT "ours"\n' % n,
+                         yarg("hmac-sha1")))
+        out = self.emu.call("POST", "/_emu/write", {
+            "HostedZoneId": "example.com", "ChangeBatch": {"Changes": [
+                {"Action": "UPSERT", "ResourceRecordSet": {
+                    "Name": n, "Type": "TXT", "TTL": 300,
+                    "ResourceRecords": [{"Value": '"ours"'},
+                                        {"Value": '"theirs"'}]}}]}})
+        self.assertIn("ChangeInfo", out, out)
+        self.ok(self.nsu('update add %s 300 TXT "more"\n' % n,
+                         yarg("hmac-sha1")))
+        self.assert_both(n, "TXT", ['"more"', '"ours"', '"theirs"'])
+        # and a prerequisite sees the console's value
+        r = self.nsu('prereq yxrrset %s TXT "ours" "more"\n'
+                     "update delete %s\n" % (n, n), yarg("hmac-sha1"))
+        self.assertNotEqual(r.returncode, 0)
+        self.ok(self.nsu("update delete %s TXT\n" % n, yarg("hmac-sha1")))
+        self.assert_both(n, "TXT", [])
+
+    def test_unknown_outcome_applied_once(self):
+        # The connection drops after Route 53 applied the batch: r53d
+        # must find out, answer NOERROR, and not apply it twice.
+        n = "dropped.example.com."
+        s0 = serial_of(self.emu)
+        self.emu.call("POST", "/_emu/stats/reset")
+        faults = ("close_after", "truncate", "close_before", "500",
+                  "throttle")
+        for fault in faults:
+            with self.subTest(fault=fault):
+                self.emu.call("POST", "/_emu/faults", {
+                    "type": fault, "op": "ChangeResourceRecordSets"})
+                r = self.nsu('update add %s 300 TXT "%s"\n' % (n, fault),
+                             yarg("hmac-sha224"), tcp=True)
+                self.ok(r)
+                self.assertEqual(self.emu.call("GET", "/_emu/faults"),
+                                 {"faults": []}, "fault not used")
+                s0 += 1
+                self.assertEqual(serial_of(self.emu), s0)
+        self.assert_both(n, "TXT", ['"%s"' % f for f in faults])
+        self.assertEqual(self.emu.call("GET", "/_emu/stats")["faults"],
+                         len(faults))
+        log = self.d.logtext()
+        self.assertIn("was applied", log)
+        self.assertIn("was not applied", log)
 
     def test_update_outside_zone_notauth_or_notzone(self):
         # The zone section names a zone r53d does not serve.
