@@ -601,6 +601,43 @@ class ClientTest(PairTest):
         self.assertIn("was applied", log)
         self.assertIn("was not applied", log)
 
+    def test_several_sends_in_one_session(self):
+        for tool in ("nsupdate", "knsupdate"):
+            for tcp in (False, True):
+                with self.subTest(tool=tool, tcp=tcp):
+                    s0 = serial_of(self.emu)
+                    body = ""
+                    names = ["s%d.%s-%d.example.com." % (i, tool, tcp)
+                             for i in range(3)]
+                    for i, n in enumerate(names):
+                        body += ("update add %s 60 A 192.0.2.%d\nsend\n"
+                                 % (n, i + 1))
+                    self.ok(self.nsu(body, yarg("hmac-sha256"), tcp,
+                                     tool=tool))
+                    for i, n in enumerate(names):
+                        self.assert_both(n, "A", ["192.0.2.%d" % (i + 1)])
+                    self.assertEqual(serial_of(self.emu), s0 + 3)
+
+    def test_soa_serial_set_by_client(self):
+        # An UPDATE may raise the serial itself (RFC 2136 3.4.2.2); the
+        # next batch continues from there.
+        soa = self.emu_values(ZONE, "SOA")[0].split()
+        new = int(soa[2]) + 1000
+        soa[2] = str(new)
+        self.ok(self.nsu("update add %s 900 SOA %s\n" % (ZONE, " ".join(soa)),
+                         yarg("hmac-sha256")))
+        self.assertEqual(serial_of(self.emu), new)
+        st, _, ans, _ = self.dig(ZONE, "SOA")
+        self.assertEqual(int(ans[0][3].split()[2]), new)
+        # a lower serial is ignored quietly, as BIND does
+        soa[2] = str(new - 10)
+        self.ok(self.nsu("update add %s 900 SOA %s\n" % (ZONE, " ".join(soa)),
+                         yarg("hmac-sha256")))
+        self.assertEqual(serial_of(self.emu), new)
+        self.ok(self.nsu("update add soa-next.example.com. 60 A 192.0.2.1\n",
+                         yarg("hmac-sha256")))
+        self.assertEqual(serial_of(self.emu), new + 1)
+
     def test_update_outside_zone_notauth_or_notzone(self):
         # The zone section names a zone r53d does not serve.
         r = self.nsu("update add www.example.org. 300 A 192.0.2.1\n",
