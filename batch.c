@@ -70,12 +70,17 @@ static void
 finish(struct zone *z, struct upd *u, int rcode, const char *change,
     const char *note)
 {
-	char	cs[64];
+	char		 cs[64];
+	const char	*rn = rcode_name(rcode), *why = u->why;
+	size_t		 rl = strlen(rn);
 
+	/* dns/update.h reasons for failures start with the rcode. */
+	if (strncmp(why, rn, rl) == 0 && why[rl] == ':' && why[rl + 1] == ' ')
+		why += rl + 2;
 	log_info("update %s key %s zone %s: %s: %s%s%s%s%s (%llu ms)",
 	    client_str(&u->req.cl, cs, sizeof(cs)),
-	    u->req.key[0] ? u->req.key : "-", z->name, rcode_name(rcode),
-	    u->why[0] ? u->why : "-", change ? ", change " : "",
+	    u->req.key[0] ? u->req.key : "-", z->name, rn,
+	    why[0] ? why : "-", change ? ", change " : "",
 	    change ? change : "", note ? ", " : "", note ? note : "",
 	    (unsigned long long)(mono_ms() - u->req.start));
 	recent_add(z, u, rcode);
