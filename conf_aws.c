@@ -1,0 +1,205 @@
+/*
+ * conf_aws.c: aws { ... }; -- the Route 53 endpoint, region, trust
+ * anchors, credentials (access key and secret key file, or instance
+ * metadata) and request rate.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "conf.h"
+#include "conf_impl.h"
+
+/* AWS */
+
+static int
+url(struct parser *p, const char *kw, struct conf_url *u)
+{
+	char		 buf[CONF_STRING_MAX], b[100];
+	const char	*h, *he, *s;
+	unsigned long	 port;
+	char		*end;
+	size_t		 hl;
+
+	if (cf_word(p, kw, buf, sizeof(buf)) == -1)
+		return -1;
+	memset(u, 0, sizeof(*u));
+	if (strncasecmp(buf, "https://", 8) == 0) {
+		u->tls = 1;
+		u->port = 443;
+		h = buf + 8;
+	} else if (strncasecmp(buf, "http://", 7) == 0) {
+		u->port = 80;
+		h = buf + 7;
+	} else
+		goto bad;
+	if (*h == '[') {
+		if ((he = strchr(h, ']')) == NULL)
+			goto bad;
+		h++;
+		s = he + 1;
+	} else {
+		for (he = h; isalnum((unsigned char)*he) || *he == '.' ||
+		    *he == '-' || *he == '_'; he++)
+			;
+		s = he;
+	}
+	hl = (size_t)(he - h);
+	if (hl == 0 || hl >= sizeof(u->host))
+		goto bad;
+	memcpy(u->host, h, hl);
+	u->host[hl] = '\0';
+	if (*s == ':') {
+		errno = 0;
+		port = strtoul(s + 1, &end, 10);
+		if (!isdigit((unsigned char)s[1]) || errno == ERANGE ||
+		    port == 0 || port > 65535)
+			goto bad;
+		u->port = (uint16_t)port;
+		s = end;
+	}
+	if (*s == '/')
+		s++;
+	if (*s != '\0') {
+		TERR(p, "%s %s: a path is not allowed", kw,
+		    cf_tokdesc(&p->tok, b, sizeof(b)));
+		return -1;
+	}
+	memcpy(u->url, buf, strlen(buf) + 1);
+	return 0;
+bad:
+	TERR(p, "%s: invalid URL %s (want http[s]://host[:port])", kw,
+	    cf_tokdesc(&p->tok, b, sizeof(b)));
+	return -1;
+}
+
+enum {
+	A_ENDPOINT = 1, A_REGION = 2, A_CA = 4, A_KEYID = 8, A_SECRET = 16,
+	A_RATE = 32, A_IMDS = 64, A_IMDSURL = 128
+};
+
+struct awsctx {
+	unsigned	 seen;
+	const char	*file;
+	int		 line;
+};
+
+/* Characters allowed in a word: the given set plus alphanumerics. */
+static int
+charset(const char *s, const char *extra)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && strchr(extra, *s) == NULL)
+			return 0;
+	return 1;
+}
+
+static int
+aws_opt(struct parser *p, const char *kw, void *arg)
+{
+	struct awsctx	*ac = arg;
+	struct conf_aws	*a = &p->conf->aws;
+	char		 buf[CONF_STRING_MAX], b[100];
+	const char	*file;
+	int		 line, rv;
+
+	if (strcasecmp(kw, "endpoint") == 0) {
+		if (cf_once(p, &ac->seen, A_ENDPOINT, kw) == -1)
+			return -1;
+		return cf_end(p, url(p, kw, &a->endpoint));
+	}
+	if (strcasecmp(kw, "imds-endpoint") == 0) {
+		if (cf_once(p, &ac->seen, A_IMDSURL, kw) == -1)
+			return -1;
+		return cf_end(p, url(p, kw, &a->imds_endpoint));
+	}
+	if (strcasecmp(kw, "region") == 0) {
+		if (cf_once(p, &ac->seen, A_REGION, kw) == -1 ||
+		    cf_word(p, kw, a->region, sizeof(a->region)) == -1)
+			return -1;
+		if (!charset(a->region, "-")) {
+			TERR(p, "invalid region %s", cf_tokdesc(&p->tok, b,
+			    sizeof(b)));
+			return -1;
+		}
+		return expect_semi(p);
+	}
+	if (strcasecmp(kw, "ca-file") == 0) {
+		if (cf_once(p, &ac->seen, A_CA, kw) == -1)
+			return -1;
+		return cf_end(p, cf_pathopt(p, kw, &a->ca_file));
+	}
+	if (strcasecmp(kw, "access-key-id") == 0) {
+		if (cf_once(p, &ac->seen, A_KEYID, kw) == -1 ||
+		    cf_word(p, kw, a->access_key_id,
+		    sizeof(a->access_key_id)) == -1)
+			return -1;
+		if (!charset(a->access_key_id, "")) {
+			TERR(p, "invalid access-key-id %s", cf_tokdesc(&p->tok,
+			    b, sizeof(b)));
+			return -1;
+		}
+		return expect_semi(p);
+	}
+	if (strcasecmp(kw, "secret-access-key-file") == 0) {
+		if (cf_once(p, &ac->seen, A_SECRET, kw) == -1)
+			return -1;
+		file = cf_peek(p)->file;
+		line = p->tok.line;
+		if (cf_pathopt(p, kw, &a->secret_key_file) == -1 ||
+		    expect_semi(p) == -1)
+			return -1;
+		if (p->flags & CONF_NOFILES) {
+			cf_perr(p, file, line, "%s not allowed here", kw);
+			return 0;
+		}
+		cf_readsecret(p, kw, a->secret_key_file, a->secret_key,
+		    sizeof(a->secret_key), file, line);
+		return 0;
+	}
+	if (strcasecmp(kw, "rate") == 0) {
+		if (cf_once(p, &ac->seen, A_RATE, kw) == -1)
+			return -1;
+		rv = cf_number(p, kw, 1, 100, &a->rate);
+		return cf_end(p, rv);
+	}
+	if (strcasecmp(kw, "imds") == 0) {
+		if (cf_once(p, &ac->seen, A_IMDS, kw) == -1)
+			return -1;
+		return cf_end(p, cf_boolean(p, kw, &a->imds));
+	}
+	(void)buf;
+	TERR(p, "unknown keyword \"%s\" in aws", kw);
+	return -1;
+}
+
+int
+cf_aws(struct parser *p, int *seen)
+{
+	struct awsctx	 ac;
+	int		 rv;
+
+	memset(&ac, 0, sizeof(ac));
+	ac.file = p->tok.file;
+	ac.line = p->tok.line;
+	if (*seen) {
+		TERR(p, "duplicate aws block");
+		return -1;
+	}
+	*seen = 1;
+	if (expect_lbrace(p) == -1)
+		return -1;
+	rv = cf_stmt_block(p, "aws", aws_opt, &ac);
+	if ((ac.seen & A_KEYID) && !(ac.seen & A_SECRET))
+		cf_perr(p, ac.file, ac.line, "aws: access-key-id needs "
+		    "secret-access-key-file");
+	if (!(ac.seen & A_KEYID) && (ac.seen & A_SECRET))
+		cf_perr(p, ac.file, ac.line, "aws: secret-access-key-file "
+		    "needs access-key-id");
+	return rv;
+}
