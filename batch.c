@@ -316,6 +316,46 @@ eval(struct zone *z, struct upd *u)
 	memcpy(u->why, res.reason, sizeof(u->why));
 }
 
+/* Prerequisite rcodes (RFC 2136 3.2): the answer depends on the data. */
+static int
+prereq_failed(int rcode)
+{
+	return rcode == DNS_R_NXDOMAIN || rcode == DNS_R_YXDOMAIN ||
+	    rcode == DNS_R_YXRRSET || rcode == DNS_R_NXRRSET;
+}
+
+/*
+ * The names u's prerequisites name that Route 53 has not confirmed since
+ * u arrived, lowercased, into names[0..max); max + 1 when there are more.
+ */
+static size_t
+stale_prereqs(const struct zone *z, const struct upd *u,
+    uint8_t (*names)[DNS_NAME_MAX], size_t max)
+{
+	struct upd_req	 r;
+	size_t		 n = 0, i, j;
+
+	memset(&r, 0, sizeof(r));
+	if (parse_update(u, &r) != DNS_R_NOERROR)
+		return 0;
+	for (i = 0; i < r.nprereq; i++) {
+		if (zone_seen_since(z, r.prereq[i].name, u->req.start))
+			continue;
+		for (j = 0; j < n; j++)
+			if (name_equal(names[j], r.prereq[i].name))
+				break;
+		if (j < n)
+			continue;
+		if (n == max)
+			return max + 1;
+		memcpy(names[n], r.prereq[i].name,
+		    name_len(r.prereq[i].name, DNS_NAME_MAX));
+		name_lower(names[n]);
+		n++;
+	}
+	return n;
+}
+
 /* Route 53 text of one RR: the text Route 53 listed, or ours. */
 static const char *
 rr_text(uint16_t type, const struct rr *rr, char *buf, size_t cap)
@@ -511,7 +551,9 @@ answer_batch(struct zone *z, const char *change)
 void
 batch_kick(struct zone *z)
 {
+	uint8_t		 names[ZONE_REREAD_MAX + 1][DNS_NAME_MAX];
 	struct upd	*u;
+	size_t		 n;
 	int		 policy;
 
 	if (z->state != ZS_READY || !z->loaded || z->bstate != BS_IDLE ||
@@ -523,6 +565,24 @@ batch_kick(struct zone *z)
 	    z->nb < ZONE_BATCH_MAX && (z->zc->coalesce || z->nb == 0)) {
 		zview_begin(&z->view);
 		eval(z, u);
+		if (prereq_failed(u->rcode) && !u->fresh &&
+		    (n = stale_prereqs(z, u, names, ZONE_REREAD_MAX)) > 0) {
+			/*
+			 * It failed on data Route 53 has not confirmed since
+			 * it arrived: somebody else may have changed it.
+			 * Read those names again, then evaluate it again.
+			 * eval() rolled the view back already.
+			 */
+			if (z->nb > 0)
+				break;
+			u->fresh = 1;
+			zview_free(&z->view);
+			log_debug("zone %s: %s; reading %zu name%s again",
+			    z->name, u->why, n, n == 1 ? "" : "s");
+			zone_reread(z, (const uint8_t (*)[DNS_NAME_MAX])names,
+			    n);
+			return;
+		}
 		if (u->rcode == DNS_R_NOERROR && u->changed &&
 		    !view_fits(z)) {
 			zview_rollback(&z->view);
@@ -603,8 +663,13 @@ commit(struct zone *z, const struct r53_change_info *ci, const char *id)
 {
 	struct waitchg	*w = NULL;
 	struct upd	*u, **up;
+	struct ztrans	 t;
+	size_t		 cur = 0;
 	int		 wait;
 
+	/* Route 53 applied the batch after it was sent. */
+	while (zview_trans_next(&z->view, &cur, &t))
+		zone_seen(z, t.name, z->bsent);
 	if (zview_commit(&z->view) == -1) {
 		log_warnx("zone %s: out of memory applying a batch; "
 		    "reloading the zone", z->name);

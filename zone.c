@@ -319,6 +319,47 @@ zone_reload(struct zone *z)
 	load_start(z);
 }
 
+/* ---- names Route 53 confirmed ---- */
+
+static uint64_t
+seen_hash(const uint8_t *name)
+{
+	uint64_t	h = 1469598103934665603ULL;
+	size_t		i, n = name_len(name, DNS_NAME_MAX);
+	uint8_t		c;
+
+	for (i = 0; i < n; i++) {
+		c = name[i];
+		if (c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		h = (h ^ c) * 1099511628211ULL;
+	}
+	return h;
+}
+
+/* Route 53 held what the mirror holds for name at some time >= when. */
+void
+zone_seen(struct zone *z, const uint8_t *name, uint64_t when)
+{
+	uint64_t	 h = seen_hash(name);
+	struct seen	*s = &z->seen[h % ZONE_SEEN];
+
+	if (s->hash != h || s->when < when) {
+		s->hash = h;
+		s->when = when;
+	}
+}
+
+/* 1 if Route 53 confirmed the mirror's data of name at or after since. */
+int
+zone_seen_since(const struct zone *z, const uint8_t *name, uint64_t since)
+{
+	uint64_t		 h = seen_hash(name);
+	const struct seen	*s = &z->seen[h % ZONE_SEEN];
+
+	return s->hash == h && s->when != 0 && s->when >= since;
+}
+
 /* ---- re-reading single names ---- */
 
 static int
@@ -386,6 +427,7 @@ rd_done(void *arg, const struct r53_result *res)
 		return;
 	}
 	rd_clear(z);
+	zone_seen(z, z->names[z->iname], z->rdstart);
 	z->iname++;
 	reread_next(z);
 }
@@ -407,6 +449,7 @@ reread_next(struct zone *z)
 		return;
 	}
 	name_to_r53(z->names[z->iname], r, sizeof(r));
+	z->rdstart = mono_ms();
 	z->op = r53_list_rrsets(zone_r53, z->hzid, r, NULL,
 	    R53_LIST_ONLY_NAME, rd_each, rd_done, z);
 	if (z->op == 0)

@@ -34,6 +34,7 @@
 #define ZONE_REREAD_MAX	16		/* names re-read one by one */
 #define ZONE_BATCH_MAX	1000		/* UPDATEs in one batch */
 #define ZONE_DKEY_MAX	(28 + 2 + 64)	/* peer, ID, MAC */
+#define ZONE_SEEN	512		/* names Route 53 confirmed lately */
 #define ZONE_BACKOFF_MIN 1000		/* ms */
 #define ZONE_BACKOFF_MAX 300000
 
@@ -55,6 +56,7 @@ struct upd {
 	int		 rcode;		/* of the last evaluation */
 	int		 changed;	/* RRsets it changed then */
 	char		 why[UPDATE_REASON_MAX];
+	int		 fresh;		/* its prerequisite names re-read */
 	uint8_t		 dkey[ZONE_DKEY_MAX];	/* identity, UDP only */
 	size_t		 dklen;
 };
@@ -63,6 +65,17 @@ struct recent {
 	uint8_t		 dkey[ZONE_DKEY_MAX];
 	size_t		 dklen;
 	int		 rcode;
+	uint64_t	 when;
+};
+
+/*
+ * When Route 53 last confirmed a name's data (a re-read, or a batch that
+ * changed it accepted): at or after "when" (monotonic ms), the mirror
+ * held what Route 53 held.  Direct-mapped by a hash of the name; a lost
+ * entry only costs a re-read.
+ */
+struct seen {
+	uint64_t	 hash;
 	uint64_t	 when;
 };
 
@@ -117,6 +130,8 @@ struct zone {
 
 	struct recent		 recent[ZONE_RECENT];
 	size_t			 rnext;
+	struct seen		 seen[ZONE_SEEN];
+	uint64_t		 rdstart;	/* re-read of names[iname] */
 };
 
 extern struct r53	*zone_r53;
@@ -129,6 +144,8 @@ int	zone_rrset_from_r53(const struct r53_rrset *, uint8_t *,
 void	zone_reread(struct zone *, const uint8_t (*)[DNS_NAME_MAX], size_t);
 void	zone_reload(struct zone *);
 void	zone_check_soa(struct zone *);
+void	zone_seen(struct zone *, const uint8_t *, uint64_t);
+int	zone_seen_since(const struct zone *, const uint8_t *, uint64_t);
 
 /* batch.c */
 void	batch_kick(struct zone *);
