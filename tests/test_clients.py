@@ -638,6 +638,52 @@ class ClientTest(PairTest):
                          yarg("hmac-sha256")))
         self.assertEqual(serial_of(self.emu), new + 1)
 
+    def test_tcp_pipelined_updates_in_order(self):
+        # Three UPDATEs written at once on one TCP connection: answered
+        # each, evaluated in arrival order (the second's prerequisite
+        # sees the first's change).
+        import struct
+        msgs = []
+        for i in range(3):
+            u = dnspy_update("hmac-sha256")
+            u.id = 4000 + i
+            u.add("pipe%d.example.com." % i, 60, "A", "192.0.2.%d" % (i + 1))
+            if i == 1:
+                u.absent("pipe0.example.com.")
+            msgs.append(u)
+        s = socket.create_connection(("127.0.0.1", self.port), 5)
+        s.settimeout(10)
+        got = []
+        try:
+            s.sendall(b"".join(struct.pack("!H", len(w)) + w
+                               for w in (u.to_wire() for u in msgs)))
+            buf = b""
+            while len(got) < 3:
+                b = s.recv(65535)
+                if not b:
+                    break
+                buf += b
+                while len(buf) >= 2 and \
+                        len(buf) >= 2 + struct.unpack("!H", buf[:2])[0]:
+                    n = struct.unpack("!H", buf[:2])[0]
+                    got.append(buf[2:2 + n])
+                    buf = buf[2 + n:]
+        finally:
+            s.close()
+        self.assertEqual(len(got), 3)
+        rcodes = {}
+        for g in got:
+            u = [m for m in msgs if m.id == int.from_bytes(g[:2], "big")][0]
+            m = dns.message.from_wire(g, keyring=u.keyring,
+                                      request_mac=u.mac)
+            rcodes[msgs.index(u)] = m.rcode()
+        self.assertEqual(rcodes, {0: dns.rcode.NOERROR,
+                                  1: dns.rcode.YXDOMAIN,
+                                  2: dns.rcode.NOERROR})
+        self.assert_both("pipe0.example.com.", "A", ["192.0.2.1"])
+        self.assert_both("pipe1.example.com.", "A", [])
+        self.assert_both("pipe2.example.com.", "A", ["192.0.2.3"])
+
     def test_update_outside_zone_notauth_or_notzone(self):
         # The zone section names a zone r53d does not serve.
         r = self.nsu("update add www.example.org. 300 A 192.0.2.1\n",
