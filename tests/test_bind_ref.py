@@ -48,12 +48,16 @@ Route 53 cannot hold, BIND takes it):
     UPDATE as a whole to "no change" and, by design, writes nothing to
     Route 53 and keeps the serial.  DS RRsets orphaned because an
     UPDATE deleted the NS next to them are generated and compared;
-  * letter case in the names of RRs being added (owner and RDATA names
-    are lowercased in adds; prerequisites and deletes keep mixed case):
-    BIND 9.18 rewrites an RR whose owner or RDATA names differ from the
-    stored one only in case, and counts that as a change (serial + 1),
-    while Route 53 keeps owner names in lower case and r53d compares
-    RDATA canonically, so for r53d the same add changes nothing.
+  * letter case in the names of RRs being added: mixed case (owner and
+    RDATA names) is generated only in messages that add nothing, i.e.
+    in prerequisites and deletes, where both servers must match names
+    regardless of case; every other message is all lower case (dnspython
+    compresses names case-insensitively, so one upper-case name in a
+    message can lend its case to a later name on the wire).  BIND 9.18
+    keeps the case of what was added and rewrites an RR whose names
+    differ from the stored one only in case, counting that as a change
+    (serial + 1); Route 53 keeps owner names in lower case and r53d
+    compares RDATA canonically, so for r53d such an add changes nothing.
 
 named runs with `check-names primary ignore`: BIND's host-name syntax
 policy is not part of RFC 2136 and Route 53 (hence r53d) has none.
@@ -345,6 +349,32 @@ def add(name, rdtype, ttl, rds):
     return rrset(name.canonicalize(), rdtype, ttl, low)
 
 
+NAME_FIELDS = {"CNAME": ["target"], "NS": ["target"], "PTR": ["target"],
+               "MX": ["exchange"], "SRV": ["target"],
+               "NAPTR": ["replacement"], "SOA": ["mname", "rname"]}
+
+
+def shout(rd):
+    """rd with its owner-independent names in upper case."""
+    up = {f: dns.name.from_text(getattr(rd, f).to_text().upper())
+          for f in NAME_FIELDS.get(dns.rdatatype.to_text(rd.rdtype), [])}
+    return rd.replace(**up) if up else rd
+
+
+def quiet(s):
+    """A copy of section RRset s with owner and RDATA names in lower
+    case."""
+    out = rrset(s.name.canonicalize(), s.rdtype, s.ttl, deleting=s.deleting)
+    for rd in s:
+        w = rd.to_digestable(dns.name.root)
+        out.add(dns.rdata.from_wire(IN, s.rdtype, w, 0, len(w)), s.ttl)
+    return out
+
+
+def shout_name(name):
+    return dns.name.from_text(name.to_text().upper())
+
+
 class Generator:
     """Seeded UPDATE messages.  Choices look at the zone as named holds
     it (snap), so prerequisites and deletes hit existing data often."""
@@ -380,6 +410,10 @@ class Generator:
         return self.pick(NAMES)
 
     def value(self, typ):
+        if typ == "SOA":
+            return self.soa
+        if typ == "NS":
+            return mkrd(typ, self.pick(APEX_NS + ["ns1.example.net."]))
         return mkrd(typ, self.pick(VALUES[typ]))
 
     # -- update section --
@@ -414,8 +448,11 @@ class Generator:
             typ = self.pick(PLAIN)
             return [rrset(absname(rel), typ, 0, [self.value(typ)],
                           deleting=NONE)]
-        return [rrset(k[0], k[1], 0, [self.pick(self.snap[k][1])],
-                      deleting=NONE)]
+        name, rd = k[0], self.pick(self.snap[k][1])
+        if self.r.random() < 0.3:
+            # Letter case differs from the stored RR.
+            name, rd = shout_name(name), shout(rd)
+        return [rrset(name, k[1], 0, [rd], deleting=NONE)]
 
     def op_del_rrset(self):
         k = self.existing(lambda n, t: True)
@@ -529,6 +566,8 @@ class Generator:
            (op_del_rrset, 9), (op_del_name, 5), (op_cname, 8), (op_soa, 7),
            (op_apex_ns, 8), (op_deleg, 6), (op_mx_target, 4)]
 
+    DELETES = (op_del_rr, op_del_rrset, op_del_name)
+
     # -- prerequisite section --
     def prereq(self):
         x = self.r.random()
@@ -553,6 +592,8 @@ class Generator:
             rds.append(self.value(dns.rdatatype.to_text(typ)))
         elif y < 0.25 and len(rds) > 1:
             rds = rds[1:]
+        elif y < 0.5:
+            name, rds = shout_name(name), [shout(rd) for rd in rds]
         s = rrset(name, typ, 0, rds)
         if y > 0.92 and rds:
             return [s, rrset(name, typ, 0, rds[:1])]
@@ -579,9 +620,18 @@ class Generator:
             sec = m.prerequisite if r.random() < 0.5 else m.update
             sec.append(rrset(out, "A", 0 if sec is m.prerequisite else 300,
                              [mkrd("A", "192.0.2.1")]))
-        ops, weights = zip(*self.OPS)
-        for _ in range(r.choice([0, 1, 1, 1, 2, 2, 3, 4])):
+        # Mixed letter case only in messages that add nothing: dnspython
+        # compresses names case-insensitively, so one upper-case name
+        # anywhere in a message can give a later owner or RDATA name
+        # its case on the wire (see the top of this file).
+        loud = r.random() < 0.25
+        ops, weights = zip(*[(f, w) for f, w in self.OPS
+                             if not loud or f in self.DELETES])
+        for _ in range(r.choice([0, 1, 1, 1, 2, 2, 3, 4, 6])):
             m.update.extend(r.choices(ops, weights)[0](self))
+        if not loud:
+            for sec in (m.prerequisite, m.update):
+                sec[:] = [quiet(x) for x in sec]
         return m
 
 
