@@ -353,5 +353,469 @@ class ConcurrentFaults(Bounded):
         self.assertLess(rss_max, 64 * 1024, "r53d RSS %d KiB" % rss_max)
 
 
+
+# ---------------------------------------------------------------------------
+
+class Shared(Bounded):
+    """One emulator and one r53d for several tests; each test uses names
+    of its own and starts with no faults and default emulator settings."""
+    LIMIT = 45
+    ZONE_EXTRA = ""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.emu, cls.d, cls.port = start_pair(zone_extra=cls.ZONE_EXTRA)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.d.close()
+        cls.emu.close()
+
+    def setUp(self):
+        Bounded.setUp(self)
+        self.emu.call("POST", "/_emu/faults", {"clear": True})
+        self.emu.call("POST", "/_emu/config", {"latency_ms": 0,
+                                               "max_rrsets": 10000})
+        self.emu.call("POST", "/_emu/stats/reset", {})
+        self.mark = len(self.d.logtext())
+
+    def tearDown(self):
+        Bounded.tearDown(self)
+        self.emu.call("POST", "/_emu/faults", {"clear": True})
+        self.assertAlive(self.d)
+
+    def newlog(self):
+        return self.d.logtext()[self.mark:]
+
+    def fault(self, *faults):
+        r = self.emu.call("POST", "/_emu/faults", {"faults": list(faults)})
+        self.assertIn("faults", r, r)
+
+    def crrs_calls(self):
+        st = self.emu.call("GET", "/_emu/stats")
+        return st["operations"].get(CRRS, 0)
+
+    def state(self, name, rtype="A"):
+        got = self.emu.rrsets().get((fq(name), rtype))
+        return sorted(got[1]) if got else None
+
+    def console(self, *changes):
+        """Change the hosted zone "from the console", not through r53d."""
+        ch = []
+        for action, name, rtype, values in changes:
+            ch.append({"Action": action, "ResourceRecordSet": {
+                "Name": fq(name), "Type": rtype, "TTL": 300,
+                "ResourceRecords": [{"Value": v} for v in values]}})
+        r = self.emu.call("POST", "/_emu/write", {
+            "HostedZoneId": "example.com", "ChangeBatch": {"Changes": ch}})
+        self.assertIn("ChangeInfo", r, r)
+
+    def add(self, name, rtype, *values, tcp=False):
+        u = upd()
+        for v in values:
+            u.add(fq(name), 300, rtype, v)
+        return self.update(u, tcp=tcp)
+
+
+class SomebodyElse(Shared):
+    """Writes made behind r53d's back are never overwritten, and
+    prerequisites are answered on data Route 53 confirmed."""
+
+    def test_write_behind_back_not_overwritten(self):
+        self.assertRcode(self.add("www2", "A", "192.0.2.1"), 0)
+        self.console(("DELETE", "www2", "A", ["192.0.2.1"]),
+                     ("CREATE", "www2", "A", ["192.0.2.9"]))
+        self.mark = len(self.d.logtext())
+        self.assertRcode(self.add("www2", "A", "192.0.2.2"), 0)
+        self.assertEqual(self.state("www2"), ["192.0.2.2", "192.0.2.9"])
+        log = self.newlog()
+        self.assertRegex(log, r"Route 53 refused the batch \(InvalidChange"
+                         r"Batch: .*www2\.example\.com.*reading the names "
+                         r"again")
+        self.assertRegex(log, r"ListResourceRecordSets .*: 200")
+        # Deleting a value somebody else removed already: nothing lost,
+        # the value somebody else added stays.
+        self.console(("DELETE", "www2", "A", ["192.0.2.2", "192.0.2.9"]),
+                     ("CREATE", "www2", "A", ["192.0.2.9", "192.0.2.10"]))
+        u = upd()
+        u.delete(fq("www2"), "A", "192.0.2.2")
+        u.add(fq("www2"), 300, "A", "192.0.2.3")
+        self.assertRcode(self.update(u), 0)
+        self.assertEqual(self.state("www2"),
+                         ["192.0.2.10", "192.0.2.3", "192.0.2.9"])
+
+    def test_prereq_on_changed_rrset_uses_fresh_data(self):
+        # The UPDATE changes the RRset its prerequisite names: the stale
+        # prerequisite passes on the mirror, the compare-and-swap fails,
+        # and on the names read again it fails for good: NXRRSET, absent.
+        self.assertRcode(self.add("p2", "A", "192.0.2.1"), 0)
+        self.console(("DELETE", "p2", "A", ["192.0.2.1"]),
+                     ("CREATE", "p2", "A", ["192.0.2.5"]))
+        u = upd()
+        u.present(fq("p2"), "A", "192.0.2.1")
+        u.delete(fq("p2"), "A", "192.0.2.1")
+        u.add(fq("p2"), 300, "A", "192.0.2.3")
+        self.assertRcode(self.update(u), dns.rcode.NXRRSET)
+        self.assertEqual(self.state("p2"), ["192.0.2.5"])
+        self.assertIn("Route 53 refused the batch", self.newlog())
+        # The same on what Route 53 holds now: it holds, applied once.
+        u = upd()
+        u.present(fq("p2"), "A", "192.0.2.5")
+        u.delete(fq("p2"), "A", "192.0.2.5")
+        u.add(fq("p2"), 300, "A", "192.0.2.6")
+        self.assertRcode(self.update(u), 0)
+        self.assertEqual(self.state("p2"), ["192.0.2.6"])
+
+    def test_failed_prereq_read_again(self):
+        # The prerequisite fails on the mirror but holds in Route 53:
+        # r53d reads the name again before answering.
+        self.assertRcode(self.add("q2", "A", "192.0.2.1"), 0)
+        self.console(("DELETE", "q2", "A", ["192.0.2.1"]),
+                     ("CREATE", "q2", "A", ["192.0.2.7"]))
+        self.console(("CREATE", "q2-new", "TXT", ['"console"']))
+        self.assertRcode(self.add("q2-gone", "A", "192.0.2.1"), 0)
+        self.console(("DELETE", "q2-gone", "A", ["192.0.2.1"]))
+        self.mark = len(self.d.logtext())
+        cases = [
+            ("present(value)", lambda u: u.present(fq("q2"), "A",
+                                                   "192.0.2.7")),
+            ("present(rrset)", lambda u: u.present(fq("q2-new"), "TXT")),
+            ("present(name)", lambda u: u.present(fq("q2-new"))),
+            ("absent(name)", lambda u: u.absent(fq("q2-gone"))),
+            ("absent(rrset)", lambda u: u.absent(fq("q2-gone"), "A")),
+        ]
+        for i, (what, prereq) in enumerate(cases):
+            u = upd()
+            prereq(u)
+            u.add(fq("q2-r%d" % i), 300, "A", "192.0.2.%d" % (10 + i))
+            self.assertRcode(self.update(u), 0, what)
+            self.assertEqual(self.state("q2-r%d" % i),
+                             ["192.0.2.%d" % (10 + i)], what)
+        self.assertIn("prerequisite not satisfied; reading 1 name again",
+                      self.newlog())
+        # Prerequisites that fail in Route 53 too: refused, absent, and
+        # the names are not read again while nothing can have changed.
+        fails = [
+            ("value", lambda u: u.present(fq("q2"), "A", "192.0.2.1"),
+             dns.rcode.NXRRSET),
+            ("rrset", lambda u: u.present(fq("q2-gone"), "A"),
+             dns.rcode.NXRRSET),
+            ("name", lambda u: u.present(fq("q2-gone")), dns.rcode.NXDOMAIN),
+            ("absent name", lambda u: u.absent(fq("q2")), dns.rcode.YXDOMAIN),
+            ("absent rrset", lambda u: u.absent(fq("q2"), "A"),
+             dns.rcode.YXRRSET),
+        ]
+        for i, (what, prereq, rc) in enumerate(fails):
+            u = upd()
+            prereq(u)
+            u.add(fq("q2-f%d" % i), 300, "A", "192.0.2.%d" % (20 + i))
+            self.assertRcode(self.update(u), rc, what)
+            self.assertIsNone(self.state("q2-f%d" % i), what)
+
+
+class UnknownOutcome(Shared):
+    """ChangeResourceRecordSets whose answer never arrives: the apex SOA
+    serial tells whether it was applied; never applied twice."""
+
+    def chain(self, name, k, tcp=False):
+        """Move counter name from n=k-1 to n=k under a prerequisite."""
+        u = upd()
+        if k == 1:
+            u.absent(fq(name), "TXT")
+        else:
+            u.present(fq(name), "TXT", '"n=%d"' % (k - 1))
+            u.delete(fq(name), "TXT", '"n=%d"' % (k - 1))
+        u.add(fq(name), 300, "TXT", '"n=%d"' % k)
+        return u
+
+    def counter(self, name):
+        return self.state(name, "TXT")
+
+    def test_close_after_applied_once(self):
+        self.assertRcode(self.update(self.chain("u3a", 1)), 0)
+        self.emu.call("POST", "/_emu/stats/reset", {})
+        self.fault({"type": "close_after", "op": CRRS})
+        self.assertRcode(self.update(self.chain("u3a", 2)), 0)
+        self.assertEqual(self.counter("u3a"), ['"n=2"'])
+        self.assertEqual(self.crrs_calls(), 1, "sent again")
+        log = self.newlog()
+        self.assertIn("outcome of a change batch unknown", log)
+        self.assertRegex(log, r"ListResourceRecordSets .*: 200")
+        self.assertRegex(log, r"the batch with serial \d+ was applied")
+        self.assertRegex(log, r"update .*: NOERROR: .*u3a.*change "
+                         r"\(unknown id\)")
+
+    def test_truncated_answer_applied_once(self):
+        self.assertRcode(self.update(self.chain("u3t", 1)), 0)
+        self.emu.call("POST", "/_emu/stats/reset", {})
+        self.fault({"type": "truncate", "op": CRRS})
+        self.assertRcode(self.update(self.chain("u3t", 2), tcp=True), 0)
+        self.assertEqual(self.counter("u3t"), ['"n=2"'])
+        self.assertEqual(self.crrs_calls(), 1)
+        self.assertRegex(self.newlog(), r"batch with serial \d+ was applied")
+
+    def test_close_before_not_applied_then_once(self):
+        self.assertRcode(self.update(self.chain("u3b", 1)), 0)
+        self.emu.call("POST", "/_emu/stats/reset", {})
+        self.fault({"type": "close_before", "op": CRRS})
+        self.assertRcode(self.update(self.chain("u3b", 2)), 0)
+        self.assertEqual(self.counter("u3b"), ['"n=2"'])
+        self.assertEqual(self.crrs_calls(), 2)
+        log = self.newlog()
+        self.assertRegex(log, r"batch with serial \d+ was not applied; "
+                         r"evaluating it again")
+
+    def test_soa_read_back_fails_too(self):
+        # The answer is lost and the first reads of the SOA fail as well.
+        self.assertRcode(self.update(self.chain("u3s", 1)), 0)
+        self.emu.call("POST", "/_emu/stats/reset", {})
+        self.fault({"type": "close_after", "op": CRRS},
+                   {"type": "503", "op": LRRS, "count": 2},
+                   {"type": "truncate", "op": LRRS},
+                   {"type": "close_after", "op": LRRS})
+        self.assertRcode(self.update(self.chain("u3s", 2), timeout=20), 0)
+        self.assertEqual(self.counter("u3s"), ['"n=2"'])
+        self.assertEqual(self.crrs_calls(), 1)
+        self.assertRegex(self.newlog(), r"batch with serial \d+ was applied")
+        # The next one goes through normally.
+        self.assertRcode(self.update(self.chain("u3s", 3)), 0)
+        self.assertEqual(self.counter("u3s"), ['"n=3"'])
+
+    def test_udp_retransmission_applied_once(self):
+        self.assertRcode(self.update(self.chain("u3r", 1)), 0)
+        self.emu.call("POST", "/_emu/stats/reset", {})
+        self.fault({"type": "slow", "delay": 1.5, "op": CRRS})
+        u = self.chain("u3r", 2)
+        wire = u.to_wire()
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        answers = []
+        try:
+            s.settimeout(0.4)
+            end = time.monotonic() + 4.0
+            sent = 0
+            while time.monotonic() < end:
+                if sent < 3:
+                    s.sendto(wire, ("127.0.0.1", self.port))
+                    sent += 1
+                try:
+                    answers.append(s.recv(65535))
+                except socket.timeout:
+                    pass
+            # Answered; the same bytes once more: the same answer, from
+            # memory, nothing sent to Route 53.
+            s.sendto(wire, ("127.0.0.1", self.port))
+            s.settimeout(2.0)
+            again = s.recv(65535)
+        finally:
+            s.close()
+        self.assertEqual(len(answers), 1, "one answer for three copies")
+        for a in answers + [again]:
+            r = dns.message.from_wire(a, keyring=u.keyring,
+                                      request_mac=u.mac)
+            self.assertRcode(r.rcode(), 0)
+        self.assertEqual(self.counter("u3r"), ['"n=2"'])
+        self.assertEqual(self.crrs_calls(), 1)
+        log = self.newlog()
+        self.assertIn("retransmitted update joins the one in progress", log)
+        self.assertIn("retransmitted update answered again", log)
+
+
+class BatchSplit(Shared):
+    """A batch Route 53 refuses for one UPDATE r53d could not predict:
+    the others go through, the one alone gets SERVFAIL."""
+
+    def test_one_bad_update_in_a_batch(self):
+        names = ["b4-%d" % i for i in range(5)]
+        for n in names:
+            self.assertRcode(self.add(n, "A", "192.0.2.1"), 0)
+        # The zone is full as far as Route 53 is concerned: any new
+        # RRset is refused, which r53d cannot know beforehand.
+        full = len(self.emu.rrsets())
+        self.emu.call("POST", "/_emu/config", {"max_rrsets": full})
+        # Hold the first batch back so the others queue into one batch.
+        self.fault({"type": "slow", "delay": 1.0, "op": CRRS})
+        jobs = [("b4-0", "192.0.2.2")]
+        jobs += [(n, "192.0.2.2") for n in names[1:3]]
+        jobs += [("b4-new", "192.0.2.2")]
+        jobs += [(n, "192.0.2.2") for n in names[3:]]
+        results = {}
+
+        def one(name, value):
+            results[name] = self.add(name, "A", value)
+
+        threads = []
+        for name, value in jobs:
+            t = threading.Thread(target=one, args=(name, value))
+            t.start()
+            threads.append(t)
+            time.sleep(0.15 if name == "b4-0" else 0.02)
+        for t in threads:
+            t.join(20)
+        for n in names:
+            self.assertRcode(results.get(n), 0, n)
+            self.assertEqual(self.state(n), ["192.0.2.1", "192.0.2.2"], n)
+        self.assertRcode(results.get("b4-new"), dns.rcode.SERVFAIL)
+        self.assertIsNone(self.state("b4-new"))
+        log = self.newlog()
+        self.assertRegex(log, r"sending \d+ changes for [2-9] updates")
+        self.assertIn("refused again; trying the first", log)
+        self.assertRegex(log, r"update .*: SERVFAIL: add b4-new\.example\.com"
+                         r"\..*Route 53: InvalidChangeBatch: .*Exceeded "
+                         r"limit MAX_RRSETS_BY_ZONE")
+        # Once there is room again it goes through.
+        self.emu.call("POST", "/_emu/config", {"max_rrsets": 10000})
+        self.assertRcode(self.add("b4-new", "A", "192.0.2.2"), 0)
+        self.assertEqual(self.state("b4-new"), ["192.0.2.2"])
+
+
+class SizeLimits(Shared):
+    """UPDATEs Route 53 could never take are refused up front."""
+
+    def test_too_many_records_for_one_batch(self):
+        u = upd()
+        for i in range(1100):
+            u.add(fq("big%d" % i), 300, "A", "10.9.%d.%d" % (i // 256,
+                                                              i % 256))
+        self.assertRcode(self.update(u, tcp=True), dns.rcode.REFUSED)
+        state = self.emu.rrsets()
+        self.assertFalse([k for k in state if k[0].startswith("big")])
+        self.assertIn("too large for one Route 53 change batch",
+                      self.newlog())
+        self.assertEqual(self.crrs_calls(), 0)
+
+    def test_400_values_ok_401_refused(self):
+        u = upd()
+        vals = ["10.8.%d.%d" % (i // 200, i % 200) for i in range(401)]
+        for v in vals[:400]:
+            u.add(fq("v400"), 300, "A", v)
+        self.assertRcode(self.update(u, tcp=True), 0)
+        self.assertEqual(len(self.state("v400")), 400)
+        u = upd()
+        for v in vals:
+            u.add(fq("v401"), 300, "A", v)
+        self.assertRcode(self.update(u, tcp=True), dns.rcode.REFUSED)
+        self.assertIsNone(self.state("v401"))
+        # One more value to the full set: refused, the set unchanged.
+        self.assertRcode(self.add("v400", "A", "10.8.9.9"),
+                         dns.rcode.REFUSED)
+        self.assertEqual(len(self.state("v400")), 400)
+
+
+class QueueLimit(Shared):
+    ZONE_EXTRA = "\tqueue-limit 5;\n"
+
+    def test_beyond_queue_limit_refused(self):
+        self.emu.call("POST", "/_emu/config", {"latency_ms": 1500})
+        results = {}
+
+        def one(i):
+            results[i] = self.add("ql%d" % i, "A", "192.0.2.%d" % (i + 1))
+
+        threads = [threading.Thread(target=one, args=(i,))
+                   for i in range(10)]
+        for t in threads:
+            t.start()
+            time.sleep(0.01)
+        for t in threads:
+            t.join(20)
+        ok = sorted(i for i, rc in results.items() if rc == 0)
+        refused = sorted(i for i, rc in results.items()
+                         if rc == dns.rcode.REFUSED)
+        self.assertEqual(len(results), 10)
+        self.assertEqual((len(ok), len(refused)), (5, 5), results)
+        for i in ok:
+            self.assertEqual(self.state("ql%d" % i), ["192.0.2.%d" % (i + 1)])
+        for i in refused:
+            self.assertIsNone(self.state("ql%d" % i))
+        self.assertIn("queue full (5)", self.newlog())
+        self.emu.call("POST", "/_emu/config", {"latency_ms": 0})
+        self.assertRcode(self.add("ql-after", "A", "192.0.2.99"), 0)
+
+
+class UpdateTimeout(Shared):
+    """update-timeout 2: every UPDATE is answered within about 2 s.  One
+    whose batch Route 53 has not answered by then gets SERVFAIL while the
+    batch goes on (the rule: SERVFAIL may or may not be applied); the log
+    line that closes it says how it ended, and the zone agrees."""
+    ZONE_EXTRA = "\tupdate-timeout 2;\n"
+
+    def timed(self, name, value, out):
+        t0 = time.monotonic()
+        rc = self.add(name, "A", value)
+        out[name] = (rc, time.monotonic() - t0)
+
+    def run_pair(self, first, second):
+        out = {}
+        a = threading.Thread(target=self.timed, args=(first, "192.0.2.1",
+                                                      out))
+        b = threading.Thread(target=self.timed, args=(second, "192.0.2.2",
+                                                      out))
+        a.start()
+        time.sleep(0.3)
+        b.start()
+        a.join(40)
+        b.join(40)
+        return out
+
+    def closing_rcode(self, name, timeout=30):
+        """The rcode of the log line that closes the UPDATE adding name."""
+        rx = re.compile(r"update \S+ key \S+ zone example\.com: ([A-Z]+): "
+                        r"(?:add )?%s\." % re.escape(fq(name)[:-1]))
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            m = rx.findall(self.newlog())
+            if m:
+                return m[-1]
+            time.sleep(0.2)
+        return None
+
+    def assertTimely(self, out, name):
+        rc, dt = out[name]
+        self.assertIn(rc, (0, dns.rcode.SERVFAIL), name)
+        self.assertLessEqual(dt, 3.5, "%s answered after %.1f s" % (name,
+                                                                     dt))
+        if rc == dns.rcode.SERVFAIL:
+            self.assertGreaterEqual(dt, 1.5, "%s: SERVFAIL after %.1f s"
+                                    % (name, dt))
+        return rc
+
+    def test_slow_route53(self):
+        # Route 53 applies the first batch but answers after 4 s.
+        self.fault({"type": "slow", "delay": 4.0, "op": CRRS})
+        out = self.run_pair("ut-a", "ut-b")
+        self.assertTimely(out, "ut-a")
+        # The second waited in the queue: SERVFAIL, never sent.
+        self.assertRcode(self.assertTimely(out, "ut-b"), dns.rcode.SERVFAIL)
+        self.assertIn("update-timeout reached before it could be sent",
+                      self.newlog())
+        # The first one's batch was applied: the log closes it NOERROR.
+        self.assertEqual(self.closing_rcode("ut-a"), "NOERROR")
+        self.assertEqual(self.state("ut-a"), ["192.0.2.1"])
+        self.assertRcode(self.add("ut-c", "A", "192.0.2.3"), 0)
+        self.assertEqual(self.state("ut-c"), ["192.0.2.3"])
+        self.assertIsNone(self.state("ut-b"))
+
+    def test_throttled_route53(self):
+        # Route 53 throttles every change: nothing is applied.
+        self.fault({"type": "throttle", "op": CRRS, "count": 1000})
+        out = self.run_pair("ut-d", "ut-e")
+        self.assertRcode(self.assertTimely(out, "ut-d"), dns.rcode.SERVFAIL)
+        self.assertRcode(self.assertTimely(out, "ut-e"), dns.rcode.SERVFAIL)
+        # The second was never sent; once r53d stops retrying the first
+        # batch, the first is closed SERVFAIL too, without a new answer.
+        self.assertIn("SERVFAIL: update-timeout reached before it could be "
+                      "sent (", self.newlog())
+        self.assertTrue(self.d.wait_log(
+            "SERVFAIL: update-timeout reached before it could be sent, "
+            "answered SERVFAIL at update-timeout before", timeout=30),
+            self.newlog())
+        self.assertNotRegex(self.newlog(), r"NOERROR: add ut-[de]")
+        self.emu.call("POST", "/_emu/faults", {"clear": True})
+        self.assertRcode(self.add("ut-f", "A", "192.0.2.6"), 0)
+        self.assertEqual(self.state("ut-f"), ["192.0.2.6"])
+        self.assertIsNone(self.state("ut-d"))
+        self.assertIsNone(self.state("ut-e"))
+
+
 if __name__ == "__main__":
     T.Results.main()
