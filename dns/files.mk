@@ -3,7 +3,8 @@ DNS_SRCS=	dns/wire.c dns/name.c dns/tsig.c
 UNIT_TESTS+=	tests/unit/t_tsig.c
 FUZZ_TARGETS+=	tests/fuzz/fuzz_tsig.c
 # Messages, RDATA and Route 53 text, RR type mnemonics.
-DNS_SRCS+=	dns/msg.c dns/rdata.c dns/rrtype.c
+DNS_SRCS+=	dns/msg.c dns/rdata.c dns/rdata_str.c dns/rdata_svcb.c \
+		dns/rrtype.c
 UNIT_TESTS+=	tests/unit/t_wire.c tests/unit/t_name.c tests/unit/t_rdata.c
 UNIT_TESTS+=	tests/unit/t_msg.c
 FUZZ_TARGETS+=	tests/fuzz/fuzz_msg.c tests/fuzz/fuzz_rdata.c
