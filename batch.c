@@ -77,14 +77,16 @@ finish(struct zone *z, struct upd *u, int rcode, const char *change,
 	/* dns/update.h reasons for failures start with the rcode. */
 	if (strncmp(why, rn, rl) == 0 && why[rl] == ':' && why[rl + 1] == ' ')
 		why += rl + 2;
-	log_info("update %s key %s zone %s: %s: %s%s%s%s%s (%llu ms)",
+	log_info("update %s key %s zone %s: %s: %s%s%s%s%s%s (%llu ms)",
 	    client_str(&u->req.cl, cs, sizeof(cs)),
 	    u->req.key[0] ? u->req.key : "-", z->name, rn,
 	    why[0] ? why : "-", change ? ", change " : "",
 	    change ? change : "", note ? ", " : "", note ? note : "",
+	    u->answered ? ", answered SERVFAIL at update-timeout before" : "",
 	    (unsigned long long)(mono_ms() - u->req.start));
 	recent_add(z, u, rcode);
-	serve_answer(&u->req, rcode);
+	if (!u->answered)
+		serve_answer(&u->req, rcode);
 	upd_free(u);
 }
 
@@ -969,10 +971,14 @@ getchange_done(void *arg, const struct r53_result *res,
 uint64_t
 batch_deadline(const struct zone *z)
 {
-	uint64_t	d = 0;
+	const struct upd	*u;
+	uint64_t		 d = 0;
 
 	if (z->q != NULL)
 		d = z->q->deadline;
+	for (u = z->b; u != NULL; u = u->next)
+		if (!u->answered && (d == 0 || u->deadline < d))
+			d = u->deadline;
 	if (z->wnext != 0 && (d == 0 || z->wnext < d))
 		d = z->wnext;
 	return d;
@@ -997,6 +1003,25 @@ batch_timer(struct zone *z, uint64_t now)
 	z->qtail = &z->q;
 	for (u = z->q; u != NULL; u = u->next)
 		z->qtail = &u->next;
+	/*
+	 * In a batch whose outcome Route 53 has not given by the deadline
+	 * (retries, an unknown outcome being checked): SERVFAIL now, as
+	 * update-timeout promises.  The batch goes on; finish() logs how
+	 * it ended and answers no more.
+	 */
+	for (u = z->b; u != NULL; u = u->next)
+		if (!u->answered && now >= u->deadline) {
+			char	cs[64];
+
+			log_info("update %s key %s zone %s: SERVFAIL: "
+			    "update-timeout reached while Route 53 has not "
+			    "answered; the batch goes on (%llu ms)",
+			    client_str(&u->req.cl, cs, sizeof(cs)),
+			    u->req.key[0] ? u->req.key : "-", z->name,
+			    (unsigned long long)(now - u->req.start));
+			u->answered = 1;
+			serve_answer(&u->req, DNS_R_SERVFAIL);
+		}
 	/* Applied but not INSYNC by the deadline: answer anyway. */
 	for (w = z->w; w != NULL; w = w->next)
 		if (w->upds != NULL && now >= w->upds->deadline) {

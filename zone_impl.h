@@ -57,6 +57,8 @@ struct upd {
 	int		 changed;	/* RRsets it changed then */
 	char		 why[UPDATE_REASON_MAX];
 	int		 fresh;		/* its prerequisite names re-read */
+	int		 answered;	/* SERVFAIL sent at its deadline
+					   while in a batch: req is spent */
 	uint8_t		 dkey[ZONE_DKEY_MAX];	/* identity, UDP only */
 	size_t		 dklen;
 };
