@@ -835,6 +835,39 @@ class InsyncTest(PairTest):
         self.assertLess(time.monotonic() - t0, 1.5)
 
 
+# ---- Route 53 failing for longer than update-timeout -------------------
+
+class TimeoutTest(PairTest):
+    zones = {"example.com": allow_all_keys() + "\tupdate-timeout 2;\n"}
+
+    def test_servfail_after_update_timeout(self):
+        self.emu.call("POST", "/_emu/faults", {
+            "type": "503", "count": 1000, "op": "ChangeResourceRecordSets"})
+        before = self.emu.rrsets()
+        t0 = time.monotonic()
+        r = self.nsu("update add late.example.com. 60 A 192.0.2.1\n",
+                     yarg("hmac-sha256"), tcp=True)
+        took = time.monotonic() - t0
+        self.failed(r, "SERVFAIL")
+        self.assertGreaterEqual(took, 1.8)
+        self.assertLess(took, 8)
+        self.assertTrue(self.d.wait_log("update-timeout", 3))
+        self.assertEqual(self.emu.rrsets(), before)
+        self.assertTrue(self.d.alive())
+        # Route 53 is back: the batch still going on may land by itself;
+        # either way the client's next try succeeds.
+        self.emu.call("POST", "/_emu/faults", {"clear": True})
+        end = time.time() + 20
+        while True:
+            r = self.nsu("update add late.example.com. 60 A 192.0.2.1\n",
+                         yarg("hmac-sha256"), tcp=True)
+            if r.returncode == 0 or time.time() > end:
+                break
+            time.sleep(0.5)
+        self.ok(r)
+        self.assert_both("late.example.com.", "A", ["192.0.2.1"])
+
+
 # ---- zones that are not (yet) there ------------------------------------
 
 class NotLoadedTest(unittest.TestCase):
