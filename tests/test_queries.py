@@ -322,6 +322,20 @@ class QueryTest(unittest.TestCase):
         self.assertIn("AUTHORITY SECTION", out)
         self.assertNotRegex(out, r"Flags: [^;]*\baa\b")
 
+    def test_ds_at_cut_answered_here(self):
+        # DS belongs to the parent side of the cut (RFC 4035 3.1.4.1):
+        # an authoritative NODATA, not a referral.
+        st, flags, secs, _ = self.dig("sub.example.com", "DS")
+        self.assert_negative(secs, "NOERROR", st, flags)
+
+    def test_any(self):
+        st, flags, secs, _ = self.dig("www.example.com", "ANY")
+        self.assertEqual(st, "NOERROR")
+        self.assertIn("aa", flags)
+        self.assertEqual(sorted((r[2], r[3]) for r in secs["ANSWER"]),
+                         [("A", "192.0.2.1"), ("A", "192.0.2.2"),
+                          ("AAAA", "2001:db8::1")])
+
     # --- what r53d does not hold -----------------------------------------
 
     def test_alias_and_weighted_answer_without_data(self):
@@ -424,6 +438,23 @@ class QueryTest(unittest.TestCase):
         self.assertEqual(self.vals(secs["ANSWER"]), ["192.0.2.99"])
         st, _, secs, _ = self.dig(ZONE, "SOA")
         self.assertEqual(int(secs["ANSWER"][0][3].split()[2]), serial0 + 1)
+        # an UPDATE that makes empty non-terminals, then removes them
+        r = T.run(["nsupdate", "-y", "hmac-sha384:%s:%s" % (k, s)],
+                  input="server 127.0.0.1 %d\nzone example.com\n"
+                  "update add x.y.z.example.com. 60 A 192.0.2.55\n"
+                  "send\n" % self.port)
+        self.assertEqual(r.returncode, 0, r.stdout)
+        for q in ("y.z.example.com", "z.example.com"):
+            st, flags, secs, _ = self.dig(q, "A")
+            self.assert_negative(secs, "NOERROR", st, flags)
+        r = T.run(["nsupdate", "-y", "hmac-sha384:%s:%s" % (k, s)],
+                  input="server 127.0.0.1 %d\nzone example.com\n"
+                  "update delete x.y.z.example.com.\n"
+                  "send\n" % self.port)
+        self.assertEqual(r.returncode, 0, r.stdout)
+        for q in ("x.y.z.example.com", "y.z.example.com", "z.example.com"):
+            st, flags, secs, _ = self.dig(q, "A")
+            self.assert_negative(secs, "NXDOMAIN", st, flags)
         # and Route 53 has it too
         got = self.emu.rrsets()
         self.assertEqual(got[("new.example.com.", "A")][1], ["192.0.2.123"])
