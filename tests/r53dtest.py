@@ -208,6 +208,11 @@ class Results:
         sys.exit(0 if bad == 0 else 1)
 
 
+def _read(path):
+    with open(path) as f:
+        return f.read()
+
+
 def make_ca(tmp, names=("127.0.0.1", "localhost")):
     """A throwaway CA and a server certificate for names, made with the
     openssl command.  Returns (ca_file, cert_file, key_file)."""
@@ -267,12 +272,12 @@ class Emulator:
                                      stderr=subprocess.STDOUT)
         end = time.time() + 15
         while time.time() < end:
-            if os.path.exists(portfile) and open(portfile).read().strip():
+            if os.path.exists(portfile) and _read(portfile).strip():
                 break
             if self.proc.poll() is not None:
                 raise RuntimeError("emulator died: " + open(self.logpath).read())
             time.sleep(0.05)
-        self.port = int(open(portfile).read().strip())
+        self.port = int(_read(portfile).strip())
         scheme = "https" if tls else "http"
         self.endpoint = "%s://%s:%d" % (
             scheme, "localhost" if tls else "127.0.0.1", self.port)
