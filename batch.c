@@ -703,6 +703,9 @@ commit(struct zone *z, const struct r53_change_info *ci, const char *id)
 	}
 	answer_batch(z, id);
 	z->bstate = BS_IDLE;
+	/* Whatever was refused before is behind us (split or not). */
+	z->refused = 0;
+	z->bcap = ZONE_BATCH_MAX;
 	zone_backoff_reset(z);
 }
 
@@ -786,7 +789,14 @@ refused(struct zone *z, const struct r53_result *res)
 		z->bcap = z->nb / 2 > 0 ? z->nb / 2 : 1;
 		log_info("zone %s: refused again; trying the first %zu of "
 		    "%zu updates alone", z->name, z->bcap, z->nb);
+		/* Names Route 53 names may have been written again. */
+		n = names_in_message(res->message, names, ZONE_REREAD_MAX);
 		batch_requeue(z);
+		if (n > 0) {
+			zone_reread(z, (const uint8_t (*)[DNS_NAME_MAX])names,
+			    n);
+			return;
+		}
 		batch_kick(z);
 		return;
 	}
