@@ -444,6 +444,28 @@ class SomebodyElse(Shared):
         self.assertEqual(self.state("www2"),
                          ["192.0.2.10", "192.0.2.3", "192.0.2.9"])
 
+    def test_refusal_after_unknown_outcome(self):
+        # A batch refused once, then applied with its answer lost: the
+        # next refusal (somebody else wrote another name) is a first
+        # refusal again, answered after reading the name, not SERVFAIL.
+        self.assertRcode(self.add("x2a", "A", "192.0.2.1"), 0)
+        self.assertRcode(self.add("x2b", "A", "192.0.2.1"), 0)
+        self.fault({"type": "error", "op": CRRS, "status": 400,
+                    "code": "InvalidChangeBatch",
+                    "message": "[Tried to delete resource record set "
+                    "[name='x2a.example.com.', type='A'] but the values "
+                    "provided do not match the current values]"},
+                   {"type": "close_after", "op": CRRS})
+        self.assertRcode(self.add("x2a", "A", "192.0.2.2"), 0)
+        self.assertEqual(self.state("x2a"), ["192.0.2.1", "192.0.2.2"])
+        self.assertRegex(self.newlog(), r"batch with serial \d+ was applied")
+        self.console(("DELETE", "x2b", "A", ["192.0.2.1"]),
+                     ("CREATE", "x2b", "A", ["192.0.2.9"]))
+        self.mark = len(self.d.logtext())
+        self.assertRcode(self.add("x2b", "A", "192.0.2.2"), 0)
+        self.assertEqual(self.state("x2b"), ["192.0.2.2", "192.0.2.9"])
+        self.assertIn("reading the names again", self.newlog())
+
     def test_prereq_on_changed_rrset_uses_fresh_data(self):
         # The UPDATE changes the RRset its prerequisite names: the stale
         # prerequisite passes on the mirror, the compare-and-swap fails,
