@@ -16,10 +16,15 @@ message and against the zone; TTL changes; CNAME next to other data
 and other data next to a CNAME; the apex: SOA changes (serial up, equal,
 down, MNAME/RNAME/timers/TTL), SOA deletes, apex NS adds and deletes,
 in-zone name servers with and without addresses, deleting everything at
-the apex; delegations with NS, glue and DS, orphaned DS; MX targets
-inside the zone with and without addresses; wildcard owners; letter
-case in owner names; prerequisite TTL not zero (FORMERR); names outside
-the zone (NOTZONE).
+the apex; in-zone NS and MX targets with and without addresses, behind
+a CNAME, a wildcard, a delegation or an empty non-terminal (BIND's
+post-update integrity checks, REFUSED); delegations with NS, glue and
+DS, orphaned DS, DS at the apex; NS on a wildcard owner, CNAME at the
+apex, SOA away from the apex (all ignored); wildcard owners; empty
+non-terminals; the largest TTL; SVCB/HTTPS parameters; character
+strings with escapes; letter case in prerequisites and deletes;
+prerequisite TTL not zero (FORMERR); names outside the zone (NOTZONE).
+At the end it prints a tally of what r53d reported doing.
 
 Differences between the two that this test tolerates, and why:
 
@@ -39,8 +44,9 @@ Route 53 cannot hold, BIND takes it):
   * Values longer than 4,000 characters, RRsets of more than 400 RRs,
     more RRsets than the zone quota;
   * data below a delegation other than glue (no occlusion rules needed);
-  * a DS added where the zone has no NS (no delegation), apex aside
-    (both ignore DS at the apex): see op_deleg().  BIND
+  * a DS added where the zone has no NS (no delegation), unless the
+    message ends by adding that NS and then the DS (and apart from the
+    apex, where both ignore DS): see op_deleg().  BIND
     raises the serial as soon as the update section changed anything
     and only then removes DS RRsets left without NS (lib/ns/update.c:
     update_soa_serial() runs before remove_orphaned_ds()), so such a DS
@@ -62,13 +68,15 @@ Route 53 cannot hold, BIND takes it):
 named runs with `check-names primary ignore`: BIND's host-name syntax
 policy is not part of RFC 2136 and Route 53 (hence r53d) has none.
 
-Everything runs on loopback; named, the emulator and r53d are stopped in
-tearDown and each has a run-time cap of its own.
+Everything runs on loopback.  named, the emulator and r53d are stopped
+in tearDown; named (`timeout`) and the emulator (--max-runtime) also
+stop by themselves.
 """
 import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -177,6 +185,38 @@ def zone_diff(a, b):
             % (show(a, fa - fb), show(b, fb - fa)))
 
 
+def outcomes(log):
+    """Tally of r53d's one-line UPDATE summaries: what the messages
+    exercised (changes made, quiet refusals, post-update checks)."""
+    kinds = {}
+    for line in log.splitlines():
+        m = re.search(r" zone example\.com: ([A-Z]+): (.*?)(, change \w+)?"
+                      r" \(\d+ ms\)$", line)
+        if not m:
+            continue
+        rc, what = m.group(1), m.group(2)
+        if rc != "NOERROR":
+            what = what.split(": ", 1)[-1]
+        for item in what.split("; "):
+            raw = item
+            item = re.sub(r"\S*example\.(com|net|org)\.?\S*", "N", item)
+            item = re.sub(r"\d+", "9", item)
+            if rc == "NOERROR" and not item.startswith(("ignored",
+                                                        "no change")):
+                w = item.split()
+                typ = [t for t in w[1:] if t.isalpha() and t.isupper() and
+                       t != "N"]
+                item = " ".join(w[:1] + typ[:1])
+                if "already present" in raw:
+                    item += " (already present)"
+                elif "RRset TTL" in raw:
+                    item += " (new TTL)"
+            key = "%s %s" % (rc, item[:70])
+            kinds[key] = kinds.get(key, 0) + 1
+    return "\n".join("%5d  %s" % (n, k) for k, n in
+                     sorted(kinds.items(), key=lambda x: -x[1]))
+
+
 # ---- named -----------------------------------------------------------
 
 class Named:
@@ -235,9 +275,10 @@ zone "example.com" {
             cmd[cmd.index("-g"):cmd.index("-g")] = ["-u", "nobody"]
         self.logpath = os.path.join(self.tmp, "named.log")
         self.log = open(self.logpath, "w")
+        # Its own process group: close() stops timeout and named alike.
         self.proc = subprocess.Popen(cmd, stdout=self.log,
                                      stderr=subprocess.STDOUT,
-                                     cwd=self.tmp)
+                                     cwd=self.tmp, start_new_session=True)
         end = time.time() + 20
         while time.time() < end:
             if self.proc.poll() is not None:
@@ -260,13 +301,17 @@ zone "example.com" {
             return f.read()
 
     def close(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(self.proc.pid, sig)
+            except ProcessLookupError:
+                break
             try:
                 self.proc.wait(10)
+                break
             except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+                pass
+        self.proc.wait()
         self.log.close()
 
 
@@ -277,7 +322,8 @@ H40 = "a2bd52d5be8e3ab6c6e4f1fa24fb61cc0ef4ddb5"
 
 VALUES = {
     "A": ["192.0.2.1", "192.0.2.2", "192.0.2.3", "198.51.100.7"],
-    "AAAA": ["2001:db8::1", "2001:db8::2", "2001:db8:0:0:1::53"],
+    "AAAA": ["2001:db8::1", "2001:db8::2", "2001:db8:0:0:1::53",
+             "2001:DB8::2", "::ffff:192.0.2.1"],
     "CAA": ['0 issue "ca.example.net"', '0 issuewild ";"',
             '128 iodef "mailto:sec@example.com"', '0 issue "Ca.Example.net"'],
     "CNAME": ["target.example.com.", "www.example.net.", "Host.Example.com.",
@@ -297,9 +343,12 @@ VALUES = {
             "20 0 443 host.example.net."],
     "SSHFP": ["1 1 " + H40, "4 2 " + H64],
     "SVCB": ["1 svc.example.net. alpn=h2 port=8443", "0 alias.example.net.",
-             "2 . ipv4hint=192.0.2.7,192.0.2.8"],
+             "2 . ipv4hint=192.0.2.7,192.0.2.8",
+             "1 . mandatory=alpn alpn=h2,h3 no-default-alpn",
+             "3 svc.example.net. key667=hello ipv6hint=2001:db8::5"],
     "TLSA": ["3 1 1 " + H64, "2 0 1 " + H64],
-    "TXT": ['"hello"', '"two" "strings"', '"quote\\"back\\\\slash"',
+    "TXT": ['"hello"', '"semi;colon" "back\\\\slash"',
+            '"two" "strings"', '"quote\\"back\\\\slash"',
             '"tab\\009x"', '"caf\\195\\169 \\255"', '"Mixed Case"',
             '"mixed case"', '""', '"' + "x" * 255 + '"'],
 }
@@ -308,9 +357,12 @@ PLAIN = [t for t in VALUES if t not in ("DS",)]
 TTLS = [300, 300, 300, 600, 3600, 60, 0, 86400]
 NAMES = ["www", "mail", "host", "alias", "a", "b.c", "_sip._tcp", "txt",
          "*.wild", "x.deep.y", "WWW", "Mail", "ns1", "ns2", "_acme-challenge"]
+# Empty non-terminals while x.deep.y, b.c and *.wild hold data.
+ENTS = ["y", "deep.y", "c", "wild"]
 DELEG = ["sub1", "sub2"]
 GLUE = ["ns.sub1", "ns.sub2"]
 APEX_NS = ["ns1.example.com.", "ns2.example.com.", "ns.example.net.",
+           "ns.wild.example.com.", "ns.sub1.example.com.", "y.example.com.",
            "Ns1.Example.Com."]
 
 
@@ -407,6 +459,8 @@ class Generator:
             return "@"
         if x < 0.12:
             return self.pick(GLUE)
+        if x < 0.17:
+            return self.pick(ENTS)
         return self.pick(NAMES)
 
     def value(self, typ):
@@ -543,10 +597,14 @@ class Generator:
             # DS only where the zone has a delegation: see the top of
             # this file.  An earlier RR of the same message may still
             # remove the NS, which orphans the DS on both sides.
+            ds = add(absname(rel), "DS", 3600, [self.value("DS")])
             if (absname(rel), dns.rdatatype.NS) not in self.snap:
-                return [add(absname(rel), "NS", 3600,
-                            [mkrd("NS", "ns1.example.net.")])]
-            return [add(absname(rel), "DS", 3600, [self.value("DS")])]
+                # A new delegation and its DS, last in the message so
+                # that nothing after them can take the NS away again.
+                self.tail += [add(absname(rel), "NS", 3600,
+                                  [mkrd("NS", "ns1.example.net.")]), ds]
+                return []
+            return [ds]
         if x < 0.8:
             return [add(ORIGIN, "DS", 3600, [self.value("DS")])]
         if x < 0.9:
@@ -559,12 +617,31 @@ class Generator:
         rel = self.pick(["@", "www", "mail", "host"])
         v = self.pick(["10 mail.example.com.", "10 nohost.example.com.",
                        "10 alias.example.com.", "10 www.example.com.",
-                       "10 x.wild.example.com.", "10 deep.example.com."])
+                       "10 x.wild.example.com.", "10 deep.example.com.",
+                       "10 y.example.com.", "10 host.sub1.example.com.",
+                       "10 ns1.example.com."])
         return [add(absname(rel), "MX", 300, [mkrd("MX", v)])]
+
+    def op_odd(self):
+        """Adds BIND ignores or treats specially: NS or CNAME where they
+        cannot be, SOA away from the apex, the largest TTL."""
+        x = self.r.random()
+        if x < 0.3:
+            return [add(absname("*.wild"), "NS", 300,
+                        [mkrd("NS", "ns1.example.net.")])]
+        if x < 0.5:
+            return [add(ORIGIN, "CNAME", 300,
+                        [mkrd("CNAME", "www.example.net.")])]
+        if x < 0.7:
+            typ = self.pick(PLAIN)
+            return [add(absname(self.pick(NAMES)), typ, 2147483647,
+                        [self.value(typ)])]
+        return [add(absname(self.pick(ENTS)), "TXT", 300,
+                    [self.value("TXT")])]
 
     OPS = [(op_add, 30), (op_readd, 10), (op_dup, 4), (op_del_rr, 12),
            (op_del_rrset, 9), (op_del_name, 5), (op_cname, 8), (op_soa, 7),
-           (op_apex_ns, 8), (op_deleg, 6), (op_mx_target, 4)]
+           (op_apex_ns, 8), (op_deleg, 8), (op_mx_target, 4), (op_odd, 3)]
 
     DELETES = (op_del_rr, op_del_rrset, op_del_name)
 
@@ -627,8 +704,10 @@ class Generator:
         loud = r.random() < 0.25
         ops, weights = zip(*[(f, w) for f, w in self.OPS
                              if not loud or f in self.DELETES])
+        self.tail = []
         for _ in range(r.choice([0, 1, 1, 1, 2, 2, 3, 4, 6])):
             m.update.extend(r.choices(ops, weights)[0](self))
+        m.update.extend(self.tail)
         if not loud:
             for sec in (m.prerequisite, m.update):
                 sec[:] = [quiet(x) for x in sec]
@@ -643,7 +722,8 @@ class BindReference(unittest.TestCase):
         self.emu, self.d, self.port = T.start_pair(("example.com",))
         self.addCleanup(self.stop)
         self.start_zone = emu_zone(self.emu)
-        self.named = Named(self.start_zone)
+        count = int(os.environ.get("R53D_BINDREF_COUNT", DEFAULT_COUNT))
+        self.named = Named(self.start_zone, max_runtime=max(600, count))
 
     def stop(self):
         if self.named:
@@ -713,6 +793,8 @@ class BindReference(unittest.TestCase):
         dt = time.time() - t0
         print("%d messages in %.1f s; named rcodes %s; final zone %d RRs"
               % (count, dt, tally, len(flat(g.snap))))
+        print("what r53d did (from its log):\n" +
+              outcomes(self.d.logtext()))
         if mismatches:
             self.failed = True
         self.assertEqual(mismatches, [], "%d rcode mismatches"
