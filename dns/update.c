@@ -889,12 +889,16 @@ update_bump_serial(struct zview *v, const uint8_t *origin, int policy,
 	if (soa_serial(base, &old) == -1)
 		old = have;
 	want = old + 1;
+	if (want == 0)
+		want = 1;	/* BIND dns_update_soaserial(): never 0 */
 	if (policy == UPD_SERIAL_UNIXTIME) {
 		t = (uint32_t)now;
 		if (serial_gt(t, want))
 			want = t;
 	}
-	if (serial_gt(have, want))
+	/* A serial an UPDATE set (only ever raised) is kept, even 0. */
+	if (have != old && (policy != UPD_SERIAL_UNIXTIME ||
+	    !serial_gt(want, have)))
 		return 0;
 	off = soa_serial_off(cur->rr[0].rdata, cur->rr[0].len);
 	memcpy(rd, cur->rr[0].rdata, cur->rr[0].len);

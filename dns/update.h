@@ -121,8 +121,10 @@ int	update_eval(struct zview *v, const struct upd_req *req,
 /*
  * Advance the apex SOA serial in the view, once per batch that changes
  * something: new = policy applied to the store's serial (RFC 1982: +1
- * wraps, 0 is not special), unless an UPDATE of the batch already set
- * a serial greater than that, which is kept.  It starts with
+ * wraps, and as in BIND the increment skips 0: 0xffffffff -> 1),
+ * unless an UPDATE of the batch already set the serial (any serial an
+ * UPDATE set is greater than the store's), which is kept (with
+ * UPD_SERIAL_UNIXTIME: kept if not less than the policy's value).  It starts with
  * zview_begin(), so the batch's UPDATEs can no longer be rolled back
  * one by one; a zview_rollback() afterwards undoes only the new serial.
  * Returns 0, or -1 if the apex has no (or an OPAQUE or malformed) SOA

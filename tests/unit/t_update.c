@@ -847,15 +847,23 @@ Test(batch, bump_serial)
 	cr_assert_eq(update_bump_serial(&v, N(ORIGIN), UPD_SERIAL_INCREMENT, 0),
 	    0);
 	cr_assert_eq(soa_serial_of(G(ORIGIN, DNS_T_SOA)), 50);
-	/* Wrap: 0xffffffff + 1 = 0. */
+	/* Wrap: 0xffffffff + 1 = 1; BIND's increment never gives 0. */
 	zview_reset(&v);
 	PUT(&st, ORIGIN, S(DNS_T_SOA, 900, 1, rd_soa("ns1.example.com.",
 	    "hostmaster.example.com.", 0xffffffffU, 300)));
 	cr_assert_eq(update_bump_serial(&v, N(ORIGIN), UPD_SERIAL_INCREMENT, 0),
 	    0);
-	cr_assert_eq(soa_serial_of(G(ORIGIN, DNS_T_SOA)), 0);
+	cr_assert_eq(soa_serial_of(G(ORIGIN, DNS_T_SOA)), 1);
 	/* The bump keeps the SOA's other fields and TTL. */
 	cr_assert_eq(G(ORIGIN, DNS_T_SOA)->ttl, 900);
 	cr_assert(serial_gt(0, 0xffffffffU));
 	cr_assert_not(serial_gt(0xffffffffU, 0));
+	/* ... but a client may set 0 itself (RFC 1982: 0 > 0xffffffff). */
+	zview_reset(&v);
+	u[0] = R(ORIGIN, DNS_C_IN, DNS_T_SOA, 900, rd_soa("ns1.example.com.",
+	    "hostmaster.example.com.", 0, 300));
+	cr_assert_eq(EV(NULL, 0, u, 1, &res), DNS_R_NOERROR);
+	cr_assert_eq(update_bump_serial(&v, N(ORIGIN), UPD_SERIAL_INCREMENT, 0),
+	    0);
+	cr_assert_eq(soa_serial_of(G(ORIGIN, DNS_T_SOA)), 0);
 }
