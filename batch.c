@@ -515,8 +515,9 @@ out:
 	return rv;
 }
 
-static uint32_t
-view_serial(const struct zone *z)
+/* The view's SOA serial (0 is a serial too): 0, or -1 without an SOA. */
+static int
+view_serial(const struct zone *z, uint32_t *serial)
 {
 	const struct rrset	*s;
 	const uint8_t		*p;
@@ -525,10 +526,11 @@ view_serial(const struct zone *z)
 	s = zview_get(&z->view, z->origin, DNS_T_SOA);
 	if (s == NULL || s->nrr != 1 ||
 	    (off = soa_serial_off(s->rr[0].rdata, s->rr[0].len)) < 0)
-		return 0;
+		return -1;
 	p = s->rr[0].rdata + off;
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	*serial = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
 	    (uint32_t)p[2] << 8 | p[3];
+	return 0;
 }
 
 /* Answer every UPDATE of the batch with its own rcode. */
@@ -624,7 +626,7 @@ batch_kick(struct zone *z)
 	policy = z->zc->serial_policy == SERIAL_UNIXTIME ?
 	    UPD_SERIAL_UNIXTIME : UPD_SERIAL_INCREMENT;
 	if (update_bump_serial(&z->view, z->origin, policy,
-	    time(NULL)) == -1 || (z->newserial = view_serial(z)) == 0 ||
+	    time(NULL)) == -1 || view_serial(z, &z->newserial) == -1 ||
 	    send_batch(z) == -1) {
 		log_warnx("zone %s: cannot build a change batch", z->name);
 		zview_free(&z->view);
