@@ -554,7 +554,10 @@ class Generator:
         if x < 0.3:
             # An SOA somewhere else than the apex.
             return [add(absname(self.pick(NAMES)), "SOA", ttl, [soa])]
-        delta = self.pick([1, 1, 1, 2, 100, 0, 0xffffffff, 0x7fffffff])
+        # Up, equal, down, the largest step up, and to the serials
+        # either side of the wrap (the next increment after 0xffffffff).
+        delta = self.pick([1, 1, 1, 2, 100, 0, 0xffffffff, 0x7fffffff,
+                           -soa.serial - 1, -soa.serial])
         serial = (soa.serial + delta) & 0xffffffff
         mname = self.pick([self.soa.mname, self.soa.mname,
                            dns.name.from_text("ns1.example.com.")])
