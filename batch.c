@@ -358,6 +358,93 @@ stale_prereqs(const struct zone *z, const struct upd *u,
 	return n;
 }
 
+/*
+ * Prerequisites that an RRset exists (RFC 2136 2.4.1, 2.4.2) or that a
+ * name is in use (2.4.4, through one of its RRsets) become part of the
+ * compare-and-swap: the batch deletes and creates again, unchanged, each
+ * such RRset it does not change anyway, so Route 53 refuses the batch
+ * when somebody else changed that RRset since r53d read it.  (That a name
+ * or RRset does not exist cannot be asserted that way; those
+ * prerequisites rest on the mirror.)
+ */
+
+/* 1 if the view changes (name, type): its own DELETE covers it. */
+static int
+in_trans(const struct zone *z, const uint8_t *name, uint16_t type)
+{
+	return !rrset_same(zstore_get(z->view.base, name, type),
+	    zview_get(&z->view, name, type));
+}
+
+/* The RRset an assertion stands for, or NULL when none is needed. */
+static const struct rrset *
+asrt_set(const struct zone *z, const struct zasrt *a)
+{
+	const struct rrset	*s;
+
+	if (in_trans(z, a->name, a->type))
+		return NULL;
+	s = zstore_get(z->view.base, a->name, a->type);
+	if (s == NULL || (s->flags & RRSET_OPAQUE) || s->nrr == 0)
+		return NULL;
+	return s;
+}
+
+/*
+ * Record u's "RRset exists" prerequisites as assertions of the batch.
+ * Returns -1 when there is no room left (nothing recorded).
+ */
+static int
+asrt_add(struct zone *z, const struct upd *u)
+{
+	struct upd_req		 r;
+	struct zview		 base;
+	const struct rrset	*sets[ZNODE_MAXSETS];
+	size_t			 i, j, k, ns, n = z->nasrt;
+	uint16_t		 type;
+
+	memset(&r, 0, sizeof(r));
+	if (parse_update(u, &r) != DNS_R_NOERROR)
+		return 0;
+	for (i = 0; i < r.nprereq; i++) {
+		const struct upd_rr *p = &r.prereq[i];
+
+		if (p->class != DNS_C_ANY && p->class != DNS_C_IN)
+			continue;
+		type = p->type;
+		if (type == DNS_T_ANY) {
+			if (p->class != DNS_C_ANY)
+				continue;
+			/* Name in use: any one of its RRsets will do. */
+			zview_init(&base, z->view.base);
+			ns = zview_sets(&base, p->name, sets, ZNODE_MAXSETS);
+			for (k = 0; k < ns; k++)
+				if (!(sets[k]->flags & RRSET_OPAQUE) &&
+				    sets[k]->nrr > 0)
+					break;
+			type = k < ns ? sets[k]->type : 0;
+			zview_free(&base);
+			if (type == 0)
+				continue;
+		}
+		for (j = 0; j < n; j++)
+			if (z->asrt[j].type == type &&
+			    name_equal(z->asrt[j].name, p->name))
+				break;
+		if (j < n)
+			continue;
+		if (n == ZONE_ASRT_MAX)
+			return -1;
+		memcpy(z->asrt[n].name, p->name, name_len(p->name,
+		    DNS_NAME_MAX));
+		name_lower(z->asrt[n].name);
+		z->asrt[n].type = type;
+		n++;
+	}
+	z->nasrt = n;
+	return 0;
+}
+
 /* Route 53 text of one RR: the text Route 53 listed, or ours. */
 static const char *
 rr_text(uint16_t type, const struct rr *rr, char *buf, size_t cap)
@@ -394,9 +481,18 @@ view_fits(const struct zone *z)
 	struct ztrans	 t;
 	size_t		 cur = 0, records = 0, chars = 0;
 
+	size_t		 i;
+
 	while (zview_trans_next(&z->view, &cur, &t)) {
 		if (set_cost(t.old, &records, &chars) == -1 ||
 		    set_cost(t.new, &records, &chars) == -1)
+			return 0;
+	}
+	for (i = 0; i < z->nasrt; i++) {
+		const struct rrset *s = asrt_set(z, &z->asrt[i]);
+
+		if (set_cost(s, &records, &chars) == -1 ||
+		    set_cost(s, &records, &chars) == -1)
 			return 0;
 	}
 	return records + SOA_RECORDS <= R53_BATCH_RECORDS_MAX &&
@@ -473,7 +569,7 @@ send_batch(struct zone *z)
 
 	ntrans = zview_ntrans(&z->view);
 	memset(&cl, 0, sizeof(cl));
-	cl.cap = 2 * ntrans;
+	cl.cap = 2 * ntrans + 2 * z->nasrt;
 	cl.scap = R53_BATCH_CHARS_MAX + 2 * 4096 + cl.cap *
 	    (DNS_NAME_TEXTMAX + RRTYPE_TEXTMAX) + R53_BATCH_RECORDS_MAX * 2;
 	cl.c = calloc(cl.cap ? cl.cap : 1, sizeof(*cl.c));
@@ -492,6 +588,16 @@ send_batch(struct zone *z)
 			if (nvals + s->nrr > 2 * R53_BATCH_RECORDS_MAX + 4 ||
 			    ch_add(&cl, pass == 0 ? R53_DELETE : R53_CREATE,
 			    t.name, s, &vp, &nvals) == -1)
+				goto out;
+		}
+		for (i = 0; i < z->nasrt; i++) {
+			const struct rrset *s = asrt_set(z, &z->asrt[i]);
+
+			if (s == NULL)
+				continue;
+			if (nvals + s->nrr > 2 * R53_BATCH_RECORDS_MAX + 4 ||
+			    ch_add(&cl, pass == 0 ? R53_DELETE : R53_CREATE,
+			    z->asrt[i].name, s, &vp, &nvals) == -1)
 				goto out;
 		}
 	}
@@ -533,11 +639,18 @@ view_serial(const struct zone *z, uint32_t *serial)
 	return 0;
 }
 
-/* Answer every UPDATE of the batch with its own rcode. */
+/*
+ * Answer every UPDATE of the batch with its own rcode.  The batch is over
+ * whichever way it ended (applied, found applied, nothing left to send
+ * after a refusal, failed): a refusal of the next one is a first one.
+ */
 static void
 answer_batch(struct zone *z, const char *change)
 {
 	struct upd	*u;
+
+	z->refused = 0;
+	z->bcap = ZONE_BATCH_MAX;
 
 	while ((u = z->b) != NULL) {
 		z->b = u->next;
@@ -557,7 +670,7 @@ batch_kick(struct zone *z)
 {
 	uint8_t		 names[ZONE_REREAD_MAX + 1][DNS_NAME_MAX];
 	struct upd	*u;
-	size_t		 n;
+	size_t		 n, nasrt;
 	int		 policy;
 
 	if (z->state != ZS_READY || !z->loaded || z->bstate != BS_IDLE ||
@@ -565,6 +678,7 @@ batch_kick(struct zone *z)
 		return;
 	zview_init(&z->view, &z->mirror);
 	z->nb = z->nbchanged = 0;
+	z->nasrt = 0;
 	while ((u = z->q) != NULL && z->nb < z->bcap &&
 	    z->nb < ZONE_BATCH_MAX && (z->zc->coalesce || z->nb == 0)) {
 		zview_begin(&z->view);
@@ -587,9 +701,11 @@ batch_kick(struct zone *z)
 			    n);
 			return;
 		}
+		nasrt = z->nasrt;
 		if (u->rcode == DNS_R_NOERROR && u->changed &&
-		    !view_fits(z)) {
+		    (asrt_add(z, u) == -1 || !view_fits(z))) {
 			zview_rollback(&z->view);
+			z->nasrt = nasrt;
 			if (z->nbchanged > 0)
 				break;
 			/* It does not fit even alone. */
@@ -705,9 +821,6 @@ commit(struct zone *z, const struct r53_change_info *ci, const char *id)
 	}
 	answer_batch(z, id);
 	z->bstate = BS_IDLE;
-	/* Whatever was refused before is behind us (split or not). */
-	z->refused = 0;
-	z->bcap = ZONE_BATCH_MAX;
 	zone_backoff_reset(z);
 }
 

@@ -35,6 +35,7 @@
 #define ZONE_BATCH_MAX	1000		/* UPDATEs in one batch */
 #define ZONE_DKEY_MAX	(28 + 2 + 64)	/* peer, ID, MAC */
 #define ZONE_SEEN	512		/* names Route 53 confirmed lately */
+#define ZONE_ASRT_MAX	32		/* prerequisite RRsets per batch */
 #define ZONE_BACKOFF_MIN 1000		/* ms */
 #define ZONE_BACKOFF_MAX 300000
 
@@ -81,6 +82,12 @@ struct seen {
 	uint64_t	 when;
 };
 
+/* An RRset the batch in flight asserts unchanged (a prerequisite). */
+struct zasrt {
+	uint8_t		 name[DNS_NAME_MAX];	/* lowercased */
+	uint16_t	 type;
+};
+
 struct waitchg {
 	struct waitchg	*next;
 	char		 id[R53_ID_MAX + 1];
@@ -114,6 +121,8 @@ struct zone {
 	struct zview		 view;
 	uint32_t		 newserial;
 	size_t			 bcap;		/* UPDATEs in the next batch */
+	struct zasrt		 asrt[ZONE_ASRT_MAX];
+	size_t			 nasrt;
 	int			 refused;	/* refused once, names re-read */
 	uint64_t		 bsent;
 
