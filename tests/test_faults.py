@@ -466,6 +466,49 @@ class SomebodyElse(Shared):
         self.assertEqual(self.state("x2b"), ["192.0.2.2", "192.0.2.9"])
         self.assertIn("reading the names again", self.newlog())
 
+    def test_prereq_on_other_name_changed_behind_back(self):
+        # The UPDATE changes other names than its prerequisites name.  The
+        # prerequisites hold on the mirror but no longer in Route 53: the
+        # batch asserts the RRsets unchanged, Route 53 refuses it, and on
+        # the names read again the UPDATE fails: absent.
+        self.assertRcode(self.add("g2", "A", "192.0.2.1"), 0)
+        self.assertRcode(self.add("g2-set", "TXT", '"x"'), 0)
+        self.assertRcode(self.add("g2-name", "TXT", '"x"'), 0)
+        self.console(("DELETE", "g2", "A", ["192.0.2.1"]),
+                     ("CREATE", "g2", "A", ["192.0.2.8"]),
+                     ("DELETE", "g2-set", "TXT", ['"x"']),
+                     ("CREATE", "g2-set", "TXT", ['"y"']),
+                     ("DELETE", "g2-name", "TXT", ['"x"']))
+        cases = [
+            ("value", lambda u: u.present(fq("g2"), "A", "192.0.2.1"),
+             dns.rcode.NXRRSET),
+            ("name", lambda u: u.present(fq("g2-name")),
+             dns.rcode.NXDOMAIN),
+            ("rrset", lambda u: u.present(fq("g2-name"), "TXT"),
+             dns.rcode.NXRRSET),
+        ]
+        for i, (what, prereq, rc) in enumerate(cases):
+            self.mark = len(self.d.logtext())
+            u = upd()
+            prereq(u)
+            u.add(fq("g2-h%d" % i), 300, "A", "192.0.2.%d" % (30 + i))
+            self.assertRcode(self.update(u), rc, what)
+            self.assertIsNone(self.state("g2-h%d" % i), what)
+            if i < 2:
+                self.assertIn("Route 53 refused the batch", self.newlog(),
+                              what)
+        # On what Route 53 holds, they hold; the asserted RRsets are
+        # rewritten unchanged.
+        u = upd()
+        u.present(fq("g2"), "A", "192.0.2.8")
+        u.present(fq("g2-set"), "TXT")
+        u.present(fq("g2-set"))
+        u.add(fq("g2-ok"), 300, "A", "192.0.2.40")
+        self.assertRcode(self.update(u), 0)
+        self.assertEqual(self.state("g2-ok"), ["192.0.2.40"])
+        self.assertEqual(self.state("g2"), ["192.0.2.8"])
+        self.assertEqual(self.state("g2-set", "TXT"), ['"y"'])
+
     def test_prereq_on_changed_rrset_uses_fresh_data(self):
         # The UPDATE changes the RRset its prerequisite names: the stale
         # prerequisite passes on the mirror, the compare-and-swap fails,
