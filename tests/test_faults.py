@@ -765,6 +765,41 @@ class SizeLimits(Shared):
                          dns.rcode.REFUSED)
         self.assertEqual(len(self.state("v400")), 400)
 
+    def test_zz_memory_after_large_updates(self):
+        # Runs after the large UPDATEs above (same daemon): a leak guard.
+        kib = rss_kib(self.d.proc.pid)
+        print("\n  r53d RSS after large UPDATEs: %d KiB" % kib,
+              file=sys.stderr)
+        self.assertLess(kib, 64 * 1024)
+
+
+class WaitInsync(Shared):
+    """wait-insync yes: the answer waits for GetChange to say INSYNC; a
+    failing GetChange delays it but never sends the change again."""
+    ZONE_EXTRA = "\twait-insync yes;\n"
+
+    def test_insync_through_getchange_faults(self):
+        self.emu.call("POST", "/_emu/config", {"insync_delay": 1.0})
+        try:
+            self.fault({"type": "500", "op": "GetChange"},
+                       {"type": "close_after", "op": "GetChange"},
+                       {"type": "truncate", "op": "GetChange"},
+                       {"type": "throttle", "op": "GetChange", "count": 2})
+            t0 = time.monotonic()
+            u = upd()
+            u.absent(fq("wi"), "TXT")
+            u.add(fq("wi"), 300, "TXT", '"n=1"')
+            self.assertRcode(self.update(u, timeout=30), 0)
+            dt = time.monotonic() - t0
+        finally:
+            self.emu.call("POST", "/_emu/config", {"insync_delay": 0})
+        self.assertGreaterEqual(dt, 1.0, "answered before INSYNC")
+        self.assertEqual(self.state("wi", "TXT"), ['"n=1"'])
+        self.assertEqual(self.crrs_calls(), 1)
+        st = self.emu.call("GET", "/_emu/stats")
+        self.assertGreaterEqual(st["operations"].get("GetChange", 0), 2)
+        self.assertRegex(self.newlog(), r"change \w+ INSYNC after \d+ ms")
+
 
 class QueueLimit(Shared):
     ZONE_EXTRA = "\tqueue-limit 5;\n"
