@@ -474,20 +474,38 @@ set_cost(const struct rrset *s, size_t *records, size_t *chars)
 	return 0;
 }
 
-/* 1 if the changes in the view fit one ChangeBatch with the SOA's. */
+/*
+ * 1 if the changes in the view fit one ChangeBatch with the SOA's.
+ * *vrec and *vchr hold the cost of the view's transitions at the
+ * savepoint; when the view fits they become the cost now.  Only the
+ * RRsets the group since the savepoint touched are costed again (a
+ * transition costs its old and its new RRset), so building a batch stays
+ * linear in its size.
+ */
 static int
-view_fits(const struct zone *z)
+view_fits(const struct zone *z, size_t *vrec, size_t *vchr)
 {
-	struct ztrans	 t;
-	size_t		 cur = 0, records = 0, chars = 0;
+	struct ztrans		 t;
+	const struct rrset	*saved;
+	size_t			 cur = 0, records, chars, trec, tchr;
+	size_t			 br = 0, bc = 0, ar = 0, ac = 0;
+	int			 before, after;
 
 	size_t		 i;
 
-	while (zview_trans_next(&z->view, &cur, &t)) {
-		if (set_cost(t.old, &records, &chars) == -1 ||
-		    set_cost(t.new, &records, &chars) == -1)
+	while (zview_group_next(&z->view, &cur, &t, &saved)) {
+		before = !rrset_same(t.old, saved);
+		after = !rrset_same(t.old, t.new);
+		/* The old RRset's cost is in both or in neither. */
+		if ((before != after && set_cost(t.old, before ? &br : &ar,
+		    before ? &bc : &ac) == -1) ||
+		    (before && set_cost(saved, &br, &bc) == -1) ||
+		    (after && set_cost(t.new, &ar, &ac) == -1))
 			return 0;
 	}
+	/* br, bc: what the group replaced, part of the totals. */
+	records = trec = *vrec + ar - br;
+	chars = tchr = *vchr + ac - bc;
 	for (i = 0; i < z->nasrt; i++) {
 		const struct rrset *s = asrt_set(z, &z->asrt[i]);
 
@@ -495,8 +513,12 @@ view_fits(const struct zone *z)
 		    set_cost(s, &records, &chars) == -1)
 			return 0;
 	}
-	return records + SOA_RECORDS <= R53_BATCH_RECORDS_MAX &&
-	    chars + SOA_CHARS <= R53_BATCH_CHARS_MAX;
+	if (records + SOA_RECORDS > R53_BATCH_RECORDS_MAX ||
+	    chars + SOA_CHARS > R53_BATCH_CHARS_MAX)
+		return 0;
+	*vrec = trec;
+	*vchr = tchr;
+	return 1;
 }
 
 /* ---- building and sending a batch ---- */
@@ -670,7 +692,7 @@ batch_kick(struct zone *z)
 {
 	uint8_t		 names[ZONE_REREAD_MAX + 1][DNS_NAME_MAX];
 	struct upd	*u;
-	size_t		 n, nasrt;
+	size_t		 vrec = 0, vchr = 0, n, nasrt;
 	int		 policy;
 
 	if (z->state != ZS_READY || !z->loaded || z->bstate != BS_IDLE ||
@@ -703,7 +725,7 @@ batch_kick(struct zone *z)
 		}
 		nasrt = z->nasrt;
 		if (u->rcode == DNS_R_NOERROR && u->changed &&
-		    (asrt_add(z, u) == -1 || !view_fits(z))) {
+		    (asrt_add(z, u) == -1 || !view_fits(z, &vrec, &vchr))) {
 			zview_rollback(&z->view);
 			z->nasrt = nasrt;
 			if (z->nbchanged > 0)

@@ -25,11 +25,14 @@ struct zview_ent {
  * Undo record: entry (name, type) held prev before the change (prev
  * reference now owned by the record), or did not exist (inserted).
  * name points at the entry's own name, which outlives the record.
+ * first: the entry's first change since the savepoint (each touched
+ * entry has exactly one such record).
  */
 struct zview_undo {
 	const uint8_t	*name;
 	uint16_t	 type;
 	int		 inserted;
+	int		 first;
 	struct rrset	*prev;
 };
 
@@ -625,7 +628,7 @@ ov_set(struct zview *v, const uint8_t *name, uint16_t type, struct rrset *s,
 	struct zview_undo	*u, *nu;
 	size_t			 i, nlen, cap;
 	uint8_t			*nm;
-	int			 was;
+	int			 was, first;
 
 	was = zview_get(v, name, type) != NULL;
 	if (log && v->nundo == v->capundo) {
@@ -640,7 +643,8 @@ ov_set(struct zview *v, const uint8_t *name, uint16_t type, struct rrset *s,
 	i = ent_lower(v, name, type);
 	if (i < v->nent && ent_cmp(&v->ent[i], name, type) == 0) {
 		e = &v->ent[i];
-		if (e->gen != v->gen) {
+		first = e->gen != v->gen;
+		if (first) {
 			e->gen = v->gen;
 			e->saved = e->set;
 		}
@@ -649,6 +653,7 @@ ov_set(struct zview *v, const uint8_t *name, uint16_t type, struct rrset *s,
 			u->name = e->name;
 			u->type = type;
 			u->inserted = 0;
+			u->first = first;
 			u->prev = e->set;
 		} else
 			rrset_unref(e->set);
@@ -683,6 +688,7 @@ ov_set(struct zview *v, const uint8_t *name, uint16_t type, struct rrset *s,
 			u->name = e->name;
 			u->type = type;
 			u->inserted = 1;
+			u->first = 1;
 			u->prev = NULL;
 		}
 	}
@@ -723,6 +729,9 @@ zview_rollback(struct zview *v)
 		} else {
 			rrset_unref(v->ent[i].set);
 			v->ent[i].set = u->prev;
+			/* Untouched again: its next change is a first one. */
+			if (u->first)
+				v->ent[i].gen = v->gen - 1;
 		}
 	}
 	v->delta = v->save_delta;
@@ -741,13 +750,39 @@ zview_saved(const struct zview *v, const uint8_t *name, uint16_t type)
 size_t
 zview_nchanged(const struct zview *v)
 {
-	size_t	i, n = 0;
+	const struct zview_ent	*e;
+	size_t			 i, n = 0;
 
-	for (i = 0; i < v->nent; i++)
-		if (v->ent[i].gen == v->gen &&
-		    !rrset_same(v->ent[i].saved, v->ent[i].set))
+	/* One first record per touched entry: the cost is the group's. */
+	for (i = 0; i < v->nundo; i++) {
+		if (!v->undo[i].first)
+			continue;
+		e = ent_find(v, v->undo[i].name, v->undo[i].type);
+		if (e != NULL && !rrset_same(e->saved, e->set))
 			n++;
+	}
 	return n;
+}
+
+int
+zview_group_next(const struct zview *v, size_t *cursor, struct ztrans *t,
+    const struct rrset **saved)
+{
+	const struct zview_undo	*u;
+	const struct zview_ent	*e;
+
+	while (*cursor < v->nundo) {
+		u = &v->undo[(*cursor)++];
+		if (!u->first || (e = ent_find(v, u->name, u->type)) == NULL)
+			continue;
+		t->name = e->name;
+		t->type = e->type;
+		t->old = zstore_get(v->base, e->name, e->type);
+		t->new = e->set;
+		*saved = e->saved;
+		return 1;
+	}
+	return 0;
 }
 
 int

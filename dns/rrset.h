@@ -196,6 +196,15 @@ const struct rrset *zview_saved(const struct zview *, const uint8_t *,
  * (rrset_same()): what the current group changed, net.
  */
 size_t		 zview_nchanged(const struct zview *);
+/*
+ * Each (name, type) touched since the savepoint, once, in no particular
+ * order (cursor starts at 0): t as zview_trans_next() would fill it
+ * (old from the store, new from the view, possibly the same) and *saved
+ * what the view held at the savepoint.  0 after the last.  Lets a caller
+ * keep the cost of a view up to date one group at a time.
+ */
+int		 zview_group_next(const struct zview *, size_t *cursor,
+		    struct ztrans *, const struct rrset **saved);
 
 /* Reads: the store as changed by the overlay. */
 const struct rrset *zview_get(const struct zview *, const uint8_t *,

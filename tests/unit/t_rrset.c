@@ -393,6 +393,67 @@ Test(zview, saved_state_and_net_changes)
 	zstore_free(&st);
 }
 
+/* Each (name, type) the group touched, once, with its savepoint state. */
+Test(zview, group_lists_touched_sets_once)
+{
+	struct zstore		 st;
+	struct zview		 v;
+	struct ztrans		 t;
+	const struct rrset	*saved;
+	char			 txt[DNS_NAME_TEXTMAX];
+	size_t			 c, n;
+	int			 seen_a, seen_b;
+
+	zstore_init(&st, 0);
+	PUT(&st, "a.example.", S(DNS_T_A, 1, 1, rd_a("192.0.2.1")));
+	zview_init(&v, &st);
+	zview_begin(&v);
+	VPUT(&v, "a.example.", S(DNS_T_A, 1, 1, rd_a("192.0.2.2")));
+	zview_begin(&v);
+	c = 0;
+	cr_assert_not(zview_group_next(&v, &c, &t, &saved));
+
+	/* a changed twice, b created: two entries. */
+	VPUT(&v, "a.example.", S(DNS_T_A, 1, 1, rd_a("192.0.2.3")));
+	VPUT(&v, "a.example.", S(DNS_T_A, 1, 1, rd_a("192.0.2.4")));
+	VPUT(&v, "b.example.", S(DNS_T_A, 1, 1, rd_a("192.0.2.5")));
+	c = 0;
+	n = 0;
+	seen_a = seen_b = 0;
+	while (zview_group_next(&v, &c, &t, &saved)) {
+		n++;
+		name_to_text(t.name, txt, sizeof(txt));
+		if (strcmp(txt, "a.example.") == 0) {
+			seen_a++;
+			cr_assert(HAS(t.old, rd_a("192.0.2.1")));
+			cr_assert(HAS(saved, rd_a("192.0.2.2")));
+			cr_assert(HAS(t.new, rd_a("192.0.2.4")));
+		} else {
+			cr_assert_str_eq(txt, "b.example.");
+			seen_b++;
+			cr_assert_null(t.old);
+			cr_assert_null(saved);
+			cr_assert(HAS(t.new, rd_a("192.0.2.5")));
+		}
+	}
+	cr_assert(n == 2 && seen_a == 1 && seen_b == 1);
+
+	/* After a rollback, a new change is listed from the savepoint. */
+	zview_rollback(&v);
+	c = 0;
+	cr_assert_not(zview_group_next(&v, &c, &t, &saved));
+	cr_assert_eq(zview_nchanged(&v), 0);
+	cr_assert(zview_del(&v, N("a.example."), DNS_T_A) == 0);
+	c = 0;
+	cr_assert(zview_group_next(&v, &c, &t, &saved));
+	cr_assert(HAS(saved, rd_a("192.0.2.2")));
+	cr_assert_null(t.new);
+	cr_assert_not(zview_group_next(&v, &c, &t, &saved));
+	cr_assert_eq(zview_nchanged(&v), 1);
+	zview_free(&v);
+	zstore_free(&st);
+}
+
 Test(zview, reset_drops_everything)
 {
 	struct zstore	st;
