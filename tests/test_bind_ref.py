@@ -23,7 +23,10 @@ DS, orphaned DS, DS at the apex; NS on a wildcard owner, CNAME at the
 apex, SOA away from the apex (all ignored); wildcard owners; empty
 non-terminals; the largest TTL; SVCB/HTTPS parameters; character
 strings with escapes; letter case in prerequisites and deletes;
-prerequisite TTL not zero (FORMERR); names outside the zone (NOTZONE).
+prerequisite TTL not zero and update RRs of forms RFC 2136 3.4.1.2
+refuses or with RDATA that does not parse, after valid ones (FORMERR);
+names outside the zone (NOTZONE); zone sections naming another zone, a
+name that is not a zone, a type other than SOA, two zones.
 At the end it prints a tally of what r53d reported doing.
 
 Differences between the two that this test tolerates, and why:
@@ -77,6 +80,8 @@ import random
 import re
 import shutil
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -415,7 +420,10 @@ def shout(rd):
 
 def quiet(s):
     """A copy of section RRset s with owner and RDATA names in lower
-    case."""
+    case.  Raw RDATA and other classes (malformed RRs) stay as they are."""
+    if s.rdclass != IN or any(isinstance(rd, dns.rdata.GenericRdata)
+                              for rd in s):
+        return s
     out = rrset(s.name.canonicalize(), s.rdtype, s.ttl, deleting=s.deleting)
     for rd in s:
         w = rd.to_digestable(dns.name.root)
@@ -642,9 +650,35 @@ class Generator:
         return [add(absname(self.pick(ENTS)), "TXT", 300,
                     [self.value("TXT")])]
 
+    def op_malformed(self):
+        """An update RR of a form RFC 2136 3.4.1.2 refuses (FORMERR), or
+        RDATA that does not parse; the RRs before it must not stay."""
+        name = absname(self.pick(NAMES[:5]))
+        x = self.r.random()
+        if x < 0.2:     # meta type added
+            return [rrset(name, dns.rdatatype.ANY, 300)]
+        if x < 0.35:    # class ANY with RDATA
+            return [rrset(name, "A", 0, [mkrd("A", "192.0.2.1")],
+                          deleting=ANY)]
+        if x < 0.5:     # class NONE with a TTL
+            return [rrset(name, "A", 300, [mkrd("A", "192.0.2.1")],
+                          deleting=NONE)]
+        if x < 0.65:    # class NONE, meta type
+            return [rrset(name, dns.rdatatype.AXFR, 0, deleting=NONE)]
+        if x < 0.8:     # a class that is neither the zone's, ANY nor NONE
+            s = dns.rrset.RRset(name, dns.rdataclass.CH, dns.rdatatype.A)
+            s.add(dns.rdata.GenericRdata(dns.rdataclass.CH,
+                                         dns.rdatatype.A, b"\0\1"), 300)
+            return [s]
+        # RDATA too short for its type
+        typ = self.pick(["A", "AAAA", "MX", "SOA", "CAA", "SSHFP"])
+        rd = dns.rdata.GenericRdata(IN, dns.rdatatype.from_text(typ), b"\1")
+        return [rrset(name, typ, 300, [rd])]
+
     OPS = [(op_add, 30), (op_readd, 10), (op_dup, 4), (op_del_rr, 12),
            (op_del_rrset, 9), (op_del_name, 5), (op_cname, 8), (op_soa, 7),
-           (op_apex_ns, 8), (op_deleg, 8), (op_mx_target, 4), (op_odd, 3)]
+           (op_apex_ns, 8), (op_deleg, 8), (op_mx_target, 4), (op_odd, 3),
+           (op_malformed, 1)]
 
     DELETES = (op_del_rr, op_del_rrset, op_del_name)
 
@@ -694,7 +728,21 @@ class Generator:
             if k:
                 m.prerequisite.append(rrset(k[0], k[1], 300,
                                             self.snap[k][1]))
-        elif x < 0.03:
+        elif x < 0.04:
+            # The zone section: another zone, a name inside the zone
+            # that is not a zone, a type other than SOA.
+            y = r.random()
+            if y < 0.35:
+                z = dns.name.from_text(self.pick(["example.org.",
+                                                  "sub1.example.com.",
+                                                  "com."]))
+                m.zone[0] = dns.rrset.RRset(z, IN, dns.rdatatype.SOA)
+            elif y < 0.7:
+                m.zone[0] = dns.rrset.RRset(ORIGIN, IN, dns.rdatatype.A)
+            else:
+                m.zone.append(dns.rrset.RRset(ORIGIN, IN,
+                                              dns.rdatatype.SOA))
+        elif x < 0.055:
             # Outside the zone: NOTZONE.
             out = dns.name.from_text("www.example.org.")
             sec = m.prerequisite if r.random() < 0.5 else m.update
@@ -741,11 +789,30 @@ class BindReference(unittest.TestCase):
     failed = False
 
     def send(self, m, port):
+        """The rcode of the answer to m over TCP.  The answer's TSIG, if
+        any, is checked whenever dnspython can parse the answer (it
+        cannot when the zone section is not one SOA question)."""
+        wire = m.to_wire()
         try:
-            r = dns.query.tcp(m, "127.0.0.1", port=port, timeout=15)
-        except dns.exception.Timeout:
+            with socket.create_connection(("127.0.0.1", port),
+                                          timeout=15) as c:
+                c.sendall(struct.pack("!H", len(wire)) + wire)
+                f = c.makefile("rb")
+                n = f.read(2)
+                data = f.read(struct.unpack("!H", n)[0]) if len(n) == 2 \
+                    else b""
+        except socket.timeout:
             return "TIMEOUT"
-        return dns.rcode.to_text(r.rcode())
+        if len(data) < 12 or data[:2] != wire[:2]:
+            return "NO ANSWER"
+        try:
+            # Raises if the answer's TSIG does not verify.  Answers to
+            # messages that do not parse come unsigned from both.
+            dns.message.from_wire(data, keyring=m.keyring,
+                                  request_mac=m.mac)
+        except dns.exception.FormError:
+            pass
+        return dns.rcode.to_text(data[3] & 0x0f)
 
     def test_same_as_bind(self):
         seed = int(os.environ.get("R53D_SEED", DEFAULT_SEED))
