@@ -55,6 +55,15 @@ def aws_conf(endpoint="http://127.0.0.1:9", extra=""):
             % (endpoint, AWS_KEY_ID, extra))
 
 
+def die_with_parent():
+    """In a child before exec: get SIGTERM when the test process dies,
+    so that no daemon outlives a test run that was killed."""
+    import ctypes
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG,
+                                            signal.SIGTERM, 0, 0, 0)
+
+
 def free_port(family=socket.AF_INET, host="127.0.0.1"):
     """A port free for both UDP and TCP on host right now."""
     for _ in range(100):
@@ -122,7 +131,8 @@ class Daemon:
             e.update(env)
         self.proc = subprocess.Popen(
             [R53D, "-d", "-c", self.conf] + list(args),
-            stdout=self.log, stderr=subprocess.STDOUT, env=e)
+            stdout=self.log, stderr=subprocess.STDOUT, env=e,
+            preexec_fn=die_with_parent)
 
     def rewrite(self, conf_text):
         with open(self.conf, "w") as f:
