@@ -55,6 +55,9 @@ def aws_conf(endpoint="http://127.0.0.1:9", extra=""):
             % (endpoint, AWS_KEY_ID, extra))
 
 
+DAEMON_MAX_RUNTIME = 1800      # seconds; no test runs a daemon longer
+
+
 def die_with_parent():
     """In a child before exec: get SIGTERM when the test process dies,
     so that no daemon outlives a test run that was killed."""
@@ -133,6 +136,14 @@ class Daemon:
             [R53D, "-d", "-c", self.conf] + list(args),
             stdout=self.log, stderr=subprocess.STDOUT, env=e,
             preexec_fn=die_with_parent)
+        # The death signal is cleared when r53d drops privileges, so a
+        # watchdog also ends it when this process dies, or after a cap.
+        self.watch = subprocess.Popen(
+            ["sh", "-c", "n=0; while kill -0 %d && kill -0 %d && "
+             "[ $n -lt %d ]; do sleep 1; n=$((n+1)); done 2>/dev/null; "
+             "kill %d 2>/dev/null" % (os.getpid(), self.proc.pid,
+                                      DAEMON_MAX_RUNTIME, self.proc.pid)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def rewrite(self, conf_text):
         with open(self.conf, "w") as f:
@@ -158,6 +169,9 @@ class Daemon:
         return False
 
     def close(self):
+        if self.watch.poll() is None:
+            self.watch.kill()
+            self.watch.wait()
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
