@@ -692,12 +692,21 @@ batch_kick(struct zone *z)
 {
 	uint8_t		 names[ZONE_REREAD_MAX + 1][DNS_NAME_MAX];
 	struct upd	*u;
+	uint64_t	 now;
 	size_t		 vrec = 0, vchr = 0, n, nasrt;
 	int		 policy;
 
 	if (z->state != ZS_READY || !z->loaded || z->bstate != BS_IDLE ||
 	    z->op != 0 || z->q == NULL || z->retry_at != 0)
 		return;
+	/*
+	 * Not before the batch can go: UPDATEs that arrive while the token
+	 * bucket refills join it instead of waiting for the next one.
+	 */
+	now = mono_ms();
+	if ((z->kick_at = r53_send_at(zone_r53, now)) > now)
+		return;
+	z->kick_at = 0;
 	zview_init(&z->view, &z->mirror);
 	z->nb = z->nbchanged = 0;
 	z->nasrt = 0;
@@ -1128,6 +1137,8 @@ batch_deadline(const struct zone *z)
 			d = u->deadline;
 	if (z->wnext != 0 && (d == 0 || z->wnext < d))
 		d = z->wnext;
+	if (z->kick_at != 0 && (d == 0 || z->kick_at < d))
+		d = z->kick_at;
 	return d;
 }
 
@@ -1136,6 +1147,9 @@ batch_timer(struct zone *z, uint64_t now)
 {
 	struct upd	*u, **up;
 	struct waitchg	*w;
+
+	if (z->kick_at != 0 && now >= z->kick_at)
+		z->kick_at = 0;
 
 	for (up = &z->q; (u = *up) != NULL;) {
 		if (now >= u->deadline) {

@@ -125,6 +125,8 @@ struct zone {
 	size_t			 nasrt;
 	int			 refused;	/* refused once, names re-read */
 	uint64_t		 bsent;
+	uint64_t		 kick_at;	/* next batch waits for a
+						   request token; 0: no */
 
 	uint8_t			(*names)[DNS_NAME_MAX];	/* to re-read */
 	size_t			 nnames, iname;

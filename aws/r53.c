@@ -274,6 +274,12 @@ r53_pending(const struct r53 *r)
 	return n;
 }
 
+uint64_t
+r53_send_at(struct r53 *r, uint64_t now)
+{
+	return rate_ready(&r->bucket, now);
+}
+
 void
 r53_cancel(struct r53 *r, uint32_t id)
 {

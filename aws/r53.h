@@ -124,6 +124,15 @@ void		 r53_timer(struct r53 *r, uint64_t now);
 size_t		 r53_pending(const struct r53 *r);
 
 /*
+ * The earliest monotonic time (>= now) at which the token bucket holds a
+ * token for another request: now if one is there.  Requests already
+ * queued take tokens first.  A caller that gathers work into one request
+ * (a change batch) can wait until then to build it, so that whatever
+ * arrives in between joins it.
+ */
+uint64_t	 r53_send_at(struct r53 *r, uint64_t now);
+
+/*
  * Forget an operation: its callback will not be called.  A request in
  * flight is left to finish and its answer dropped.  Unknown ids are
  * ignored.
