@@ -23,6 +23,12 @@
 #define LISTEN_SOCK_MAX	32	/* bound sockets: addresses x {udp,tcp} */
 #define LISTEN_CONN_MAX	512	/* hard cap on tcp-clients */
 #define UDP_BURST	32	/* datagrams read per wake-up */
+/*
+ * UDP receive buffer asked for: clients answered together (a whole batch
+ * of UPDATEs) send again together, while r53d is still answering.  The
+ * kernel caps it at net.core.rmem_max.
+ */
+#define UDP_RCVBUF	(1024 * 1024)
 
 struct outbuf {
 	struct outbuf	*next;
@@ -115,7 +121,7 @@ bind_one(const struct sockaddr_storage *ss, int tcp)
 	char		 a[INET6_ADDRSTRLEN];
 	socklen_t	 len;
 	const void	*ap;
-	int		 fd, on = 1, port;
+	int		 fd, on = 1, port, rcvbuf = UDP_RCVBUF;
 
 	if (ss->ss_family == AF_INET6) {
 		len = sizeof(struct sockaddr_in6);
@@ -144,6 +150,9 @@ bind_one(const struct sockaddr_storage *ss, int tcp)
 			    sizeof(on));
 	} else if (!tcp)
 		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
+	if (!tcp)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+		    sizeof(rcvbuf));
 	if (bind(fd, (const struct sockaddr *)ss, len) == -1) {
 		log_warn("listen %s port %d (%s): bind", a, port,
 		    tcp ? "tcp" : "udp");
