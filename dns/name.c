@@ -283,6 +283,10 @@ name_cmp(const uint8_t *a, const uint8_t *b)
 	na = label_offsets(a, la);
 	nb = label_offsets(b, lb);
 	for (i = na - 1, j = nb - 1; i >= 0 && j >= 0; i--, j--) {
+		/* Identical labels (the shared suffix, usually): go on. */
+		if (la[i][0] == lb[j][0] &&
+		    memcmp(la[i] + 1, lb[j] + 1, la[i][0]) == 0)
+			continue;
 		m = la[i][0] < lb[j][0] ? la[i][0] : lb[j][0];
 		for (int k = 1; k <= m; k++) {
 			ca = lc(la[i][k]);
