@@ -19,6 +19,11 @@ struct zview_ent {
 	 */
 	unsigned	 gen;
 	const struct rrset *saved;
+	/*
+	 * The store's RRset at (name, type), looked up once: the store
+	 * does not change while the view has entries.
+	 */
+	const struct rrset *base;
 };
 
 /*
@@ -626,11 +631,17 @@ ov_set(struct zview *v, const uint8_t *name, uint16_t type, struct rrset *s,
 {
 	struct zview_ent	*e, *na;
 	struct zview_undo	*u, *nu;
+	const struct rrset	*base = NULL;
 	size_t			 i, nlen, cap;
 	uint8_t			*nm;
-	int			 was, first;
+	int			 was, first, found;
 
-	was = zview_get(v, name, type) != NULL;
+	i = ent_lower(v, name, type);
+	found = i < v->nent && ent_cmp(&v->ent[i], name, type) == 0;
+	if (found)
+		was = v->ent[i].set != NULL;
+	else
+		was = (base = zstore_get(v->base, name, type)) != NULL;
 	if (log && v->nundo == v->capundo) {
 		cap = v->capundo ? v->capundo * 2 : 16;
 		if (cap > ZVIEW_MAXENT * 2)
@@ -640,8 +651,7 @@ ov_set(struct zview *v, const uint8_t *name, uint16_t type, struct rrset *s,
 		v->undo = nu;
 		v->capundo = cap;
 	}
-	i = ent_lower(v, name, type);
-	if (i < v->nent && ent_cmp(&v->ent[i], name, type) == 0) {
+	if (found) {
 		e = &v->ent[i];
 		first = e->gen != v->gen;
 		if (first) {
@@ -682,7 +692,7 @@ ov_set(struct zview *v, const uint8_t *name, uint16_t type, struct rrset *s,
 		e->type = type;
 		e->set = rrset_ref(s);
 		e->gen = v->gen;
-		e->saved = zstore_get(v->base, nm, type);
+		e->saved = e->base = base;
 		if (log) {
 			u = &v->undo[v->nundo++];
 			u->name = e->name;
@@ -777,7 +787,7 @@ zview_group_next(const struct zview *v, size_t *cursor, struct ztrans *t,
 			continue;
 		t->name = e->name;
 		t->type = e->type;
-		t->old = zstore_get(v->base, e->name, e->type);
+		t->old = e->base;
 		t->new = e->set;
 		*saved = e->saved;
 		return 1;
@@ -794,7 +804,7 @@ zview_trans_next(const struct zview *v, size_t *cursor, struct ztrans *t)
 		e = &v->ent[(*cursor)++];
 		t->name = e->name;
 		t->type = e->type;
-		t->old = zstore_get(v->base, e->name, e->type);
+		t->old = e->base;
 		t->new = e->set;
 		if (!rrset_same(t->old, t->new))
 			return 1;
@@ -823,7 +833,7 @@ zview_commit(struct zview *v)
 
 	for (i = 0; i < v->nent; i++) {
 		e = &v->ent[i];
-		old = zstore_get(v->base, e->name, e->type);
+		old = e->base;
 		if (rrset_same(old, e->set))
 			continue;
 		if (e->set == NULL)
