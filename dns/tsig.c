@@ -163,6 +163,7 @@ tsig_key_init(struct tsig_key *k, const uint8_t *name, enum tsig_alg alg,
 	memcpy(k->secret, secret, secretlen);
 	k->secretlen = secretlen;
 	k->trunc = trunc == size ? 0 : trunc;
+	br_hmac_key_init(&k->kc, algs[alg].vt, secret, secretlen);
 	return 0;
 }
 
@@ -331,7 +332,6 @@ tsig_verify(struct tsig_result *res, const uint8_t *msg, size_t len,
     size_t tsigoff, tsig_lookup_fn lookup, void *arg, time_t now)
 {
 	struct rr		 rr;
-	br_hmac_key_context	 kc;
 	br_hmac_context		 hc;
 	const struct tsig_key	*k;
 	enum tsig_alg		 alg;
@@ -364,15 +364,13 @@ tsig_verify(struct tsig_result *res, const uint8_t *msg, size_t len,
 	}
 	res->key = k;
 
-	br_hmac_key_init(&kc, algs[alg].vt, k->secret, k->secretlen);
-	br_hmac_init(&hc, &kc, 0);
+	br_hmac_init(&hc, &k->kc, 0);
 	hmac_msg(&hc, msg, tsigoff, rr.origid,
 	    get16(msg + HDR_ARCOUNT) - 1);
 	hmac_vars(&hc, rr.keyname, rr.algname, rr.timesigned, rr.fudge,
 	    rr.error, rr.other, rr.otherlen);
 	e = check_mac(&hc, k, &rr);
 	wipe(&hc, sizeof(hc));
-	wipe(&kc, sizeof(kc));
 	if (e != TSIG_NOERROR) {
 		res->error = TSIG_BADSIG;
 		return -1;
@@ -518,7 +516,6 @@ int
 tsig_sign_response(const struct tsig_result *res, uint8_t *buf, size_t len,
     size_t cap, size_t *outlen, time_t now)
 {
-	br_hmac_key_context	 kc;
 	br_hmac_context		 hc;
 	struct out		 o;
 	uint8_t			 other[6];
@@ -541,13 +538,10 @@ tsig_sign_response(const struct tsig_result *res, uint8_t *buf, size_t len,
 		o.otherlen = sizeof(other);
 		o.timesigned = res->timesigned;
 	}
-	br_hmac_key_init(&kc, algs[res->key->alg].vt, res->key->secret,
-	    res->key->secretlen);
-	br_hmac_init(&hc, &kc, 0);
+	br_hmac_init(&hc, &res->key->kc, 0);
 	hmac_mac(&hc, res->mac, res->maclen);
 	r = sign_with(&hc, res->key, buf, len, cap, outlen, &o, 1, NULL, NULL);
 	wipe(&hc, sizeof(hc));
-	wipe(&kc, sizeof(kc));
 	return r;
 }
 
@@ -555,7 +549,6 @@ int
 tsig_sign_request(const struct tsig_key *k, uint8_t *buf, size_t len,
     size_t cap, size_t *outlen, time_t now, uint8_t *mac, size_t *maclen)
 {
-	br_hmac_key_context	 kc;
 	br_hmac_context		 hc;
 	struct out		 o;
 	int			 r;
@@ -565,11 +558,9 @@ tsig_sign_request(const struct tsig_key *k, uint8_t *buf, size_t len,
 	o.algname = algs[k->alg].wire;
 	o.timesigned = (uint64_t)now;
 	o.fudge = TSIG_FUDGE;
-	br_hmac_key_init(&kc, algs[k->alg].vt, k->secret, k->secretlen);
-	br_hmac_init(&hc, &kc, 0);
+	br_hmac_init(&hc, &k->kc, 0);
 	r = sign_with(&hc, k, buf, len, cap, outlen, &o, 1, mac, maclen);
 	wipe(&hc, sizeof(hc));
-	wipe(&kc, sizeof(kc));
 	return r;
 }
 
@@ -584,7 +575,7 @@ tsig_stream_init(struct tsig_stream *st, const struct tsig_key *k,
 	if (reqmaclen > 0)
 		memcpy(st->reqmac, reqmac, reqmaclen);
 	st->reqmaclen = reqmaclen;
-	br_hmac_key_init(&st->kc, algs[k->alg].vt, k->secret, k->secretlen);
+	st->kc = k->kc;
 	br_hmac_init(&st->hc, &st->kc, 0);
 }
 

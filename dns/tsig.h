@@ -134,6 +134,8 @@ struct tsig_key {
 	size_t		 secretlen;
 	uint8_t		 secret[TSIG_SECRET_MAX];
 	size_t		 trunc;
+	/* The secret as HMAC key, prepared once: secret material too. */
+	br_hmac_key_context kc;
 };
 
 /*
