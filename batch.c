@@ -54,6 +54,7 @@ recent_add(struct zone *z, const struct upd *u, int rcode)
 	r = &z->recent[z->rnext++ % ZONE_RECENT];
 	memcpy(r->dkey, u->dkey, u->dklen);
 	r->dklen = u->dklen;
+	r->dhash = u->dhash;
 	r->rcode = rcode;
 	r->when = mono_ms();
 }
@@ -129,12 +130,17 @@ dkey_of(struct upd *u)
 		p += sizeof(h);
 	}
 	u->dklen = (size_t)(p - u->dkey);
+	/* FNV-1a of the key: the queues are scanned comparing this. */
+	for (h = 1469598103934665603ULL, i = 0; i < u->dklen; i++)
+		h = (h ^ u->dkey[i]) * 1099511628211ULL;
+	u->dhash = h;
 }
 
 static int
-same_dkey(const struct upd *a, const uint8_t *k, size_t n)
+same_dkey(const struct upd *a, const struct upd *u)
 {
-	return a->dklen == n && n > 0 && memcmp(a->dkey, k, n) == 0;
+	return a->dhash == u->dhash && a->dklen == u->dklen &&
+	    u->dklen > 0 && memcmp(a->dkey, u->dkey, u->dklen) == 0;
 }
 
 static int
@@ -144,14 +150,14 @@ in_progress(const struct zone *z, const struct upd *u)
 	const struct waitchg	*w;
 
 	for (x = z->q; x != NULL; x = x->next)
-		if (same_dkey(x, u->dkey, u->dklen))
+		if (same_dkey(x, u))
 			return 1;
 	for (x = z->b; x != NULL; x = x->next)
-		if (same_dkey(x, u->dkey, u->dklen))
+		if (same_dkey(x, u))
 			return 1;
 	for (w = z->w; w != NULL; w = w->next)
 		for (x = w->upds; x != NULL; x = x->next)
-			if (same_dkey(x, u->dkey, u->dklen))
+			if (same_dkey(x, u))
 				return 1;
 	return 0;
 }
@@ -190,9 +196,9 @@ zone_update(struct zone *z, struct dnsreq *req, const uint8_t *msg,
 		for (i = 0; i < ZONE_RECENT; i++) {
 			struct recent *r = &z->recent[i];
 
-			if (r->dklen == u->dklen && now - r->when <
-			    ZONE_RECENT_MS && memcmp(r->dkey, u->dkey,
-			    u->dklen) == 0) {
+			if (r->dhash == u->dhash && r->dklen == u->dklen &&
+			    now - r->when < ZONE_RECENT_MS &&
+			    memcmp(r->dkey, u->dkey, u->dklen) == 0) {
 				log_debug("zone %s: retransmitted update "
 				    "answered again", z->name);
 				serve_answer(req, r->rcode);

@@ -62,11 +62,13 @@ struct upd {
 					   while in a batch: req is spent */
 	uint8_t		 dkey[ZONE_DKEY_MAX];	/* identity, UDP only */
 	size_t		 dklen;
+	uint64_t	 dhash;		/* of dkey: compared first */
 };
 
 struct recent {
 	uint8_t		 dkey[ZONE_DKEY_MAX];
 	size_t		 dklen;
+	uint64_t	 dhash;
 	int		 rcode;
 	uint64_t	 when;
 };
