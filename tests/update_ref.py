@@ -136,13 +136,16 @@ zone "diff." {{ type primary; file "{d}/zone.db";
                              stdout=open(os.path.join(d, 'named.log'), 'w'),
                              stderr=subprocess.STDOUT)
     try:
-        for _ in range(100):
+        # named listens before its zone is loaded (SERVFAIL until then).
+        for _ in range(200):
             try:
-                dns.query.tcp(dns.message.make_query('diff.', 'SOA'),
-                              '127.0.0.1', port=port, timeout=1)
-                break
+                r = dns.query.tcp(dns.message.make_query('diff.', 'SOA'),
+                                  '127.0.0.1', port=port, timeout=1)
+                if r.rcode() == dns.rcode.NOERROR and r.answer:
+                    break
             except OSError:
-                time.sleep(0.1)
+                pass
+            time.sleep(0.1)
         files, theirs_rc = [], []
         for i in range(UPDATES):
             u = random_update(rnd)
