@@ -642,6 +642,9 @@ ov_set(struct zview *v, const uint8_t *name, uint16_t type, struct rrset *s,
 		was = v->ent[i].set != NULL;
 	else
 		was = (base = zstore_get(v->base, name, type)) != NULL;
+	/* Deleting what is not there changes nothing. */
+	if (s == NULL && !was)
+		return 0;
 	if (log && v->nundo == v->capundo) {
 		cap = v->capundo ? v->capundo * 2 : 16;
 		if (cap > ZVIEW_MAXENT * 2)
@@ -715,8 +718,6 @@ zview_put(struct zview *v, const uint8_t *name, struct rrset *s)
 int
 zview_del(struct zview *v, const uint8_t *name, uint16_t type)
 {
-	if (zview_get(v, name, type) == NULL)
-		return 0;
 	return ov_set(v, name, type, NULL, 1);
 }
 
