@@ -1,7 +1,8 @@
 /*
- * batch.c: the UPDATE path of a zone engine: the queue, evaluation of
- * queued UPDATEs on a view of the mirror, change batches sent to Route 53
- * as compare-and-swap, their outcomes, and waiting for INSYNC.
+ * batch.c: evaluation of queued UPDATEs on a view of the mirror and the
+ * change batch built from them: every changed RRset sent as DELETE old +
+ * CREATE new (a compare-and-swap), within Route 53's batch limits, with
+ * the SOA serial advanced.  What becomes of the batch is in outcome.c.
  */
 #include <sys/socket.h>
 
@@ -32,193 +33,10 @@
 /* Room left in every batch for the SOA's DELETE and CREATE. */
 #define SOA_RECORDS	2
 #define SOA_CHARS	(2 * 1100)
-#define WAIT_MIN_MS	1000
-#define WAIT_MAX_MS	15000
 
 static struct upd_rr	 urr[UPD_RR_MAX];
 static uint8_t		 uarena[UPD_ARENA];
 static char		 vbuf[RDATA_R53_MAX * 4 + 16];
-
-static void	change_done(void *, const struct r53_result *,
-		    const struct r53_change_info *);
-
-/* ---- answering ---- */
-
-static void
-recent_add(struct zone *z, const struct upd *u, int rcode)
-{
-	struct recent	*r;
-
-	if (u->dklen == 0)
-		return;
-	r = &z->recent[z->rnext++ % ZONE_RECENT];
-	memcpy(r->dkey, u->dkey, u->dklen);
-	r->dklen = u->dklen;
-	r->dhash = u->dhash;
-	r->rcode = rcode;
-	r->when = mono_ms();
-}
-
-static void
-upd_free(struct upd *u)
-{
-	free(u->msg);
-	free(u);
-}
-
-/* Answer an UPDATE and log it once: client, key, zone, what, outcome. */
-static void
-finish(struct zone *z, struct upd *u, int rcode, const char *change,
-    const char *note)
-{
-	char		 cs[64];
-	const char	*rn = rcode_name(rcode), *why = u->why;
-	size_t		 rl = strlen(rn);
-
-	/* dns/update.h reasons for failures start with the rcode. */
-	if (strncmp(why, rn, rl) == 0 && why[rl] == ':' && why[rl + 1] == ' ')
-		why += rl + 2;
-	log_info("update %s key %s zone %s: %s: %s%s%s%s%s%s (%llu ms)",
-	    client_str(&u->req.cl, cs, sizeof(cs)),
-	    u->req.key[0] ? u->req.key : "-", z->name, rn,
-	    why[0] ? why : "-", change ? ", change " : "",
-	    change ? change : "", note ? ", " : "", note ? note : "",
-	    u->answered ? ", answered SERVFAIL at update-timeout before" : "",
-	    (unsigned long long)(mono_ms() - u->req.start));
-	recent_add(z, u, rcode);
-	if (!u->answered)
-		serve_answer(&u->req, rcode);
-	upd_free(u);
-}
-
-/* ---- taking UPDATEs ---- */
-
-static void
-dkey_of(struct upd *u)
-{
-	const struct client	*cl = &u->req.cl;
-	uint8_t			*p = u->dkey;
-	uint64_t		 h = 1469598103934665603ULL;
-	size_t			 i;
-
-	u->dklen = 0;
-	if (cl->proto != CLIENT_UDP)
-		return;
-	if (cl->peer.ss_family == AF_INET6) {
-		const struct sockaddr_in6 *s6 =
-		    (const struct sockaddr_in6 *)&cl->peer;
-		memcpy(p, &s6->sin6_addr, 16);
-		memcpy(p + 16, &s6->sin6_port, 2);
-		p += 18;
-	} else {
-		const struct sockaddr_in *s4 =
-		    (const struct sockaddr_in *)&cl->peer;
-		memcpy(p, &s4->sin_addr, 4);
-		memcpy(p + 4, &s4->sin_port, 2);
-		p += 6;
-	}
-	*p++ = u->msg[0];
-	*p++ = u->msg[1];
-	if (u->req.tsig) {
-		memcpy(p, u->req.ts.mac, u->req.ts.maclen);
-		p += u->req.ts.maclen;
-	} else {
-		/* Unsigned: the message itself, hashed (FNV-1a). */
-		for (i = 0; i < u->len; i++)
-			h = (h ^ u->msg[i]) * 1099511628211ULL;
-		memcpy(p, &h, sizeof(h));
-		p += sizeof(h);
-	}
-	u->dklen = (size_t)(p - u->dkey);
-	/* FNV-1a of the key: the queues are scanned comparing this. */
-	for (h = 1469598103934665603ULL, i = 0; i < u->dklen; i++)
-		h = (h ^ u->dkey[i]) * 1099511628211ULL;
-	u->dhash = h;
-}
-
-static int
-same_dkey(const struct upd *a, const struct upd *u)
-{
-	return a->dhash == u->dhash && a->dklen == u->dklen &&
-	    u->dklen > 0 && memcmp(a->dkey, u->dkey, u->dklen) == 0;
-}
-
-static int
-in_progress(const struct zone *z, const struct upd *u)
-{
-	const struct upd	*x;
-	const struct waitchg	*w;
-
-	for (x = z->q; x != NULL; x = x->next)
-		if (same_dkey(x, u))
-			return 1;
-	for (x = z->b; x != NULL; x = x->next)
-		if (same_dkey(x, u))
-			return 1;
-	for (w = z->w; w != NULL; w = w->next)
-		for (x = w->upds; x != NULL; x = x->next)
-			if (same_dkey(x, u))
-				return 1;
-	return 0;
-}
-
-void
-zone_update(struct zone *z, struct dnsreq *req, const uint8_t *msg,
-    size_t len)
-{
-	struct upd	*u;
-	uint64_t	 now = mono_ms();
-	size_t		 i;
-
-	if (!z->loaded) {
-		serve_answer(req, DNS_R_SERVFAIL);
-		return;
-	}
-	if ((u = calloc(1, sizeof(*u))) == NULL ||
-	    (u->msg = malloc(len)) == NULL) {
-		free(u);
-		log_warn("zone %s: update", z->name);
-		serve_answer(req, DNS_R_SERVFAIL);
-		return;
-	}
-	memcpy(u->msg, msg, len);
-	u->len = len;
-	u->req = *req;
-	dkey_of(u);
-	if (u->dklen > 0) {
-		if (in_progress(z, u)) {
-			log_debug("zone %s: retransmitted update joins the "
-			    "one in progress", z->name);
-			serve_forget(req);
-			upd_free(u);
-			return;
-		}
-		for (i = 0; i < ZONE_RECENT; i++) {
-			struct recent *r = &z->recent[i];
-
-			if (r->dhash == u->dhash && r->dklen == u->dklen &&
-			    now - r->when < ZONE_RECENT_MS &&
-			    memcmp(r->dkey, u->dkey, u->dklen) == 0) {
-				log_debug("zone %s: retransmitted update "
-				    "answered again", z->name);
-				serve_answer(req, r->rcode);
-				upd_free(u);
-				return;
-			}
-		}
-	}
-	if (z->nq + z->nb >= z->zc->queue_limit) {
-		snprintf(u->why, sizeof(u->why), "queue full (%u)",
-		    z->zc->queue_limit);
-		finish(z, u, DNS_R_REFUSED, NULL, NULL);
-		return;
-	}
-	u->deadline = now + (uint64_t)z->zc->update_timeout * 1000;
-	*z->qtail = u;
-	z->qtail = &u->next;
-	z->nq++;
-	batch_kick(z);
-}
 
 /* ---- evaluation ---- */
 
@@ -633,7 +451,7 @@ send_batch(struct zone *z)
 	    z->nbchanged, z->nbchanged == 1 ? "" : "s", z->newserial);
 	z->bsent = mono_ms();
 	z->bop = r53_change(zone_r53, z->hzid, comment, cl.c, cl.n,
-	    change_done, z);
+	    batch_done, z);
 	if (z->bop != 0) {
 		z->bstate = BS_SENT;
 		rv = 0;
@@ -672,8 +490,8 @@ view_serial(const struct zone *z, uint32_t *serial)
  * whichever way it ended (applied, found applied, nothing left to send
  * after a refusal, failed): a refusal of the next one is a first one.
  */
-static void
-answer_batch(struct zone *z, const char *change)
+void
+batch_answer(struct zone *z, const char *change)
 {
 	struct upd	*u;
 
@@ -682,7 +500,7 @@ answer_batch(struct zone *z, const char *change)
 
 	while ((u = z->b) != NULL) {
 		z->b = u->next;
-		finish(z, u, u->rcode, u->rcode == DNS_R_NOERROR &&
+		upd_finish(z, u, u->rcode, u->rcode == DNS_R_NOERROR &&
 		    u->changed ? change : NULL, NULL);
 	}
 	z->btail = &z->b;
@@ -750,7 +568,7 @@ batch_kick(struct zone *z)
 			z->nq--;
 			snprintf(u->why, sizeof(u->why), "too large for one "
 			    "Route 53 change batch");
-			finish(z, u, DNS_R_REFUSED, NULL, NULL);
+			upd_finish(z, u, DNS_R_REFUSED, NULL, NULL);
 			continue;
 		}
 		if (u->rcode == DNS_R_NOERROR && u->changed)
@@ -771,7 +589,7 @@ batch_kick(struct zone *z)
 	if (z->nbchanged == 0 || zview_ntrans(&z->view) == 0) {
 		/* Nothing to send: answer now. */
 		zview_free(&z->view);
-		answer_batch(z, NULL);
+		batch_answer(z, NULL);
 		batch_kick(z);
 		return;
 	}
@@ -789,7 +607,7 @@ batch_kick(struct zone *z)
 				snprintf(u->why, sizeof(u->why), "cannot "
 				    "build a change batch");
 			}
-		answer_batch(z, NULL);
+		batch_answer(z, NULL);
 		return;
 	}
 }
@@ -812,425 +630,4 @@ batch_requeue(struct zone *z)
 	zview_init(&z->view, &z->mirror);
 	if (z->bstate != BS_REREAD && z->bstate != BS_RELOAD)
 		z->bstate = BS_IDLE;
-}
-
-/* Route 53 accepted the batch. */
-static void
-commit(struct zone *z, const struct r53_change_info *ci, const char *id)
-{
-	struct waitchg	*w = NULL;
-	struct upd	*u, **up;
-	struct ztrans	 t;
-	size_t		 cur = 0;
-	int		 wait;
-
-	/* Route 53 applied the batch after it was sent. */
-	while (zview_trans_next(&z->view, &cur, &t))
-		zone_seen(z, t.name, z->bsent);
-	if (zview_commit(&z->view) == -1) {
-		log_warnx("zone %s: out of memory applying a batch; "
-		    "reloading the zone", z->name);
-		z->loaded = 0;
-		z->state = ZS_LOAD;
-		zone_schedule(z, 0);
-	}
-	zview_free(&z->view);
-	/* Without a change ID (outcome found by reading back) no wait. */
-	wait = z->zc->wait_insync && ci != NULL && ci->status != R53_INSYNC;
-	if (wait && (w = calloc(1, sizeof(*w))) != NULL) {
-		snprintf(w->id, sizeof(w->id), "%s", id);
-		w->sent = z->bsent;
-		/* Accepted UPDATEs that changed something wait for INSYNC. */
-		for (up = &z->b; (u = *up) != NULL;) {
-			if (u->rcode == DNS_R_NOERROR && u->changed) {
-				*up = u->next;
-				u->next = w->upds;
-				w->upds = u;
-			} else
-				up = &u->next;
-		}
-		*z->wtail = w;
-		z->wtail = &w->next;
-		if (z->wop == 0 && z->wnext == 0) {
-			z->wdelay = WAIT_MIN_MS;
-			z->wnext = mono_ms() + z->wdelay;
-		}
-	}
-	answer_batch(z, id);
-	z->bstate = BS_IDLE;
-	zone_backoff_reset(z);
-}
-
-/* Names named in Route 53's message ("name='x.'", "DNS name x."). */
-static size_t
-names_in_message(const char *msg, uint8_t (*out)[DNS_NAME_MAX], size_t max)
-{
-	const char	*p = msg, *q, *e;
-	size_t		 n = 0, i;
-	uint8_t		 nm[DNS_NAME_MAX];
-
-	while (n < max && p != NULL && *p != '\0') {
-		q = strstr(p, "name='");
-		e = strstr(p, "DNS name ");
-		if (q == NULL && e == NULL)
-			break;
-		if (q != NULL && (e == NULL || q < e)) {
-			q += 6;
-			e = strchr(q, '\'');
-		} else {
-			q = e + 9;
-			e = strchr(q, ' ');
-		}
-		if (e == NULL)
-			break;
-		if (name_from_r53n(q, (size_t)(e - q), nm, NULL) == 0) {
-			for (i = 0; i < n; i++)
-				if (name_equal(out[i], nm))
-					break;
-			if (i == n)
-				memcpy(out[n++], nm, sizeof(nm));
-		}
-		p = e;
-	}
-	return n;
-}
-
-/* Every name the batch touches. */
-static size_t
-names_in_view(const struct zone *z, uint8_t (*out)[DNS_NAME_MAX], size_t max)
-{
-	struct ztrans	t;
-	size_t		cur = 0, n = 0;
-
-	while (zview_trans_next(&z->view, &cur, &t)) {
-		if (n > 0 && name_equal(out[n - 1], t.name))
-			continue;
-		if (n >= max)
-			return max + 1;
-		memcpy(out[n++], t.name, name_len(t.name, DNS_NAME_MAX));
-	}
-	return n;
-}
-
-/* Route 53 refused the batch as invalid. */
-static void
-refused(struct zone *z, const struct r53_result *res)
-{
-	uint8_t		 names[ZONE_REREAD_MAX + 1][DNS_NAME_MAX];
-	size_t		 n;
-	struct upd	*u, **up;
-
-	if (!z->refused) {
-		/*
-		 * First refusal: the mirror may be stale (somebody else
-		 * wrote).  Read the names again and evaluate again.
-		 */
-		log_info("zone %s: Route 53 refused the batch (%s: %s); "
-		    "reading the names again", z->name, res->code,
-		    res->message);
-		z->refused = 1;
-		n = names_in_message(res->message, names, ZONE_REREAD_MAX);
-		if (n == 0)
-			n = names_in_view(z, names, ZONE_REREAD_MAX);
-		batch_requeue(z);
-		zone_reread(z, (const uint8_t (*)[DNS_NAME_MAX])names, n);
-		return;
-	}
-	if (z->nbchanged > 1) {
-		/* Refused again on fresh data: split it. */
-		z->bcap = z->nb / 2 > 0 ? z->nb / 2 : 1;
-		log_info("zone %s: refused again; trying the first %zu of "
-		    "%zu updates alone", z->name, z->bcap, z->nb);
-		/* Names Route 53 names may have been written again. */
-		n = names_in_message(res->message, names, ZONE_REREAD_MAX);
-		batch_requeue(z);
-		if (n > 0) {
-			zone_reread(z, (const uint8_t (*)[DNS_NAME_MAX])names,
-			    n);
-			return;
-		}
-		batch_kick(z);
-		return;
-	}
-	/* One UPDATE alone is refused: it fails; the others go on. */
-	for (up = &z->b; (u = *up) != NULL; up = &u->next)
-		if (u->rcode == DNS_R_NOERROR && u->changed)
-			break;
-	if (u != NULL) {
-		*up = u->next;
-		z->nb--;
-		z->nbchanged--;
-		snprintf(u->why + strlen(u->why), sizeof(u->why) -
-		    strlen(u->why), "; Route 53: %s: %.300s", res->code,
-		    res->message);
-		finish(z, u, DNS_R_SERVFAIL, NULL, NULL);
-	}
-	z->btail = &z->b;
-	for (u = z->b; u != NULL; u = u->next)
-		z->btail = &u->next;
-	z->refused = 0;
-	z->bcap = ZONE_BATCH_MAX;
-	batch_requeue(z);
-	batch_kick(z);
-}
-
-/* Fail every UPDATE of the batch that changed something. */
-static void
-fail_batch(struct zone *z, const struct r53_result *res)
-{
-	struct upd	*u;
-
-	for (u = z->b; u != NULL; u = u->next)
-		if (u->rcode == DNS_R_NOERROR && u->changed) {
-			u->rcode = DNS_R_SERVFAIL;
-			snprintf(u->why + strlen(u->why), sizeof(u->why) -
-			    strlen(u->why), "; Route 53: %s: %.300s",
-			    res->code, res->message);
-		}
-	zview_free(&z->view);
-	answer_batch(z, NULL);
-	z->bstate = BS_IDLE;
-}
-
-static int
-transient(const struct r53_result *res)
-{
-	return res->status >= 500 ||
-	    strcmp(res->code, "Throttling") == 0 ||
-	    strcmp(res->code, "PriorRequestNotComplete") == 0 ||
-	    strcmp(res->code, "RequestExpired") == 0;
-}
-
-static void
-change_done(void *arg, const struct r53_result *res,
-    const struct r53_change_info *ci)
-{
-	struct zone	*z = arg;
-
-	z->bop = 0;
-	switch (res->outcome) {
-	case R53_SUCCESS:
-		log_debug("zone %s: change %s accepted (%s) in %llu ms",
-		    z->name, ci->id, ci->status == R53_INSYNC ? "INSYNC" :
-		    "PENDING", (unsigned long long)res->elapsed_ms);
-		if (z->refused && z->bcap < ZONE_BATCH_MAX) {
-			/* Part of a split batch went through. */
-			z->bcap = ZONE_BATCH_MAX;
-		}
-		z->refused = 0;
-		commit(z, ci, ci->id);
-		batch_kick(z);
-		break;
-	case R53_UNKNOWN:
-		log_warnx("zone %s: outcome of a change batch unknown (%s); "
-		    "reading the SOA back", z->name, res->message);
-		zone_check_soa(z);
-		break;
-	case R53_FAILURE:
-		log_warnx("zone %s: change batch not sent: %s", z->name,
-		    res->message);
-		batch_requeue(z);
-		zone_schedule(z, ZONE_BACKOFF_MIN);
-		break;
-	case R53_AWS_ERROR:
-		if (strcmp(res->code, "InvalidChangeBatch") == 0 ||
-		    strcmp(res->code, "InvalidInput") == 0)
-			refused(z, res);
-		else if (transient(res)) {
-			batch_requeue(z);
-			zone_schedule(z, ZONE_BACKOFF_MIN);
-		} else {
-			log_warnx("zone %s: change batch failed: %s: %s",
-			    z->name, res->code, res->message);
-			fail_batch(z, res);
-			batch_kick(z);
-		}
-		break;
-	}
-}
-
-/* After an unknown outcome, the SOA said whether it was applied. */
-void
-batch_checked(struct zone *z, int applied)
-{
-	if (applied) {
-		log_info("zone %s: the batch with serial %u was applied",
-		    z->name, z->newserial);
-		commit(z, NULL, "(unknown id)");
-	} else {
-		log_info("zone %s: the batch with serial %u was not applied; "
-		    "evaluating it again", z->name, z->newserial);
-		z->bstate = BS_IDLE;
-		batch_requeue(z);
-		/* The SOA may have changed behind our back. */
-		{
-			uint8_t	names[1][DNS_NAME_MAX];
-
-			memcpy(names[0], z->origin, sizeof(names[0]));
-			zone_reread(z, (const uint8_t (*)[DNS_NAME_MAX])names,
-			    1);
-			return;
-		}
-	}
-	batch_kick(z);
-}
-
-/* ---- INSYNC ---- */
-
-static void
-answer_waits(struct zone *z, struct waitchg *upto, const char *note)
-{
-	struct waitchg	*w;
-	struct upd	*u;
-	int		 last = 0;
-
-	while (!last && (w = z->w) != NULL) {
-		last = w == upto;
-		z->w = w->next;
-		if (z->w == NULL)
-			z->wtail = &z->w;
-		log_info("zone %s: change %s %s after %llu ms", z->name,
-		    w->id, note, (unsigned long long)(mono_ms() - w->sent));
-		while ((u = w->upds) != NULL) {
-			w->upds = u->next;
-			finish(z, u, DNS_R_NOERROR, w->id, note);
-		}
-		free(w);
-	}
-}
-
-static void
-getchange_done(void *arg, const struct r53_result *res,
-    const struct r53_change_info *ci)
-{
-	struct zone	*z = arg;
-	struct waitchg	*w;
-
-	z->wop = 0;
-	if (res->outcome == R53_SUCCESS && ci->status == R53_INSYNC) {
-		for (w = z->w; w != NULL; w = w->next)
-			if (strcmp(w->id, ci->id) == 0)
-				break;
-		answer_waits(z, w, "INSYNC");
-		z->wnext = 0;
-		if (z->w != NULL) {
-			z->wdelay = WAIT_MIN_MS;
-			z->wnext = mono_ms() + z->wdelay;
-		}
-		return;
-	}
-	if (res->outcome != R53_SUCCESS)
-		log_warnx("zone %s: GetChange: %s %s", z->name, res->code,
-		    res->message);
-	z->wdelay = z->wdelay * 3 / 2;
-	if (z->wdelay > WAIT_MAX_MS)
-		z->wdelay = WAIT_MAX_MS;
-	z->wnext = mono_ms() + z->wdelay;
-}
-
-/* ---- time ---- */
-
-uint64_t
-batch_deadline(const struct zone *z)
-{
-	const struct upd	*u;
-	uint64_t		 d = 0;
-
-	if (z->q != NULL)
-		d = z->q->deadline;
-	for (u = z->b; u != NULL; u = u->next)
-		if (!u->answered && (d == 0 || u->deadline < d))
-			d = u->deadline;
-	if (z->wnext != 0 && (d == 0 || z->wnext < d))
-		d = z->wnext;
-	if (z->kick_at != 0 && (d == 0 || z->kick_at < d))
-		d = z->kick_at;
-	return d;
-}
-
-void
-batch_timer(struct zone *z, uint64_t now)
-{
-	struct upd	*u, **up;
-	struct waitchg	*w;
-
-	if (z->kick_at != 0 && now >= z->kick_at)
-		z->kick_at = 0;
-
-	for (up = &z->q; (u = *up) != NULL;) {
-		if (now >= u->deadline) {
-			*up = u->next;
-			z->nq--;
-			snprintf(u->why, sizeof(u->why), "update-timeout "
-			    "reached before it could be sent");
-			finish(z, u, DNS_R_SERVFAIL, NULL, NULL);
-		} else
-			up = &u->next;
-	}
-	z->qtail = &z->q;
-	for (u = z->q; u != NULL; u = u->next)
-		z->qtail = &u->next;
-	/*
-	 * In a batch whose outcome Route 53 has not given by the deadline
-	 * (retries, an unknown outcome being checked): SERVFAIL now, as
-	 * update-timeout promises.  The batch goes on; finish() logs how
-	 * it ended and answers no more.
-	 */
-	for (u = z->b; u != NULL; u = u->next)
-		if (!u->answered && now >= u->deadline) {
-			char	cs[64];
-
-			log_info("update %s key %s zone %s: SERVFAIL: "
-			    "update-timeout reached while Route 53 has not "
-			    "answered; the batch goes on (%llu ms)",
-			    client_str(&u->req.cl, cs, sizeof(cs)),
-			    u->req.key[0] ? u->req.key : "-", z->name,
-			    (unsigned long long)(now - u->req.start));
-			u->answered = 1;
-			serve_answer(&u->req, DNS_R_SERVFAIL);
-		}
-	/* Applied but not INSYNC by the deadline: answer anyway. */
-	for (w = z->w; w != NULL; w = w->next)
-		if (w->upds != NULL && now >= w->upds->deadline) {
-			answer_waits(z, w, "not INSYNC before update-timeout");
-			break;
-		}
-	if (z->w != NULL && z->wop == 0 && z->wnext != 0 && now >= z->wnext) {
-		/* Poll the newest change: once it is INSYNC, all are. */
-		for (w = z->w; w->next != NULL; w = w->next)
-			;
-		z->wnext = 0;
-		z->wop = r53_get_change(zone_r53, w->id, getchange_done, z);
-		if (z->wop == 0)
-			z->wnext = now + WAIT_MAX_MS;
-	}
-	if (z->bstate == BS_IDLE)
-		batch_kick(z);
-}
-
-/* The zone goes away: answer everything it holds. */
-void
-batch_drop_all(struct zone *z, int rcode)
-{
-	struct upd	*u;
-	struct waitchg	*w;
-
-	zview_free(&z->view);
-	batch_requeue(z);
-	while ((u = z->q) != NULL) {
-		z->q = u->next;
-		snprintf(u->why, sizeof(u->why), "zone removed");
-		finish(z, u, rcode, NULL, NULL);
-	}
-	z->qtail = &z->q;
-	z->nq = 0;
-	while ((w = z->w) != NULL) {
-		z->w = w->next;
-		while ((u = w->upds) != NULL) {
-			w->upds = u->next;
-			finish(z, u, DNS_R_NOERROR, w->id, "zone removed");
-		}
-		free(w);
-	}
-	z->wtail = &z->w;
 }

@@ -3,5 +3,5 @@ TOP_SRCS=	log.c conf.c conf_lex.c conf_key.c conf_zone.c conf_aws.c \
 		conf_print.c acl.c base64.c
 UNIT_TESTS+=	tests/unit/t_conf.c tests/unit/t_base64.c
 FUZZ_TARGETS+=	tests/fuzz/fuzz_conf.c
-TOP_SRCS+=	loop.c listen.c serve.c zone.c batch.c
+TOP_SRCS+=	loop.c listen.c serve.c zone.c queue.c batch.c outcome.c
 TOP_SRCS+=	export.c

@@ -1,7 +1,9 @@
 /*
  * zone_impl.h: the engine state shared by zone.c (finding, loading and
- * re-reading the mirror, queries) and batch.c (UPDATEs and change
- * batches).  Private to those two files; everything else uses zone.h.
+ * re-reading the mirror, queries), queue.c (UPDATEs from arrival to
+ * answer), batch.c (evaluating them into change batches) and outcome.c
+ * (what becomes of a sent batch).  Private to those files; everything
+ * else uses zone.h.
  *
  * Invariants of a struct zone:
  *   - loaded: mirror holds every RRset of hosted zone hzid as Route 53
@@ -162,13 +164,24 @@ void	zone_check_soa(struct zone *);
 void	zone_seen(struct zone *, const uint8_t *, uint64_t);
 int	zone_seen_since(const struct zone *, const uint8_t *, uint64_t);
 
-/* batch.c */
-void	batch_kick(struct zone *);
-void	batch_requeue(struct zone *);
-void	batch_checked(struct zone *, int applied);
+#define WAIT_MIN_MS	1000		/* GetChange polls: first ... */
+#define WAIT_MAX_MS	15000		/* ... and longest interval */
+
+/* queue.c */
+void	upd_finish(struct zone *, struct upd *, int, const char *,
+	    const char *);		/* answer, log once, free */
 void	batch_timer(struct zone *, uint64_t);
 uint64_t batch_deadline(const struct zone *);
 void	batch_drop_all(struct zone *, int rcode);
-void	batch_take(struct zone *, struct dnsreq *, const uint8_t *, size_t);
+
+/* batch.c */
+void	batch_answer(struct zone *, const char *);
+void	batch_kick(struct zone *);
+void	batch_requeue(struct zone *);
+
+/* outcome.c */
+void	batch_done(void *, const struct r53_result *,
+	    const struct r53_change_info *);	/* r53_change() callback */
+void	batch_checked(struct zone *, int applied);
 
 #endif
