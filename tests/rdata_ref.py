@@ -432,27 +432,27 @@ def main():
 
     with tempfile.TemporaryDirectory() as tmp:
         exe = build(tmp)
-        todo = []
+        pending = []
         for rdtype, what, rd in cases(a.n, a.s):
             wire = rd.to_wire()
             ref = to_r53(rdtype, rd.to_text())
-            todo.append((rdtype, what, rd, wire, ref))
+            pending.append((rdtype, what, rd, wire, ref))
         # Pass 1: wire -> text and canonical form.
         lines = []
-        for rdtype, _, _, wire, _ in todo:
+        for rdtype, _, _, wire, _ in pending:
             lines.append("w %d %s" % (rdtype, wire.hex()))
             lines.append("c %d %s" % (rdtype, wire.hex()))
         out1 = run(exe, lines)
         # Pass 2: our text (or the reference when ours failed) -> wire.
         lines = []
-        for i, (rdtype, _, _, _, ref) in enumerate(todo):
+        for i, (rdtype, _, _, _, ref) in enumerate(pending):
             ours = out1[2 * i]
             text = ours[3:] if ours.startswith("ok ") else ref
             lines.append("t %d %s" % (rdtype, text))
         out2 = run(exe, lines)
 
     passed = failed = 0
-    for i, (rdtype, what, rd, wire, ref) in enumerate(todo):
+    for i, (rdtype, what, rd, wire, ref) in enumerate(pending):
         errs = []
         ours, canon, back = out1[2 * i], out1[2 * i + 1], out2[i]
         if ours != "ok " + ref:
