@@ -1,0 +1,36 @@
+/*
+ * dns/update_impl.h: private to dns/update.c and dns/update_check.c, the
+ * two halves of one UPDATE's evaluation (dns/update.h).
+ */
+#ifndef R53D_DNS_UPDATE_IMPL_H
+#define R53D_DNS_UPDATE_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dns/rrset.h"
+#include "dns/update.h"
+
+/* One evaluation in progress. */
+struct uctx {
+	struct zview		*v;
+	const struct upd_req	*req;
+	struct upd_result	*res;
+	size_t			 rlen;		/* bytes used in res->reason */
+};
+
+/* Text of a name for the summary. */
+const char	*ntext(const uint8_t *, char *, size_t);
+/* Fail: the summary is replaced by "RCODE: why"; returns rcode. */
+int		 fail(struct uctx *, int, const char *, ...)
+		    __attribute__((__format__(printf, 3, 4)));
+/* Delete one RRset (3.4.2.3); OPAQUE ones are refused. */
+int		 del_rrset(struct uctx *, const uint8_t *, uint16_t);
+
+/* dns/update_check.c: BIND's checks after the changes: 0, or -1 when
+   the UPDATE fails (the result says why). */
+int		 ns_check(struct uctx *);
+int		 mx_check(struct uctx *);
+int		 orphaned_ds(struct uctx *);
+
+#endif
