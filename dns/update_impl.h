@@ -27,8 +27,10 @@ int		 fail(struct uctx *, int, const char *, ...)
 /* Delete one RRset (3.4.2.3); OPAQUE ones are refused. */
 int		 del_rrset(struct uctx *, const uint8_t *, uint16_t);
 
-/* dns/update_check.c: BIND's checks after the changes: 0, or -1 when
-   the UPDATE fails (the result says why). */
+/*
+ * dns/update_check.c: BIND's checks after the changes: 0, or -1 when the
+ * UPDATE fails (the result says why).
+ */
 int		 ns_check(struct uctx *);
 int		 mx_check(struct uctx *);
 int		 orphaned_ds(struct uctx *);
