@@ -14,7 +14,8 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-R53D = os.path.join(ROOT, "r53d")
+# R53D_BIN overrides the daemon binary (e.g. a sanitizer build).
+R53D = os.environ.get("R53D_BIN") or os.path.join(ROOT, "r53d")
 EMU = os.path.join(ROOT, "tests", "r53emu.py")
 PY = "/usr/bin/python3"
 
