@@ -272,9 +272,12 @@ int
 rdata_check(uint16_t type, const uint8_t *rd, size_t rdlen)
 {
 	struct walk	 k;
+	static const uint8_t empty[1];
 
-	if (rdlen > RDATA_MAX)
+	if (rdlen > RDATA_MAX || (rd == NULL && rdlen != 0))
 		return -1;
+	if (rd == NULL)
+		rd = empty;	/* no arithmetic on a null pointer */
 	memset(&k, 0, sizeof(k));
 	k.base = rd;
 	k.end = rdlen;
@@ -446,9 +449,12 @@ rdata_to_r53(uint16_t type, const uint8_t *rd, size_t rdlen, char *out,
 	struct tb	 t;
 	size_t		 p, n;
 	int		 i;
+	static const uint8_t empty[1];
 
 	if (cap == 0)
 		return RDATA_ESPACE;
+	if (rd == NULL && rdlen == 0)
+		rd = empty;	/* no arithmetic on a null pointer */
 	out[0] = '\0';
 	t.s = out;
 	t.cap = cap;
