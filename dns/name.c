@@ -277,25 +277,49 @@ int
 name_cmp(const uint8_t *a, const uint8_t *b)
 {
 	const uint8_t	*la[DNS_NAME_MAX / 2], *lb[DNS_NAME_MAX / 2];
-	int		 na, nb, i, j, m;
+	const uint8_t	*p, *q, *ea, *eb;
+	int		 na, nb, i, j, k, m;
 	uint8_t		 ca, cb;
 
+	if (a == b)
+		return 0;
 	na = label_offsets(a, la);
 	nb = label_offsets(b, lb);
-	for (i = na - 1, j = nb - 1; i >= 0 && j >= 0; i--, j--) {
-		/* Identical labels (the shared suffix, usually): go on. */
-		if (la[i][0] == lb[j][0] &&
-		    memcmp(la[i] + 1, lb[j] + 1, la[i][0]) == 0)
-			continue;
-		m = la[i][0] < lb[j][0] ? la[i][0] : lb[j][0];
-		for (int k = 1; k <= m; k++) {
-			ca = lc(la[i][k]);
-			cb = lc(lb[j][k]);
+	i = na - 1;
+	j = nb - 1;
+	/*
+	 * Names in a zone mostly differ in their first label only: when all
+	 * labels of the shorter one but its first are byte for byte those
+	 * of the other, one memcmp skips them (equal bytes from a label
+	 * boundary to the end are equal labels).  This runs in every
+	 * lookup's binary search.
+	 */
+	m = na < nb ? na : nb;
+	if (m >= 2) {
+		p = la[na - m + 1];
+		q = lb[nb - m + 1];
+		ea = la[na - 1] + 1 + la[na - 1][0];
+		eb = lb[nb - 1] + 1 + lb[nb - 1][0];
+		if (ea - p == eb - q && memcmp(p, q, (size_t)(ea - p)) == 0) {
+			i = na - m;
+			j = nb - m;
+		}
+	}
+	for (; i >= 0 && j >= 0; i--, j--) {
+		/* Fold case only where the bytes differ. */
+		p = la[i];
+		q = lb[j];
+		m = p[0] < q[0] ? p[0] : q[0];
+		for (k = 1; k <= m; k++) {
+			if (p[k] == q[k])
+				continue;
+			ca = lc(p[k]);
+			cb = lc(q[k]);
 			if (ca != cb)
 				return ca < cb ? -1 : 1;
 		}
-		if (la[i][0] != lb[j][0])
-			return la[i][0] < lb[j][0] ? -1 : 1;
+		if (p[0] != q[0])
+			return p[0] < q[0] ? -1 : 1;
 	}
 	if (na == nb)
 		return 0;
