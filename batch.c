@@ -113,17 +113,22 @@ parse_update(const struct upd *u, struct upd_req *r)
 	return DNS_R_NOERROR;
 }
 
+/*
+ * Evaluate u on the view.  *r keeps u's parsed sections (in urr[] and
+ * uarena, valid until the next parse_update()) for stale_prereqs() and
+ * asrt_add(); it is meaningful only when u->rcode is not FORMERR or
+ * REFUSED from the parse itself, i.e. whenever those two are called.
+ */
 static void
-eval(struct zone *z, struct upd *u)
+eval(struct zone *z, struct upd *u, struct upd_req *r)
 {
-	struct upd_req		 r;
 	struct upd_result	 res;
 	struct allow_ctx	 a;
 	int			 rc;
 
-	memset(&r, 0, sizeof(r));
+	memset(r, 0, sizeof(*r));
 	u->changed = 0;
-	if ((rc = parse_update(u, &r)) != DNS_R_NOERROR) {
+	if ((rc = parse_update(u, r)) != DNS_R_NOERROR) {
 		u->rcode = rc;
 		snprintf(u->why, sizeof(u->why), "%s",
 		    rc == DNS_R_FORMERR ? "malformed RDATA" :
@@ -132,11 +137,11 @@ eval(struct zone *z, struct upd *u)
 	}
 	a.z = z;
 	a.u = u;
-	r.origin = z->origin;
-	r.zclass = DNS_C_IN;
-	r.allow = allow_cb;
-	r.allow_arg = &a;
-	update_eval(&z->view, &r, &res);
+	r->origin = z->origin;
+	r->zclass = DNS_C_IN;
+	r->allow = allow_cb;
+	r->allow_arg = &a;
+	update_eval(&z->view, r, &res);
 	u->rcode = res.rcode;
 	u->changed = res.changed;
 	memcpy(u->why, res.reason, sizeof(u->why));
@@ -151,31 +156,28 @@ prereq_failed(int rcode)
 }
 
 /*
- * The names u's prerequisites name that Route 53 has not confirmed since
- * u arrived, lowercased, into names[0..max); max + 1 when there are more.
+ * The names u's prerequisites (r, as eval() parsed u) name that Route 53
+ * has not confirmed since u arrived, lowercased, into names[0..max);
+ * max + 1 when there are more.
  */
 static size_t
 stale_prereqs(const struct zone *z, const struct upd *u,
-    uint8_t (*names)[DNS_NAME_MAX], size_t max)
+    const struct upd_req *r, uint8_t (*names)[DNS_NAME_MAX], size_t max)
 {
-	struct upd_req	 r;
 	size_t		 n = 0, i, j;
 
-	memset(&r, 0, sizeof(r));
-	if (parse_update(u, &r) != DNS_R_NOERROR)
-		return 0;
-	for (i = 0; i < r.nprereq; i++) {
-		if (zone_seen_since(z, r.prereq[i].name, u->req.start))
+	for (i = 0; i < r->nprereq; i++) {
+		if (zone_seen_since(z, r->prereq[i].name, u->req.start))
 			continue;
 		for (j = 0; j < n; j++)
-			if (name_equal(names[j], r.prereq[i].name))
+			if (name_equal(names[j], r->prereq[i].name))
 				break;
 		if (j < n)
 			continue;
 		if (n == max)
 			return max + 1;
-		memcpy(names[n], r.prereq[i].name,
-		    name_len(r.prereq[i].name, DNS_NAME_MAX));
+		memcpy(names[n], r->prereq[i].name,
+		    name_len(r->prereq[i].name, DNS_NAME_MAX));
 		name_lower(names[n]);
 		n++;
 	}
@@ -215,23 +217,20 @@ asrt_set(const struct zone *z, const struct zasrt *a)
 }
 
 /*
- * Record u's "RRset exists" prerequisites as assertions of the batch.
- * Returns -1 when there is no room left (nothing recorded).
+ * Record the "RRset exists" prerequisites of r (an UPDATE as eval()
+ * parsed it) as assertions of the batch.  Returns -1 when there is no
+ * room left (nothing recorded).
  */
 static int
-asrt_add(struct zone *z, const struct upd *u)
+asrt_add(struct zone *z, const struct upd_req *r)
 {
-	struct upd_req		 r;
 	struct zview		 base;
 	const struct rrset	*sets[ZNODE_MAXSETS];
 	size_t			 i, j, k, ns, n = z->nasrt;
 	uint16_t		 type;
 
-	memset(&r, 0, sizeof(r));
-	if (parse_update(u, &r) != DNS_R_NOERROR)
-		return 0;
-	for (i = 0; i < r.nprereq; i++) {
-		const struct upd_rr *p = &r.prereq[i];
+	for (i = 0; i < r->nprereq; i++) {
+		const struct upd_rr *p = &r->prereq[i];
 
 		if (p->class != DNS_C_ANY && p->class != DNS_C_IN)
 			continue;
@@ -515,6 +514,7 @@ void
 batch_kick(struct zone *z)
 {
 	uint8_t		 names[ZONE_REREAD_MAX + 1][DNS_NAME_MAX];
+	struct upd_req	 r;
 	struct upd	*u;
 	uint64_t	 now;
 	size_t		 vrec = 0, vchr = 0, n, nasrt;
@@ -537,9 +537,10 @@ batch_kick(struct zone *z)
 	while ((u = z->q) != NULL && z->nb < z->bcap &&
 	    z->nb < ZONE_BATCH_MAX && (z->zc->coalesce || z->nb == 0)) {
 		zview_begin(&z->view);
-		eval(z, u);
+		eval(z, u, &r);
 		if (prereq_failed(u->rcode) && !u->fresh &&
-		    (n = stale_prereqs(z, u, names, ZONE_REREAD_MAX)) > 0) {
+		    (n = stale_prereqs(z, u, &r, names,
+		    ZONE_REREAD_MAX)) > 0) {
 			/*
 			 * It failed on data Route 53 has not confirmed since
 			 * it arrived: somebody else may have changed it.
@@ -558,7 +559,7 @@ batch_kick(struct zone *z)
 		}
 		nasrt = z->nasrt;
 		if (u->rcode == DNS_R_NOERROR && u->changed &&
-		    (asrt_add(z, u) == -1 || !view_fits(z, &vrec, &vchr))) {
+		    (asrt_add(z, &r) == -1 || !view_fits(z, &vrec, &vchr))) {
 			zview_rollback(&z->view);
 			z->nasrt = nasrt;
 			if (z->nbchanged > 0)
