@@ -215,9 +215,6 @@ st_search(const struct zstore *st, const uint8_t *name)
 	size_t	lo = 0, hi = st->nnode, mid;
 	int	c;
 
-	/* Loading from a sorted listing appends: try the end first. */
-	if (hi > 0 && name_cmp(st->node[hi - 1]->name, name) < 0)
-		return -(long)hi - 1;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		c = name_cmp(st->node[mid]->name, name);
@@ -273,7 +270,15 @@ st_put(struct zstore *st, const uint8_t *name, struct rrset *s, int force)
 
 	if ((nlen = name_len(name, DNS_NAME_MAX)) == 0)
 		return -1;
-	i = st_search(st, name);
+	/*
+	 * Loading from a sorted listing appends: try the end first (here
+	 * only, not in every lookup's st_search()).
+	 */
+	if (st->nnode > 0 &&
+	    name_cmp(st->node[st->nnode - 1]->name, name) < 0)
+		i = -(long)st->nnode - 1;
+	else
+		i = st_search(st, name);
 	if (i >= 0) {
 		n = st->node[i];
 		if ((k = node_slot(n, s->type)) >= 0) {
