@@ -78,6 +78,18 @@ copy_exact(char *dst, size_t cap, const char *t)
 	return R53_OK;
 }
 
+/* Text of at most max characters, copied into dst[cap]. */
+static int
+text_copy(struct xml *x, char *dst, size_t cap, size_t max)
+{
+	const char	*t;
+	int		 s;
+
+	if ((s = text_max(x, &t, max)) != R53_OK)
+		return s;
+	return copy_exact(dst, cap, t);
+}
+
 /* Copy t into dst[cap], cutting it (at a character boundary) with "...". */
 static void
 copy_trunc(char *dst, size_t cap, const char *t)
@@ -424,7 +436,6 @@ r53_parse_list_rrsets(char *body, size_t len, r53_rrset_cb cb, void *arg,
 {
 	struct r53_rrset	 rr;
 	struct xml		 x;
-	const char		*t;
 	unsigned long long	 n;
 	int			 r, r2, s, seen_trunc = 0;
 
@@ -453,19 +464,17 @@ r53_parse_list_rrsets(char *body, size_t len, r53_rrset_cb cb, void *arg,
 				return s;
 			seen_trunc = 1;
 		} else if (xml_is(&x, "NextRecordName")) {
-			if ((s = text_max(&x, &t, R53_NAME_MAX)) != R53_OK ||
-			    (s = copy_exact(page->next_name,
-			    sizeof(page->next_name), t)) != R53_OK)
+			if ((s = text_copy(&x, page->next_name,
+			    sizeof(page->next_name), R53_NAME_MAX)) != R53_OK)
 				return s;
 		} else if (xml_is(&x, "NextRecordType")) {
-			if ((s = text_max(&x, &t, R53_TYPE_MAX)) != R53_OK ||
-			    (s = copy_exact(page->next_type,
-			    sizeof(page->next_type), t)) != R53_OK)
+			if ((s = text_copy(&x, page->next_type,
+			    sizeof(page->next_type), R53_TYPE_MAX)) != R53_OK)
 				return s;
 		} else if (xml_is(&x, "NextRecordIdentifier")) {
-			if ((s = text_max(&x, &t, R53_SETID_MAX)) != R53_OK ||
-			    (s = copy_exact(page->next_identifier,
-			    sizeof(page->next_identifier), t)) != R53_OK)
+			if ((s = text_copy(&x, page->next_identifier,
+			    sizeof(page->next_identifier),
+			    R53_SETID_MAX)) != R53_OK)
 				return s;
 		} else if (xml_is(&x, "MaxItems")) {
 			if ((s = text_num(&x, UINT_MAX, &n)) != R53_OK)
@@ -575,9 +584,8 @@ r53_parse_list_zones_by_name(char *body, size_t len, r53_zone_cb cb,
 				return s;
 			seen_trunc = 1;
 		} else if (xml_is(&x, "NextDNSName")) {
-			if ((s = text_max(&x, &t, R53_NAME_MAX)) != R53_OK ||
-			    (s = copy_exact(page->next_dns_name,
-			    sizeof(page->next_dns_name), t)) != R53_OK)
+			if ((s = text_copy(&x, page->next_dns_name,
+			    sizeof(page->next_dns_name), R53_NAME_MAX)) != R53_OK)
 				return s;
 		} else if (xml_is(&x, "NextHostedZoneId")) {
 			if ((s = text_id(&x, &t)) != R53_OK)
