@@ -111,6 +111,89 @@ rdtext(uint16_t type, const uint8_t *rd, size_t len, char *buf, size_t cap)
 	return buf;
 }
 
+/* Scratch texts of one name and one type, for failure messages. */
+static const char *
+uname(struct uctx *u, const uint8_t *n)
+{
+	return ntext(n, u->nb, sizeof(u->nb));
+}
+
+static const char *
+utype(struct uctx *u, uint16_t type)
+{
+	return rrtype_to_text(type, u->tb);
+}
+
+/*
+ * The summary items of the common changes, built without stdio: n
+ * bytes of s appended; cut short with "..." like vappend().
+ */
+static void
+app(struct uctx *u, const char *s, size_t n)
+{
+	char	*r = u->res->reason;
+	size_t	 cap = sizeof(u->res->reason);
+
+	if (u->rlen >= cap - 1)
+		return;
+	if (n >= cap - u->rlen) {
+		memcpy(r + u->rlen, s, cap - 1 - u->rlen);
+		u->rlen = cap - 1;
+		memcpy(r + cap - 4, "...", 4);
+		return;
+	}
+	memcpy(r + u->rlen, s, n);
+	u->rlen += n;
+	r[u->rlen] = '\0';
+}
+
+static void
+apps(struct uctx *u, const char *s)
+{
+	app(u, s, strlen(s));
+}
+
+static void
+appu(struct uctx *u, uint32_t v)
+{
+	char	b[10];
+	size_t	i = sizeof(b);
+
+	do {
+		b[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	app(u, b + i, sizeof(b) - i);
+}
+
+/*
+ * One change: "; " unless first, then what ("add", "delete"), the
+ * owner, the TTL unless ttl is NULL, the type and the value of val
+ * unless val is NULL.
+ */
+static void
+note_rr(struct uctx *u, const char *what, const uint8_t *nm,
+    const uint32_t *ttl, uint16_t type, const struct upd_rr *val)
+{
+	char	vb[128];
+
+	if (u->rlen > 0)
+		app(u, "; ", 2);
+	apps(u, what);
+	app(u, " ", 1);
+	apps(u, uname(u, nm));
+	app(u, " ", 1);
+	if (ttl != NULL) {
+		appu(u, *ttl);
+		app(u, " ", 1);
+	}
+	apps(u, utype(u, type));
+	if (val != NULL) {
+		app(u, " ", 1);
+		apps(u, rdtext(type, val->rdata, val->rdlen, vb, sizeof(vb)));
+	}
+}
+
 /* ---- helpers ---- */
 
 static int
@@ -224,7 +307,6 @@ prescan(struct uctx *u)
 	const struct upd_rr	*r;
 	const struct rrset	*sets[ZNODE_MAXSETS];
 	uint8_t			 nm[DNS_NAME_MAX];
-	char			 nb[DNS_NAME_TEXTMAX], tb[RRTYPE_TEXTMAX];
 	char			 vb[RDATA_R53_MAX + 1];
 	size_t			 i, k, n, nlen;
 	int			 tl;
@@ -235,46 +317,52 @@ prescan(struct uctx *u)
 			return fail(u, DNS_R_FORMERR, "bad owner name");
 		memcpy(nm, r->name, nlen);
 		name_lower(nm);
-		ntext(nm, nb, sizeof(nb));
-		ttext(r->type, tb);
 		if (!name_is_sub(nm, q->origin))
 			return fail(u, DNS_R_NOTZONE, "update RR is outside "
-			    "zone: %s", nb);
+			    "zone: %s", uname(u, nm));
 		if (r->class == q->zclass) {
 			if (rrtype_is_meta(r->type))
 				return fail(u, DNS_R_FORMERR, "meta-RR in "
-				    "update: %s/%s", nb, tb);
+				    "update: %s/%s", uname(u, nm),
+				    utype(u, r->type));
 		} else if (r->class == DNS_C_ANY) {
 			if (r->ttl != 0 || r->rdlen != 0 ||
 			    (rrtype_is_meta(r->type) && r->type != DNS_T_ANY))
 				return fail(u, DNS_R_FORMERR, "meta-RR in "
-				    "update: %s/%s", nb, tb);
+				    "update: %s/%s", uname(u, nm),
+				    utype(u, r->type));
 		} else if (r->class == DNS_C_NONE) {
 			if (r->ttl != 0 || rrtype_is_meta(r->type))
 				return fail(u, DNS_R_FORMERR, "meta-RR in "
-				    "update: %s/%s", nb, tb);
+				    "update: %s/%s", uname(u, nm),
+				    utype(u, r->type));
 		} else
 			return fail(u, DNS_R_FORMERR, "update RR has "
 			    "incorrect class %u", r->class);
 		if (is_dnssec(r->type))
 			return fail(u, DNS_R_REFUSED, "explicit %s updates "
-			    "are not allowed: %s", tb, nb);
+			    "are not allowed: %s", utype(u, r->type),
+			    uname(u, nm));
 		if (r->class == q->zclass && !rrtype_r53_ok(r->type))
 			return fail(u, DNS_R_REFUSED, "type %s is not "
-			    "supported by Route 53: %s", tb, nb);
+			    "supported by Route 53: %s", utype(u, r->type),
+			    uname(u, nm));
 		if (r->class == q->zclass && r->ttl > UPDATE_TTL_MAX)
 			return fail(u, DNS_R_REFUSED, "TTL %u of %s/%s is "
-			    "over Route 53's limit", r->ttl, nb, tb);
+			    "over Route 53's limit", r->ttl, uname(u, nm),
+			    utype(u, r->type));
 		if (r->class == q->zclass) {
 			tl = rdata_to_r53(r->type, r->rdata != NULL ?
 			    r->rdata : no_rdata, r->rdlen, vb, sizeof(vb));
 			if (tl == RDATA_ESPACE)
 				return fail(u, DNS_R_REFUSED, "%s/%s: value "
 				    "longer than %d characters (Route 53 "
-				    "limit)", nb, tb, RDATA_R53_MAX);
+				    "limit)", uname(u, nm), utype(u, r->type),
+				    RDATA_R53_MAX);
 			if (tl < 0)
 				return fail(u, DNS_R_FORMERR, "%s/%s: "
-				    "malformed RDATA", nb, tb);
+				    "malformed RDATA", uname(u, nm),
+				    utype(u, r->type));
 		}
 		if (r->class == DNS_C_ANY && r->type == DNS_T_ANY) {
 			n = zview_sets(u->v, nm, sets, ZNODE_MAXSETS);
@@ -282,11 +370,11 @@ prescan(struct uctx *u)
 				if (!allowed(u, nm, sets[k]->type))
 					return fail(u, DNS_R_REFUSED,
 					    "rejected by update policy: "
-					    "%s/%s", nb,
-					    ttext(sets[k]->type, tb));
+					    "%s/%s", uname(u, nm),
+					    utype(u, sets[k]->type));
 		} else if (!allowed(u, nm, r->type))
 			return fail(u, DNS_R_REFUSED, "rejected by update "
-			    "policy: %s/%s", nb, tb);
+			    "policy: %s/%s", uname(u, nm), utype(u, r->type));
 	}
 	return DNS_R_NOERROR;
 }
@@ -329,7 +417,6 @@ temp_check(struct uctx *u, const struct upd_rr **t, size_t n)
 {
 	const struct rrset	*s;
 	const struct upd_rr	*r;
-	char			 nb[DNS_NAME_TEXTMAX], tb[RRTYPE_TEXTMAX];
 	size_t			 i, j, k;
 	int			 ok;
 
@@ -352,8 +439,8 @@ temp_check(struct uctx *u, const struct upd_rr **t, size_t n)
 		if (!ok)
 			return fail(u, DNS_R_NXRRSET, "%s/%s: 'RRset exists "
 			    "(value dependent)' prerequisite not satisfied",
-			    ntext(r->name, nb, sizeof(nb)),
-			    ttext(r->type, tb));
+			    uname(u, r->name),
+			    utype(u, r->type));
 	}
 	return DNS_R_NOERROR;
 }
@@ -363,7 +450,6 @@ prereqs(struct uctx *u)
 {
 	const struct upd_req	*q = u->req;
 	const struct upd_rr	*r, **temp = NULL;
-	char			 nb[DNS_NAME_TEXTMAX], tb[RRTYPE_TEXTMAX];
 	size_t			 i, nt = 0;
 	int			 rc = DNS_R_NOERROR;
 
@@ -377,14 +463,12 @@ prereqs(struct uctx *u)
 			rc = fail(u, DNS_R_FORMERR, "bad prerequisite name");
 			break;
 		}
-		ntext(r->name, nb, sizeof(nb));
-		ttext(r->type, tb);
 		if (r->ttl != 0)
 			rc = fail(u, DNS_R_FORMERR, "prerequisite TTL is not "
 			    "zero");
 		else if (!name_is_sub(r->name, q->origin))
 			rc = fail(u, DNS_R_NOTZONE, "%s: prerequisite name "
-			    "is out of zone", nb);
+			    "is out of zone", uname(u, r->name));
 		else if (r->class == DNS_C_ANY) {
 			if (r->rdlen != 0)
 				rc = fail(u, DNS_R_FORMERR, "class ANY "
@@ -393,11 +477,12 @@ prereqs(struct uctx *u)
 				if (!zview_in_use(u->v, r->name))
 					rc = fail(u, DNS_R_NXDOMAIN, "%s: "
 					    "'name in use' prerequisite not "
-					    "satisfied", nb);
+					    "satisfied", uname(u, r->name));
 			} else if (zview_get(u->v, r->name, r->type) == NULL)
 				rc = fail(u, DNS_R_NXRRSET, "%s/%s: 'rrset "
 				    "exists (value independent)' "
-				    "prerequisite not satisfied", nb, tb);
+				    "prerequisite not satisfied",
+				    uname(u, r->name), utype(u, r->type));
 		} else if (r->class == DNS_C_NONE) {
 			if (r->rdlen != 0)
 				rc = fail(u, DNS_R_FORMERR, "class NONE "
@@ -406,11 +491,13 @@ prereqs(struct uctx *u)
 				if (zview_in_use(u->v, r->name))
 					rc = fail(u, DNS_R_YXDOMAIN, "%s: "
 					    "'name not in use' prerequisite "
-					    "not satisfied", nb);
+					    "not satisfied",
+					    uname(u, r->name));
 			} else if (zview_get(u->v, r->name, r->type) != NULL)
 				rc = fail(u, DNS_R_YXRRSET, "%s/%s: 'rrset "
 				    "does not exist' prerequisite not "
-				    "satisfied", nb, tb);
+				    "satisfied", uname(u, r->name),
+				    utype(u, r->type));
 		} else if (r->class == q->zclass)
 			temp[nt++] = r;
 		else
@@ -431,8 +518,6 @@ add_rr(struct uctx *u, const uint8_t *nm, const struct upd_rr *r)
 {
 	struct rr		 rrs[RRSET_MAXRR + 1];
 	const struct rrset	*old;
-	char			 nb[DNS_NAME_TEXTMAX], tb[RRTYPE_TEXTMAX];
-	char			 vb[128];
 	size_t			 n = 0;
 	int			 i, have = 0;
 
@@ -441,15 +526,12 @@ add_rr(struct uctx *u, const uint8_t *nm, const struct upd_rr *r)
 		refuse_opaque(u, nm, old);
 		return -1;
 	}
-	ntext(nm, nb, sizeof(nb));
-	ttext(r->type, tb);
-	rdtext(r->type, r->rdata, r->rdlen, vb, sizeof(vb));
 	for (i = 0; old != NULL && i < old->nrr; i++) {
 		if (old->rr[i].len == r->rdlen && (r->rdlen == 0 ||
 		    memcmp(old->rr[i].rdata, r->rdata, r->rdlen) == 0)) {
 			if (old->ttl == r->ttl) {
-				note(u, "add %s %s %s: already present", nb,
-				    tb, vb);
+				note_rr(u, "add", nm, NULL, r->type, r);
+				apps(u, ": already present");
 				return 0;
 			}
 			have = 1;	/* stays, with its Route 53 text */
@@ -460,7 +542,8 @@ add_rr(struct uctx *u, const uint8_t *nm, const struct upd_rr *r)
 	if (!have) {
 		if (n >= RRSET_MAXRR) {
 			fail(u, DNS_R_REFUSED, "%s/%s would have more than "
-			    "%d values (Route 53 limit)", nb, tb, RRSET_MAXRR);
+			    "%d values (Route 53 limit)", uname(u, nm),
+			    utype(u, r->type), RRSET_MAXRR);
 			return -1;
 		}
 		rrs[n].rdata = r->rdata;
@@ -468,11 +551,14 @@ add_rr(struct uctx *u, const uint8_t *nm, const struct upd_rr *r)
 		rrs[n].text = NULL;
 		n++;
 	}
-	if (old != NULL && old->ttl != r->ttl)
-		note(u, "add %s %u %s %s (RRset TTL %u -> %u)", nb, r->ttl,
-		    tb, vb, old->ttl, r->ttl);
-	else
-		note(u, "add %s %u %s %s", nb, r->ttl, tb, vb);
+	note_rr(u, "add", nm, &r->ttl, r->type, r);
+	if (old != NULL && old->ttl != r->ttl) {
+		apps(u, " (RRset TTL ");
+		appu(u, old->ttl);
+		apps(u, " -> ");
+		appu(u, r->ttl);
+		apps(u, ")");
+	}
 	return vput(u, nm, rrset_new(r->type, r->ttl, 0, NULL, rrs, n));
 }
 
@@ -480,7 +566,6 @@ int
 del_rrset(struct uctx *u, const uint8_t *nm, uint16_t type)
 {
 	const struct rrset	*old = zview_get(u->v, nm, type);
-	char			 nb[DNS_NAME_TEXTMAX], tb[RRTYPE_TEXTMAX];
 
 	if (old == NULL)
 		return 0;
@@ -488,7 +573,7 @@ del_rrset(struct uctx *u, const uint8_t *nm, uint16_t type)
 		refuse_opaque(u, nm, old);
 		return -1;
 	}
-	note(u, "delete %s %s", ntext(nm, nb, sizeof(nb)), ttext(type, tb));
+	note_rr(u, "delete", nm, NULL, type, NULL);
 	return vdel(u, nm, type);
 }
 
@@ -527,8 +612,6 @@ del_rr(struct uctx *u, const uint8_t *nm, const struct upd_rr *r)
 {
 	struct rr		 rrs[RRSET_MAXRR];
 	const struct rrset	*old = zview_get(u->v, nm, r->type);
-	char			 nb[DNS_NAME_TEXTMAX], tb[RRTYPE_TEXTMAX];
-	char			 vb[128];
 	int			 i, k;
 	size_t			 n = 0;
 
@@ -540,9 +623,7 @@ del_rr(struct uctx *u, const uint8_t *nm, const struct upd_rr *r)
 	}
 	if ((k = rrset_find(old, r->rdata, r->rdlen)) < 0)
 		return 0;
-	note(u, "delete %s %s %s", ntext(nm, nb, sizeof(nb)),
-	    ttext(r->type, tb),
-	    rdtext(r->type, r->rdata, r->rdlen, vb, sizeof(vb)));
+	note_rr(u, "delete", nm, NULL, r->type, r);
 	if (old->nrr == 1)
 		return vdel(u, nm, r->type);
 	for (i = 0; i < old->nrr; i++)
@@ -559,7 +640,6 @@ updates(struct uctx *u, int *soa_changed)
 	const struct upd_rr	*r;
 	const struct rrset	*sets[ZNODE_MAXSETS], *s;
 	uint8_t			 nm[DNS_NAME_MAX];
-	char			 nb[DNS_NAME_TEXTMAX], tb[RRTYPE_TEXTMAX];
 	size_t			 i, k, n;
 	uint32_t		 cur, want;
 	int			 apex, off, conflict;
@@ -569,12 +649,11 @@ updates(struct uctx *u, int *soa_changed)
 		memcpy(nm, r->name, name_len(r->name, DNS_NAME_MAX));
 		name_lower(nm);
 		apex = name_equal(nm, q->origin);
-		ntext(nm, nb, sizeof(nb));
-		ttext(r->type, tb);
 		if (r->class == q->zclass) {
 			if ((r->type == DNS_T_NS || r->type == DNS_T_DNAME) &&
 			    name_is_wild(nm)) {
-				note(u, "ignored: %s %s on a wildcard", nb, tb);
+				note(u, "ignored: %s %s on a wildcard",
+				    uname(u, nm), utype(u, r->type));
 				continue;
 			}
 			if (r->type == DNS_T_CNAME) {
@@ -586,19 +665,20 @@ updates(struct uctx *u, int *soa_changed)
 						conflict = 1;
 				if (conflict) {
 					note(u, "ignored: CNAME at %s "
-					    "alongside other data", nb);
+					    "alongside other data",
+					    uname(u, nm));
 					continue;
 				}
 			} else if (zview_get(u->v, nm, DNS_T_CNAME) != NULL &&
 			    !at_cname(r->type)) {
 				note(u, "ignored: %s at %s alongside a CNAME",
-				    tb, nb);
+				    utype(u, r->type), uname(u, nm));
 				continue;
 			}
 			if (r->type == DNS_T_SOA) {
 				if (zview_get(u->v, nm, DNS_T_SOA) == NULL) {
 					note(u, "ignored: SOA at %s, not the "
-					    "apex", nb);
+					    "apex", uname(u, nm));
 					continue;
 				}
 				off = soa_serial_off(r->rdata, r->rdlen);
@@ -628,7 +708,7 @@ updates(struct uctx *u, int *soa_changed)
 			} else if (apex && (r->type == DNS_T_SOA ||
 			    r->type == DNS_T_NS)) {
 				note(u, "ignored: delete of the apex %s RRset",
-				    tb);
+				    utype(u, r->type));
 			} else if (del_rrset(u, nm, r->type) == -1)
 				return u->res->rcode;
 		} else {	/* DNS_C_NONE, checked by prescan() */

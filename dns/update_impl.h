@@ -8,7 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dns/name.h"
 #include "dns/rrset.h"
+#include "dns/rrtype.h"
 #include "dns/update.h"
 
 /* One evaluation in progress. */
@@ -17,6 +19,9 @@ struct uctx {
 	const struct upd_req	*req;
 	struct upd_result	*res;
 	size_t			 rlen;		/* bytes used in res->reason */
+	/* Scratch for the text of one owner name and one type. */
+	char			 nb[DNS_NAME_TEXTMAX];
+	char			 tb[RRTYPE_TEXTMAX];
 };
 
 /* Text of a name for the summary. */

@@ -867,3 +867,43 @@ Test(batch, bump_serial)
 	    0);
 	cr_assert_eq(soa_serial_of(G(ORIGIN, DNS_T_SOA)), 0);
 }
+
+/* The summary line lists each change in full, in order. */
+Test(update, summary_text)
+{
+	struct upd_result	 res;
+	struct upd_rr		 up[40];
+	size_t			 i, n;
+
+	UPD(&res, R("www.example.com.", DNS_C_IN, DNS_T_A, 300,
+	    rd_a("192.0.2.1")),
+	    R("www.example.com.", DNS_C_IN, DNS_T_A, 600, rd_a("192.0.2.7")),
+	    R("www.example.com.", DNS_C_NONE, DNS_T_A, 0, rd_a("192.0.2.2")),
+	    R("www.example.com.", DNS_C_ANY, DNS_T_TXT, 0, none()));
+	cr_assert_eq(res.rcode, DNS_R_NOERROR, "%s", res.reason);
+	cr_assert_str_eq(res.reason, "add www.example.com. A 192.0.2.1: "
+	    "already present; add www.example.com. 600 A 192.0.2.7 (RRset "
+	    "TTL 300 -> 600); delete www.example.com. A 192.0.2.2; delete "
+	    "www.example.com. TXT");
+
+	/* Long summaries end in "..." within UPDATE_REASON_MAX. */
+	zview_rollback(&v);
+	for (i = 0; i < 40; i++)
+		up[i] = R("a-rather-long-label-for-the-summary.example.com.",
+		    DNS_C_IN, DNS_T_A, 4000000000U - i, rd_a("192.0.2.200"));
+	EV(NULL, 0, up, 40, &res);
+	cr_assert_eq(res.rcode, DNS_R_REFUSED, "%s", res.reason);
+	for (i = 0; i < 40; i++)
+		up[i].ttl = 86400 + (uint32_t)i;
+	EV(NULL, 0, up, 40, &res);
+	cr_assert_eq(res.rcode, DNS_R_NOERROR, "%s", res.reason);
+	n = strlen(res.reason);
+	cr_assert_eq(n, UPDATE_REASON_MAX - 1);
+	cr_assert_str_eq(res.reason + n - 3, "...");
+	cr_assert(strncmp(res.reason, "add a-rather-long-label-for-the-summary"
+	    ".example.com. 86400 A 192.0.2.200; add a-rather-long-label-for-"
+	    "the-summary.example.com. 86401 A 192.0.2.200: ", 100) == 0,
+	    "%s", res.reason);
+	cr_assert(strstr(res.reason, "(RRset TTL 86400 -> 86401)") != NULL,
+	    "%s", res.reason);
+}
