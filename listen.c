@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dns/rdata.h"
+#include "dns/rrtype.h"
 #include "listen.h"
 #include "log.h"
 
@@ -79,27 +81,50 @@ static void	tcp_accept(void *, int, short);
 static void	tcp_io(void *, int, short);
 static void	tcp_close(struct tconn *);
 
+/*
+ * "addr#port" as inet_ntop() and "%d" wrote it, truncated to len - 1
+ * bytes like snprintf(); the address is formatted by rdata_to_r53(),
+ * whose A and AAAA text is inet_ntop()'s, without stdio on the UPDATE
+ * path.
+ */
 const char *
 client_str(const struct client *cl, char *buf, size_t len)
 {
-	char		 a[INET6_ADDRSTRLEN];
-	const void	*p;
-	int		 port;
+	char		 a[64], d[5], *p = d + sizeof(d);
+	int		 n;
+	unsigned	 port;
 
 	if (cl->peer.ss_family == AF_INET6) {
 		const struct sockaddr_in6 *s6 =
 		    (const struct sockaddr_in6 *)&cl->peer;
-		p = &s6->sin6_addr;
+		n = rdata_to_r53(DNS_T_AAAA, s6->sin6_addr.s6_addr, 16, a,
+		    sizeof(a));
 		port = ntohs(s6->sin6_port);
 	} else {
 		const struct sockaddr_in *s4 =
 		    (const struct sockaddr_in *)&cl->peer;
-		p = &s4->sin_addr;
+		n = cl->peer.ss_family != AF_INET ? -1 :
+		    rdata_to_r53(DNS_T_A, (const uint8_t *)&s4->sin_addr, 4,
+		    a, sizeof(a));
 		port = ntohs(s4->sin_port);
 	}
-	if (inet_ntop(cl->peer.ss_family, p, a, sizeof(a)) == NULL)
-		snprintf(a, sizeof(a), "?");
-	snprintf(buf, len, "%s#%d", a, port);
+	if (n < 0) {
+		a[0] = '?';
+		n = 1;
+	}
+	a[n++] = '#';
+	do {
+		*--p = (char)('0' + port % 10);
+		port /= 10;
+	} while (port != 0);
+	while (p < d + sizeof(d))
+		a[n++] = *p++;
+	if (len > 0) {
+		if ((size_t)n >= len)
+			n = (int)len - 1;
+		memcpy(buf, a, (size_t)n);
+		buf[n] = '\0';
+	}
 	return buf;
 }
 

@@ -5,7 +5,7 @@
  * operation.
  */
 #include <limits.h>
-#include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "aws/r53msg.h"
@@ -42,39 +42,76 @@ puts_(struct out *o, const char *s)
 	put(o, s, strlen(s));
 }
 
+/* A string literal, its length known at compile time. */
+#define PUTLIT(o, lit)	put((o), (lit), sizeof(lit) - 1)
+
+/* Eight bytes at once: each in [0x20, 0x80) (no borrow, no high bit). */
+#define ONES	0x0101010101010101ULL
+#define ASCII8(w)	((((w) - 0x20 * ONES) | (w)) & (0x80 * ONES)) == 0
+
 /*
  * Number of characters in s (UTF-8 sequences), or -1 if s holds a
- * control character (below 0x20) or malformed UTF-8.
+ * control character (below 0x20) or malformed UTF-8.  Printable ASCII is
+ * counted eight bytes at a time where it can, without decoding.
  */
 static long
 text_chars(const char *s)
 {
-	size_t	n;
-	long	count = 0;
+	const unsigned char	*p = (const unsigned char *)s;
+	const unsigned char	*end = p + strlen(s);
+	uint64_t		 w;
+	size_t			 n;
+	long			 count = 0;
 
-	while (*s != '\0') {
-		if ((unsigned char)*s < 0x20)
+	for (;;) {
+		for (; end - p >= 8; p += 8, count += 8) {
+			memcpy(&w, p, sizeof(w));
+			if (!(ASCII8(w)))
+				break;
+		}
+		for (; p < end && *p >= 0x20 && *p < 0x80; p++)
+			count++;
+		if (p == end)
+			return count;
+		if (*p < 0x20 || (n = util_utf8_len(p, (size_t)(end - p),
+		    NULL)) == 0)
 			return -1;
-		n = util_utf8_len((const unsigned char *)s, strlen(s), NULL);
-		if (n == 0)
-			return -1;
-		s += n;
+		p += n;
 		count++;
 	}
-	return count;
 }
 
-/* Element with escaped text content.  s was checked with text_chars(). */
-static void
-put_elem(struct out *o, const char *name, const char *s)
-{
-	const char	*e;
+/* '"', '&', '\'', '<' and '>', the characters text content escapes. */
+#define XML_SPECIAL	(1ULL << '"' | 1ULL << '&' | 1ULL << '\'' | \
+			    1ULL << '<' | 1ULL << '>')
 
-	put(o, "<", 1);
-	puts_(o, name);
-	put(o, ">", 1);
-	for (; *s != '\0'; s++) {
-		switch (*s) {
+/* 1 for NUL and the characters XML text content needs as references. */
+static int
+xml_stop(unsigned char c)
+{
+	return c < 64 && ((XML_SPECIAL | 1) >> c & 1);
+}
+
+/*
+ * Element with escaped text content between the tags open and close:
+ * runs of characters that need no reference are copied at once.  s was
+ * checked with text_chars().
+ */
+static void
+put_elem(struct out *o, const char *open, size_t olen, const char *close,
+    size_t clen, const char *s)
+{
+	const char	*e, *run;
+
+	put(o, open, olen);
+	for (;;) {
+		for (run = s; !xml_stop((unsigned char)*s); s++)
+			;
+		if (s > run)
+			put(o, run, (size_t)(s - run));
+		if (*s == '\0')
+			break;
+		switch (*s++) {
 		case '&':
 			e = "&amp;";
 			break;
@@ -87,18 +124,35 @@ put_elem(struct out *o, const char *name, const char *s)
 		case '"':
 			e = "&quot;";
 			break;
-		case '\'':
+		default:
 			e = "&apos;";
 			break;
-		default:
-			put(o, s, 1);
-			continue;
 		}
 		puts_(o, e);
 	}
-	put(o, "</", 2);
-	puts_(o, name);
-	put(o, ">", 1);
+	put(o, close, clen);
+}
+
+/* put_elem() for an element named by a string literal. */
+#define PUT_ELEM(o, name, s)	put_elem((o), "<" name ">",		\
+				    sizeof(name) + 1, "</" name ">",	\
+				    sizeof(name) + 2, (s))
+
+/* v in decimal with a NUL at the start of buf (11 bytes); returns buf. */
+static const char *
+dec32(char *buf, uint32_t v)
+{
+	char	 d[10], *p = d + sizeof(d);
+	size_t	 n;
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	n = (size_t)(d + sizeof(d) - p);
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return buf;
 }
 
 static int
@@ -125,8 +179,12 @@ r53_change_cost(const struct r53_change *c, size_t *records, size_t *chars)
 	*chars = n * mult;
 }
 
+/*
+ * 1 if the change is valid; *vchars then holds the characters of its
+ * values (what chars_of() counts, the values being valid UTF-8).
+ */
 static int
-valid_change(const struct r53_change *c)
+valid_change(const struct r53_change *c, size_t *vchars)
 {
 	long	n;
 	size_t	i;
@@ -141,12 +199,14 @@ valid_change(const struct r53_change *c)
 	n = text_chars(c->name);
 	if (n < 1 || n > R53_NAME_MAX)
 		return 0;
+	*vchars = 0;
 	for (i = 0; i < c->nvalues; i++) {
 		if (c->values[i] == NULL)
 			return 0;
 		n = text_chars(c->values[i]);
 		if (n < 1 || n > R53_VALUE_MAX)
 			return 0;
+		*vchars += (size_t)n;
 	}
 	return 1;
 }
@@ -157,8 +217,8 @@ r53_change_batch_xml(char *buf, size_t cap, const char *comment,
 {
 	static const char *const actions[] = { "CREATE", "DELETE", "UPSERT" };
 	struct out	o;
-	char		ttl[16];
-	size_t		i, j, rec = 0, chr = 0, r, ch;
+	char		ttl[11];
+	size_t		i, j, rec = 0, chr = 0, vc, mult;
 	long		cn;
 
 	if (buf == NULL || cap == 0 || cap > INT_MAX || c == NULL || n == 0)
@@ -169,11 +229,12 @@ r53_change_batch_xml(char *buf, size_t cap, const char *comment,
 			return -1;
 	}
 	for (i = 0; i < n; i++) {
-		if (!valid_change(&c[i]))
+		/* As r53_change_cost() counts. */
+		if (!valid_change(&c[i], &vc))
 			return -1;
-		r53_change_cost(&c[i], &r, &ch);
-		rec += r;
-		chr += ch;
+		mult = c[i].action == R53_UPSERT ? 2 : 1;
+		rec += c[i].nvalues * mult;
+		chr += vc * mult;
 	}
 	if (rec > R53_BATCH_RECORDS_MAX || chr > R53_BATCH_CHARS_MAX)
 		return -1;
@@ -183,29 +244,28 @@ r53_change_batch_xml(char *buf, size_t cap, const char *comment,
 	o.len = 0;
 	o.err = 0;
 	buf[0] = '\0';
-	puts_(&o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	PUTLIT(&o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<ChangeResourceRecordSetsRequest xmlns=\"" R53_XMLNS "\">"
 	    "<ChangeBatch>");
 	if (comment != NULL)
-		put_elem(&o, "Comment", comment);
-	puts_(&o, "<Changes>");
+		PUT_ELEM(&o, "Comment", comment);
+	PUTLIT(&o, "<Changes>");
 	for (i = 0; i < n; i++) {
-		puts_(&o, "<Change>");
-		put_elem(&o, "Action", actions[c[i].action]);
-		puts_(&o, "<ResourceRecordSet>");
-		put_elem(&o, "Name", c[i].name);
-		put_elem(&o, "Type", c[i].type);
-		snprintf(ttl, sizeof(ttl), "%lu", (unsigned long)c[i].ttl);
-		put_elem(&o, "TTL", ttl);
-		puts_(&o, "<ResourceRecords>");
+		PUTLIT(&o, "<Change>");
+		PUT_ELEM(&o, "Action", actions[c[i].action]);
+		PUTLIT(&o, "<ResourceRecordSet>");
+		PUT_ELEM(&o, "Name", c[i].name);
+		PUT_ELEM(&o, "Type", c[i].type);
+		PUT_ELEM(&o, "TTL", dec32(ttl, c[i].ttl));
+		PUTLIT(&o, "<ResourceRecords>");
 		for (j = 0; j < c[i].nvalues; j++) {
-			puts_(&o, "<ResourceRecord>");
-			put_elem(&o, "Value", c[i].values[j]);
-			puts_(&o, "</ResourceRecord>");
+			PUTLIT(&o, "<ResourceRecord>");
+			PUT_ELEM(&o, "Value", c[i].values[j]);
+			PUTLIT(&o, "</ResourceRecord>");
 		}
-		puts_(&o, "</ResourceRecords></ResourceRecordSet></Change>");
+		PUTLIT(&o, "</ResourceRecords></ResourceRecordSet></Change>");
 	}
-	puts_(&o, "</Changes></ChangeBatch></ChangeResourceRecordSetsRequest>");
+	PUTLIT(&o, "</Changes></ChangeBatch></ChangeResourceRecordSetsRequest>");
 	if (o.err)
 		return -1;
 	return (int)o.len;
@@ -239,13 +299,24 @@ static int
 req_init(struct r53_req *r, const char *method, const char *prefix,
     const char *id, const char *suffix)
 {
-	int	n;
+	const char	*part[4];
+	size_t		 i, n, len = 0;
 
 	memset(r, 0, sizeof(*r));
 	r->method = method;
-	n = snprintf(r->path, sizeof(r->path), "%s%s%s%s", API, prefix, id,
-	    suffix);
-	return (n < 0 || (size_t)n >= sizeof(r->path)) ? -1 : 0;
+	part[0] = API;
+	part[1] = prefix;
+	part[2] = id;
+	part[3] = suffix;
+	for (i = 0; i < 4; i++) {
+		n = strlen(part[i]);
+		if (n >= sizeof(r->path) - len)
+			return -1;
+		memcpy(r->path + len, part[i], n);
+		len += n;
+	}
+	r->path[len] = '\0';
+	return 0;
 }
 
 static void
@@ -261,8 +332,7 @@ req_maxitems(struct r53_req *r, unsigned maxitems, unsigned limit)
 	if (maxitems > limit)
 		return -1;
 	if (maxitems > 0) {
-		snprintf(r->maxitems, sizeof(r->maxitems), "%u", maxitems);
-		req_param(r, "maxitems", r->maxitems);
+		req_param(r, "maxitems", dec32(r->maxitems, maxitems));
 	}
 	return 0;
 }

@@ -82,9 +82,11 @@ util_utf8_len(const unsigned char *s, size_t n, uint32_t *cp)
 		return 0;
 	c = s[0];
 	if (c < 0x80) {
-		len = 1;
-		min = 0;
-	} else if ((c & 0xe0) == 0xc0) {
+		if (cp != NULL)
+			*cp = c;
+		return 1;
+	}
+	if ((c & 0xe0) == 0xc0) {
 		len = 2;
 		c &= 0x1f;
 		min = 0x80;

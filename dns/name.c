@@ -141,74 +141,129 @@ name_from_r53(const char *s, uint8_t *out, size_t *lenp)
 	return name_from_r53n(s, strlen(s), out, lenp);
 }
 
-/* Append one byte or escape; -1 when it does not fit with a NUL. */
+/* Bytes of a label Route 53 writes literally (after lowercasing). */
 static int
-put(char *out, size_t cap, size_t *pos, const char *s, size_t n)
+r53_plain(uint8_t c, int keepcase)
 {
-	if (*pos + n + 1 > cap)
-		return -1;
-	memcpy(out + *pos, s, n);
-	*pos += n;
-	out[*pos] = '\0';
-	return 0;
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	    c == '-' || c == '_' || (keepcase && c >= 'A' && c <= 'Z');
 }
 
-/* r53: 0 DNS text, 1 Route 53 lowercased, 2 Route 53 keeping case. */
+/* Printable bytes RFC 1035 text writes as "\X". */
+static int
+dns_special(uint8_t c)
+{
+	switch (c) {
+	case '.':
+	case '\\':
+	case '"':
+	case '(':
+	case ')':
+	case ';':
+	case '@':
+	case '$':
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The text of label bytes p[0..len) into o, which has room for 4 * len
+ * bytes; returns the end.  r53: 0 DNS text, 1 Route 53 lowercased,
+ * 2 Route 53 keeping case.  Each byte becomes one piece: itself, "\X"
+ * (DNS text only) or a backslash and three digits.
+ */
+static char *
+label_text(char *o, const uint8_t *p, size_t len, int r53)
+{
+	const uint8_t	*end = p + len;
+	uint8_t		 c;
+
+	if (r53 == 0) {
+		for (; p < end; p++) {
+			c = *p;
+			if (c > 0x20 && c < 0x7f) {
+				if (dns_special(c))
+					*o++ = '\\';
+				*o++ = (char)c;
+				continue;
+			}
+			o[0] = '\\';
+			o[1] = (char)('0' + c / 100);
+			o[2] = (char)('0' + (c / 10) % 10);
+			o[3] = (char)('0' + c % 10);
+			o += 4;
+		}
+		return o;
+	}
+	for (; p < end; p++) {
+		c = *p;
+		if (r53 == 1)
+			c = lc(c);
+		if (r53_plain(c, r53 == 2)) {
+			*o++ = (char)c;
+			continue;
+		}
+		o[0] = '\\';
+		o[1] = (char)('0' + (c >> 6));
+		o[2] = (char)('0' + ((c >> 3) & 7));
+		o[3] = (char)('0' + (c & 7));
+		o += 4;
+	}
+	return o;
+}
+
+/*
+ * Each label is written straight into out when its worst case fits.
+ * Otherwise it goes through a scratch buffer and is copied a piece at a
+ * time (a piece is one character, or a backslash and the one character
+ * or three digits after it): output stops before the first piece that
+ * does not fit with a NUL, leaving the text so far NUL-terminated.
+ */
 static int
 to_text(const uint8_t *n, char *out, size_t cap, int r53)
 {
-	size_t	 pos = 0;
-	char	 esc[5];
-	uint8_t	 c;
-	int	 i, special;
+	char	 lab[4 * 255], *e;	/* a length octet's worst case */
+	size_t	 pos = 0, len, i, k;
 
 	if (cap == 0)
 		return -1;
 	out[0] = '\0';
-	if (n[0] == 0)
-		return put(out, cap, &pos, ".", 1);
-	while (n[0] != 0) {
-		for (i = 1; i <= n[0]; i++) {
-			c = n[i];
-			if (r53) {
-				if (r53 == 1)
-					c = lc(c);
-				special = !((c >= 'a' && c <= 'z') ||
-				    (r53 == 2 && c >= 'A' && c <= 'Z') ||
-				    (c >= '0' && c <= '9') || c == '-' ||
-				    c == '_');
-				if (special) {
-					esc[0] = '\\';
-					esc[1] = '0' + ((c >> 6) & 7);
-					esc[2] = '0' + ((c >> 3) & 7);
-					esc[3] = '0' + (c & 7);
-					if (put(out, cap, &pos, esc, 4) == -1)
-						return -1;
-					continue;
-				}
-			} else if (c <= 0x20 || c >= 0x7f) {
-				esc[0] = '\\';
-				esc[1] = '0' + c / 100;
-				esc[2] = '0' + (c / 10) % 10;
-				esc[3] = '0' + c % 10;
-				if (put(out, cap, &pos, esc, 4) == -1)
-					return -1;
-				continue;
-			} else if (strchr(".\\\"();@$", c) != NULL) {
-				esc[0] = '\\';
-				esc[1] = (char)c;
-				if (put(out, cap, &pos, esc, 2) == -1)
-					return -1;
-				continue;
-			}
-			esc[0] = (char)c;
-			if (put(out, cap, &pos, esc, 1) == -1)
-				return -1;
-		}
-		if (put(out, cap, &pos, ".", 1) == -1)
+	if (n[0] == 0) {
+		if (cap < 2)
 			return -1;
-		n += 1 + n[0];
+		out[0] = '.';
+		out[1] = '\0';
+		return 0;
 	}
+	for (; n[0] != 0; n += 1 + n[0]) {
+		len = n[0];
+		if (cap - pos > 4 * len + 1) {
+			e = label_text(out + pos, n + 1, len, r53);
+			pos = (size_t)(e - out);
+			out[pos++] = '.';
+			continue;
+		}
+		e = label_text(lab, n + 1, len, r53);
+		for (i = 0; lab + i < e; i += k) {
+			k = 1;
+			if (lab[i] == '\\')
+				k = (lab[i + 1] >= '0' && lab[i + 1] <= '9') ? 4 : 2;
+			if (cap - pos <= k) {
+				out[pos] = '\0';
+				return -1;
+			}
+			memcpy(out + pos, lab + i, k);
+			pos += k;
+		}
+		if (cap - pos <= 1) {
+			out[pos] = '\0';
+			return -1;
+		}
+		out[pos++] = '.';
+	}
+	out[pos] = '\0';
 	return 0;
 }
 

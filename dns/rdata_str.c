@@ -8,7 +8,6 @@
 #include <netinet/in.h>
 
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "dns/name.h"
@@ -36,17 +35,35 @@ tb_str(struct tb *t, const char *p)
 void
 tb_c(struct tb *t, char c)
 {
-	tb_put(t, &c, 1);
+	if (t->err || t->cap - t->len <= 1) {
+		t->err = 1;
+		return;
+	}
+	t->s[t->len++] = c;
+	t->s[t->len] = '\0';
+}
+
+/*
+ * Decimal digits of v written backwards ending at end; returns the first.
+ * 20 digits hold any unsigned long of up to 64 bits.
+ */
+static char *
+dec(char *end, unsigned long v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	return end;
 }
 
 void
 tb_u(struct tb *t, unsigned long v)
 {
-	char	buf[24];
-	int	n;
+	char	 buf[24], *p;
 
-	n = snprintf(buf, sizeof(buf), "%lu", v);
-	tb_put(t, buf, (size_t)n);
+	p = dec(buf + sizeof(buf), v);
+	tb_put(t, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 /*
@@ -73,52 +90,184 @@ tb_esc(struct tb *t, uint8_t c, int space_ok)
 		tb_c(t, (char)c);
 }
 
-/* A quoted character-string from len bytes. */
+/* Bytes tb_esc(, 1) writes as they are. */
+static int
+qs_plain(uint8_t c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+/*
+ * A quoted character-string from len bytes: runs of bytes that need no
+ * escape are copied at once.
+ */
 void
 tb_qstr(struct tb *t, const uint8_t *p, size_t len)
 {
-	size_t	i;
+	size_t	i = 0, j;
 
 	tb_c(t, '"');
-	for (i = 0; i < len; i++)
-		tb_esc(t, p[i], 1);
+	while (i < len) {
+		for (j = i; j < len && qs_plain(p[j]); j++)
+			;
+		if (j > i)
+			tb_put(t, (const char *)p + i, j - i);
+		if (j < len)
+			tb_esc(t, p[j++], 1);
+		i = j;
+	}
 	tb_c(t, '"');
 }
 
+/*
+ * The name is written in place after the text so far; name_to_r53_case()
+ * fails exactly when it does not fit with the NUL.
+ */
 void
 tb_name(struct tb *t, const uint8_t *n)
 {
-	char	buf[DNS_NAME_TEXTMAX];
-
-	if (name_to_r53_case(n, buf, sizeof(buf)) == -1)
+	if (t->err)
+		return;
+	if (name_to_r53_case(n, t->s + t->len, t->cap - t->len) == -1) {
+		t->s[t->len] = '\0';
 		t->err = 1;
-	else
-		tb_str(t, buf);
+	} else
+		t->len += strlen(t->s + t->len);
 }
 
 void
 tb_hex(struct tb *t, const uint8_t *p, size_t len)
 {
 	static const char	 hex[] = "0123456789abcdef";
-	char			 buf[2];
+	char			*o;
 	size_t			 i;
 
-	for (i = 0; i < len; i++) {
-		buf[0] = hex[p[i] >> 4];
-		buf[1] = hex[p[i] & 15];
-		tb_put(t, buf, 2);
+	if (t->err || (t->cap - t->len - 1) / 2 < len) {
+		t->err = 1;
+		return;
 	}
+	o = t->s + t->len;
+	for (i = 0; i < len; i++) {
+		*o++ = hex[p[i] >> 4];
+		*o++ = hex[p[i] & 15];
+	}
+	*o = '\0';
+	t->len += 2 * len;
+}
+
+/* 1-3 decimal digits of v; returns the position after them. */
+static char *
+dec8(char *o, unsigned v)
+{
+	if (v >= 100) {
+		*o++ = (char)('0' + v / 100);
+		v %= 100;
+		*o++ = (char)('0' + v / 10);
+	} else if (v >= 10)
+		*o++ = (char)('0' + v / 10);
+	*o++ = (char)('0' + v % 10);
+	return o;
+}
+
+/* Dotted quad of p[0..4) into o (15 bytes at most); returns the end. */
+static char *
+fmt_ip4(char *o, const uint8_t *p)
+{
+	o = dec8(o, p[0]);
+	*o++ = '.';
+	o = dec8(o, p[1]);
+	*o++ = '.';
+	o = dec8(o, p[2]);
+	*o++ = '.';
+	return dec8(o, p[3]);
+}
+
+/*
+ * p[0..16) into o (45 bytes at most) as glibc's inet_ntop() writes it
+ * (RFC 5952 section 4): groups in lowercase hex without leading zeros;
+ * the first longest run of two or more zero groups as "::"; and when
+ * that run starts the address and is six groups long, or five followed
+ * by ffff, the last 32 bits as a dotted quad (::a.b.c.d, ::ffff:a.b.c.d).
+ * Returns the end.
+ */
+static char *
+fmt_ip6(char *o, const uint8_t *p)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	unsigned		 w[8];
+	int			 i, best = -1, blen = 0, cur = -1, clen = 0;
+
+	for (i = 0; i < 8; i++) {
+		w[i] = (unsigned)p[2 * i] << 8 | p[2 * i + 1];
+		if (w[i] != 0) {
+			cur = -1;
+			continue;
+		}
+		if (cur == -1) {
+			cur = i;
+			clen = 0;
+		}
+		if (++clen > blen) {
+			best = cur;
+			blen = clen;
+		}
+	}
+	if (blen < 2)
+		best = -1;
+	for (i = 0; i < 8; i++) {
+		if (best != -1 && i >= best && i < best + blen) {
+			if (i == best)
+				*o++ = ':';
+			continue;
+		}
+		if (i != 0)
+			*o++ = ':';
+		if (i == 6 && best == 0 &&
+		    (blen == 6 || (blen == 5 && w[5] == 0xffff)))
+			return fmt_ip4(o, p + 12);
+		if (w[i] >= 0x1000)
+			*o++ = hex[w[i] >> 12];
+		if (w[i] >= 0x100)
+			*o++ = hex[(w[i] >> 8) & 15];
+		if (w[i] >= 0x10)
+			*o++ = hex[(w[i] >> 4) & 15];
+		*o++ = hex[w[i] & 15];
+	}
+	if (best != -1 && best + blen == 8)
+		*o++ = ':';
+	return o;
+}
+
+/*
+ * An address of family af as text with a NUL into o (ADDR_TEXTMAX
+ * bytes); returns its length, 0 for an unknown family.
+ */
+#define ADDR_TEXTMAX	46
+static size_t
+addr_to_text(char *o, int af, const uint8_t *p)
+{
+	char	*e;
+
+	if (af == AF_INET)
+		e = fmt_ip4(o, p);
+	else if (af == AF_INET6)
+		e = fmt_ip6(o, p);
+	else
+		return 0;
+	*e = '\0';
+	return (size_t)(e - o);
 }
 
 void
 tb_addr(struct tb *t, int af, const uint8_t *p)
 {
-	char	buf[INET6_ADDRSTRLEN];
+	char	buf[ADDR_TEXTMAX];
+	size_t	n;
 
-	if (inet_ntop(af, p, buf, sizeof(buf)) == NULL)
+	if ((n = addr_to_text(buf, af, p)) == 0)
 		t->err = 1;
 	else
-		tb_str(t, buf);
+		tb_put(t, buf, n);
 }
 
 void
