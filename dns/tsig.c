@@ -11,9 +11,23 @@
 #define HDR_LEN		12
 #define HDR_ARCOUNT	10
 
+/*
+ * The TSIG variables (RFC 8945 4.3.3) are assembled on the stack and
+ * fed to the HMAC in one piece: both names, class, TTL, Time Signed,
+ * Fudge, Error, Other Len and Other Data when it is no longer than
+ * VARS_OTHER_MAX octets (the server's time in a BADTIME answer).
+ * Longer Other Data, only ever seen in received messages, follows in a
+ * second piece.
+ */
+#define VARS_OTHER_MAX	6
+#define VARS_MAX	(2 * DNS_NAME_MAX + 6 + 10 + VARS_OTHER_MAX)
+/* A length-prefixed request or prior MAC followed by the header. */
+#define HEAD_MAX	(2 + TSIG_MAC_MAX + HDR_LEN)
+
 struct alg {
 	const char		*text;
 	const uint8_t		*wire;
+	size_t			 wirelen;
 	size_t			 size;
 	const br_hash_class	*vt;
 };
@@ -25,34 +39,30 @@ static const uint8_t n_sha256[] = "\013hmac-sha256";
 static const uint8_t n_sha384[] = "\013hmac-sha384";
 static const uint8_t n_sha512[] = "\013hmac-sha512";
 
-/* Indexed by enum tsig_alg. */
+/*
+ * Indexed by enum tsig_alg.  The wire names are string literals whose
+ * terminating NUL is the root label, so sizeof gives the wire length.
+ */
 static const struct alg algs[TSIG_ALG_COUNT] = {
-	{ "hmac-md5.sig-alg.reg.int", n_md5, 16, &br_md5_vtable },
-	{ "hmac-sha1", n_sha1, 20, &br_sha1_vtable },
-	{ "hmac-sha224", n_sha224, 28, &br_sha224_vtable },
-	{ "hmac-sha256", n_sha256, 32, &br_sha256_vtable },
-	{ "hmac-sha384", n_sha384, 48, &br_sha384_vtable },
-	{ "hmac-sha512", n_sha512, 64, &br_sha512_vtable },
+	{ "hmac-md5.sig-alg.reg.int", n_md5, sizeof(n_md5), 16,
+	    &br_md5_vtable },
+	{ "hmac-sha1", n_sha1, sizeof(n_sha1), 20, &br_sha1_vtable },
+	{ "hmac-sha224", n_sha224, sizeof(n_sha224), 28, &br_sha224_vtable },
+	{ "hmac-sha256", n_sha256, sizeof(n_sha256), 32, &br_sha256_vtable },
+	{ "hmac-sha384", n_sha384, sizeof(n_sha384), 48, &br_sha384_vtable },
+	{ "hmac-sha512", n_sha512, sizeof(n_sha512), 64, &br_sha512_vtable },
 };
 
-/* One parsed TSIG RR; pointers point into the message. */
-struct rr {
-	uint8_t		 keyname[DNS_NAME_MAX];
-	uint8_t		 algname[DNS_NAME_MAX];
-	uint64_t	 timesigned;
-	uint16_t	 fudge;
-	uint16_t	 maclen;
-	const uint8_t	*mac;
-	uint16_t	 origid;
-	uint16_t	 error;
-	uint16_t	 otherlen;
-	const uint8_t	*other;
-};
-
-/* Everything one TSIG RR to be written needs. */
-struct out {
+/*
+ * The TSIG variables of one RR, as covered by the MAC and written to
+ * the wire.  Names are lowercased wire names of keylen and alglen
+ * octets (both counted with the root label).
+ */
+struct vars {
 	const uint8_t	*keyname;
+	size_t		 keylen;
 	const uint8_t	*algname;
+	size_t		 alglen;
 	uint64_t	 timesigned;
 	uint16_t	 fudge;
 	uint16_t	 error;
@@ -60,35 +70,132 @@ struct out {
 	size_t		 otherlen;
 };
 
+/*
+ * One parsed TSIG RR.  The names are copied out into caller buffers
+ * (v.keyname, v.algname); mac and v.other point into the message.
+ */
+struct rr {
+	struct vars	 v;
+	uint16_t	 maclen;
+	const uint8_t	*mac;
+	uint16_t	 origid;
+};
+
+/*
+ * Erase secret material.  memset is called through a volatile pointer so
+ * that the compiler cannot prove the stores dead and drop them.
+ */
+static void *(*const volatile wipe_memset)(void *, int, size_t) = memset;
+
 static void
 wipe(void *p, size_t n)
 {
-	volatile uint8_t	*v = p;
-
-	while (n-- > 0)
-		*v++ = 0;
+	(void)wipe_memset(p, 0, n);
 }
 
 /* Constant-time in n: 1 when equal. */
 static int
 ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
 {
-	uint8_t	d = 0;
+	uint64_t	x, y, d = 0;
+	size_t		i = 0;
+
+	for (; n - i >= 8; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		d |= x ^ y;
+	}
+	for (; i < n; i++)
+		d |= (uint64_t)(a[i] ^ b[i]);
+	return d == 0;
+}
+
+static uint16_t
+get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v & 0xff;
+}
+
+/* The low 48 bits of t, as Time Signed and BADTIME's Other Data. */
+static void
+put48(uint8_t *p, uint64_t t)
+{
+	int	i;
+
+	for (i = 5; i >= 0; i--) {
+		p[i] = t & 0xff;
+		t >>= 8;
+	}
+}
+
+static uint8_t
+lc(uint8_t c)
+{
+	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
+
+/*
+ * Lowercase the n octets of a wire name.  Length octets are below 64 and
+ * so never change: the octets need not be told apart.
+ */
+static void
+lower(uint8_t *p, size_t n)
+{
 	size_t	i;
 
 	for (i = 0; i < n; i++)
-		d |= a[i] ^ b[i];
-	return d == 0;
+		p[i] = lc(p[i]);
+}
+
+/*
+ * The algorithm whose wire name equals name, compared case-insensitively
+ * octet by octet, which for wire names is name equality: a length octet
+ * only matches itself.  The comparison stops at the first difference,
+ * so it never reads past the end of name.  -1 if none.
+ */
+static int
+alg_find(const uint8_t *name, enum tsig_alg *alg)
+{
+	const uint8_t	*w;
+	size_t		 i, n;
+	int		 a;
+
+	for (a = 0; a < TSIG_ALG_COUNT; a++) {
+		w = algs[a].wire;
+		n = algs[a].wirelen;
+		for (i = 0; i < n && lc(name[i]) == w[i]; i++)
+			continue;
+		if (i == n) {
+			*alg = (enum tsig_alg)a;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 int
 tsig_alg_from_name(const uint8_t *name, enum tsig_alg *alg)
 {
-	int	i;
+	return alg_find(name, alg);
+}
 
-	for (i = 0; i < TSIG_ALG_COUNT; i++) {
-		if (name_equal(name, algs[i].wire)) {
-			*alg = (enum tsig_alg)i;
+/* alg_find() for a lowercased name of len octets. */
+static int
+alg_find_lc(const uint8_t *name, size_t len, enum tsig_alg *alg)
+{
+	int	a;
+
+	for (a = 0; a < TSIG_ALG_COUNT; a++) {
+		if (len == algs[a].wirelen &&
+		    memcmp(name, algs[a].wire, len) == 0) {
+			*alg = (enum tsig_alg)a;
 			return 0;
 		}
 	}
@@ -181,111 +288,125 @@ sign_len(const struct tsig_key *k)
 }
 
 /*
- * Parse the TSIG RR at off, which must be the last RR of msg.  Names are
- * copied out lowercased.  -1 if malformed.
+ * Parse the TSIG RR at off, which must be the last RR of msg.  The names
+ * are copied, lowercased, into keyname and algname (DNS_NAME_MAX octets
+ * each), which rr->v then points to.  -1 if malformed.
  */
 static int
-parse_rr(const uint8_t *msg, size_t len, size_t off, struct rr *rr)
+parse_rr(const uint8_t *msg, size_t len, size_t off, uint8_t *keyname,
+    uint8_t *algname, struct rr *rr)
 {
-	struct wire	w;
-	size_t		rdend;
-	uint16_t	rdlen, hi;
+	struct wire	 w;
+	const uint8_t	*p;
+	size_t		 rdend;
+	uint16_t	 rdlen;
 
-	memset(rr, 0, sizeof(*rr));
 	if (len < HDR_LEN || off < HDR_LEN || off >= len)
 		return -1;
-	if ((msg[HDR_ARCOUNT] << 8 | msg[HDR_ARCOUNT + 1]) == 0)
+	if (get16(msg + HDR_ARCOUNT) == 0)
 		return -1;
 	wire_rinit(&w, msg, len);
 	wire_seek(&w, off);
-	wire_getname(&w, rr->keyname, NULL);
-	if (wire_get16(&w) != TSIG_TYPE || wire_get16(&w) != TSIG_CLASS_ANY ||
-	    wire_get32(&w) != 0)
+	wire_getname(&w, keyname, &rr->v.keylen);
+	/* Type, class, TTL and RDLENGTH. */
+	if ((p = wire_getptr(&w, 10)) == NULL || get16(p) != TSIG_TYPE ||
+	    get16(p + 2) != TSIG_CLASS_ANY || get16(p + 4) != 0 ||
+	    get16(p + 6) != 0)
 		return -1;
-	rdlen = wire_get16(&w);
+	rdlen = get16(p + 8);
 	if (!wire_ok(&w) || wire_left(&w) != rdlen)
 		return -1;
 	rdend = wire_mark(&w) + rdlen;
-	wire_getname(&w, rr->algname, NULL);
-	hi = wire_get16(&w);
-	rr->timesigned = (uint64_t)hi << 32 | wire_get32(&w);
-	rr->fudge = wire_get16(&w);
-	rr->maclen = wire_get16(&w);
+	wire_getname(&w, algname, &rr->v.alglen);
+	/* Time Signed, Fudge and MAC Size. */
+	if ((p = wire_getptr(&w, 10)) == NULL)
+		return -1;
+	rr->v.timesigned = (uint64_t)get16(p) << 32 |
+	    (uint64_t)get16(p + 2) << 16 | get16(p + 4);
+	rr->v.fudge = get16(p + 6);
+	rr->maclen = get16(p + 8);
 	rr->mac = wire_getptr(&w, rr->maclen);
-	rr->origid = wire_get16(&w);
-	rr->error = wire_get16(&w);
-	rr->otherlen = wire_get16(&w);
-	rr->other = wire_getptr(&w, rr->otherlen);
+	/* Original ID, Error and Other Len. */
+	if ((p = wire_getptr(&w, 6)) == NULL)
+		return -1;
+	rr->origid = get16(p);
+	rr->v.error = get16(p + 2);
+	rr->v.otherlen = get16(p + 4);
+	rr->v.other = wire_getptr(&w, rr->v.otherlen);
 	if (!wire_ok(&w) || wire_mark(&w) != rdend)
 		return -1;
-	name_lower(rr->keyname);
-	name_lower(rr->algname);
+	lower(keyname, rr->v.keylen);
+	lower(algname, rr->v.alglen);
+	rr->v.keyname = keyname;
+	rr->v.algname = algname;
 	return 0;
 }
 
-static void
-hmac_u16(br_hmac_context *hc, uint16_t v)
-{
-	uint8_t	b[2];
-
-	b[0] = v >> 8;
-	b[1] = v & 0xff;
-	br_hmac_update(hc, b, 2);
-}
-
-/* A length-prefixed MAC, as request MAC or prior MAC. */
-static void
-hmac_mac(br_hmac_context *hc, const uint8_t *mac, size_t maclen)
-{
-	hmac_u16(hc, (uint16_t)maclen);
-	br_hmac_update(hc, mac, maclen);
-}
+/*
+ * The MAC covers, in this order: a length-prefixed request or prior MAC
+ * (not always), the message with its ID and ARCOUNT replaced, then the
+ * TSIG variables or only the timers.  feed_head() and feed_vars() give
+ * them to the HMAC in as few pieces as they can.
+ */
 
 /*
- * The message msg[0, end) as the MAC sees it: ID replaced by id, ARCOUNT
- * replaced by arcount.  end >= HDR_LEN.
+ * The length-prefixed MAC pre[0, prelen) when pre is not NULL, then the
+ * message msg[0, end) with ID replaced by id and ARCOUNT by arcount.
+ * end >= HDR_LEN and prelen <= TSIG_MAC_MAX.
  */
 static void
-hmac_msg(br_hmac_context *hc, const uint8_t *msg, size_t end, uint16_t id,
-    uint16_t arcount)
+feed_head(br_hmac_context *hc, const uint8_t *pre, size_t prelen,
+    const uint8_t *msg, size_t end, uint16_t id, uint16_t arcount)
 {
-	hmac_u16(hc, id);
-	br_hmac_update(hc, msg + 2, HDR_ARCOUNT - 2);
-	hmac_u16(hc, arcount);
+	uint8_t	 head[HEAD_MAX], *h = head;
+
+	if (pre != NULL) {
+		put16(h, (uint16_t)prelen);
+		memcpy(h + 2, pre, prelen);
+		h += 2 + prelen;
+	}
+	put16(h, id);
+	memcpy(h + 2, msg + 2, HDR_ARCOUNT - 2);
+	put16(h + HDR_ARCOUNT, arcount);
+	h += HDR_LEN;
+	br_hmac_update(hc, head, (size_t)(h - head));
 	br_hmac_update(hc, msg + HDR_LEN, end - HDR_LEN);
 }
 
+/*
+ * The TSIG variables of RFC 8945 4.3.3 when full, else the timers (Time
+ * Signed, Fudge) only.
+ */
 static void
-hmac_timers(br_hmac_context *hc, uint64_t t, uint16_t fudge)
+feed_vars(br_hmac_context *hc, const struct vars *v, int full)
 {
-	hmac_u16(hc, (uint16_t)(t >> 32));
-	hmac_u16(hc, (uint16_t)(t >> 16));
-	hmac_u16(hc, (uint16_t)t);
-	hmac_u16(hc, fudge);
-}
+	uint8_t	 b[VARS_MAX], *p = b;
 
-/* The TSIG variables of RFC 8945 4.3.3; names already lowercased. */
-static void
-hmac_vars(br_hmac_context *hc, const uint8_t *keyname,
-    const uint8_t *algname, uint64_t t, uint16_t fudge, uint16_t error,
-    const uint8_t *other, size_t otherlen)
-{
-	br_hmac_update(hc, keyname, name_len(keyname, DNS_NAME_MAX));
-	hmac_u16(hc, TSIG_CLASS_ANY);
-	hmac_u16(hc, 0);
-	hmac_u16(hc, 0);		/* TTL */
-	br_hmac_update(hc, algname, name_len(algname, DNS_NAME_MAX));
-	hmac_timers(hc, t, fudge);
-	hmac_u16(hc, error);
-	hmac_u16(hc, (uint16_t)otherlen);
-	if (otherlen > 0)
-		br_hmac_update(hc, other, otherlen);
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
+	if (full) {
+		memcpy(p, v->keyname, v->keylen);
+		p += v->keylen;
+		put16(p, TSIG_CLASS_ANY);
+		memset(p + 2, 0, 4);		/* TTL */
+		p += 6;
+		memcpy(p, v->algname, v->alglen);
+		p += v->alglen;
+	}
+	put48(p, v->timesigned);
+	put16(p + 6, v->fudge);
+	p += 8;
+	if (full) {
+		put16(p, v->error);
+		put16(p + 2, (uint16_t)v->otherlen);
+		p += 4;
+		if (v->otherlen <= VARS_OTHER_MAX) {
+			if (v->otherlen > 0)
+				memcpy(p, v->other, v->otherlen);
+			p += v->otherlen;
+		}
+	}
+	br_hmac_update(hc, b, (size_t)(p - b));
+	if (full && v->otherlen > VARS_OTHER_MAX)
+		br_hmac_update(hc, v->other, v->otherlen);
 }
 
 /*
@@ -304,7 +425,7 @@ check_mac(br_hmac_context *hc, const struct tsig_key *k, const struct rr *rr)
 		return TSIG_E_FORMERR;
 	br_hmac_out(hc, full);
 	ok = ct_equal(full, rr->mac, rr->maclen);
-	wipe(full, sizeof(full));
+	wipe(full, size);
 	return ok ? TSIG_NOERROR : TSIG_BADSIG;
 }
 
@@ -340,20 +461,27 @@ tsig_verify(struct tsig_result *res, const uint8_t *msg, size_t len,
 	memset(res, 0, sizeof(*res));
 	res->rcode = TSIG_RCODE_FORMERR;
 	res->error = TSIG_NOERROR;
-	if (parse_rr(msg, len, tsigoff, &rr) == -1)
+	if (parse_rr(msg, len, tsigoff, res->keyname, res->algname,
+	    &rr) == -1) {
+		memset(res->keyname, 0, sizeof(res->keyname));
+		memset(res->algname, 0, sizeof(res->algname));
 		return -1;
-	memcpy(res->keyname, rr.keyname, sizeof(res->keyname));
-	memcpy(res->algname, rr.algname, sizeof(res->algname));
+	}
 	res->origid = rr.origid;
-	res->timesigned = rr.timesigned;
-	res->fudge = rr.fudge;
+	res->timesigned = rr.v.timesigned;
+	res->fudge = rr.v.fudge;
 	res->maclen = rr.maclen < TSIG_MAC_MAX ? rr.maclen : TSIG_MAC_MAX;
 	memcpy(res->mac, rr.mac, res->maclen);
 
+	/*
+	 * The names are lowercased: the key's name matches octet for
+	 * octet, and as wire names are prefix-free, comparing keylen
+	 * octets compares the whole names.
+	 */
 	res->rcode = TSIG_RCODE_NOTAUTH;
-	if (tsig_alg_from_name(rr.algname, &alg) == -1 ||
-	    (k = lookup(arg, rr.keyname, alg)) == NULL ||
-	    k->alg != alg || !name_equal(k->name, rr.keyname)) {
+	if (alg_find_lc(rr.v.algname, rr.v.alglen, &alg) == -1 ||
+	    (k = lookup(arg, rr.v.keyname, alg)) == NULL ||
+	    k->alg != alg || memcmp(k->name, rr.v.keyname, rr.v.keylen) != 0) {
 		res->error = TSIG_BADKEY;
 		return -1;
 	}
@@ -365,17 +493,16 @@ tsig_verify(struct tsig_result *res, const uint8_t *msg, size_t len,
 	res->key = k;
 
 	br_hmac_init(&hc, &k->kc, 0);
-	hmac_msg(&hc, msg, tsigoff, rr.origid,
+	feed_head(&hc, NULL, 0, msg, tsigoff, rr.origid,
 	    get16(msg + HDR_ARCOUNT) - 1);
-	hmac_vars(&hc, rr.keyname, rr.algname, rr.timesigned, rr.fudge,
-	    rr.error, rr.other, rr.otherlen);
+	feed_vars(&hc, &rr.v, 1);
 	e = check_mac(&hc, k, &rr);
 	wipe(&hc, sizeof(hc));
 	if (e != TSIG_NOERROR) {
 		res->error = TSIG_BADSIG;
 		return -1;
 	}
-	if (!time_ok(rr.timesigned, rr.fudge, now)) {
+	if (!time_ok(rr.v.timesigned, rr.v.fudge, now)) {
 		res->error = TSIG_BADTIME;
 		return -1;
 	}
@@ -388,17 +515,16 @@ tsig_verify(struct tsig_result *res, const uint8_t *msg, size_t len,
 }
 
 static size_t
-rr_size(const uint8_t *keyname, const uint8_t *algname, size_t maclen,
-    size_t otherlen)
+rr_size(size_t keylen, size_t alglen, size_t maclen, size_t otherlen)
 {
-	return name_len(keyname, DNS_NAME_MAX) + 10 +
-	    name_len(algname, DNS_NAME_MAX) + 16 + maclen + otherlen;
+	return keylen + 10 + alglen + 16 + maclen + otherlen;
 }
 
 size_t
 tsig_key_space(const struct tsig_key *k)
 {
-	return rr_size(k->name, algs[k->alg].wire, sign_len(k), 0);
+	return rr_size(name_len(k->name, DNS_NAME_MAX), algs[k->alg].wirelen,
+	    sign_len(k), 0);
 }
 
 size_t
@@ -409,7 +535,8 @@ tsig_space(const struct tsig_result *res)
 		return 0;
 	case TSIG_BADKEY:
 	case TSIG_BADSIG:
-		return rr_size(res->keyname, res->algname, 0, 0);
+		return rr_size(name_len(res->keyname, DNS_NAME_MAX),
+		    name_len(res->algname, DNS_NAME_MAX), 0, 0);
 	case TSIG_BADTIME:
 		return tsig_key_space(res->key) + 6;
 	default:
@@ -417,82 +544,94 @@ tsig_space(const struct tsig_result *res)
 	}
 }
 
-/* 1 if a TSIG RR for o with a maclen-octet MAC can follow buf[0, len). */
+/*
+ * Fill in the name lengths of v from its names.  -1 if a name is not a
+ * well-formed uncompressed wire name.
+ */
 static int
-fits(size_t len, size_t cap, const struct out *o, size_t maclen)
+vars_names(struct vars *v, const uint8_t *keyname, const uint8_t *algname)
+{
+	v->keyname = keyname;
+	v->algname = algname;
+	v->keylen = name_len(keyname, DNS_NAME_MAX);
+	v->alglen = name_len(algname, DNS_NAME_MAX);
+	return v->keylen == 0 || v->alglen == 0 ? -1 : 0;
+}
+
+/* 1 if a TSIG RR for v with a maclen-octet MAC can follow buf[0, len). */
+static int
+fits(size_t len, size_t cap, const struct vars *v, size_t maclen)
 {
 	return len >= HDR_LEN && len <= cap &&
-	    rr_size(o->keyname, o->algname, maclen, o->otherlen) <= cap - len;
+	    rr_size(v->keylen, v->alglen, maclen, v->otherlen) <= cap - len;
 }
 
 /*
- * Append the TSIG RR described by o with MAC mac[0, maclen) to
+ * Append the TSIG RR described by v with MAC mac[0, maclen) to
  * buf[0, len) and increment ARCOUNT.  -1 (buf untouched) if it does not
  * fit.
  */
 static int
 put_rr(uint8_t *buf, size_t len, size_t cap, size_t *outlen,
-    const struct out *o, const uint8_t *mac, size_t maclen)
+    const struct vars *v, const uint8_t *mac, size_t maclen)
 {
-	struct wire	w;
-	size_t		rdmark;
-	uint16_t	ar;
+	uint8_t		*p = buf + len;
+	uint16_t	 ar;
 
-	if (!fits(len, cap, o, maclen) ||
+	if (!fits(len, cap, v, maclen) ||
 	    (ar = get16(buf + HDR_ARCOUNT)) == 0xffff)
 		return -1;
-	wire_winit(&w, buf, cap);
-	wire_seek(&w, len);
-	wire_putname(&w, o->keyname, NULL);
-	wire_put16(&w, TSIG_TYPE);
-	wire_put16(&w, TSIG_CLASS_ANY);
-	wire_put32(&w, 0);
-	rdmark = wire_mark(&w);
-	wire_put16(&w, 0);
-	wire_putname(&w, o->algname, NULL);
-	wire_put16(&w, (uint16_t)(o->timesigned >> 32));
-	wire_put32(&w, (uint32_t)o->timesigned);
-	wire_put16(&w, o->fudge);
-	wire_put16(&w, (uint16_t)maclen);
-	wire_putbytes(&w, mac, maclen);
-	wire_put16(&w, get16(buf));
-	wire_put16(&w, o->error);
-	wire_put16(&w, (uint16_t)o->otherlen);
-	wire_putbytes(&w, o->other, o->otherlen);
-	wire_set16(&w, rdmark, (uint16_t)(wire_mark(&w) - rdmark - 2));
-	if (!wire_ok(&w))
-		return -1;
-	*outlen = wire_mark(&w);
-	buf[HDR_ARCOUNT] = (ar + 1) >> 8;
-	buf[HDR_ARCOUNT + 1] = (ar + 1) & 0xff;
+	memcpy(p, v->keyname, v->keylen);
+	p += v->keylen;
+	put16(p, TSIG_TYPE);
+	put16(p + 2, TSIG_CLASS_ANY);
+	memset(p + 4, 0, 4);			/* TTL */
+	put16(p + 8, (uint16_t)(v->alglen + 16 + maclen + v->otherlen));
+	p += 10;
+	memcpy(p, v->algname, v->alglen);
+	p += v->alglen;
+	put48(p, v->timesigned);
+	put16(p + 6, v->fudge);
+	put16(p + 8, (uint16_t)maclen);
+	p += 10;
+	if (maclen > 0)
+		memcpy(p, mac, maclen);
+	p += maclen;
+	memcpy(p, buf, 2);			/* Original ID */
+	put16(p + 2, v->error);
+	put16(p + 4, (uint16_t)v->otherlen);
+	p += 6;
+	if (v->otherlen > 0)
+		memcpy(p, v->other, v->otherlen);
+	p += v->otherlen;
+	*outlen = (size_t)(p - buf);
+	put16(buf + HDR_ARCOUNT, ar + 1);
 	return 0;
 }
 
 /*
  * Sign buf[0, len) with k: hc must already hold whatever precedes the
- * message (request or prior MAC).  full selects all TSIG variables
- * (first or only message) or the timers only.  The MAC is left in
- * mac[TSIG_MAC_MAX], *maclen octets.
+ * message unless pre is given, which is then covered first as a
+ * length-prefixed MAC (request or prior MAC).  full selects all TSIG
+ * variables (first or only message) or the timers only.  The MAC is
+ * left in mac[TSIG_MAC_MAX], *maclen octets, if mac is not NULL.
  */
 static int
 sign_with(br_hmac_context *hc, const struct tsig_key *k, uint8_t *buf,
-    size_t len, size_t cap, size_t *outlen, const struct out *o, int full,
-    uint8_t *mac, size_t *maclen)
+    size_t len, size_t cap, size_t *outlen, const struct vars *v, int full,
+    const uint8_t *pre, size_t prelen, uint8_t *mac, size_t *maclen)
 {
 	uint8_t	 digest[TSIG_MAC_MAX];
 	size_t	 n = sign_len(k);
 	int	 r;
 
-	if (!fits(len, cap, o, n))
+	if (!fits(len, cap, v, n))
 		return -1;
-	hmac_msg(hc, buf, len, get16(buf), get16(buf + HDR_ARCOUNT));
-	if (full)
-		hmac_vars(hc, o->keyname, o->algname, o->timesigned,
-		    o->fudge, o->error, o->other, o->otherlen);
-	else
-		hmac_timers(hc, o->timesigned, o->fudge);
+	feed_head(hc, pre, prelen, buf, len, get16(buf),
+	    get16(buf + HDR_ARCOUNT));
+	feed_vars(hc, v, full);
 	br_hmac_out(hc, digest);
-	r = put_rr(buf, len, cap, outlen, o, digest, n);
+	r = put_rr(buf, len, cap, outlen, v, digest, n);
 	if (r == 0 && mac != NULL) {
 		memcpy(mac, digest, n);
 		*maclen = n;
@@ -501,48 +640,50 @@ sign_with(br_hmac_context *hc, const struct tsig_key *k, uint8_t *buf,
 	return r;
 }
 
-static void
-put48(uint8_t *p, uint64_t t)
-{
-	int	i;
-
-	for (i = 5; i >= 0; i--) {
-		p[i] = t & 0xff;
-		t >>= 8;
-	}
-}
-
 int
 tsig_sign_response(const struct tsig_result *res, uint8_t *buf, size_t len,
     size_t cap, size_t *outlen, time_t now)
 {
 	br_hmac_context		 hc;
-	struct out		 o;
+	struct vars		 v;
 	uint8_t			 other[6];
 	int			 r;
 
 	if (res->rcode == TSIG_RCODE_FORMERR)
 		return -1;
-	memset(&o, 0, sizeof(o));
-	o.keyname = res->keyname;
-	o.algname = res->algname;
-	o.timesigned = (uint64_t)now;
-	o.fudge = TSIG_FUDGE;
-	o.error = (uint16_t)res->error;
+	memset(&v, 0, sizeof(v));
+	if (vars_names(&v, res->keyname, res->algname) == -1)
+		return -1;
+	v.timesigned = (uint64_t)now;
+	v.fudge = TSIG_FUDGE;
+	v.error = (uint16_t)res->error;
 	if (res->error == TSIG_BADKEY || res->error == TSIG_BADSIG ||
 	    res->key == NULL)
-		return put_rr(buf, len, cap, outlen, &o, NULL, 0);
+		return put_rr(buf, len, cap, outlen, &v, NULL, 0);
 	if (res->error == TSIG_BADTIME) {
 		put48(other, (uint64_t)now);
-		o.other = other;
-		o.otherlen = sizeof(other);
-		o.timesigned = res->timesigned;
+		v.other = other;
+		v.otherlen = sizeof(other);
+		v.timesigned = res->timesigned;
 	}
 	br_hmac_init(&hc, &res->key->kc, 0);
-	hmac_mac(&hc, res->mac, res->maclen);
-	r = sign_with(&hc, res->key, buf, len, cap, outlen, &o, 1, NULL, NULL);
+	r = sign_with(&hc, res->key, buf, len, cap, outlen, &v, 1, res->mac,
+	    res->maclen, NULL, NULL);
 	wipe(&hc, sizeof(hc));
 	return r;
+}
+
+/* The variables of a message signed with k at time now. */
+static void
+key_vars(struct vars *v, const struct tsig_key *k, time_t now)
+{
+	memset(v, 0, sizeof(*v));
+	v->keyname = k->name;
+	v->keylen = name_len(k->name, DNS_NAME_MAX);
+	v->algname = algs[k->alg].wire;
+	v->alglen = algs[k->alg].wirelen;
+	v->timesigned = (uint64_t)now;
+	v->fudge = TSIG_FUDGE;
 }
 
 int
@@ -550,16 +691,13 @@ tsig_sign_request(const struct tsig_key *k, uint8_t *buf, size_t len,
     size_t cap, size_t *outlen, time_t now, uint8_t *mac, size_t *maclen)
 {
 	br_hmac_context		 hc;
-	struct out		 o;
+	struct vars		 v;
 	int			 r;
 
-	memset(&o, 0, sizeof(o));
-	o.keyname = k->name;
-	o.algname = algs[k->alg].wire;
-	o.timesigned = (uint64_t)now;
-	o.fudge = TSIG_FUDGE;
+	key_vars(&v, k, now);
 	br_hmac_init(&hc, &k->kc, 0);
-	r = sign_with(&hc, k, buf, len, cap, outlen, &o, 1, mac, maclen);
+	r = sign_with(&hc, k, buf, len, cap, outlen, &v, 1, NULL, 0, mac,
+	    maclen);
 	wipe(&hc, sizeof(hc));
 	return r;
 }
@@ -592,8 +730,12 @@ stream_fail(struct tsig_stream *st, int error)
 static void
 stream_chain(struct tsig_stream *st, const uint8_t *mac, size_t maclen)
 {
+	uint8_t	 b[2 + TSIG_MAC_MAX];
+
 	br_hmac_init(&st->hc, &st->kc, 0);
-	hmac_mac(&st->hc, mac, maclen);
+	put16(b, (uint16_t)maclen);
+	memcpy(b + 2, mac, maclen);
+	br_hmac_update(&st->hc, b, 2 + maclen);
 	st->nsigned++;
 	st->nunsigned = 0;
 }
@@ -609,12 +751,21 @@ stream_unsigned(struct tsig_stream *st, const uint8_t *msg, size_t len)
 	return 0;
 }
 
+/* The request MAC, which the first message of a stream covers first. */
+static const uint8_t *
+stream_pre(const struct tsig_stream *st)
+{
+	return st->nsigned == 0 && st->reqmaclen > 0 ? st->reqmac : NULL;
+}
+
 int
 tsig_stream_verify(struct tsig_stream *st, const uint8_t *msg, size_t len,
     size_t tsigoff, time_t now)
 {
 	const struct tsig_key	*k = st->key;
 	struct rr		 rr;
+	uint8_t			 keyname[DNS_NAME_MAX];
+	uint8_t			 algname[DNS_NAME_MAX];
 	enum tsig_alg		 alg;
 	int			 e;
 
@@ -622,28 +773,23 @@ tsig_stream_verify(struct tsig_stream *st, const uint8_t *msg, size_t len,
 		return -1;
 	if (tsigoff == TSIG_NONE)
 		return stream_unsigned(st, msg, len);
-	if (parse_rr(msg, len, tsigoff, &rr) == -1)
+	if (parse_rr(msg, len, tsigoff, keyname, algname, &rr) == -1)
 		return stream_fail(st, TSIG_E_FORMERR);
-	if (tsig_alg_from_name(rr.algname, &alg) == -1 || alg != k->alg ||
-	    !name_equal(rr.keyname, k->name))
+	if (alg_find_lc(algname, rr.v.alglen, &alg) == -1 ||
+	    alg != k->alg ||
+	    memcmp(k->name, keyname, rr.v.keylen) != 0)
 		return stream_fail(st, TSIG_BADKEY);
-	st->peer_error = rr.error;
-	if (rr.error != TSIG_NOERROR && rr.maclen == 0)
+	st->peer_error = rr.v.error;
+	if (rr.v.error != TSIG_NOERROR && rr.maclen == 0)
 		return stream_fail(st, TSIG_E_PEER);
-	if (st->nsigned == 0 && st->reqmaclen > 0)
-		hmac_mac(&st->hc, st->reqmac, st->reqmaclen);
-	hmac_msg(&st->hc, msg, tsigoff, rr.origid,
-	    get16(msg + HDR_ARCOUNT) - 1);
-	if (st->nsigned == 0)
-		hmac_vars(&st->hc, rr.keyname, rr.algname, rr.timesigned,
-		    rr.fudge, rr.error, rr.other, rr.otherlen);
-	else
-		hmac_timers(&st->hc, rr.timesigned, rr.fudge);
+	feed_head(&st->hc, stream_pre(st), st->reqmaclen, msg, tsigoff,
+	    rr.origid, get16(msg + HDR_ARCOUNT) - 1);
+	feed_vars(&st->hc, &rr.v, st->nsigned == 0);
 	if ((e = check_mac(&st->hc, k, &rr)) != TSIG_NOERROR)
 		return stream_fail(st, e);
-	if (rr.error != TSIG_NOERROR)
+	if (rr.v.error != TSIG_NOERROR)
 		return stream_fail(st, TSIG_E_PEER);
-	if (!time_ok(rr.timesigned, rr.fudge, now))
+	if (!time_ok(rr.v.timesigned, rr.v.fudge, now))
 		return stream_fail(st, TSIG_BADTIME);
 	if (!trunc_ok(k, rr.maclen))
 		return stream_fail(st, TSIG_BADTRUNC);
@@ -656,10 +802,9 @@ tsig_stream_sign(struct tsig_stream *st, uint8_t *buf, size_t len,
     size_t cap, size_t *outlen, int sign, time_t now)
 {
 	const struct tsig_key	*k = st->key;
-	struct out		 o;
+	struct vars		 v;
 	uint8_t			 mac[TSIG_MAC_MAX];
 	size_t			 maclen;
-	int			 first = st->nsigned == 0;
 
 	if (st->failed || len < HDR_LEN || len > cap)
 		return -1;
@@ -669,17 +814,11 @@ tsig_stream_sign(struct tsig_stream *st, uint8_t *buf, size_t len,
 		*outlen = len;
 		return 0;
 	}
-	memset(&o, 0, sizeof(o));
-	o.keyname = k->name;
-	o.algname = algs[k->alg].wire;
-	o.timesigned = (uint64_t)now;
-	o.fudge = TSIG_FUDGE;
-	if (!fits(len, cap, &o, sign_len(k)))
+	key_vars(&v, k, now);
+	if (!fits(len, cap, &v, sign_len(k)))
 		return -1;
-	if (first && st->reqmaclen > 0)
-		hmac_mac(&st->hc, st->reqmac, st->reqmaclen);
-	if (sign_with(&st->hc, k, buf, len, cap, outlen, &o, first, mac,
-	    &maclen) == -1)
+	if (sign_with(&st->hc, k, buf, len, cap, outlen, &v, st->nsigned == 0,
+	    stream_pre(st), st->reqmaclen, mac, &maclen) == -1)
 		return stream_fail(st, TSIG_E_FORMERR);
 	stream_chain(st, mac, maclen);
 	wipe(mac, sizeof(mac));

@@ -1093,3 +1093,321 @@ Test(tsig, multi_message_limits)
 	cr_assert_eq(tsig_stream_verify(&st, m, outlen, len, NOW + 301), -1);
 	cr_assert_eq(st.error, TSIG_BADTIME);
 }
+
+/*
+ * A plain RFC 8945 reference: the digest input is laid out in one buffer
+ * exactly as section 4.3 describes it and given to BearSSL's HMAC in one
+ * call, and the TSIG RR is written field by field.  tsig.c feeds the
+ * HMAC in pieces and writes the RR its own way; both must agree octet
+ * for octet.
+ */
+struct ref_tsig {
+	const uint8_t	*keyname;	/* wire form, as written in the RR */
+	const uint8_t	*algname;	/* wire form, as written in the RR */
+	uint64_t	 timesigned;
+	uint16_t	 fudge, error, origid;
+	const uint8_t	*other;
+	size_t		 otherlen;
+};
+
+static size_t
+ref_put(uint8_t *p, const void *src, size_t n)
+{
+	memcpy(p, src, n);
+	return n;
+}
+
+static size_t
+ref_put16(uint8_t *p, unsigned v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+	return 2;
+}
+
+/*
+ * The digest of msg[0, len) (header ID/ARCOUNT as they will be on the
+ * wire once signed, i.e. the original ID and the count without TSIG),
+ * preceded by the length-prefixed pre (if pre is not NULL), followed by
+ * the TSIG variables of t with the names lowercased.
+ */
+static void
+ref_digest(const struct tsig_key *k, const uint8_t *pre, size_t prelen,
+    const uint8_t *msg, size_t len, const struct ref_tsig *t, uint8_t *out)
+{
+	static uint8_t		in[70000];
+	br_hmac_context		hc;
+	uint8_t			kn[DNS_NAME_MAX], an[DNS_NAME_MAX];
+	size_t			n = 0, kl, al;
+
+	kl = name_len(t->keyname, DNS_NAME_MAX);
+	al = name_len(t->algname, DNS_NAME_MAX);
+	memcpy(kn, t->keyname, kl);
+	memcpy(an, t->algname, al);
+	name_lower(kn);
+	name_lower(an);
+	if (pre != NULL) {
+		n += ref_put16(in + n, (unsigned)prelen);
+		n += ref_put(in + n, pre, prelen);
+	}
+	n += ref_put(in + n, msg, len);
+	n += ref_put(in + n, kn, kl);
+	n += ref_put16(in + n, TSIG_CLASS_ANY);
+	n += ref_put16(in + n, 0);
+	n += ref_put16(in + n, 0);
+	n += ref_put(in + n, an, al);
+	n += ref_put16(in + n, (unsigned)(t->timesigned >> 32) & 0xffff);
+	n += ref_put16(in + n, (unsigned)(t->timesigned >> 16) & 0xffff);
+	n += ref_put16(in + n, (unsigned)t->timesigned & 0xffff);
+	n += ref_put16(in + n, t->fudge);
+	n += ref_put16(in + n, t->error);
+	n += ref_put16(in + n, (unsigned)t->otherlen);
+	n += ref_put(in + n, t->other, t->otherlen);
+	br_hmac_init(&hc, &k->kc, 0);
+	br_hmac_update(&hc, in, n);
+	br_hmac_out(&hc, out);
+}
+
+/* Append the TSIG RR of t with MAC mac[0, maclen); bump ARCOUNT. */
+static size_t
+ref_append(uint8_t *msg, size_t len, const struct ref_tsig *t,
+    const uint8_t *mac, size_t maclen)
+{
+	size_t	n = len, rdstart, ar;
+
+	n += ref_put(msg + n, t->keyname, name_len(t->keyname, DNS_NAME_MAX));
+	n += ref_put16(msg + n, TSIG_TYPE);
+	n += ref_put16(msg + n, TSIG_CLASS_ANY);
+	n += ref_put16(msg + n, 0);
+	n += ref_put16(msg + n, 0);
+	n += 2;
+	rdstart = n;
+	n += ref_put(msg + n, t->algname, name_len(t->algname, DNS_NAME_MAX));
+	n += ref_put16(msg + n, (unsigned)(t->timesigned >> 32) & 0xffff);
+	n += ref_put16(msg + n, (unsigned)(t->timesigned >> 16) & 0xffff);
+	n += ref_put16(msg + n, (unsigned)t->timesigned & 0xffff);
+	n += ref_put16(msg + n, t->fudge);
+	n += ref_put16(msg + n, (unsigned)maclen);
+	n += ref_put(msg + n, mac, maclen);
+	n += ref_put16(msg + n, t->origid);
+	n += ref_put16(msg + n, t->error);
+	n += ref_put16(msg + n, (unsigned)t->otherlen);
+	n += ref_put(msg + n, t->other, t->otherlen);
+	ref_put16(msg + rdstart - 2, (unsigned)(n - rdstart));
+	ar = (size_t)(msg[10] << 8 | msg[11]) + 1;
+	ref_put16(msg + 10, (unsigned)ar);
+	return n;
+}
+
+/* A pseudo-random message of len >= 12 octets with ID id, ARCOUNT 0. */
+static void
+ref_message(uint8_t *m, size_t len, uint32_t *seed, uint16_t id)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		*seed = *seed * 1103515245u + 12345u;
+		m[i] = (uint8_t)(*seed >> 16);
+	}
+	m[0] = (uint8_t)(id >> 8);
+	m[1] = (uint8_t)id;
+	m[10] = 0;
+	m[11] = 0;
+}
+
+/* Upper-case every letter of a wire name, in place. */
+static void
+ref_upper(uint8_t *n)
+{
+	size_t	i, l = name_len(n, DNS_NAME_MAX);
+
+	for (i = 0; i < l; i++)
+		if (n[i] >= 'a' && n[i] <= 'z')
+			n[i] = (uint8_t)(n[i] - 'a' + 'A');
+}
+
+Test(tsig, against_reference)
+{
+	/* Other Data lengths on both sides of the 6 octets kept inline. */
+	static const size_t	 otherlens[] = { 0, 1, 6, 7, 64, 300 };
+	static const size_t	 lens[] = { 12, 13, 40, 55, 56, 63, 64, 110,
+	    119, 120, 127, 128, 200, 1000, 4000 };
+	static uint8_t		 m[8192], r[8192], ref[8192];
+	struct tsig_result	 res;
+	struct ref_tsig		 t;
+	uint8_t			 other[300], mac[TSIG_MAC_MAX], kn[DNS_NAME_MAX];
+	uint8_t			 an[DNS_NAME_MAX];
+	size_t			 li, oi, size, len, n, mlen, outlen, maclen;
+	size_t			 cut;
+	uint32_t		 seed = 7;
+	int			 a, tested = 0;
+
+	for (a = 0; a < TSIG_ALG_COUNT; a++)
+		add_key(a % 2 ? "Some-Key.Example." : "k.", (enum tsig_alg)a,
+		    test_secret, (size_t)(17 + 7 * a), 0);
+	for (n = 0; n < sizeof(other); n++)
+		other[n] = (uint8_t)(n * 13 + 5);
+	for (a = 0; a < TSIG_ALG_COUNT; a++) {
+		const struct tsig_key *k = &keys[a];
+
+		size = tsig_alg_size(k->alg);
+		for (li = 0; li < sizeof(lens) / sizeof(lens[0]); li++) {
+			len = lens[li];
+			/* Requests we sign: as the reference signs them. */
+			ref_message(m, len, &seed, (uint16_t)(0x1000 + li));
+			memcpy(ref, m, len);
+			cr_assert_eq(tsig_sign_request(k, m, len, sizeof(m),
+			    &outlen, NOW, mac, &maclen), 0);
+			memset(&t, 0, sizeof(t));
+			t.keyname = k->name;
+			t.algname = tsig_alg_name(k->alg);
+			t.timesigned = (uint64_t)NOW;
+			t.fudge = TSIG_FUDGE;
+			t.origid = (uint16_t)(0x1000 + li);
+			ref_digest(k, NULL, 0, ref, len, &t, mac);
+			n = ref_append(ref, len, &t, mac, size);
+			cr_assert_eq(outlen, n);
+			cr_assert_arr_eq(m, ref, n, "alg %d len %zu", a, len);
+
+			for (oi = 0; oi < sizeof(otherlens) /
+			    sizeof(otherlens[0]); oi++) {
+				/*
+				 * A request signed by the reference with
+				 * upper-case names and Other Data, verified.
+				 */
+				ref_message(m, len, &seed, 0x4242);
+				memcpy(kn, k->name, sizeof(kn));
+				memcpy(an, tsig_alg_name(k->alg), sizeof(an));
+				ref_upper(kn);
+				ref_upper(an);
+				t.keyname = kn;
+				t.algname = an;
+				t.timesigned = (uint64_t)NOW - 100;
+				t.fudge = 200;
+				t.error = 0;
+				t.origid = 0x4242;
+				t.other = other;
+				t.otherlen = otherlens[oi];
+				ref_digest(k, NULL, 0, m, len, &t, mac);
+				/* Sent truncated when the length is odd. */
+				cut = otherlens[oi] % 2 ? size / 2 + 6 : size;
+				if (cut > size)
+					cut = size;
+				mlen = ref_append(m, len, &t, mac, cut);
+				cr_assert_eq(tsig_verify(&res, m, mlen, len,
+				    lookup, NULL, NOW), 0,
+				    "alg %d len %zu other %zu", a, len,
+				    otherlens[oi]);
+				cr_assert(name_equal(res.keyname, k->name));
+				cr_assert_arr_eq(res.mac, mac, cut);
+				cr_assert_eq(res.maclen, cut);
+				cr_assert_eq(res.timesigned, (uint64_t)NOW - 100);
+				cr_assert_eq(res.fudge, 200);
+
+				/* The response, NOERROR, as the reference. */
+				memcpy(r, m, len);
+				r[2] |= 0x80;
+				r[10] = r[11] = 0;
+				memcpy(ref, r, len);
+				cr_assert_eq(tsig_sign_response(&res, r, len,
+				    sizeof(r), &outlen, NOW + 1), 0);
+				memset(&t, 0, sizeof(t));
+				t.keyname = k->name;
+				t.algname = tsig_alg_name(k->alg);
+				t.timesigned = (uint64_t)NOW + 1;
+				t.fudge = TSIG_FUDGE;
+				t.origid = 0x4242;
+				ref_digest(k, res.mac, res.maclen, ref, len, &t,
+				    mac);
+				n = ref_append(ref, len, &t, mac, size);
+				cr_assert_eq(outlen, n);
+				cr_assert_arr_eq(r, ref, n);
+				tested++;
+			}
+
+			/* A BADTIME answer, as the reference. */
+			cr_assert_eq(tsig_verify(&res, m, mlen, len, lookup,
+			    NULL, NOW + 1000), -1);
+			cr_assert_eq(res.error, TSIG_BADTIME);
+			memcpy(r, m, len);
+			r[2] |= 0x80;
+			r[3] = (uint8_t)((r[3] & 0xf0) | TSIG_RCODE_NOTAUTH);
+			r[10] = r[11] = 0;
+			memcpy(ref, r, len);
+			cr_assert_eq(tsig_sign_response(&res, r, len, sizeof(r),
+			    &outlen, NOW + 1000), 0);
+			memset(&t, 0, sizeof(t));
+			t.keyname = k->name;
+			t.algname = tsig_alg_name(k->alg);
+			t.timesigned = (uint64_t)NOW - 100;
+			t.fudge = TSIG_FUDGE;
+			t.error = TSIG_BADTIME;
+			t.origid = 0x4242;
+			{
+				uint8_t	 srv[6];
+				uint64_t now = (uint64_t)NOW + 1000;
+				int	 i;
+
+				for (i = 5; i >= 0; i--, now >>= 8)
+					srv[i] = (uint8_t)now;
+				t.other = srv;
+				t.otherlen = 6;
+				ref_digest(k, res.mac, res.maclen, ref, len,
+				    &t, mac);
+			}
+			n = ref_append(ref, len, &t, mac, size);
+			cr_assert_eq(outlen, n);
+			cr_assert_arr_eq(r, ref, n);
+		}
+	}
+	cr_assert_eq(tested, 6 * 15 * 6);
+}
+
+/*
+ * The TSIG owner name compressed to a name earlier in the message, and a
+ * changed octet in a long Other Data (fed to the HMAC apart from the
+ * rest of the variables).
+ */
+Test(tsig, compressed_owner_and_long_other)
+{
+	struct tsig_result	 res;
+	struct ref_tsig		 t;
+	uint8_t			 m[1024], mac[TSIG_MAC_MAX], other[40];
+	size_t			 len, n, kl;
+
+	add_key("key.example.", TSIG_HMAC_SHA256, test_secret, 32, 0);
+	kl = name_len(keys[0].name, DNS_NAME_MAX);
+	/* Header, then the key name as a question name. */
+	memset(m, 0, 12);
+	m[0] = 0x77;
+	m[5] = 1;
+	memcpy(m + 12, keys[0].name, kl);
+	m[12 + kl + 1] = 6;
+	m[12 + kl + 3] = 1;
+	len = 12 + kl + 4;
+	memset(other, 0xa5, sizeof(other));
+	memset(&t, 0, sizeof(t));
+	t.keyname = keys[0].name;
+	t.algname = tsig_alg_name(TSIG_HMAC_SHA256);
+	t.timesigned = (uint64_t)NOW;
+	t.fudge = 300;
+	t.origid = 0x7700;
+	t.other = other;
+	t.otherlen = sizeof(other);
+	ref_digest(&keys[0], NULL, 0, m, len, &t, mac);
+	n = ref_append(m, len, &t, mac, 32);
+	/* Replace the owner name by a pointer to offset 12. */
+	memmove(m + len + 2, m + len + kl, n - len - kl);
+	m[len] = 0xc0;
+	m[len + 1] = 12;
+	n -= kl - 2;
+	cr_assert_eq(tsig_verify(&res, m, n, len, lookup, NULL, NOW), 0);
+	cr_assert(name_equal(res.keyname, keys[0].name));
+	m[n - 1] ^= 1;
+	cr_assert_eq(tsig_verify(&res, m, n, len, lookup, NULL, NOW), -1);
+	cr_assert_eq(res.error, TSIG_BADSIG);
+	m[n - 1] ^= 1;
+	m[n - sizeof(other)] ^= 0x80;
+	cr_assert_eq(tsig_verify(&res, m, n, len, lookup, NULL, NOW), -1);
+	cr_assert_eq(res.error, TSIG_BADSIG);
+}
