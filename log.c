@@ -1,13 +1,17 @@
 /*
  * log.c: stderr or syslog(3) logging.
  */
+#include <sys/uio.h>
+
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -94,6 +98,24 @@ log_info(const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog(LOG_INFO, fmt, ap);
 	va_end(ap);
+}
+
+void
+log_infoline(const char *line)
+{
+	struct iovec	iov[3];
+
+	if (!log_fg) {
+		syslog(LOG_INFO, "%s", line);
+		return;
+	}
+	iov[0].iov_base = (void *)(uintptr_t)"r53d: ";
+	iov[0].iov_len = 6;
+	iov[1].iov_base = (void *)(uintptr_t)line;
+	iov[1].iov_len = strlen(line);
+	iov[2].iov_base = (void *)(uintptr_t)"\n";
+	iov[2].iov_len = 1;
+	(void)writev(STDERR_FILENO, iov, 3);
 }
 
 void

@@ -27,6 +27,8 @@ void	log_info(const char *, ...)
 	    __attribute__((__format__(printf, 1, 2)));
 void	log_debug(const char *, ...)
 	    __attribute__((__format__(printf, 1, 2)));
+/* A line already formatted (no printf directives interpreted). */
+void	log_infoline(const char *);
 void	vlog(int, const char *, va_list)
 	    __attribute__((__format__(printf, 2, 0)));
 void	fatal(const char *, ...)

@@ -37,7 +37,7 @@ recent_add(struct zone *z, const struct upd *u, int rcode)
 
 	if (u->dklen == 0)
 		return;
-	r = &z->recent[z->rnext++ % ZONE_RECENT];
+	r = &z->recent[u->dhash % ZONE_RECENT];
 	memcpy(r->dkey, u->dkey, u->dklen);
 	r->dklen = u->dklen;
 	r->dhash = u->dhash;
@@ -52,11 +52,47 @@ upd_free(struct upd *u)
 	free(u);
 }
 
+/* The log line of one UPDATE, built without stdio; cut at the end. */
+struct line {
+	char	b[1024];
+	size_t	n;
+};
+
+static void
+line_put(struct line *l, const char *s, size_t n)
+{
+	if (n > sizeof(l->b) - 1 - l->n)
+		n = sizeof(l->b) - 1 - l->n;
+	memcpy(l->b + l->n, s, n);
+	l->n += n;
+	l->b[l->n] = '\0';
+}
+
+static void
+line_puts(struct line *l, const char *s)
+{
+	line_put(l, s, strlen(s));
+}
+
+static void
+line_u64(struct line *l, uint64_t v)
+{
+	char	b[20];
+	size_t	i = sizeof(b);
+
+	do {
+		b[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	line_put(l, b + i, sizeof(b) - i);
+}
+
 /* Answer an UPDATE and log it once: client, key, zone, what, outcome. */
 void
 upd_finish(struct zone *z, struct upd *u, int rcode, const char *change,
     const char *note)
 {
+	struct line	 l;
 	char		 cs[64];
 	const char	*rn = rcode_name(rcode), *why = u->why;
 	size_t		 rl = strlen(rn);
@@ -64,14 +100,34 @@ upd_finish(struct zone *z, struct upd *u, int rcode, const char *change,
 	/* dns/update.h reasons for failures start with the rcode. */
 	if (strncmp(why, rn, rl) == 0 && why[rl] == ':' && why[rl + 1] == ' ')
 		why += rl + 2;
-	log_info("update %s key %s zone %s: %s: %s%s%s%s%s%s (%llu ms)",
-	    client_str(&u->req.cl, cs, sizeof(cs)),
-	    u->req.key[0] ? u->req.key : "-", z->name, rn,
-	    why[0] ? why : "-", change ? ", change " : "",
-	    change ? change : "", note ? ", " : "", note ? note : "",
-	    u->answered ? ", answered SERVFAIL at update-timeout before" : "",
-	    (unsigned long long)(mono_ms() - u->req.start));
+	l.n = 0;
+	line_puts(&l, "update ");
+	line_puts(&l, client_str(&u->req.cl, cs, sizeof(cs)));
+	line_puts(&l, " key ");
+	line_puts(&l, u->req.key[0] ? u->req.key : "-");
+	line_puts(&l, " zone ");
+	line_puts(&l, z->name);
+	line_puts(&l, ": ");
+	line_put(&l, rn, rl);
+	line_puts(&l, ": ");
+	line_puts(&l, why[0] ? why : "-");
+	if (change != NULL) {
+		line_puts(&l, ", change ");
+		line_puts(&l, change);
+	}
+	if (note != NULL) {
+		line_puts(&l, ", ");
+		line_puts(&l, note);
+	}
+	if (u->answered)
+		line_puts(&l, ", answered SERVFAIL at update-timeout before");
+	line_puts(&l, " (");
+	line_u64(&l, mono_ms() - u->req.start);
+	line_puts(&l, " ms)");
+	log_infoline(l.b);
 	recent_add(z, u, rcode);
+	if (u->counted)
+		z->inflight[u->dhash % ZONE_INFLIGHT]--;
 	if (!u->answered)
 		serve_answer(&u->req, rcode);
 	upd_free(u);
@@ -135,6 +191,8 @@ in_progress(const struct zone *z, const struct upd *u)
 	const struct upd	*x;
 	const struct waitchg	*w;
 
+	if (z->inflight[u->dhash % ZONE_INFLIGHT] == 0)
+		return 0;
 	for (x = z->q; x != NULL; x = x->next)
 		if (same_dkey(x, u))
 			return 1;
@@ -154,19 +212,30 @@ zone_update(struct zone *z, struct dnsreq *req, const uint8_t *msg,
 {
 	struct upd	*u;
 	uint64_t	 now = mono_ms();
-	size_t		 i;
+	struct recent	*r;
 
 	if (!z->loaded) {
 		serve_answer(req, DNS_R_SERVFAIL);
 		return;
 	}
-	if ((u = calloc(1, sizeof(*u))) == NULL ||
+	/* Not calloc(): struct upd is large; each field is set below. */
+	if ((u = malloc(sizeof(*u))) == NULL ||
 	    (u->msg = malloc(len)) == NULL) {
 		free(u);
 		log_warn("zone %s: update", z->name);
 		serve_answer(req, DNS_R_SERVFAIL);
 		return;
 	}
+	u->next = NULL;
+	u->deadline = 0;
+	u->rcode = DNS_R_NOERROR;
+	u->changed = 0;
+	u->why[0] = '\0';
+	u->fresh = 0;
+	u->answered = 0;
+	u->counted = 0;
+	u->dklen = 0;
+	u->dhash = 0;
 	memcpy(u->msg, msg, len);
 	u->len = len;
 	u->req = *req;
@@ -179,18 +248,15 @@ zone_update(struct zone *z, struct dnsreq *req, const uint8_t *msg,
 			upd_free(u);
 			return;
 		}
-		for (i = 0; i < ZONE_RECENT; i++) {
-			struct recent *r = &z->recent[i];
-
-			if (r->dhash == u->dhash && r->dklen == u->dklen &&
-			    now - r->when < ZONE_RECENT_MS &&
-			    memcmp(r->dkey, u->dkey, u->dklen) == 0) {
-				log_debug("zone %s: retransmitted update "
-				    "answered again", z->name);
-				serve_answer(req, r->rcode);
-				upd_free(u);
-				return;
-			}
+		r = &z->recent[u->dhash % ZONE_RECENT];
+		if (r->dhash == u->dhash && r->dklen == u->dklen &&
+		    now - r->when < ZONE_RECENT_MS &&
+		    memcmp(r->dkey, u->dkey, u->dklen) == 0) {
+			log_debug("zone %s: retransmitted update answered "
+			    "again", z->name);
+			serve_answer(req, r->rcode);
+			upd_free(u);
+			return;
 		}
 	}
 	if (z->nq + z->nb >= z->zc->queue_limit) {
@@ -200,6 +266,10 @@ zone_update(struct zone *z, struct dnsreq *req, const uint8_t *msg,
 		return;
 	}
 	u->deadline = now + (uint64_t)z->zc->update_timeout * 1000;
+	if (u->dklen > 0) {
+		u->counted = 1;
+		z->inflight[u->dhash % ZONE_INFLIGHT]++;
+	}
 	*z->qtail = u;
 	z->qtail = &u->next;
 	z->nq++;

@@ -181,6 +181,7 @@ do_update(const struct client *cl, const struct dns_msg *m,
 	struct zone		*z;
 	const struct zone_conf	*zc;
 	uint8_t			 zname[DNS_NAME_MAX];
+	size_t			 kl;
 
 	if (m->count[DNS_SEC_ZONE] != 1 || !m->has_q ||
 	    m->qtype != DNS_T_SOA)
@@ -200,18 +201,22 @@ do_update(const struct client *cl, const struct dns_msg *m,
 		    keyname ? keyname : "-", zc->name);
 		return DNS_R_REFUSED;
 	}
-	memset(&req, 0, sizeof(req));
+	/* Each field set: the struct is large, and copied once more. */
 	req.cl = *cl;
 	req.hdr = *m;
 	req.hdr.buf = NULL;
 	req.hdr.len = 0;
 	req.cap = cap;
-	if (ts != NULL) {
-		req.tsig = 1;
+	req.tsig = ts != NULL;
+	if (ts != NULL)
 		req.ts = *ts;
-	}
-	if (keyname != NULL)
-		snprintf(req.key, sizeof(req.key), "%s", keyname);
+	else
+		memset(&req.ts, 0, sizeof(req.ts));
+	kl = keyname != NULL ? strlen(keyname) : 0;
+	if (kl >= sizeof(req.key))
+		kl = sizeof(req.key) - 1;
+	memcpy(req.key, keyname != NULL ? keyname : "", kl);
+	req.key[kl] = '\0';
 	req.start = mono_ms();
 	zone_update(z, &req, buf, len);
 	return -1;

@@ -33,6 +33,7 @@
 
 #define ZONE_RECENT	256		/* answers kept for retransmissions */
 #define ZONE_RECENT_MS	120000		/* ... for this long */
+#define ZONE_INFLIGHT	1024		/* counters of UPDATEs in progress */
 #define ZONE_REREAD_MAX	16		/* names re-read one by one */
 #define ZONE_BATCH_MAX	1000		/* UPDATEs in one batch */
 #define ZONE_DKEY_MAX	(28 + 2 + 64)	/* peer, ID, MAC */
@@ -62,6 +63,7 @@ struct upd {
 	int		 fresh;		/* its prerequisite names re-read */
 	int		 answered;	/* SERVFAIL sent at its deadline
 					   while in a batch: req is spent */
+	int		 counted;	/* in zone's inflight[] */
 	uint8_t		 dkey[ZONE_DKEY_MAX];	/* identity, UDP only */
 	size_t		 dklen;
 	uint64_t	 dhash;		/* of dkey: compared first */
@@ -145,8 +147,14 @@ struct zone {
 	uint64_t		 wnext;
 	unsigned		 wdelay;
 
+	/* Direct-mapped by dhash: a newer answer evicts an older one. */
 	struct recent		 recent[ZONE_RECENT];
-	size_t			 rnext;
+	/*
+	 * UDP UPDATEs queued, in a batch or waiting, counted by dhash
+	 * modulo ZONE_INFLIGHT: a zero count means a retransmission has
+	 * nothing to join, without walking the queues.
+	 */
+	uint32_t		 inflight[ZONE_INFLIGHT];
 	struct seen		 seen[ZONE_SEEN];
 	uint64_t		 rdstart;	/* re-read of names[iname] */
 };
