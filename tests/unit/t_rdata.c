@@ -2,12 +2,19 @@
  * Unit tests for dns/rdata.c: Route 53 text <-> wire for every Route 53
  * type, validity checks, decompression, canonical form and order.
  */
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dns/rdata.h"
 #include "dns/rrtype.h"
+#include "listen.h"
 
 static size_t
 unhex(const char *s, uint8_t *out)
@@ -598,4 +605,373 @@ Test(rdata, rrtype_mnemonics)
 	cr_assert(!rrtype_r53_ok(DNS_T_DNAME));
 	cr_assert(rrtype_is_meta(DNS_T_TSIG));
 	cr_assert(!rrtype_is_meta(DNS_T_CAA));
+}
+
+/*
+ * The hand-written formatters against the C library: addresses against
+ * inet_ntop(), numbers against printf, escapes against a byte-by-byte
+ * model, over edge cases and many pseudo-random inputs (fixed seed, so
+ * a failure repeats).
+ */
+static uint64_t	 rng = 0x9e3779b97f4a7c15ULL;
+
+static uint32_t
+rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng >> 32);
+}
+
+static void
+check_addr(int af, const uint8_t *a)
+{
+	char	 want6[INET6_ADDRSTRLEN], got[64];
+	int	 n;
+
+	cr_assert_neq(inet_ntop(af, a, want6, sizeof(want6)), NULL);
+	n = rdata_to_r53(af == AF_INET ? DNS_T_A : DNS_T_AAAA, a,
+	    af == AF_INET ? 4 : 16, got, sizeof(got));
+	cr_assert_str_eq(got, want6);
+	cr_assert_eq(n, (int)strlen(want6));
+}
+
+/* A 16-bit group with 1 to 4 significant hex digits. */
+static unsigned
+rnd_group(void)
+{
+	static const unsigned	mask[] = { 0xf, 0xff, 0xfff, 0xffff };
+	unsigned		v = rnd() & mask[rnd() % 4];
+
+	return v == 0 ? 1 : v;
+}
+
+Test(rdata, addresses_as_inet_ntop)
+{
+	static const unsigned	vals[] = { 1, 0xf, 0x10, 0xff, 0x100, 0xfff,
+	    0x1000, 0xabcd, 0xfffe, 0xffff };
+	uint8_t			a[16];
+	unsigned		pat, v, i, k, w6, w7;
+
+	/* Every pattern of zero and non-zero groups, several values. */
+	for (pat = 0; pat < 256; pat++) {
+		for (v = 0; v < sizeof(vals) / sizeof(vals[0]); v++) {
+			for (i = 0; i < 8; i++) {
+				k = (pat >> i & 1) ? vals[(v + i) %
+				    (sizeof(vals) / sizeof(vals[0]))] : 0;
+				a[2 * i] = (uint8_t)(k >> 8);
+				a[2 * i + 1] = (uint8_t)k;
+			}
+			check_addr(AF_INET6, a);
+		}
+	}
+	/* ::a.b.c.d, ::ffff:a.b.c.d and their neighbours. */
+	for (i = 0; i < 4000; i++) {
+		memset(a, 0, sizeof(a));
+		switch (i % 4) {
+		case 0:
+			break;
+		case 1:
+			a[10] = a[11] = 0xff;
+			break;
+		case 2:
+			a[10] = 0xff;
+			a[11] = 0xfe;
+			break;
+		case 3:
+			a[rnd() % 10] = (uint8_t)(1 + rnd() % 255);
+			break;
+		}
+		w6 = (i / 4) % 4 == 0 ? 0 : rnd_group();
+		w7 = (i / 16) % 4 == 0 ? 0 : (i / 16) % 4 == 1 ? 1 :
+		    rnd_group();
+		a[12] = (uint8_t)(w6 >> 8);
+		a[13] = (uint8_t)w6;
+		a[14] = (uint8_t)(w7 >> 8);
+		a[15] = (uint8_t)w7;
+		check_addr(AF_INET6, a);
+	}
+	/* Random: each group zero half the time, ties of zero runs. */
+	for (i = 0; i < 300000; i++) {
+		for (k = 0; k < 8; k++) {
+			v = (rnd() & 1) ? 0 : rnd_group();
+			a[2 * k] = (uint8_t)(v >> 8);
+			a[2 * k + 1] = (uint8_t)v;
+		}
+		check_addr(AF_INET6, a);
+		for (k = 0; k < 16; k++)
+			a[k] = (uint8_t)rnd();
+		check_addr(AF_INET6, a);
+	}
+	/* IPv4: every value in every position, then random. */
+	for (i = 0; i < 4 * 256; i++) {
+		memset(a, 0, 4);
+		a[(i / 256 + 1) % 4] = (uint8_t)(rnd() % 3 == 0 ? 0 : rnd());
+		a[i / 256] = (uint8_t)i;
+		check_addr(AF_INET, a);
+	}
+	for (i = 0; i < 200000; i++) {
+		for (k = 0; k < 4; k++)
+			a[k] = (uint8_t)(rnd() >> (rnd() % 8));
+		check_addr(AF_INET, a);
+	}
+}
+
+Test(rdata, client_str_as_printf)
+{
+	struct client		 cl;
+	struct sockaddr_in	*s4 = (struct sockaddr_in *)&cl.peer;
+	struct sockaddr_in6	*s6 = (struct sockaddr_in6 *)&cl.peer;
+	char			 addr[INET6_ADDRSTRLEN], expect[80], got[80];
+	unsigned		 i, k, port;
+	size_t			 len;
+
+	for (i = 0; i < 20000; i++) {
+		memset(&cl, 0, sizeof(cl));
+		port = i < 6 ? (unsigned[]){ 0, 9, 10, 53, 65535, 1000 }[i] :
+		    (rnd() & 0xffff) >> (rnd() % 16);
+		if (i % 2 == 0) {
+			s4->sin_family = AF_INET;
+			s4->sin_port = htons((uint16_t)port);
+			for (k = 0; k < 4; k++)
+				((uint8_t *)&s4->sin_addr)[k] = (uint8_t)rnd();
+			inet_ntop(AF_INET, &s4->sin_addr, addr, sizeof(addr));
+		} else {
+			s6->sin6_family = AF_INET6;
+			s6->sin6_port = htons((uint16_t)port);
+			for (k = 0; k < 16; k++)
+				s6->sin6_addr.s6_addr[k] = (rnd() & 1) ? 0 :
+				    (uint8_t)rnd();
+			inet_ntop(AF_INET6, &s6->sin6_addr, addr,
+			    sizeof(addr));
+		}
+		/* Every buffer size truncates as snprintf() does. */
+		for (len = 0; len <= 56; len += (i % 50 == 0) ? 1 : 7) {
+			memset(expect, 'x', sizeof(expect));
+			memset(got, 'x', sizeof(got));
+			snprintf(expect, len, "%s#%u", addr, port);
+			cr_assert_eq(client_str(&cl, got, len), got);
+			cr_assert_eq(memcmp(got, expect, sizeof(got)), 0,
+			    "%s#%u in %zu bytes: %.*s", addr, port, len,
+			    (int)len, got);
+		}
+	}
+	memset(&cl, 0, sizeof(cl));
+	cl.peer.ss_family = AF_UNIX;
+	cr_assert_str_eq(client_str(&cl, got, sizeof(got)), "?#0");
+}
+
+Test(rdata, numbers_as_printf)
+{
+	static const uint32_t	edge[] = { 0, 1, 9, 10, 99, 100, 999, 1000,
+	    65535, 65536, 99999, 100000, 999999999, 1000000000, 4294967295U };
+	uint8_t			r[64];
+	char			expect[200];
+	uint32_t		v[5];
+	unsigned		i, k;
+
+	/* MX: every preference. */
+	memcpy(r + 2, "\1a\0", 3);
+	for (i = 0; i < 65536; i++) {
+		r[0] = (uint8_t)(i >> 8);
+		r[1] = (uint8_t)i;
+		snprintf(expect, sizeof(expect), "%u a.", i);
+		cr_assert_geq(rdata_to_r53(DNS_T_MX, r, 5, text,
+		    sizeof(text)), 0);
+		cr_assert_str_eq(text, expect);
+	}
+	/* SOA: 32-bit fields, edges then random. */
+	memcpy(r, "\1m\0\1r\0", 6);
+	for (i = 0; i < 50000; i++) {
+		for (k = 0; k < 5; k++) {
+			v[k] = i < 3 * 15 ? edge[(i + k * 7) % 15] :
+			    rnd() >> (rnd() % 32);
+			r[6 + 4 * k] = (uint8_t)(v[k] >> 24);
+			r[7 + 4 * k] = (uint8_t)(v[k] >> 16);
+			r[8 + 4 * k] = (uint8_t)(v[k] >> 8);
+			r[9 + 4 * k] = (uint8_t)v[k];
+		}
+		snprintf(expect, sizeof(expect), "m. r. %u %u %u %u %u",
+		    v[0], v[1], v[2], v[3], v[4]);
+		cr_assert_geq(rdata_to_r53(DNS_T_SOA, r, 26, text,
+		    sizeof(text)), 0);
+		cr_assert_str_eq(text, expect);
+	}
+}
+
+/* The quoted form of a character-string, one byte at a time. */
+static void
+model_qstr(char *o, const uint8_t *p, size_t len)
+{
+	size_t	i;
+
+	*o++ = '"';
+	for (i = 0; i < len; i++) {
+		if (p[i] == '"' || p[i] == '\\')
+			o += sprintf(o, "\\%c", p[i]);
+		else if (p[i] < 0x20 || p[i] >= 0x7f)
+			o += sprintf(o, "\\%03o", p[i]);
+		else
+			*o++ = (char)p[i];
+	}
+	*o++ = '"';
+	*o = '\0';
+}
+
+Test(rdata, strings_and_hex_as_before)
+{
+	static const uint8_t	pick[] = "aZ9 \"\\;~\x1f\x7f\x80\xff\t.";
+	uint8_t			r[800];
+	char			expect[4000], *w;
+	size_t			len, n, k, i;
+	unsigned		it;
+
+	for (it = 0; it < 20000; it++) {
+		/* TXT of 1-3 strings of 0-255 bytes, plain runs and escapes. */
+		len = 0;
+		w = expect;
+		for (k = 0; k < 1 + it % 3; k++) {
+			n = rnd() % (it % 10 == 0 ? 256 : 40);
+			r[len] = (uint8_t)n;
+			for (i = 0; i < n; i++)
+				r[len + 1 + i] = (rnd() % 4 != 0) ?
+				    (uint8_t)(0x20 + rnd() % 95) :
+				    (rnd() % 2) ? (uint8_t)rnd() :
+				    pick[rnd() % (sizeof(pick) - 1)];
+			if (k > 0)
+				*w++ = ' ';
+			model_qstr(w, r + len + 1, n);
+			w += strlen(w);
+			len += 1 + n;
+		}
+		cr_assert_eq(rdata_to_r53(DNS_T_TXT, r, len, text,
+		    sizeof(text)), (int)strlen(expect));
+		cr_assert_str_eq(text, expect);
+		/* SSHFP: alg, type and a hex fingerprint. */
+		n = 1 + rnd() % 64;
+		for (i = 0; i < n + 2; i++)
+			r[i] = (uint8_t)rnd();
+		w = expect + sprintf(expect, "%u %u ", r[0], r[1]);
+		for (i = 0; i < n; i++)
+			w += sprintf(w, "%02x", r[2 + i]);
+		cr_assert_eq(rdata_to_r53(DNS_T_SSHFP, r, n + 2, text,
+		    sizeof(text)), (int)strlen(expect));
+		cr_assert_str_eq(text, expect);
+	}
+}
+
+/* Every output size below the text's needs is RDATA_ESPACE, empty. */
+Test(rdata, output_space_exact)
+{
+	static const char *const cases[][2] = {
+		{ "1", "c0000201" },
+		{ "28", "20010db8000000000000000000000001" },
+		{ "28", "00000000000000000000ffffc0000201" },
+		{ "16", "03616263 05\"\\x\001" },
+		{ "15", "000a 046d61696c 076578616d706c65 00" },
+		{ "6", "016d00 017200 00000001 00000002 00000003 00000004"
+		    " 00000005" },
+		{ "44", "0102 00112233445566778899aabbccddeeff" },
+		{ "43", "3039 08 02 0000000000000000000000000000000000000000"
+		    "000000000000000000000000" },
+		{ "257", "0005 697373756574 6361" },
+		{ "65", "0001 00 0001 0003 026832" },
+		{ "10", "" },
+		{ "10", "0102ff" },
+	};
+	char	 out[512];
+	size_t	 i, len, cap;
+	int	 n, m;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint16_t type = (uint16_t)atoi(cases[i][0]);
+
+		if (strchr(cases[i][1], '"') != NULL) {
+			/* TXT "abc" and "\"\\x\001y" */
+			memcpy(want, "\3abc\5\"\\x\001y", 10);
+			len = 10;
+		} else
+			len = unhex(cases[i][1], want);
+		n = rdata_to_r53(type, want, len, out, sizeof(out));
+		cr_assert_gt(n, 0, "case %zu", i);
+		cr_assert_eq((size_t)n, strlen(out));
+		for (cap = 1; cap <= (size_t)n; cap++) {
+			memset(text, 'x', cap);
+			m = rdata_to_r53(type, want, len, text, cap);
+			cr_assert_eq(m, RDATA_ESPACE, "case %zu cap %zu", i,
+			    cap);
+			cr_assert_eq(text[0], '\0');
+		}
+		cr_assert_eq(rdata_to_r53(type, want, len, text, 0),
+		    RDATA_ESPACE);
+		cr_assert_eq(rdata_to_r53(type, want, len, text,
+		    (size_t)n + 1), n);
+		cr_assert_str_eq(text, out);
+	}
+}
+
+Test(rdata, rrtype_text_as_printf)
+{
+	/* The IANA mnemonics this module knows, listed independently. */
+	static const struct {
+		uint16_t	 num;
+		const char	*name;
+	} known[] = {
+		{ 1, "A" }, { 2, "NS" }, { 5, "CNAME" }, { 6, "SOA" },
+		{ 12, "PTR" }, { 13, "HINFO" }, { 15, "MX" }, { 16, "TXT" },
+		{ 17, "RP" }, { 18, "AFSDB" }, { 24, "SIG" }, { 25, "KEY" },
+		{ 28, "AAAA" }, { 29, "LOC" }, { 33, "SRV" }, { 35, "NAPTR" },
+		{ 36, "KX" }, { 37, "CERT" }, { 39, "DNAME" }, { 41, "OPT" },
+		{ 42, "APL" }, { 43, "DS" }, { 44, "SSHFP" },
+		{ 45, "IPSECKEY" }, { 46, "RRSIG" }, { 47, "NSEC" },
+		{ 48, "DNSKEY" }, { 49, "DHCID" }, { 50, "NSEC3" },
+		{ 51, "NSEC3PARAM" }, { 52, "TLSA" }, { 53, "SMIMEA" },
+		{ 55, "HIP" }, { 59, "CDS" }, { 60, "CDNSKEY" },
+		{ 61, "OPENPGPKEY" }, { 62, "CSYNC" }, { 63, "ZONEMD" },
+		{ 64, "SVCB" }, { 65, "HTTPS" }, { 99, "SPF" },
+		{ 249, "TKEY" }, { 250, "TSIG" }, { 251, "IXFR" },
+		{ 252, "AXFR" }, { 255, "ANY" }, { 256, "URI" },
+		{ 257, "CAA" },
+	};
+	char		 buf[RRTYPE_TEXTMAX + 8], expect[32];
+	const char	*name;
+	unsigned	 i, k, named = 0;
+
+	for (i = 0; i < 65536; i++) {
+		name = NULL;
+		for (k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+			if (known[k].num == i)
+				name = known[k].name;
+		if (name != NULL) {
+			snprintf(expect, sizeof(expect), "%s", name);
+			named++;
+			cr_assert_str_eq(rrtype_name((uint16_t)i), name);
+		} else {
+			snprintf(expect, sizeof(expect), "TYPE%u", i);
+			cr_assert_eq(rrtype_name((uint16_t)i), NULL, "%u", i);
+		}
+		memset(buf, 'x', sizeof(buf));
+		cr_assert_eq(rrtype_to_text((uint16_t)i, buf), buf);
+		cr_assert_str_eq(buf, expect);
+		cr_assert_lt(strlen(buf), RRTYPE_TEXTMAX);
+		for (k = strlen(buf) + 1; k < sizeof(buf); k++)
+			cr_assert_eq(buf[k], 'x', "wrote past the NUL");
+
+		switch (i) {
+		case 1: name = "IN"; break;
+		case 3: name = "CH"; break;
+		case 4: name = "HS"; break;
+		case 254: name = "NONE"; break;
+		case 255: name = "ANY"; break;
+		default: name = NULL; break;
+		}
+		if (name != NULL)
+			snprintf(expect, sizeof(expect), "%s", name);
+		else
+			snprintf(expect, sizeof(expect), "CLASS%u", i);
+		cr_assert_str_eq(rrclass_to_text((uint16_t)i, buf), expect);
+		cr_assert_lt(strlen(buf), RRTYPE_TEXTMAX);
+	}
+	cr_assert_eq(named, sizeof(known) / sizeof(known[0]));
 }
