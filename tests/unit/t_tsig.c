@@ -1411,3 +1411,70 @@ Test(tsig, compressed_owner_and_long_other)
 	cr_assert_eq(tsig_verify(&res, m, n, len, lookup, NULL, NOW), -1);
 	cr_assert_eq(res.error, TSIG_BADSIG);
 }
+
+/*
+ * Key names of every length, in mixed case, with the octets around the
+ * letters ('@', '[', '`', '{') and high octets whose low seven bits are
+ * letters: the request's name is lowercased exactly as the key's.
+ */
+Test(tsig, lowercase_names)
+{
+	static const uint8_t	 pool[] = "aZ@[`{Az\301\332\341\372mQ09";
+	static uint8_t		 m[2048];
+	struct tsig_result	 res;
+	struct ref_tsig		 t;
+	uint8_t			 kn[DNS_NAME_MAX], sent[DNS_NAME_MAX];
+	uint8_t			 mac[TSIG_MAC_MAX];
+	size_t			 total, pos, lab, i, n, len, j = 0;
+
+	for (total = 2; total <= DNS_NAME_MAX; total++) {
+		/* Labels of up to 63 octets filling total octets. */
+		memset(sent, 0, sizeof(sent));
+		pos = 0;
+		while (pos < total - 1) {
+			lab = total - 1 - pos - 1;
+			if (lab > 63)
+				lab = 63;
+			if (lab == 0) {
+				/* One octet left: lengthen the previous label. */
+				break;
+			}
+			sent[pos] = (uint8_t)lab;
+			for (i = 1; i <= lab; i++)
+				sent[pos + i] = pool[j++ % (sizeof(pool) - 1)];
+			pos += 1 + lab;
+		}
+		if (pos != total - 1)
+			continue;
+		sent[pos] = 0;
+		cr_assert_eq(name_len(sent, DNS_NAME_MAX), total);
+		for (i = 0; i < total; i++)
+			kn[i] = sent[i] >= 'A' && sent[i] <= 'Z' ?
+			    (uint8_t)(sent[i] + 32) : sent[i];
+		nkeys = 0;
+		cr_assert_eq(tsig_key_init(&keys[0], sent, TSIG_HMAC_SHA1,
+		    test_secret, 20, 0), 0);
+		nkeys = 1;
+		cr_assert_arr_eq(keys[0].name, kn, total);
+
+		len = make_query(m, sizeof(m), 0x55);
+		memset(&t, 0, sizeof(t));
+		t.keyname = sent;
+		t.algname = tsig_alg_name(TSIG_HMAC_SHA1);
+		t.timesigned = (uint64_t)NOW;
+		t.fudge = 300;
+		t.origid = 0x55;
+		ref_digest(&keys[0], NULL, 0, m, len, &t, mac);
+		n = ref_append(m, len, &t, mac, 20);
+		cr_assert_eq(tsig_verify(&res, m, n, len, lookup, NULL, NOW), 0,
+		    "name of %zu octets", total);
+		cr_assert_arr_eq(res.keyname, kn, total);
+		for (i = total; i < DNS_NAME_MAX; i++)
+			cr_assert_eq(res.keyname[i], 0);
+		/* Another name of the same length is another key. */
+		m[len + 1] ^= 0x01;
+		cr_assert_eq(tsig_verify(&res, m, n, len, lookup, NULL, NOW),
+		    -1);
+		cr_assert_eq(res.error, TSIG_BADKEY);
+	}
+}
