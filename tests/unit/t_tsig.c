@@ -1113,7 +1113,8 @@ struct ref_tsig {
 static size_t
 ref_put(uint8_t *p, const void *src, size_t n)
 {
-	memcpy(p, src, n);
+	if (n > 0)
+		memcpy(p, src, n);
 	return n;
 }
 
