@@ -1237,7 +1237,7 @@ Test(tsig, against_reference)
 	struct tsig_result	 res;
 	struct ref_tsig		 t;
 	uint8_t			 other[300], mac[TSIG_MAC_MAX], kn[DNS_NAME_MAX];
-	uint8_t			 an[DNS_NAME_MAX];
+	uint8_t			 an[DNS_NAME_MAX], srv[6];
 	size_t			 li, oi, size, len, n, mlen, outlen, maclen;
 	size_t			 cut;
 	uint32_t		 seed = 7;
@@ -1344,18 +1344,12 @@ Test(tsig, against_reference)
 			t.fudge = TSIG_FUDGE;
 			t.error = TSIG_BADTIME;
 			t.origid = 0x4242;
-			{
-				uint8_t	 srv[6];
-				uint64_t now = (uint64_t)NOW + 1000;
-				int	 i;
-
-				for (i = 5; i >= 0; i--, now >>= 8)
-					srv[i] = (uint8_t)now;
-				t.other = srv;
-				t.otherlen = 6;
-				ref_digest(k, res.mac, res.maclen, ref, len,
-				    &t, mac);
-			}
+			for (n = 0; n < 6; n++)
+				srv[n] = (uint8_t)(((uint64_t)NOW + 1000) >>
+				    (40 - 8 * n));
+			t.other = srv;
+			t.otherlen = 6;
+			ref_digest(k, res.mac, res.maclen, ref, len, &t, mac);
 			n = ref_append(ref, len, &t, mac, size);
 			cr_assert_eq(outlen, n);
 			cr_assert_arr_eq(r, ref, n);
