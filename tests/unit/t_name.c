@@ -3,6 +3,7 @@
  * comparisons and the RFC 4034 canonical order.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "dns/name.h"
@@ -194,6 +195,160 @@ Test(name, rfc4034_canonical_order)
 				    order[j]);
 			else
 				cr_assert_eq(c, 0);
+		}
+	}
+}
+
+/*
+ * The text forms against a byte-at-a-time model of them (escapes by
+ * snprintf), over pseudo-random names (fixed seed) and every output
+ * size: same result, same bytes written, same text left on failure.
+ */
+static uint64_t	 rng = 0x2545f4914f6cdd1dULL;
+
+static uint32_t
+rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng >> 32);
+}
+
+static int
+mput(char *out, size_t cap, size_t *pos, const char *s, size_t n)
+{
+	if (*pos + n + 1 > cap)
+		return -1;
+	memcpy(out + *pos, s, n);
+	*pos += n;
+	out[*pos] = '\0';
+	return 0;
+}
+
+/* form: 0 DNS text, 1 Route 53, 2 Route 53 keeping case. */
+static int
+model_text(const uint8_t *n, char *out, size_t cap, int form)
+{
+	char	 piece[8];
+	size_t	 pos = 0;
+	int	 i, plain;
+	uint8_t	 c;
+
+	if (cap == 0)
+		return -1;
+	out[0] = '\0';
+	if (n[0] == 0)
+		return mput(out, cap, &pos, ".", 1);
+	for (; n[0] != 0; n += 1 + n[0]) {
+		for (i = 1; i <= n[0]; i++) {
+			c = n[i];
+			if (form != 0) {
+				if (form == 1 && c >= 'A' && c <= 'Z')
+					c += 'a' - 'A';
+				plain = (c >= 'a' && c <= 'z') ||
+				    (c >= '0' && c <= '9') || c == '-' ||
+				    c == '_' ||
+				    (form == 2 && c >= 'A' && c <= 'Z');
+				if (plain)
+					snprintf(piece, sizeof(piece), "%c", c);
+				else
+					snprintf(piece, sizeof(piece),
+					    "\\%03o", c);
+			} else if (c <= 0x20 || c >= 0x7f)
+				snprintf(piece, sizeof(piece), "\\%03u", c);
+			else if (strchr(".\\\"();@$", c) != NULL)
+				snprintf(piece, sizeof(piece), "\\%c", c);
+			else
+				snprintf(piece, sizeof(piece), "%c", c);
+			if (mput(out, cap, &pos, piece, strlen(piece)) == -1)
+				return -1;
+		}
+		if (mput(out, cap, &pos, ".", 1) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static uint8_t
+rnd_byte(void)
+{
+	static const char	 some[] = "aZm09-_.\\\"();@$ *";
+
+	switch (rnd() % 4) {
+	case 0:
+		return (uint8_t)rnd();
+	case 1:
+		return (uint8_t)some[rnd() % (sizeof(some) - 1)];
+	default:
+		return (uint8_t)(0x21 + rnd() % 94);
+	}
+}
+
+/* A random well-formed wire name. */
+static size_t
+rnd_name(uint8_t *n)
+{
+	size_t	len = 0, l, i;
+	int	labels = (int)(rnd() % 9);
+
+	while (labels-- > 0) {
+		l = 1 + rnd() % (rnd() % 4 == 0 ? 63 : 12);
+		if (len + 1 + l + 1 > DNS_NAME_MAX)
+			break;
+		n[len++] = (uint8_t)l;
+		for (i = 0; i < l; i++)
+			n[len++] = rnd_byte();
+	}
+	n[len++] = 0;
+	return len;
+}
+
+Test(name, text_forms_as_model)
+{
+	static int (*const fn[3])(const uint8_t *, char *, size_t) = {
+		name_to_text, name_to_r53, name_to_r53_case,
+	};
+	uint8_t		 n[DNS_NAME_MAX];
+	char		 want[DNS_NAME_TEXTMAX + 8], got[DNS_NAME_TEXTMAX + 8];
+	size_t		 len, full, cap, i;
+	unsigned	 it;
+	int		 form, r, w;
+
+	for (it = 0; it < 12000; it++) {
+		if (it == 0) {
+			n[0] = 0;
+		} else if (it < 4) {
+			/* Longest names: every byte escaped. */
+			for (len = 0; len + 64 <= DNS_NAME_MAX - 1; len += 64) {
+				n[len] = 63;
+				for (i = 1; i <= 63; i++)
+					n[len + i] = it == 1 ? 0xff :
+					    it == 2 ? '.' : (uint8_t)rnd();
+			}
+			n[len] = 0;
+			cr_assert_eq(name_len(n, DNS_NAME_MAX), len + 1);
+		} else
+			rnd_name(n);
+		for (form = 0; form < 3; form++) {
+			cr_assert_eq(model_text(n, want, sizeof(want), form), 0);
+			full = strlen(want);
+			cr_assert_leq(full + 1, DNS_NAME_TEXTMAX);
+			memset(got, 'x', sizeof(got));
+			cr_assert_eq(fn[form](n, got, DNS_NAME_TEXTMAX), 0);
+			cr_assert_str_eq(got, want, "form %d", form);
+			/* Short outputs: all of them for a few names. */
+			for (cap = 0; cap <= full + 2;
+			    cap += (it % 100 < 3) ? 1 : 1 + rnd() % 9) {
+				memset(want, 'x', sizeof(want));
+				memset(got, 'x', sizeof(got));
+				w = model_text(n, want, cap, form);
+				r = fn[form](n, got, cap);
+				cr_assert_eq(r, w, "form %d cap %zu", form, cap);
+				cr_assert_eq(memcmp(got, want, sizeof(got)), 0,
+				    "form %d cap %zu: %.*s", form, cap,
+				    (int)cap, got);
+			}
 		}
 	}
 }
