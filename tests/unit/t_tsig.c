@@ -1278,7 +1278,9 @@ Test(tsig, against_reference)
 				 */
 				ref_message(m, len, &seed, 0x4242);
 				memcpy(kn, k->name, sizeof(kn));
-				memcpy(an, tsig_alg_name(k->alg), sizeof(an));
+				memcpy(an, tsig_alg_name(k->alg),
+				    name_len(tsig_alg_name(k->alg),
+				    DNS_NAME_MAX));
 				ref_upper(kn);
 				ref_upper(an);
 				t.keyname = kn;
