@@ -258,6 +258,19 @@ grant_type(const struct grant *g, uint16_t rrtype)
 }
 
 int
+grant_scoped(const struct zone_conf *z, const char *keyname)
+{
+	size_t	i;
+
+	if (keyname == NULL)
+		return 0;
+	for (i = 0; i < z->ngrants; i++)
+		if (key_equal(z->grants[i].key, keyname))
+			return 1;
+	return 0;
+}
+
+int
 grant_allows(const struct zone_conf *z, const char *keyname,
     const char *owner, uint16_t rrtype)
 {

@@ -90,6 +90,11 @@ struct zone_conf;
  */
 int	grant_allows(const struct zone_conf *z, const char *keyname,
 	    const char *owner, uint16_t rrtype);
+/*
+ * 1 if zone z has a grant for keyname (NULL: none has), i.e. whether
+ * grant_allows() can refuse an owner inside the zone for that key.
+ */
+int	grant_scoped(const struct zone_conf *z, const char *keyname);
 
 /*
  * Canonical presentation form of a domain name: letters lowercased, no

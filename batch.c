@@ -43,14 +43,21 @@ static char		 vbuf[RDATA_R53_MAX * 4 + 16];
 struct allow_ctx {
 	const struct zone	*z;
 	const struct upd	*u;
+	int			 scoped;	/* the key has grants */
 };
 
+/*
+ * update_eval() asks only for owners inside the zone, which
+ * grant_allows() refuses only when the key has grants of its own.
+ */
 static int
 allow_cb(void *arg, const uint8_t *name, uint16_t type)
 {
 	struct allow_ctx	*a = arg;
 	char			 t[DNS_NAME_TEXTMAX];
 
+	if (!a->scoped)
+		return 1;
 	if (name_to_text(name, t, sizeof(t)) == -1)
 		return 0;
 	return grant_allows(a->z->zc, a->u->req.key[0] ? a->u->req.key :
@@ -137,6 +144,7 @@ eval(struct zone *z, struct upd *u, struct upd_req *r)
 	}
 	a.z = z;
 	a.u = u;
+	a.scoped = grant_scoped(z->zc, u->req.key[0] ? u->req.key : NULL);
 	r->origin = z->origin;
 	r->zclass = DNS_C_IN;
 	r->allow = allow_cb;

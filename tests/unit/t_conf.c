@@ -139,6 +139,11 @@ Test(conf, shipped_example)
 	cr_expect(acl_match(&z->allow_update, sa("127.0.0.1"), NULL));
 	cr_expect(grant_allows(z, "acme", "_acme-challenge.example.com", 16));
 	cr_expect(!grant_allows(z, "acme", "www.example.com", 16));
+	cr_expect(grant_scoped(z, "acme"));
+	cr_expect(grant_scoped(z, "ACME."));
+	cr_expect(!grant_scoped(z, "ddns-key"));
+	cr_expect(!grant_scoped(z, NULL));
+	cr_expect(grant_allows(z, "ddns-key", "www.example.com", 16));
 	conf_free(c);
 }
 
