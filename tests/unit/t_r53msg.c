@@ -946,3 +946,280 @@ Test(r53msg, strerror)
 	cr_expect_str_neq(r53_strerror(R53_ELIMIT), "unknown error");
 	cr_expect_str_eq(r53_strerror(42), "unknown error");
 }
+
+/*
+ * ---- Request bodies against a model ----
+ *
+ * Random names, values and comments of printable ASCII (XML's five
+ * special characters included) and 2-, 3- and 4-byte UTF-8, encoded
+ * here independently; the body must be what a character-at-a-time
+ * escaper and printf give.  Then every kind of bad byte at every
+ * position must be refused.  Fixed seed, so a failure repeats.
+ */
+static uint64_t	 rng = 0x853c49e6748fea9bULL;
+
+static uint32_t
+rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng >> 32);
+}
+
+/* Append a random character to s (NUL-terminated); returns its bytes. */
+static size_t
+rnd_char(char *s)
+{
+	unsigned char	*o = (unsigned char *)s + strlen(s);
+	uint32_t	 cp;
+
+	switch (rnd() % 8) {
+	case 0:
+		cp = 0x80 + rnd() % (0x800 - 0x80);
+		o[0] = (unsigned char)(0xc0 | cp >> 6);
+		o[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		o[2] = '\0';
+		return 2;
+	case 1:
+		do
+			cp = 0x800 + rnd() % (0x10000 - 0x800);
+		while (cp >= 0xd800 && cp <= 0xdfff);
+		o[0] = (unsigned char)(0xe0 | cp >> 12);
+		o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		o[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		o[3] = '\0';
+		return 3;
+	case 2:
+		cp = 0x10000 + rnd() % (0x110000 - 0x10000);
+		o[0] = (unsigned char)(0xf0 | cp >> 18);
+		o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+		o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		o[3] = (unsigned char)(0x80 | (cp & 0x3f));
+		o[4] = '\0';
+		return 4;
+	case 3:
+		o[0] = (unsigned char)"&<>\"'\x7f"[rnd() % 6];
+		o[1] = '\0';
+		return 1;
+	default:
+		o[0] = (unsigned char)(0x20 + rnd() % 95);
+		o[1] = '\0';
+		return 1;
+	}
+}
+
+/* A random string of 1..max characters into s. */
+static void
+rnd_text(char *s, size_t max)
+{
+	size_t	n = 1 + rnd() % max;
+
+	s[0] = '\0';
+	while (n-- > 0)
+		rnd_char(s);
+}
+
+/* Text content escaped a character at a time, appended to out. */
+static void
+model_elem(char *out, const char *name, const char *s)
+{
+	out += strlen(out);
+	out += sprintf(out, "<%s>", name);
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '&':
+			out += sprintf(out, "&amp;");
+			break;
+		case '<':
+			out += sprintf(out, "&lt;");
+			break;
+		case '>':
+			out += sprintf(out, "&gt;");
+			break;
+		case '"':
+			out += sprintf(out, "&quot;");
+			break;
+		case '\'':
+			out += sprintf(out, "&apos;");
+			break;
+		default:
+			*out++ = *s;
+			*out = '\0';
+		}
+	}
+	sprintf(out, "</%s>", name);
+}
+
+Test(r53msg, change_batch_as_model)
+{
+	static const char *const actions[] = { "CREATE", "DELETE", "UPSERT" };
+	static const char *const types[] = { "A", "AAAA", "TXT", "TYPE65280" };
+	static const uint32_t	ttls[] = { 0, 9, 10, 300, 86400,
+	    R53_TTL_MAX };
+	static char		 names[3][200], vals[3][4][300], comment[600];
+	static char		 want[1 << 16], got[1 << 16], ttl[16];
+	const char		*vp[3][4];
+	struct r53_change	 c[3];
+	unsigned		 it, i, j, n;
+
+	for (it = 0; it < 3000; it++) {
+		n = 1 + rnd() % 3;
+		rnd_text(comment, it % 2 ? 40 : R53_COMMENT_MAX);
+		strcpy(want, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		    "<ChangeResourceRecordSetsRequest " NS "><ChangeBatch>");
+		if (it % 5 != 0)
+			model_elem(want, "Comment", comment);
+		strcat(want, "<Changes>");
+		for (i = 0; i < n; i++) {
+			rnd_text(names[i], 40);
+			c[i].action = (enum r53_action)(rnd() % 3);
+			c[i].name = names[i];
+			c[i].type = types[rnd() % 4];
+			c[i].ttl = it < 6 ? ttls[it] :
+			    (rnd() & 0x7fffffff) >> (rnd() % 31);
+			c[i].nvalues = 1 + rnd() % 4;
+			for (j = 0; j < c[i].nvalues; j++) {
+				rnd_text(vals[i][j], 70);
+				vp[i][j] = vals[i][j];
+			}
+			c[i].values = vp[i];
+			strcat(want, "<Change>");
+			model_elem(want, "Action", actions[c[i].action]);
+			strcat(want, "<ResourceRecordSet>");
+			model_elem(want, "Name", c[i].name);
+			model_elem(want, "Type", c[i].type);
+			snprintf(ttl, sizeof(ttl), "%u", c[i].ttl);
+			model_elem(want, "TTL", ttl);
+			strcat(want, "<ResourceRecords>");
+			for (j = 0; j < c[i].nvalues; j++) {
+				strcat(want, "<ResourceRecord>");
+				model_elem(want, "Value", vals[i][j]);
+				strcat(want, "</ResourceRecord>");
+			}
+			strcat(want, "</ResourceRecords></ResourceRecordSet>"
+			    "</Change>");
+		}
+		strcat(want, "</Changes></ChangeBatch>"
+		    "</ChangeResourceRecordSetsRequest>");
+		cr_assert_eq(r53_change_batch_xml(got, sizeof(got),
+		    it % 5 != 0 ? comment : NULL, c, n), (int)strlen(want));
+		cr_assert_str_eq(got, want);
+	}
+}
+
+Test(r53msg, change_batch_bad_bytes_anywhere)
+{
+	/* Each refused wherever it stands; DEL is an ordinary character. */
+	static const char *const bad[] = {
+		"\x01", "\x1f", "\t", "\x80", "\xbf", "\xc0\x80", "\xc1\xbf",
+		"\xe0\x80\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xf8",
+		"\xff", "\xc3", "\xe2\x82", "\xf0\x9f\x98",
+	};
+	static const char *const ok_v[] = { "v" };
+	struct r53_change	 c = { R53_CREATE, "n.", "TXT", 1, ok_v, 1 };
+	static char		 buf[1 << 14];
+	char			 s[128], *p;
+	const char		*vp[1];
+	size_t			 len, pos, b, where;
+
+	vp[0] = s;
+	for (len = 0; len <= 40; len++) {
+		for (pos = 0; pos <= len; pos++) {
+			for (b = 0; b < sizeof(bad) / sizeof(bad[0]); b++) {
+				memset(s, 'a', len);
+				memcpy(s + pos, bad[b], strlen(bad[b]));
+				p = s + pos + strlen(bad[b]);
+				memset(p, 'z', len - pos);
+				p[len - pos] = '\0';
+				for (where = 0; where < 3; where++) {
+					c.name = where == 0 ? s : "n.";
+					c.values = where == 1 ? vp : ok_v;
+					cr_assert_eq(r53_change_batch_xml(buf,
+					    sizeof(buf), where == 2 ? s : NULL,
+					    &c, 1), -1, "bad %zu at %zu of %zu"
+					    " in %zu", b, pos, len, where);
+				}
+			}
+			/* The same places with DEL and é are accepted. */
+			memset(s, 'a', len);
+			memcpy(s + pos, "\x7f\xc3\xa9", 3);
+			memset(s + pos + 3, 'z', len - pos);
+			s[len + 3] = '\0';
+			c.name = s;
+			c.values = vp;
+			cr_assert_gt(r53_change_batch_xml(buf, sizeof(buf), s,
+			    &c, 1), 0, "len %zu pos %zu", len, pos);
+		}
+	}
+}
+
+Test(r53msg, change_batch_counts_characters)
+{
+	static char		 name[4 * R53_NAME_MAX + 8];
+	static char		 big[2 * R53_VALUE_MAX + 8];
+	static char		 buf[1 << 20];
+	static const char	*vals[1];
+	struct r53_change	 c[9];
+	size_t			 i;
+
+	/* 1,024 two-byte characters make a name; 1,025 do not. */
+	for (i = 0; i < R53_NAME_MAX; i++)
+		memcpy(name + 2 * i, "\xc3\xa9", 2);
+	name[2 * R53_NAME_MAX] = '\0';
+	vals[0] = "v";
+	c[0] = (struct r53_change){ R53_CREATE, name, "A", 1, vals, 1 };
+	cr_expect_gt(r53_change_batch_xml(buf, sizeof(buf), NULL, c, 1), 0);
+	memcpy(name + 2 * R53_NAME_MAX, "\xc3\xa9", 3);
+	cr_expect_eq(r53_change_batch_xml(buf, sizeof(buf), NULL, c, 1), -1);
+	/*
+	 * A value of 4,000 two-byte characters; the batch limit counts
+	 * characters too: eight such values fit, nine do not.
+	 */
+	for (i = 0; i < R53_VALUE_MAX; i++)
+		memcpy(big + 2 * i, "\xc3\xa9", 2);
+	big[2 * R53_VALUE_MAX] = '\0';
+	vals[0] = big;
+	for (i = 0; i < 9; i++)
+		c[i] = (struct r53_change){ R53_CREATE, "big.", "TXT", 1,
+		    vals, 1 };
+	cr_expect_gt(r53_change_batch_xml(buf, sizeof(buf), NULL, c, 8), 0);
+	cr_expect_eq(r53_change_batch_xml(buf, sizeof(buf), NULL, c, 9), -1);
+	c[0].action = R53_UPSERT;	/* counts twice */
+	cr_expect_eq(r53_change_batch_xml(buf, sizeof(buf), NULL, c, 8), -1);
+	cr_expect_gt(r53_change_batch_xml(buf, sizeof(buf), NULL, c, 7), 0);
+	memcpy(big + 2 * R53_VALUE_MAX, "\xc3\xa9", 3);
+	cr_expect_eq(r53_change_batch_xml(buf, sizeof(buf), NULL, c, 1), -1);
+}
+
+Test(r53msg, request_paths_and_maxitems_as_printf)
+{
+	struct r53_req	 r;
+	char		 id[R53_ID_MAX + 2], want[256];
+	unsigned	 i, k;
+
+	for (i = 1; i <= R53_ID_MAX; i++) {
+		for (k = 0; k < i; k++)
+			id[k] = "Z0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[
+			    (i * 7 + k) % 37];
+		id[i] = '\0';
+		snprintf(want, sizeof(want), "/2013-04-01/hostedzone/%s/rrset/",
+		    id);
+		cr_assert_eq(r53_req_change_rrsets(&r, id), 0);
+		cr_assert_str_eq(r.path, want);
+		snprintf(want, sizeof(want), "/2013-04-01/change/%s", id);
+		cr_assert_eq(r53_req_get_change(&r, id), 0);
+		cr_assert_str_eq(r.path, want);
+	}
+	for (i = 0; i <= R53_LIST_RRSETS_MAX; i++) {
+		cr_assert_eq(r53_req_list_rrsets(&r, "Z1", NULL, NULL, NULL,
+		    i), 0);
+		if (i == 0) {
+			cr_assert_eq(r.nparams, 0);
+			continue;
+		}
+		snprintf(want, sizeof(want), "maxitems=%u", i);
+		expect_query(&r, want);
+		cr_assert_eq(r.params[0].value, r.maxitems);
+	}
+}
