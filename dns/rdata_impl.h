@@ -50,7 +50,10 @@ void	tb_qstr(struct tb *, const uint8_t *, size_t len);
 void	tb_name(struct tb *, const uint8_t *);
 /* Lowercase hex, unbroken. */
 void	tb_hex(struct tb *, const uint8_t *, size_t);
-/* An address of family af (AF_INET, AF_INET6). */
+/*
+ * An address of family af (AF_INET, AF_INET6) as glibc's inet_ntop()
+ * writes it, without calling it; any other family sets the error.
+ */
 void	tb_addr(struct tb *, int af, const uint8_t *);
 
 /*

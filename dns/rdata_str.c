@@ -90,11 +90,18 @@ tb_esc(struct tb *t, uint8_t c, int space_ok)
 		tb_c(t, (char)c);
 }
 
-/* Bytes tb_esc(, 1) writes as they are. */
+/*
+ * Bytes tb_esc(, 1) writes as they are, one bit each: 0x20-0x7e but
+ * '"' (0x22) and '\\' (0x5c).
+ */
+static const uint32_t	qs_plain_bits[8] = {
+	0, 0xfffffffbU, 0xefffffffU, 0x7fffffffU, 0, 0, 0, 0
+};
+
 static int
 qs_plain(uint8_t c)
 {
-	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+	return qs_plain_bits[c >> 5] >> (c & 31) & 1;
 }
 
 /*
