@@ -47,7 +47,7 @@ puts_(struct out *o, const char *s)
 
 /* Eight bytes at once: each in [0x20, 0x80) (no borrow, no high bit). */
 #define ONES	0x0101010101010101ULL
-#define ASCII8(w)	((((w) - 0x20 * ONES) | (w)) & (0x80 * ONES)) == 0
+#define ASCII8(w)	(((((w) - 0x20 * ONES) | (w)) & (0x80 * ONES)) == 0)
 
 /*
  * Number of characters in s (UTF-8 sequences), or -1 if s holds a
@@ -66,7 +66,7 @@ text_chars(const char *s)
 	for (;;) {
 		for (; end - p >= 8; p += 8, count += 8) {
 			memcpy(&w, p, sizeof(w));
-			if (!(ASCII8(w)))
+			if (!ASCII8(w))
 				break;
 		}
 		for (; p < end && *p >= 0x20 && *p < 0x80; p++)
