@@ -2,8 +2,9 @@
  * sigv4.c: AWS Signature Version 4, no allocation, no I/O.
  *
  * The canonical request is produced through a sink that either stores
- * it in a caller buffer or feeds it to SHA-256 (or both), so signing
- * never needs room for it.
+ * it in a caller buffer or feeds it to SHA-256, so signing never needs
+ * room for it.  A hashing sink gathers the many small pieces in a stack
+ * buffer and hashes them a buffer at a time.
  */
 /* Debian's BearSSL headers test an undefined macro under -Wundef. */
 #pragma GCC diagnostic push
@@ -20,16 +21,23 @@
 #define ALGORITHM	"AWS4-HMAC-SHA256"
 #define TERMINATOR	"aws4_request"
 
+#define SINK_HBUF	256
+
 /*
- * Output sink.  Invariant: when buf is set, buf[0..len) holds everything
- * put so far and len < cap, unless err is set.
+ * Output sink: stores into buf or hashes into sha, never both.
+ * Invariants, unless err is set: when buf is set, buf[0..len) holds
+ * everything put so far and len < cap; when sha is set, sha has been
+ * given everything put so far but hbuf[0..hlen), and hlen < SINK_HBUF.
+ * sink_flush() empties hbuf before the hash is taken.
  */
 struct sink {
 	char			*buf;
 	size_t			 cap;
 	size_t			 len;
 	br_sha256_context	*sha;
+	size_t			 hlen;
 	int			 err;
+	unsigned char		 hbuf[SINK_HBUF];
 };
 
 /* A header chosen for signing, with its name compared in lower case. */
@@ -46,16 +54,26 @@ static const char *const skip_headers[] = {
 	NULL
 };
 
+/* A storing sink (buf set) or a hashing one (sha set). */
 static void
 sink_init(struct sink *s, char *buf, size_t cap, br_sha256_context *sha)
 {
 	s->buf = buf;
 	s->cap = cap;
 	s->len = 0;
-	s->sha = sha;
+	s->sha = buf == NULL ? sha : NULL;
+	s->hlen = 0;
 	s->err = (buf != NULL && (cap == 0 || cap > INT_MAX));
 	if (buf != NULL && cap > 0)
 		buf[0] = '\0';
+}
+
+static void
+sink_flush(struct sink *s)
+{
+	if (s->sha != NULL && s->hlen > 0)
+		br_sha256_update(s->sha, s->hbuf, s->hlen);
+	s->hlen = 0;
 }
 
 static void
@@ -63,9 +81,18 @@ sink_put(struct sink *s, const void *p, size_t n)
 {
 	if (s->err)
 		return;
-	if (s->sha != NULL)
-		br_sha256_update(s->sha, p, n);
-	if (s->buf != NULL) {
+	if (s->sha != NULL) {
+		if (n >= SINK_HBUF - s->hlen) {
+			sink_flush(s);
+			if (n >= SINK_HBUF) {
+				br_sha256_update(s->sha, p, n);
+				s->len += n;
+				return;
+			}
+		}
+		memcpy(s->hbuf + s->hlen, p, n);
+		s->hlen += n;
+	} else if (s->buf != NULL) {
 		if (n >= s->cap - s->len) {
 			s->err = 1;
 			return;
@@ -123,11 +150,17 @@ enc1(unsigned char c, char e[3])
 static void
 sink_enc(struct sink *s, const char *p, size_t n)
 {
-	char	e[3];
-	size_t	i;
+	char	e[96];
+	size_t	i, k = 0;
 
-	for (i = 0; i < n; i++)
-		sink_put(s, e, enc1((unsigned char)p[i], e));
+	for (i = 0; i < n; i++) {
+		if (k > sizeof(e) - 3) {
+			sink_put(s, e, k);
+			k = 0;
+		}
+		k += enc1((unsigned char)p[i], e + k);
+	}
+	sink_put(s, e, k);
 }
 
 /* Compare the encoded forms of a and b without building them. */
@@ -404,11 +437,32 @@ select_headers(const struct sigv4_request *req,
 	return (int)n;
 }
 
+/* str in lower case (upper 0) or upper case (upper 1). */
+static void
+put_case(struct sink *s, const char *str, int upper)
+{
+	char	b[64];
+	size_t	k = 0;
+	int	c;
+
+	for (; *str != '\0'; str++) {
+		if (k == sizeof(b)) {
+			sink_put(s, b, k);
+			k = 0;
+		}
+		c = (unsigned char)*str;
+		if (upper)
+			b[k++] = (char)(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+		else
+			b[k++] = (char)lc(c);
+	}
+	sink_put(s, b, k);
+}
+
 static void
 put_lower(struct sink *s, const char *name)
 {
-	for (; *name != '\0'; name++)
-		sink_chr(s, (char)lc((unsigned char)*name));
+	put_case(s, name, 0);
 }
 
 /* Value with outer white space trimmed and inner runs made one space. */
@@ -463,24 +517,18 @@ check_request(const struct sigv4_request *req, const struct sigv4_creds *creds)
 	return 0;
 }
 
-/* The whole canonical request into s; amzdate is already formatted. */
+/*
+ * The whole canonical request into s, with the n signed headers h chosen
+ * by select_headers().
+ */
 static void
 put_creq(struct sink *s, const struct sigv4_request *req,
-    const struct sigv4_creds *creds, const char *amzdate)
+    const struct hdr *h, int n)
 {
-	struct hdr	h[SIGV4_MAX_HEADERS + 2];
 	char		bodyhash[UTIL_SHA256_HEXLEN + 1];
-	const char	*m;
-	int		n, i;
+	int		i;
 
-	n = select_headers(req, creds, amzdate, h);
-	if (n < 0) {
-		s->err = 1;
-		return;
-	}
-	for (m = req->method; *m != '\0'; m++)
-		sink_chr(s, (char)(*m >= 'a' && *m <= 'z' ? *m - 'a' + 'A' :
-		    *m));
+	put_case(s, req->method, 1);
 	sink_chr(s, '\n');
 	put_uri(s, req->path);
 	sink_chr(s, '\n');
@@ -509,14 +557,17 @@ int
 sigv4_canonical_request(const struct sigv4_request *req,
     const struct sigv4_creds *creds, char *buf, size_t cap)
 {
+	struct hdr	h[SIGV4_MAX_HEADERS + 2];
 	struct sink	s;
 	char		amzdate[SIGV4_DATE_SIZE];
+	int		n;
 
 	if (buf == NULL || check_request(req, creds) == -1 ||
-	    sigv4_amzdate(req->when, amzdate) == -1)
+	    sigv4_amzdate(req->when, amzdate) == -1 ||
+	    (n = select_headers(req, creds, amzdate, h)) < 0)
 		return -1;
 	sink_init(&s, buf, cap, NULL);
-	put_creq(&s, req, creds, amzdate);
+	put_creq(&s, req, h, n);
 	return sink_done(&s);
 }
 
@@ -534,7 +585,7 @@ put_scope(struct sink *s, const struct sigv4_request *req,
 }
 
 static int
-make_sts(const struct sigv4_request *req, const struct sigv4_creds *creds,
+make_sts(const struct sigv4_request *req, const struct hdr *h, int n,
     const char *amzdate, char *buf, size_t cap)
 {
 	br_sha256_context	sha;
@@ -544,9 +595,10 @@ make_sts(const struct sigv4_request *req, const struct sigv4_creds *creds,
 
 	br_sha256_init(&sha);
 	sink_init(&s, NULL, 0, &sha);
-	put_creq(&s, req, creds, amzdate);
+	put_creq(&s, req, h, n);
 	if (s.err)
 		return -1;
+	sink_flush(&s);
 	br_sha256_out(&sha, md);
 	util_hex(hex, md, sizeof(md));
 
@@ -564,12 +616,108 @@ int
 sigv4_string_to_sign(const struct sigv4_request *req,
     const struct sigv4_creds *creds, char *buf, size_t cap)
 {
-	char	amzdate[SIGV4_DATE_SIZE];
+	struct hdr	h[SIGV4_MAX_HEADERS + 2];
+	char		amzdate[SIGV4_DATE_SIZE];
+	int		n;
 
 	if (buf == NULL || check_request(req, creds) == -1 ||
-	    sigv4_amzdate(req->when, amzdate) == -1)
+	    sigv4_amzdate(req->when, amzdate) == -1 ||
+	    (n = select_headers(req, creds, amzdate, h)) < 0)
 		return -1;
-	return make_sts(req, creds, amzdate, buf, cap);
+	return make_sts(req, h, n, amzdate, buf, cap);
+}
+
+/*
+ * Erase secret material.  memset is called through a volatile pointer so
+ * that the compiler cannot prove the stores dead and drop them.
+ */
+static void *(*const volatile wipe_memset)(void *, int, size_t) = memset;
+
+static void
+wipe(void *p, size_t n)
+{
+	(void)wipe_memset(p, 0, n);
+}
+
+/*
+ * The signing key of the latest signature, as an HMAC key ready for
+ * use, and what it was derived from.  Requests of the same day, region,
+ * service and secret (nearly all of them) skip the four HMACs that
+ * derive it and the set-up of the fifth.  Secret material: see
+ * sigv4_forget().  Invariant: kc is valid only when valid is set.
+ */
+static struct {
+	int			 valid;
+	char			 date[8];
+	char			 region[SIGV4_MAX_SCOPE + 1];
+	char			 service[SIGV4_MAX_SCOPE + 1];
+	size_t			 secretlen;
+	char			 secret[SIGV4_MAX_SECRET];
+	br_hmac_key_context	 kc;
+} skey;
+
+void
+sigv4_forget(void)
+{
+	wipe(&skey, sizeof(skey));
+}
+
+/* out = HMAC-SHA256(key, msg). */
+static void
+hmac256(uint8_t out[UTIL_SHA256_LEN], const void *key, size_t keylen,
+    const void *msg, size_t msglen)
+{
+	br_hmac_key_context	kc;
+	br_hmac_context		hc;
+
+	br_hmac_key_init(&kc, &br_sha256_vtable, key, keylen);
+	br_hmac_init(&hc, &kc, 0);
+	br_hmac_update(&hc, msg, msglen);
+	br_hmac_out(&hc, out);
+	wipe(&kc, sizeof(kc));
+	wipe(&hc, sizeof(hc));
+}
+
+/*
+ * The signing key for amzdate's day, req's region and service, and
+ * secret (checked by check_request(): at most SIGV4_MAX_SECRET octets,
+ * scope elements at most SIGV4_MAX_SCOPE), derived unless cached.
+ */
+static const br_hmac_key_context *
+signing_key(const struct sigv4_request *req, const char *secret,
+    const char *amzdate)
+{
+	char		kbuf[4 + SIGV4_MAX_SECRET];
+	uint8_t		k[UTIL_SHA256_LEN];
+	size_t		slen, rlen, svlen;
+
+	slen = strlen(secret);
+	rlen = strlen(req->region);
+	svlen = strlen(req->service);
+	if (skey.valid && skey.secretlen == slen &&
+	    memcmp(skey.date, amzdate, 8) == 0 &&
+	    memcmp(skey.region, req->region, rlen + 1) == 0 &&
+	    memcmp(skey.service, req->service, svlen + 1) == 0 &&
+	    memcmp(skey.secret, secret, slen) == 0)
+		return &skey.kc;
+
+	sigv4_forget();
+	memcpy(kbuf, "AWS4", 4);
+	memcpy(kbuf + 4, secret, slen);
+	hmac256(k, kbuf, 4 + slen, amzdate, 8);
+	wipe(kbuf, sizeof(kbuf));
+	hmac256(k, k, sizeof(k), req->region, rlen);
+	hmac256(k, k, sizeof(k), req->service, svlen);
+	hmac256(k, k, sizeof(k), TERMINATOR, strlen(TERMINATOR));
+	br_hmac_key_init(&skey.kc, &br_sha256_vtable, k, sizeof(k));
+	wipe(k, sizeof(k));
+	memcpy(skey.date, amzdate, 8);
+	memcpy(skey.region, req->region, rlen + 1);
+	memcpy(skey.service, req->service, svlen + 1);
+	memcpy(skey.secret, secret, slen);
+	skey.secretlen = slen;
+	skey.valid = 1;
+	return &skey.kc;
 }
 
 int
@@ -578,36 +726,28 @@ sigv4_sign(const struct sigv4_request *req, const struct sigv4_creds *creds,
 {
 	struct hdr	h[SIGV4_MAX_HEADERS + 2];
 	struct sink	s;
+	br_hmac_context	hc;
 	char		sts[SIGV4_STS_SIZE];
-	char		kbuf[4 + SIGV4_MAX_SECRET];
 	char		sig[UTIL_SHA256_HEXLEN + 1];
 	uint8_t		k[UTIL_SHA256_LEN];
-	size_t		slen;
 	int		stslen, n;
 
 	if (amzdate == NULL || authz == NULL ||
 	    check_request(req, creds) == -1 ||
-	    sigv4_amzdate(req->when, amzdate) == -1)
+	    sigv4_amzdate(req->when, amzdate) == -1 ||
+	    (n = select_headers(req, creds, amzdate, h)) < 0)
 		return -1;
-	stslen = make_sts(req, creds, amzdate, sts, sizeof(sts));
+	stslen = make_sts(req, h, n, amzdate, sts, sizeof(sts));
 	if (stslen < 0)
 		return -1;
 
-	slen = strlen(creds->secret_key);
-	memcpy(kbuf, "AWS4", 4);
-	memcpy(kbuf + 4, creds->secret_key, slen);
-	util_hmac_sha256(k, kbuf, 4 + slen, amzdate, 8);
-	util_wipe(kbuf, sizeof(kbuf));
-	util_hmac_sha256(k, k, sizeof(k), req->region, strlen(req->region));
-	util_hmac_sha256(k, k, sizeof(k), req->service, strlen(req->service));
-	util_hmac_sha256(k, k, sizeof(k), TERMINATOR, strlen(TERMINATOR));
-	util_hmac_sha256(k, k, sizeof(k), sts, (size_t)stslen);
+	br_hmac_init(&hc, signing_key(req, creds->secret_key, amzdate), 0);
+	br_hmac_update(&hc, sts, (size_t)stslen);
+	br_hmac_out(&hc, k);
+	wipe(&hc, sizeof(hc));
 	util_hex(sig, k, sizeof(k));
-	util_wipe(k, sizeof(k));
+	wipe(k, sizeof(k));
 
-	n = select_headers(req, creds, amzdate, h);
-	if (n < 0)
-		return -1;
 	sink_init(&s, authz, authzcap, NULL);
 	sink_str(&s, ALGORITHM " Credential=");
 	sink_str(&s, creds->access_key_id);

@@ -47,7 +47,13 @@
  * SIGV4_MAX_SEGMENTS path segments, a secret of at most SIGV4_MAX_SECRET
  * bytes, region and service of at most SIGV4_MAX_SCOPE bytes each.
  *
- * Nothing here allocates, does I/O or keeps state.  Every output goes to
+ * Nothing here allocates or does I/O.  The only state is a cache of one
+ * signing key: sigv4_sign() keeps the key it derived from the secret,
+ * the date, the region and the service, together with copies of those
+ * (secret material, in static memory), and reuses it while all four stay
+ * the same, which saves four of the five HMACs.  The signature does not
+ * depend on the cache; sigv4_forget() erases it.  Not for concurrent use
+ * from several threads.  Every output goes to
  * a caller buffer of stated capacity and is NUL-terminated.  Functions
  * that return int return the length written (without the NUL) or -1 when
  * an input is invalid or the output does not fit; on -1 the buffer
@@ -142,5 +148,11 @@ int	sigv4_string_to_sign(const struct sigv4_request *req,
 int	sigv4_sign(const struct sigv4_request *req,
 	    const struct sigv4_creds *creds, char amzdate[SIGV4_DATE_SIZE],
 	    char *authz, size_t authzcap);
+
+/*
+ * Erase the signing key sigv4_sign() keeps (see above), e.g. when the
+ * credentials are dropped.  Signing afterwards derives it again.
+ */
+void	sigv4_forget(void);
 
 #endif
