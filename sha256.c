@@ -95,29 +95,65 @@ enc32be(unsigned char *p, uint32_t v)
 #define WSCHED(i)	(w[(i) & 15] += SSIG1(w[((i) - 2) & 15]) + \
 			    w[((i) - 7) & 15] + SSIG0(w[((i) - 15) & 15]))
 
+/* K[i] + W[i], with W[i] read from the block or from the schedule. */
+#define KWLOAD(i)	(K[i] + WLOAD(i))
+#define KWSCHED(i)	(K[i] + WSCHED(i))
+
 /*
- * Round i with the working variables in the roles a..h.  On entry y holds
- * b ^ c (the a ^ b of the previous round); on exit x holds a ^ b, so
- * Maj(a, b, c) = ((a ^ b) & (b ^ c)) ^ b costs two operations.  The next
- * round swaps x and y.
+ * Round i with the working variables in the roles a..h, kw = K[i] + W[i].
+ * On entry y holds b ^ c (the a ^ b of the previous round); on exit x
+ * holds a ^ b, so Maj(a, b, c) = ((a ^ b) & (b ^ c)) ^ b costs two
+ * operations.  The next round swaps x and y.
  */
-#define RND(a, b, c, d, e, f, g, h, x, y, wi, i) do {			\
-	h += BSIG1(e) + CH(e, f, g) + K[i] + (wi);			\
+#define RND(a, b, c, d, e, f, g, h, x, y, kw) do {			\
+	h += BSIG1(e) + CH(e, f, g) + (kw);				\
 	d += h;								\
 	x = a ^ b;							\
 	h += BSIG0(a) + ((x & y) ^ b);					\
 } while (0)
 
-/* Eight rounds from i, W(j) giving message word j; roles back in place. */
-#define RND8(i, W) do {							\
-	RND(a, b, c, d, e, f, g, h, x, y, W(i), i);			\
-	RND(h, a, b, c, d, e, f, g, y, x, W((i) + 1), (i) + 1);		\
-	RND(g, h, a, b, c, d, e, f, x, y, W((i) + 2), (i) + 2);		\
-	RND(f, g, h, a, b, c, d, e, y, x, W((i) + 3), (i) + 3);		\
-	RND(e, f, g, h, a, b, c, d, x, y, W((i) + 4), (i) + 4);		\
-	RND(d, e, f, g, h, a, b, c, y, x, W((i) + 5), (i) + 5);		\
-	RND(c, d, e, f, g, h, a, b, x, y, W((i) + 6), (i) + 6);		\
-	RND(b, c, d, e, f, g, h, a, y, x, W((i) + 7), (i) + 7);		\
+/* Eight rounds from i, KW(j) giving K[j] + W[j]; roles back in place. */
+#define RND8(i, KW) do {						\
+	RND(a, b, c, d, e, f, g, h, x, y, KW(i));			\
+	RND(h, a, b, c, d, e, f, g, y, x, KW((i) + 1));			\
+	RND(g, h, a, b, c, d, e, f, x, y, KW((i) + 2));			\
+	RND(f, g, h, a, b, c, d, e, y, x, KW((i) + 3));			\
+	RND(e, f, g, h, a, b, c, d, x, y, KW((i) + 4));			\
+	RND(d, e, f, g, h, a, b, c, y, x, KW((i) + 5));			\
+	RND(c, d, e, f, g, h, a, b, x, y, KW((i) + 6));			\
+	RND(b, c, d, e, f, g, h, a, y, x, KW((i) + 7));			\
+} while (0)
+
+/*
+ * The 64 rounds of one block on st[], KW1 giving K[i] + W[i] for
+ * i < 16 and KW2 after.  Uses the locals a..h, x, y.
+ */
+#define ROUNDS64(KW1, KW2) do {						\
+	a = st[0];							\
+	b = st[1];							\
+	c = st[2];							\
+	d = st[3];							\
+	e = st[4];							\
+	f = st[5];							\
+	g = st[6];							\
+	h = st[7];							\
+	y = b ^ c;							\
+	RND8(0, KW1);							\
+	RND8(8, KW1);							\
+	RND8(16, KW2);							\
+	RND8(24, KW2);							\
+	RND8(32, KW2);							\
+	RND8(40, KW2);							\
+	RND8(48, KW2);							\
+	RND8(56, KW2);							\
+	st[0] += a;							\
+	st[1] += b;							\
+	st[2] += c;							\
+	st[3] += d;							\
+	st[4] += e;							\
+	st[5] += f;							\
+	st[6] += g;							\
+	st[7] += h;							\
 } while (0)
 
 static ALWAYS_INLINE void
@@ -125,33 +161,8 @@ compress_body(uint32_t st[8], const unsigned char *p, size_t nblk)
 {
 	uint32_t	 a, b, c, d, e, f, g, h, x, y, w[16];
 
-	for (; nblk > 0; nblk--, p += SHA256_BLOCK) {
-		a = st[0];
-		b = st[1];
-		c = st[2];
-		d = st[3];
-		e = st[4];
-		f = st[5];
-		g = st[6];
-		h = st[7];
-		y = b ^ c;
-		RND8(0, WLOAD);
-		RND8(8, WLOAD);
-		RND8(16, WSCHED);
-		RND8(24, WSCHED);
-		RND8(32, WSCHED);
-		RND8(40, WSCHED);
-		RND8(48, WSCHED);
-		RND8(56, WSCHED);
-		st[0] += a;
-		st[1] += b;
-		st[2] += c;
-		st[3] += d;
-		st[4] += e;
-		st[5] += f;
-		st[6] += g;
-		st[7] += h;
-	}
+	for (; nblk > 0; nblk--, p += SHA256_BLOCK)
+		ROUNDS64(KWLOAD, KWSCHED);
 }
 
 static void
@@ -165,6 +176,86 @@ __attribute__((target("bmi,bmi2"))) static void
 compress_bmi2(uint32_t st[8], const unsigned char *p, size_t nblk)
 {
 	compress_body(st, p, nblk);
+}
+
+/*
+ * The same rounds fed from a schedule computed four words at a time in
+ * AVX registers and stored with K added; m[] holds the last four groups
+ * of four message words.  The small sigma1 of two words at a time is
+ * taken on 64-bit lanes holding each word twice, where a 64-bit shift
+ * right leaves the 32-bit rotation in the low half.
+ */
+#define VROR(x, n)	_mm_xor_si128(_mm_srli_epi32(x, n),		\
+			    _mm_slli_epi32(x, 32 - (n)))
+#define VSSIG0(x)	_mm_xor_si128(_mm_xor_si128(VROR(x, 7),	\
+			    VROR(x, 18)), _mm_srli_epi32(x, 3))
+/* sigma1 of lanes 0 and 2 of x (each duplicated), into lanes 0 and 2. */
+#define VSSIG1_2(x)	_mm_xor_si128(_mm_xor_si128(_mm_srli_epi64(x, 17), \
+			    _mm_srli_epi64(x, 19)), _mm_srli_epi32(x, 10))
+#define VLOAD(i)	(m[i] = _mm_shuffle_epi8(_mm_loadu_si128(	\
+			    (const __m128i *)(const void *)(p + 16 * (i))), \
+			    bswap))
+/* Words 4i..4i+3 from groups i-4 .. i-1 (m[(i-4) & 3] is replaced). */
+#define VSCHED(i) do {							\
+	s = _mm_add_epi32(_mm_add_epi32(m[(i) & 3],			\
+	    VSSIG0(_mm_alignr_epi8(m[((i) + 1) & 3], m[(i) & 3], 4))),	\
+	    _mm_alignr_epi8(m[((i) + 3) & 3], m[((i) + 2) & 3], 4));	\
+	t = VSSIG1_2(_mm_shuffle_epi32(m[((i) + 3) & 3], 0xfa));	\
+	s = _mm_add_epi32(s, _mm_shuffle_epi8(t, lo2));			\
+	t = VSSIG1_2(_mm_shuffle_epi32(s, 0x50));			\
+	m[(i) & 3] = _mm_add_epi32(s, _mm_shuffle_epi8(t, hi2));	\
+} while (0)
+#define VSTORE(i)	_mm_store_si128((__m128i *)(void *)(wk + 4 * (i)), \
+			    _mm_add_epi32(m[(i) & 3], _mm_load_si128(	\
+			    (const __m128i *)(const void *)(K + 4 * (i)))))
+#define KWSTACK(i)	(wk[i])
+
+__attribute__((target("avx,bmi,bmi2"))) static void
+compress_avx(uint32_t st[8], const unsigned char *p, size_t nblk)
+{
+	_Alignas(16) uint32_t	 wk[64];
+	uint32_t		 a, b, c, d, e, f, g, h, x, y;
+	__m128i			 m[4], s, t, bswap, lo2, hi2;
+
+	bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+	/* Dwords 0 and 2 to lanes 0 and 1 (lo2) or 2 and 3 (hi2), 0 else. */
+	lo2 = _mm_set_epi64x(-1LL, 0x0b0a090803020100LL);
+	hi2 = _mm_set_epi64x(0x0b0a090803020100LL, -1LL);
+	for (; nblk > 0; nblk--, p += SHA256_BLOCK) {
+		VLOAD(0);
+		VSTORE(0);
+		VLOAD(1);
+		VSTORE(1);
+		VLOAD(2);
+		VSTORE(2);
+		VLOAD(3);
+		VSTORE(3);
+		VSCHED(4);
+		VSTORE(4);
+		VSCHED(5);
+		VSTORE(5);
+		VSCHED(6);
+		VSTORE(6);
+		VSCHED(7);
+		VSTORE(7);
+		VSCHED(8);
+		VSTORE(8);
+		VSCHED(9);
+		VSTORE(9);
+		VSCHED(10);
+		VSTORE(10);
+		VSCHED(11);
+		VSTORE(11);
+		VSCHED(12);
+		VSTORE(12);
+		VSCHED(13);
+		VSTORE(13);
+		VSCHED(14);
+		VSTORE(14);
+		VSCHED(15);
+		VSTORE(15);
+		ROUNDS64(KWSTACK, KWSTACK);
+	}
 }
 
 /*
@@ -242,8 +333,10 @@ static compress_fn *const variants[SHA256_NVARIANT] = {
 	compress_portable,
 #if SHA256_X86
 	compress_bmi2,
+	compress_avx,
 	compress_shani
 #else
+	NULL,
 	NULL,
 	NULL
 #endif
@@ -252,6 +345,18 @@ static compress_fn *const variants[SHA256_NVARIANT] = {
 /* The compression function in use; compress_first until chosen. */
 static compress_fn	*compress = compress_first;
 static int		 current = SHA256_AUTO;
+
+#if SHA256_X86
+/* The XCR0 bits saying which register sets the OS saves. */
+static uint64_t
+xgetbv0(void)
+{
+	uint32_t	 lo, hi;
+
+	__asm__ __volatile__("xgetbv" : "=a" (lo), "=d" (hi) : "c" (0));
+	return (uint64_t)hi << 32 | lo;
+}
+#endif
 
 /* Whether this build and CPU can run the given variant. */
 static int
@@ -269,6 +374,10 @@ cpu_has(int variant)
 	switch (variant) {
 	case SHA256_BMI2:
 		return (ebx7 & bit_BMI) != 0 && (ebx7 & bit_BMI2) != 0;
+	case SHA256_AVX:
+		return (ebx7 & bit_BMI) != 0 && (ebx7 & bit_BMI2) != 0 &&
+		    (ecx & bit_AVX) != 0 && (ecx & bit_OSXSAVE) != 0 &&
+		    (xgetbv0() & 6) == 6;
 	case SHA256_SHANI:
 		return (ebx7 & bit_SHA) != 0 && (ecx & bit_SSSE3) != 0 &&
 		    (ecx & bit_SSE4_1) != 0;

@@ -21,7 +21,8 @@
  * no data-dependent branch or table index.
  *
  * The compression function is chosen once, on first use, from what the
- * CPU offers (x86-64: SHA extensions, else BMI1+BMI2, else portable C).
+ * CPU offers (x86-64: SHA extensions, else AVX with BMI1+BMI2, else
+ * BMI1+BMI2, else portable C).
  * The choice is a single pointer store; the daemon has no threads, and
  * every thread racing on it would store the same value.
  */
@@ -75,8 +76,9 @@ void	sha256_out(const struct sha256_ctx *ctx, void *out);
 #define SHA256_AUTO	(-1)
 #define SHA256_PORTABLE	0	/* plain C */
 #define SHA256_BMI2	1	/* the same C compiled for BMI1+BMI2, x86-64 */
-#define SHA256_SHANI	2	/* SHA extensions, x86-64 */
-#define SHA256_NVARIANT	3
+#define SHA256_AVX	2	/* BMI2 rounds, AVX message schedule, x86-64 */
+#define SHA256_SHANI	3	/* SHA extensions, x86-64 */
+#define SHA256_NVARIANT	4
 
 int	sha256_force(int variant);
 int	sha256_variant(void);

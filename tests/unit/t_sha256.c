@@ -13,7 +13,7 @@
 #include "sha256.h"
 
 static const char *const vname[SHA256_NVARIANT] = {
-	"portable", "bmi2", "sha-ni"
+	"portable", "bmi2", "avx", "sha-ni"
 };
 
 /* Deterministic generator (xorshift64*), so failures reproduce. */
@@ -422,10 +422,11 @@ cpuinfo_flag(const char *flag)
 Test(sha256, detection_matches_cpuinfo)
 {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-	int	 bmi1, bmi2, sha, sse41;
+	int	 bmi1, bmi2, avx, sha, sse41;
 
 	bmi1 = cpuinfo_flag("bmi1");
 	bmi2 = cpuinfo_flag("bmi2");
+	avx = cpuinfo_flag("avx");
 	sha = cpuinfo_flag("sha_ni");
 	sse41 = cpuinfo_flag("sse4_1");
 	if (bmi1 < 0) {
@@ -434,10 +435,13 @@ Test(sha256, detection_matches_cpuinfo)
 	}
 	cr_expect_eq(sha256_force(SHA256_BMI2) == SHA256_BMI2,
 	    bmi1 == 1 && bmi2 == 1);
+	cr_expect_eq(sha256_force(SHA256_AVX) == SHA256_AVX,
+	    bmi1 == 1 && bmi2 == 1 && avx == 1);
 	cr_expect_eq(sha256_force(SHA256_SHANI) == SHA256_SHANI,
 	    sha == 1 && sse41 == 1);
 #else
 	cr_expect_eq(sha256_force(SHA256_BMI2), -1);
+	cr_expect_eq(sha256_force(SHA256_AVX), -1);
 	cr_expect_eq(sha256_force(SHA256_SHANI), -1);
 #endif
 }
