@@ -60,7 +60,7 @@ $(LIBOBJS) r53d.o: $(HDRS)
 UNIT_BINS=	$(UNIT_TESTS:.c=)
 
 # Criterion's parameter macros cast const arrays to void *.
-$(UNIT_BINS): libr53d.a $(HDRS)
+$(UNIT_BINS): %: %.c libr53d.a $(HDRS)
 	$(CC) $(ALL_CFLAGS) -Wno-cast-qual $(LDFLAGS) -o $@ $@.c libr53d.a \
 	    $(CRITERION_LIBS) $(LDLIBS)
 
