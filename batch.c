@@ -74,8 +74,13 @@ parse_update(const struct upd *u, struct upd_req *r)
 	size_t			 n = 0, used = 0, len;
 	int			 sec, k;
 
-	if (dns_msg_parse(&m, u->msg, u->len) != DNS_PARSE_OK)
-		return DNS_R_FORMERR;
+	/*
+	 * serve.c parsed these very bytes when the UPDATE came in; its
+	 * result (section offsets and counts) is kept in u->req.hdr.
+	 */
+	m = u->req.hdr;
+	m.buf = u->msg;
+	m.len = u->len;
 	for (sec = DNS_SEC_PREREQ; sec <= DNS_SEC_UPDATE; sec++) {
 		if (sec == DNS_SEC_PREREQ)
 			r->prereq = &urr[n];

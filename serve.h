@@ -29,7 +29,7 @@ struct conf;
 
 struct dnsreq {
 	struct client		 cl;
-	struct dns_msg		 hdr;	/* id, flags, question, OPT; buf NULL */
+	struct dns_msg		 hdr;	/* the parse of the request; buf NULL */
 	size_t			 cap;	/* largest answer the client takes */
 	int			 tsig;	/* the request was signed */
 	struct tsig_result	 ts;	/* its verification, if so */
