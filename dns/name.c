@@ -406,3 +406,57 @@ name_is_wild(const uint8_t *n)
 {
 	return n[0] == 1 && n[1] == '*';
 }
+
+/*
+ * Lowercase eight bytes at once: a byte gets 0x20 added iff it is in
+ * 'A'..'Z'.  Adding 0x3f (0x25) to the low seven bits sets a byte's top
+ * bit iff it is >= 'A' (> 'Z'), without carrying into the next byte.
+ */
+static uint64_t
+lc8(uint64_t w)
+{
+	const uint64_t	hi = 0x8080808080808080ULL;
+	uint64_t	x = w & ~hi, ge_a, gt_z;
+
+	ge_a = x + 0x3f3f3f3f3f3f3f3fULL;
+	gt_z = x + 0x2525252525252525ULL;
+	return w | ((ge_a & ~gt_z & ~w & hi) >> 2);
+}
+
+size_t
+name_key(const uint8_t *n, uint64_t *w, uint32_t *hash)
+{
+	uint64_t	h = 0x243f6a8885a308d3ULL, x;
+	uint8_t		*b = (uint8_t *)w;
+	size_t		len = 0, nw, i;
+
+	while (n[len] != 0) {
+		len += (size_t)n[len] + 1;
+		if (len >= DNS_NAME_MAX)
+			return 0;
+	}
+	len++;
+	nw = (len + 7) / 8;
+	/* The tail word first, byte by byte, zero-padded. */
+	w[nw - 1] = 0;
+	for (i = (nw - 1) * 8; i < len; i++)
+		b[i] = n[i];
+	for (i = 0; i < nw; i++) {
+		if (i < nw - 1)
+			memcpy(&x, n + 8 * i, sizeof(x));
+		else
+			x = w[i];
+		x = lc8(x);
+		w[i] = x;
+		h = (h ^ x) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	/* Final mix (MurmurHash3's fmix64): every bit reaches the low ones. */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	*hash = (uint32_t)h;
+	return len;
+}

@@ -57,4 +57,16 @@ const uint8_t *name_suffix(const uint8_t *n, int labels);
 /* 1 if the first label is the single byte "*". */
 int	name_is_wild(const uint8_t *);
 
+/* 64-bit words holding the longest name. */
+#define NAME_KEYWORDS	((DNS_NAME_MAX + 7) / 8)
+/*
+ * Case-insensitive key of a name, for hash tables: w[] (NAME_KEYWORDS
+ * words) receives the lowercased wire name, zero-padded to whole words,
+ * and *hash a hash of those words (names equal but for letter case get
+ * equal keys).  Returns the wire length, or 0 if the name is longer than
+ * DNS_NAME_MAX (w and *hash then hold nothing useful).  The name must
+ * otherwise be well formed.
+ */
+size_t	name_key(const uint8_t *, uint64_t *w, uint32_t *hash);
+
 #endif

@@ -27,9 +27,20 @@
  * node always holds at least one RRset; nodes are removed with their
  * last RRset.  Names passed in may use any letter case.
  *
+ * Exact-name lookups (zstore_node, zstore_get, the view's reads and
+ * writes) go through a hash index instead: an open-addressing table
+ * (linear probing, deletion by backward shift, no tombstones) of node
+ * pointers keyed by name_key() of the name, whose size is a power of two
+ * doubled so that at most 2/3 of it is used: between 1.5 and 3 pointers
+ * per node, bounded like the nodes.  Each node keeps its hash.  Adding
+ * or removing one name with zstore_put() or zstore_del() still moves the
+ * tail of the sorted array; zview_commit() rebuilds it in one pass.
+ *
  * Views.  A struct zview is a store plus an overlay of changes, keyed by
  * (name, type), each either a new RRset or a deletion, with the same
- * read API as the store.  Coalescing evaluates several UPDATEs in a row
+ * read API as the store.  Overlay entries are found through a small hash
+ * table of their names (each name's entries are chained in type order)
+ * and listed in canonical order through a sorted index.  Coalescing evaluates several UPDATEs in a row
  * on one view, each seeing the changes of the earlier ones, without
  * copying the store.  Legal order:
  *
@@ -83,8 +94,10 @@ struct znode {
 	uint8_t		 nlen;	/* wire length of name */
 	uint8_t		 nset;	/* >= 1 */
 	uint8_t		 cap;	/* slots in set[] */
+	uint32_t	 hash;	/* name_key() hash of name */
 	struct rrset	**set;	/* RRsets, unordered */
-	uint8_t		 name[];	/* lowercased wire name */
+	uint8_t		 name[];	/* lowercased wire name, zero-padded
+					   to whole 64-bit words */
 };
 
 struct zstore {
@@ -93,6 +106,8 @@ struct zstore {
 	size_t		 capnode;
 	size_t		 nrrset;	/* RRsets held */
 	size_t		 maxrrset;	/* cap; 0 means no cap */
+	struct znode	**htab;	/* hash index of node[], NULL: empty */
+	size_t		 hcap;	/* slots in htab: 0 or a power of two */
 };
 
 /*
@@ -158,9 +173,13 @@ struct zview_undo;
 
 struct zview {
 	struct zstore		*base;
-	struct zview_ent	*ent;	/* sorted by (name, type) */
+	struct zview_ent	*ent;	/* in the order they were added */
+	uint32_t		*ord;	/* ent[] indices by (name, type) */
 	size_t			 nent;
-	size_t			 capent;
+	size_t			 capent;	/* of ent[] and ord[] */
+	uint32_t		*htab;	/* names: first entry + 1, 0 free */
+	size_t			 hcap;	/* 0 or a power of two */
+	size_t			 nname;	/* names in htab */
 	struct zview_undo	*undo;	/* since the savepoint */
 	size_t			 nundo;
 	size_t			 capundo;

@@ -474,3 +474,620 @@ Test(zview, reset_drops_everything)
 	zview_free(&v);
 	zstore_free(&st);
 }
+
+/* ---- the hash index ---- */
+
+/* name_key() folds exactly the letters A-Z, and only for equal keys. */
+Test(index, name_key_is_case_insensitive)
+{
+	static const char *const txt[] = {
+		"www.Example.COM.", "@[`{.\\193\\225.example.",
+		"a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.",
+		"\\000\\031AZaz09-_.example.", ".",
+	};
+	uint64_t	kw[NAME_KEYWORDS], lw[NAME_KEYWORDS];
+	uint8_t		n[DNS_NAME_MAX], low[DNS_NAME_MAX], *p, big[320];
+	uint32_t	h1, h2;
+	size_t		i, len, j, l2;
+
+	for (i = 0; i < sizeof(txt) / sizeof(txt[0]); i++) {
+		cr_assert(name_from_text(txt[i], n, &len) == 0);
+		memcpy(low, n, len);
+		name_lower(low);
+		cr_assert_eq(name_key(n, kw, &h1), len);
+		cr_assert_eq(name_key(low, lw, &h2), len);
+		cr_assert_eq(h1, h2, "%s", txt[i]);
+		/* The key is the lowercased name, zero-padded. */
+		p = (uint8_t *)kw;
+		cr_assert(memcmp(p, low, len) == 0, "%s", txt[i]);
+		for (j = len; j < (len + 7) / 8 * 8; j++)
+			cr_assert_eq(p[j], 0);
+		cr_assert(memcmp(kw, lw, (len + 7) / 8 * 8) == 0);
+	}
+	/* Bytes next to the letters and above 0x7f keep their value. */
+	cr_assert(name_from_text("@[`{\\193\\218\\225\\250.", n, &len) == 0);
+	cr_assert_eq(name_key(n, kw, &h1), len);
+	cr_assert(memcmp(kw, n, len) == 0);
+	/* One changed byte changes the hash (for these names). */
+	cr_assert(name_from_text("www.example.com.", n, &len) == 0);
+	cr_assert(name_from_text("wwx.example.com.", low, &l2) == 0);
+	name_key(n, kw, &h1);
+	name_key(low, lw, &h2);
+	cr_assert_neq(h1, h2);
+	/* Too long (256 bytes): 0; one label less is fine. */
+	memset(big, 0, sizeof(big));
+	for (i = 0; i < 4; i++)
+		big[i * 64] = 63;
+	cr_assert_eq(name_key(big, kw, &h1), 0);
+	big[192] = 61;
+	cr_assert_eq(name_key(big, kw, &h1), 255);
+}
+
+static void
+name_c(uint8_t *out, unsigned i)
+{
+	char	t[64];
+
+	snprintf(t, sizeof(t), "c%u.example.", i);
+	cr_assert(name_from_text(t, out, NULL) == 0);
+}
+
+static int
+u64cmp(const void *a, const void *b)
+{
+	uint64_t	x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Two names whose name_key() hashes are equal (birthday search), so that
+ * they share every probe sequence in the store and view tables.
+ */
+static void
+colliding_pair(uint8_t *a, uint8_t *b)
+{
+	uint64_t	*hv, kw[NAME_KEYWORDS];
+	uint8_t		 n[DNS_NAME_MAX];
+	uint32_t	 h;
+	unsigned	 i, cnt;
+
+	for (cnt = 1U << 17; cnt <= 1U << 21; cnt *= 2) {
+		hv = malloc(cnt * sizeof(*hv));
+		cr_assert_not_null(hv);
+		for (i = 0; i < cnt; i++) {
+			name_c(n, i);
+			name_key(n, kw, &h);
+			hv[i] = (uint64_t)h << 32 | i;
+		}
+		qsort(hv, cnt, sizeof(*hv), u64cmp);
+		for (i = 1; i < cnt; i++)
+			if (hv[i] >> 32 == hv[i - 1] >> 32)
+				break;
+		if (i < cnt) {
+			name_c(a, (uint32_t)hv[i - 1]);
+			name_c(b, (uint32_t)hv[i]);
+			free(hv);
+			return;
+		}
+		free(hv);
+	}
+	cr_assert_fail("no colliding names found");
+}
+
+Test(index, full_hash_collisions)
+{
+	uint8_t		 a[DNS_NAME_MAX], b[DNS_NAME_MAX], c[DNS_NAME_MAX];
+	uint64_t	 kw[NAME_KEYWORDS];
+	uint32_t	 ha, hb;
+	struct zstore	 st;
+	struct zview	 v;
+	struct rrset	*sa, *sb, *sc;
+	char		 t[DNS_NAME_TEXTMAX];
+
+	colliding_pair(a, b);
+	name_key(a, kw, &ha);
+	name_key(b, kw, &hb);
+	cr_assert_eq(ha, hb);
+	cr_assert_not(name_equal(a, b));
+	name_to_text(a, t, sizeof(t));
+	cr_log_info("colliding names: %s", t);
+	sa = S(DNS_T_A, 1, 1, rd_a("192.0.2.1"));
+	sb = S(DNS_T_A, 2, 1, rd_a("192.0.2.2"));
+	sc = S(DNS_T_TXT, 3, 1, rd_txt("c"));
+	zstore_init(&st, 0);
+	cr_assert_eq(zstore_put(&st, a, sa), 0);
+	cr_assert_null(zstore_node(&st, b));
+	cr_assert_eq(zstore_put(&st, b, sb), 0);
+	cr_assert_eq(zstore_get(&st, a, DNS_T_A), sa);
+	cr_assert_eq(zstore_get(&st, b, DNS_T_A), sb);
+	cr_assert_eq(zstore_nnodes(&st), 2);
+	/* Remove the first of the probe run: the second moves back. */
+	cr_assert_eq(zstore_del(&st, a, DNS_T_A), 0);
+	cr_assert_null(zstore_node(&st, a));
+	cr_assert_eq(zstore_get(&st, b, DNS_T_A), sb);
+	cr_assert_eq(zstore_put(&st, a, sa), 0);
+	cr_assert_eq(zstore_get(&st, a, DNS_T_A), sa);
+
+	/* The view's name table with the same pair. */
+	zview_init(&v, &st);
+	zview_begin(&v);
+	cr_assert_eq(zview_del(&v, a, DNS_T_A), 0);
+	cr_assert_null(zview_get(&v, a, DNS_T_A));
+	cr_assert_eq(zview_get(&v, b, DNS_T_A), sb);
+	cr_assert_eq(zview_put(&v, b, sc), 0);
+	cr_assert_eq(zview_get(&v, b, DNS_T_TXT), sc);
+	cr_assert_null(zview_get(&v, a, DNS_T_TXT));
+	cr_assert_not(zview_in_use(&v, a));
+	cr_assert(zview_in_use(&v, b));
+	cr_assert_eq(zview_commit(&v), 0);
+	cr_assert_null(zstore_node(&st, a));
+	cr_assert_eq(zstore_get(&st, b, DNS_T_TXT), sc);
+	cr_assert_eq(zstore_nnodes(&st), 1);
+	/* New names first seen in a view, then rolled back one by one. */
+	name_c(c, 0);
+	zview_begin(&v);
+	cr_assert_eq(zview_put(&v, a, sa), 0);
+	zview_begin(&v);
+	cr_assert_eq(zview_put(&v, c, sc), 0);
+	cr_assert_eq(zview_del(&v, b, DNS_T_A), 0);
+	zview_rollback(&v);
+	cr_assert_eq(zview_get(&v, a, DNS_T_A), sa);
+	cr_assert_eq(zview_get(&v, b, DNS_T_A), sb);
+	cr_assert_null(zview_get(&v, c, DNS_T_TXT));
+	cr_assert_eq(zview_commit(&v), 0);
+	cr_assert_eq(zstore_get(&st, a, DNS_T_A), sa);
+	cr_assert_eq(zstore_nnodes(&st), 2);
+	zview_free(&v);
+	zstore_free(&st);
+	rrset_unref(sa);
+	rrset_unref(sb);
+	rrset_unref(sc);
+}
+
+/* The index grows from empty through many doublings and shrinks back. */
+Test(index, growth_deletes_and_reinserts)
+{
+	struct zstore	 st;
+	struct rrset	*s;
+	uint8_t		 n[DNS_NAME_MAX];
+	unsigned	 i, j, next = 1;
+
+	zstore_init(&st, 0);
+	s = S(DNS_T_A, 1, 1, rd_a("192.0.2.1"));
+	for (i = 0; i < 5000; i++) {
+		name_c(n, i * 7 % 5000);
+		cr_assert_eq(zstore_put(&st, n, s), 0);
+		if (i + 1 != next)
+			continue;
+		next *= 2;
+		cr_assert_geq(st.hcap * 2, zstore_nnodes(&st) * 3);
+		for (j = 0; j < 5000; j++) {
+			name_c(n, j * 7 % 5000);
+			if (j <= i)
+				cr_assert_not_null(zstore_node(&st, n), "%u", j);
+			else
+				cr_assert_null(zstore_node(&st, n), "%u", j);
+		}
+	}
+	for (i = 0; i < 5000; i += 3) {
+		name_c(n, i);
+		cr_assert_eq(zstore_del(&st, n, DNS_T_A), 0);
+	}
+	for (i = 0; i < 5000; i++) {
+		name_c(n, i);
+		cr_assert_eq(zstore_node(&st, n) == NULL, i % 3 == 0, "%u", i);
+	}
+	for (i = 0; i < 5000; i += 6) {
+		name_c(n, i);
+		cr_assert_eq(zstore_put(&st, n, s), 0);
+	}
+	for (i = 0; i < 5000; i++) {
+		name_c(n, i);
+		cr_assert_eq(zstore_node(&st, n) == NULL, i % 6 == 3, "%u", i);
+	}
+	for (i = 1; i < zstore_nnodes(&st); i++)
+		cr_assert(name_cmp(zstore_nth(&st, i - 1)->name,
+		    zstore_nth(&st, i)->name) < 0);
+	zstore_free(&st);
+	rrset_unref(s);
+}
+
+/* ---- differential test against a plain model ---- */
+
+/*
+ * The model: a fixed pool of names (every name of up to three labels from
+ * ML under "example.", so descendants and empty non-terminals abound),
+ * MT types, and for each (name, type) the RRset pointer held by the store,
+ * by the view and by the view at its savepoint.  The labels include bytes
+ * next to the letters and above 0x7f; lookups flip the case of letters.
+ */
+#define ML	6
+#define MP	(1 + ML + ML * ML + ML * ML * ML)
+#define MT	6
+#define MV	4
+
+static const char *const m_lab[ML] = {
+	"a", "bq", "*", "[", "@z", "\\193m",
+};
+static const uint16_t m_type[MT] = {
+	DNS_T_A, DNS_T_NS, DNS_T_CNAME, DNS_T_MX, DNS_T_TXT, DNS_T_AAAA,
+};
+
+struct model {
+	uint8_t			 name[MP][DNS_NAME_MAX];	/* sorted */
+	const struct rrset	*st[MP][MT];
+	const struct rrset	*vw[MP][MT];
+	const struct rrset	*sv[MP][MT];
+	struct rrset		*var[MT][MV];
+	unsigned		 seed;
+};
+
+static unsigned
+m_rand(struct model *m)
+{
+	m->seed = m->seed * 1103515245U + 12345U;
+	return (m->seed >> 8) & 0xffffff;
+}
+
+static int
+m_namecmp(const void *a, const void *b)
+{
+	return name_cmp(a, b);
+}
+
+static void
+m_init(struct model *m, unsigned seed)
+{
+	char	t[64];
+	int	i, j, k, p = 0, t0, v;
+
+	memset(m, 0, sizeof(*m));
+	m->seed = seed;
+	cr_assert(name_from_text("example.", m->name[p++], NULL) == 0);
+	for (i = 0; i < ML; i++) {
+		snprintf(t, sizeof(t), "%s.example.", m_lab[i]);
+		cr_assert(name_from_text(t, m->name[p++], NULL) == 0);
+		for (j = 0; j < ML; j++) {
+			snprintf(t, sizeof(t), "%s.%s.example.", m_lab[j],
+			    m_lab[i]);
+			cr_assert(name_from_text(t, m->name[p++], NULL) == 0);
+			for (k = 0; k < ML; k++) {
+				snprintf(t, sizeof(t), "%s.%s.%s.example.",
+				    m_lab[k], m_lab[j], m_lab[i]);
+				cr_assert(name_from_text(t, m->name[p++],
+				    NULL) == 0);
+			}
+		}
+	}
+	cr_assert_eq(p, MP);
+	qsort(m->name, MP, DNS_NAME_MAX, m_namecmp);
+	/* Variants 0 and 1 (2 and 3) are rrset_same() but distinct. */
+	for (t0 = 0; t0 < MT; t0++)
+		for (v = 0; v < MV; v++) {
+			m->var[t0][v] = rrset_new(m_type[t0],
+			    (uint32_t)(v / 2 + 1), 0, NULL, NULL, 0);
+			cr_assert_not_null(m->var[t0][v]);
+		}
+}
+
+static void
+m_free(struct model *m)
+{
+	int	t, v;
+
+	for (t = 0; t < MT; t++)
+		for (v = 0; v < MV; v++)
+			rrset_unref(m->var[t][v]);
+}
+
+/* Name p with a random letter case, in a ring of buffers. */
+static const uint8_t *
+m_mixed(struct model *m, int p)
+{
+	static uint8_t	ring[8][DNS_NAME_MAX];
+	static int	r;
+	uint8_t		*o = ring[r++ & 7];
+	size_t		 len, i;
+
+	len = name_len(m->name[p], DNS_NAME_MAX);
+	memcpy(o, m->name[p], len);
+	for (i = 0; i < len; i++)
+		if (o[i] >= 'a' && o[i] <= 'z' && (m_rand(m) & 1))
+			o[i] -= 'a' - 'A';
+	return o;
+}
+
+static int
+m_in_use(const struct rrset *c[MP][MT], int p)
+{
+	int	t;
+
+	for (t = 0; t < MT; t++)
+		if (c[p][t] != NULL)
+			return 1;
+	return 0;
+}
+
+/* 1 if a pool name strictly below name has a set in c. */
+static int
+m_has_desc(struct model *m, const struct rrset *c[MP][MT],
+    const uint8_t *name)
+{
+	int	p;
+
+	for (p = 0; p < MP; p++)
+		if (!name_equal(m->name[p], name) &&
+		    name_is_sub(m->name[p], name) && m_in_use(c, p))
+			return 1;
+	return 0;
+}
+
+static int
+m_find(struct model *m, const uint8_t *name)
+{
+	int	p;
+
+	for (p = 0; p < MP; p++)
+		if (name_equal(m->name[p], name))
+			return p;
+	return -1;
+}
+
+static int
+m_exists(struct model *m, const struct rrset *c[MP][MT],
+    const uint8_t *name)
+{
+	int	p = m_find(m, name);
+
+	return (p >= 0 && m_in_use(c, p)) || m_has_desc(m, c, name);
+}
+
+#define VW	((const struct rrset *(*)[MT])m->vw)
+#define ST	((const struct rrset *(*)[MT])m->st)
+
+static void
+m_check_view(struct model *m, const struct zview *v, int full)
+{
+	const struct rrset	*out[ZNODE_MAXSETS], *saved;
+	const uint8_t		*nm;
+	struct ztrans		 tr;
+	static uint8_t		 seen[MP][MT];
+	uint8_t			 q[DNS_NAME_MAX];
+	size_t			 c, cnt, n, len;
+	int			 p, t, i, k, nset, ndiff, p0;
+
+	for (p0 = 0; p0 < (full ? MP : 8); p0++) {
+		p = full ? p0 : (int)(m_rand(m) % MP);
+		nm = m_mixed(m, p);
+		nset = 0;
+		for (t = 0; t < MT; t++) {
+			cr_assert_eq(zview_get(v, nm, m_type[t]), m->vw[p][t],
+			    "get %d %d", p, t);
+			cr_assert_eq(zview_saved(v, nm, m_type[t]),
+			    m->sv[p][t], "saved %d %d", p, t);
+			nset += m->vw[p][t] != NULL;
+		}
+		n = zview_sets(v, nm, out, ZNODE_MAXSETS);
+		cr_assert_eq(n, (size_t)nset, "sets %d", p);
+		for (i = 0; i < (int)n; i++) {
+			for (t = 0; t < MT; t++)
+				if (out[i] == m->vw[p][t])
+					break;
+			cr_assert_lt(t, MT);
+			for (k = 0; k < i; k++)
+				cr_assert_neq(out[k], out[i]);
+		}
+		cr_assert_eq(zview_in_use(v, nm), nset > 0);
+		cr_assert_eq(zview_has_desc(v, nm), m_has_desc(m, VW, nm),
+		    "has_desc %d", p);
+		cr_assert_eq(zview_exists(v, nm), m_exists(m, VW, nm));
+		/* A name one label below: not in the pool. */
+		len = name_len(nm, DNS_NAME_MAX);
+		q[0] = 2;
+		q[1] = 'n';
+		q[2] = (uint8_t)('0' + m_rand(m) % 10);
+		memcpy(q + 3, nm, len);
+		cr_assert_null(zview_get(v, q, DNS_T_A));
+		cr_assert_not(zview_has_desc(v, q));
+		/* Closest encloser of the outside name. */
+		k = name_labels(q);
+		while (k > 1 && !m_exists(m, VW, name_suffix(q, k)))
+			k--;
+		cr_assert_eq(zview_closest(v, q, m->name[0]), k,
+		    "closest %d", p);
+	}
+	if (!full)
+		return;
+	/* Count and transitions in canonical order. */
+	cnt = 0;
+	for (p = 0; p < MP; p++)
+		for (t = 0; t < MT; t++)
+			cnt += m->vw[p][t] != NULL;
+	cr_assert_eq(zview_count(v), cnt);
+	c = 0;
+	n = 0;
+	for (p = 0; p < MP; p++)
+		for (t = 0; t < MT; t++) {
+			if (rrset_same(m->st[p][t], m->vw[p][t]))
+				continue;
+			cr_assert(zview_trans_next(v, &c, &tr));
+			cr_assert(name_equal(tr.name, m->name[p]), "trans %d", p);
+			cr_assert_eq(tr.type, m_type[t]);
+			cr_assert_eq(tr.old, m->st[p][t]);
+			cr_assert_eq(tr.new, m->vw[p][t]);
+			n++;
+		}
+	cr_assert_not(zview_trans_next(v, &c, &tr));
+	cr_assert_eq(zview_ntrans(v), n);
+	/* The group: every net change since the savepoint, once. */
+	ndiff = 0;
+	for (p = 0; p < MP; p++)
+		for (t = 0; t < MT; t++)
+			ndiff += !rrset_same(m->sv[p][t], m->vw[p][t]);
+	cr_assert_eq(zview_nchanged(v), (size_t)ndiff);
+	c = 0;
+	k = 0;
+	memset(seen, 0, sizeof(seen));
+	while (zview_group_next(v, &c, &tr, &saved)) {
+		p = m_find(m, tr.name);
+		cr_assert_geq(p, 0);
+		for (t = 0; m_type[t] != tr.type; t++)
+			continue;
+		cr_assert_eq(saved, m->sv[p][t]);
+		cr_assert_eq(tr.new, m->vw[p][t]);
+		cr_assert_eq(tr.old, m->st[p][t]);
+		k += !rrset_same(saved, tr.new);
+		cr_assert_eq(seen[p][t]++, 0, "listed twice");
+	}
+	cr_assert_eq(k, ndiff);
+}
+
+static void
+m_check_store(struct model *m, const struct zstore *st)
+{
+	const struct znode	*nd;
+	size_t			 i = 0, sum = 0;
+	int			 p, t, cnt;
+
+	for (p = 0; p < MP; p++) {
+		cnt = 0;
+		for (t = 0; t < MT; t++) {
+			cr_assert_eq(zstore_get(st, m_mixed(m, p), m_type[t]),
+			    m->st[p][t], "store %d %d", p, t);
+			cnt += m->st[p][t] != NULL;
+		}
+		cr_assert_eq(zstore_has_desc(st, m_mixed(m, p)),
+		    m_has_desc(m, ST, m->name[p]));
+		if (cnt == 0) {
+			cr_assert_null(zstore_node(st, m->name[p]));
+			continue;
+		}
+		/* Canonical order: the pool is sorted. */
+		nd = zstore_nth(st, i++);
+		cr_assert_not_null(nd);
+		cr_assert(name_equal(nd->name, m->name[p]), "nth %zu", i);
+		cr_assert_eq(nd, zstore_node(st, m->name[p]));
+		cr_assert_eq(nd->nset, cnt);
+		sum += (size_t)cnt;
+	}
+	cr_assert_eq(zstore_nnodes(st), i);
+	cr_assert_eq(st->nrrset, sum);
+}
+
+static void
+m_copy(const struct rrset *dst[MP][MT], const struct rrset *src[MP][MT])
+{
+	memcpy(dst, src, sizeof(const struct rrset *[MP][MT]));
+}
+
+/* Commits are 1 in cdiv operations: overlays of about cdiv entries. */
+static void
+differential(unsigned seed, int ops, unsigned cdiv)
+{
+	struct model	*m;
+	struct zstore	 st;
+	struct zview	 v;
+	struct rrset	*s, *sets[MT];
+	int		 op, p, t, i, n, clean = 1;
+
+	m = calloc(1, sizeof(*m));
+	cr_assert_not_null(m);
+	m_init(m, seed);
+	zstore_init(&st, 0);
+	zview_init(&v, &st);
+	for (op = 0; op < ops; op++) {
+		p = (int)(m_rand(m) % MP);
+		t = (int)(m_rand(m) % MT);
+		s = m->var[t][m_rand(m) % MV];
+		switch (m_rand(m) % cdiv == 0 ? 0 : 1 + m_rand(m) % 99) {
+		case 0:				/* commit */
+			cr_assert_eq(zview_commit(&v), 0);
+			for (p = 0; p < MP; p++)
+				for (t = 0; t < MT; t++)
+					if (!rrset_same(m->st[p][t],
+					    m->vw[p][t]))
+						m->st[p][t] = m->vw[p][t];
+			m_copy(m->vw, ST);
+			m_copy(m->sv, ST);
+			m_check_store(m, &st);
+			clean = 1;
+			break;
+		case 1: case 2:			/* reset */
+			if (m_rand(m) % 4)
+				break;
+			zview_reset(&v);
+			m_copy(m->vw, ST);
+			m_copy(m->sv, ST);
+			clean = 1;
+			break;
+		case 4: case 5: case 6: case 7:	/* savepoint */
+			zview_begin(&v);
+			m_copy(m->sv, VW);
+			break;
+		case 8: case 9: case 10:	/* rollback */
+			zview_rollback(&v);
+			m_copy(m->vw, (const struct rrset *(*)[MT])m->sv);
+			break;
+		case 11: case 12:		/* direct store changes */
+			if (!clean)
+				break;
+			if (m_rand(m) % 3 == 0) {
+				zstore_drop_name(&st, m_mixed(m, p));
+				for (t = 0; t < MT; t++)
+					m->st[p][t] = NULL;
+			} else if (m_rand(m) % 2) {
+				cr_assert_eq(zstore_put(&st, m_mixed(m, p), s),
+				    0);
+				m->st[p][t] = s;
+			} else {
+				n = 0;
+				for (i = 0; i < MT; i++) {
+					m->st[p][i] = NULL;
+					if (m_rand(m) % 2) {
+						sets[n] = m->var[i][m_rand(m) %
+						    MV];
+						m->st[p][i] = sets[n++];
+					}
+				}
+				cr_assert_eq(zstore_replace_name(&st,
+				    m_mixed(m, p), sets, (size_t)n), 0);
+			}
+			m_copy(m->vw, ST);
+			m_copy(m->sv, ST);
+			m_check_store(m, &st);
+			break;
+		default:
+			/* Whole names appear and leave often. */
+			if (m_rand(m) % 5 < 2) {
+				cr_assert_eq(zview_del(&v, m_mixed(m, p),
+				    m_type[t]), 0);
+				m->vw[p][t] = NULL;
+			} else {
+				cr_assert_eq(zview_put(&v, m_mixed(m, p), s),
+				    0);
+				m->vw[p][t] = s;
+			}
+			clean = 0;
+			break;
+		}
+		m_check_view(m, &v, op % 97 == 0);
+	}
+	m_check_view(m, &v, 1);
+	cr_assert_eq(zview_commit(&v), 0);
+	zview_free(&v);
+	zstore_free(&st);
+	m_free(m);
+	free(m);
+}
+
+Test(index, differential_random, .timeout = 120)
+{
+	unsigned	seed;
+
+	for (seed = 1; seed <= 3; seed++)
+		differential(seed, 6000, 30);
+	/* Large overlays, many names appearing at once. */
+	differential(4, 8000, 400);
+	differential(5, 8000, 1000);
+}
