@@ -2,10 +2,12 @@
  * sha256.c: SHA-256 (FIPS 180-4) and its BearSSL hash class.
  *
  * Buffering and padding exist once, above a compression function that
- * takes whole blocks.  That function exists in up to three variants:
- * portable C; on x86-64 with GCC or clang, the same C body compiled for
- * BMI1+BMI2 (rorx, andn, three-operand shifts); and one built on the SHA
- * extensions.  The variant is picked on first use from CPUID.
+ * takes whole blocks.  The 64 rounds exist once too, as the macro
+ * ROUNDS64, and are instantiated as: portable C; on x86-64 with GCC or
+ * clang, the same C compiled for BMI1+BMI2 (rorx, andn); the same again
+ * with the message schedule computed in AVX registers.  A fourth variant
+ * uses the SHA extensions.  The fastest one the CPU runs is picked on
+ * first use from CPUID.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -126,9 +128,11 @@ enc32be(unsigned char *p, uint32_t v)
 
 /*
  * The 64 rounds of one block on st[], KW1 giving K[i] + W[i] for
- * i < 16 and KW2 after.  Uses the locals a..h, x, y.
+ * i < 16 and KW2 after; STEP(j), j = 0..7, runs after round 8j + 7 (it
+ * lets a variant compute its schedule among the rounds).  Uses the
+ * locals a..h, x, y.
  */
-#define ROUNDS64(KW1, KW2) do {						\
+#define ROUNDS64(KW1, KW2, STEP) do {					\
 	a = st[0];							\
 	b = st[1];							\
 	c = st[2];							\
@@ -139,13 +143,21 @@ enc32be(unsigned char *p, uint32_t v)
 	h = st[7];							\
 	y = b ^ c;							\
 	RND8(0, KW1);							\
+	STEP(0);							\
 	RND8(8, KW1);							\
+	STEP(1);							\
 	RND8(16, KW2);							\
+	STEP(2);							\
 	RND8(24, KW2);							\
+	STEP(3);							\
 	RND8(32, KW2);							\
+	STEP(4);							\
 	RND8(40, KW2);							\
+	STEP(5);							\
 	RND8(48, KW2);							\
+	STEP(6);							\
 	RND8(56, KW2);							\
+	STEP(7);							\
 	st[0] += a;							\
 	st[1] += b;							\
 	st[2] += c;							\
@@ -155,6 +167,7 @@ enc32be(unsigned char *p, uint32_t v)
 	st[6] += g;							\
 	st[7] += h;							\
 } while (0)
+#define NOSTEP(j)	do { } while (0)
 
 static ALWAYS_INLINE void
 compress_body(uint32_t st[8], const unsigned char *p, size_t nblk)
@@ -162,7 +175,7 @@ compress_body(uint32_t st[8], const unsigned char *p, size_t nblk)
 	uint32_t	 a, b, c, d, e, f, g, h, x, y, w[16];
 
 	for (; nblk > 0; nblk--, p += SHA256_BLOCK)
-		ROUNDS64(KWLOAD, KWSCHED);
+		ROUNDS64(KWLOAD, KWSCHED, NOSTEP);
 }
 
 static void
@@ -180,10 +193,10 @@ compress_bmi2(uint32_t st[8], const unsigned char *p, size_t nblk)
 
 /*
  * The same rounds fed from a schedule computed four words at a time in
- * AVX registers and stored with K added; m[] holds the last four groups
- * of four message words.  The small sigma1 of two words at a time is
- * taken on 64-bit lanes holding each word twice, where a 64-bit shift
- * right leaves the 32-bit rotation in the low half.
+ * AVX registers, among the rounds, and stored with K added; m[] holds
+ * the last four groups of four message words.  The small sigma1 of two
+ * words at a time is taken on 64-bit lanes holding each word twice,
+ * where a 64-bit shift right leaves the 32-bit rotation in the low half.
  */
 #define VROR(x, n)	_mm_xor_si128(_mm_srli_epi32(x, n),		\
 			    _mm_slli_epi32(x, 32 - (n)))
@@ -209,6 +222,22 @@ compress_bmi2(uint32_t st[8], const unsigned char *p, size_t nblk)
 			    _mm_add_epi32(m[(i) & 3], _mm_load_si128(	\
 			    (const __m128i *)(const void *)(K + 4 * (i)))))
 #define KWSTACK(i)	(wk[i])
+/* After rounds 8j..8j+7, the groups that rounds 8j+16..8j+23 read. */
+#define VSTEP(j)	VSTEP_##j
+#define VSTEP2(i) do {							\
+	VSCHED(i);							\
+	VSTORE(i);							\
+	VSCHED((i) + 1);						\
+	VSTORE((i) + 1);						\
+} while (0)
+#define VSTEP_0		VSTEP2(4)
+#define VSTEP_1		VSTEP2(6)
+#define VSTEP_2		VSTEP2(8)
+#define VSTEP_3		VSTEP2(10)
+#define VSTEP_4		VSTEP2(12)
+#define VSTEP_5		VSTEP2(14)
+#define VSTEP_6		do { } while (0)
+#define VSTEP_7		do { } while (0)
 
 __attribute__((target("avx,bmi,bmi2"))) static void
 compress_avx(uint32_t st[8], const unsigned char *p, size_t nblk)
@@ -230,31 +259,7 @@ compress_avx(uint32_t st[8], const unsigned char *p, size_t nblk)
 		VSTORE(2);
 		VLOAD(3);
 		VSTORE(3);
-		VSCHED(4);
-		VSTORE(4);
-		VSCHED(5);
-		VSTORE(5);
-		VSCHED(6);
-		VSTORE(6);
-		VSCHED(7);
-		VSTORE(7);
-		VSCHED(8);
-		VSTORE(8);
-		VSCHED(9);
-		VSTORE(9);
-		VSCHED(10);
-		VSTORE(10);
-		VSCHED(11);
-		VSTORE(11);
-		VSCHED(12);
-		VSTORE(12);
-		VSCHED(13);
-		VSTORE(13);
-		VSCHED(14);
-		VSTORE(14);
-		VSCHED(15);
-		VSTORE(15);
-		ROUNDS64(KWSTACK, KWSTACK);
+		ROUNDS64(KWSTACK, KWSTACK, VSTEP);
 	}
 }
 
