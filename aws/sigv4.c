@@ -17,6 +17,7 @@
 
 #include "aws/sigv4.h"
 #include "aws/util.h"
+#include "sha256.h"
 
 #define ALGORITHM	"AWS4-HMAC-SHA256"
 #define TERMINATOR	"aws4_request"
@@ -34,7 +35,7 @@ struct sink {
 	char			*buf;
 	size_t			 cap;
 	size_t			 len;
-	br_sha256_context	*sha;
+	struct sha256_ctx	*sha;
 	size_t			 hlen;
 	int			 err;
 	unsigned char		 hbuf[SINK_HBUF];
@@ -56,7 +57,7 @@ static const char *const skip_headers[] = {
 
 /* A storing sink (buf set) or a hashing one (sha set). */
 static void
-sink_init(struct sink *s, char *buf, size_t cap, br_sha256_context *sha)
+sink_init(struct sink *s, char *buf, size_t cap, struct sha256_ctx *sha)
 {
 	s->buf = buf;
 	s->cap = cap;
@@ -72,7 +73,7 @@ static void
 sink_flush(struct sink *s)
 {
 	if (s->sha != NULL && s->hlen > 0)
-		br_sha256_update(s->sha, s->hbuf, s->hlen);
+		sha256_update(s->sha, s->hbuf, s->hlen);
 	s->hlen = 0;
 }
 
@@ -85,7 +86,7 @@ sink_put(struct sink *s, const void *p, size_t n)
 		if (n >= SINK_HBUF - s->hlen) {
 			sink_flush(s);
 			if (n >= SINK_HBUF) {
-				br_sha256_update(s->sha, p, n);
+				sha256_update(s->sha, p, n);
 				s->len += n;
 				return;
 			}
@@ -588,18 +589,18 @@ static int
 make_sts(const struct sigv4_request *req, const struct hdr *h, int n,
     const char *amzdate, char *buf, size_t cap)
 {
-	br_sha256_context	sha;
+	struct sha256_ctx	sha;
 	struct sink		s;
 	uint8_t			md[UTIL_SHA256_LEN];
 	char			hex[UTIL_SHA256_HEXLEN + 1];
 
-	br_sha256_init(&sha);
+	sha256_init(&sha);
 	sink_init(&s, NULL, 0, &sha);
 	put_creq(&s, req, h, n);
 	if (s.err)
 		return -1;
 	sink_flush(&s);
-	br_sha256_out(&sha, md);
+	sha256_out(&sha, md);
 	util_hex(hex, md, sizeof(md));
 
 	sink_init(&s, buf, cap, NULL);
@@ -670,7 +671,7 @@ hmac256(uint8_t out[UTIL_SHA256_LEN], const void *key, size_t keylen,
 	br_hmac_key_context	kc;
 	br_hmac_context		hc;
 
-	br_hmac_key_init(&kc, &br_sha256_vtable, key, keylen);
+	br_hmac_key_init(&kc, &sha256_vtable, key, keylen);
 	br_hmac_init(&hc, &kc, 0);
 	br_hmac_update(&hc, msg, msglen);
 	br_hmac_out(&hc, out);
@@ -709,7 +710,7 @@ signing_key(const struct sigv4_request *req, const char *secret,
 	hmac256(k, k, sizeof(k), req->region, rlen);
 	hmac256(k, k, sizeof(k), req->service, svlen);
 	hmac256(k, k, sizeof(k), TERMINATOR, strlen(TERMINATOR));
-	br_hmac_key_init(&skey.kc, &br_sha256_vtable, k, sizeof(k));
+	br_hmac_key_init(&skey.kc, &sha256_vtable, k, sizeof(k));
 	wipe(k, sizeof(k));
 	memcpy(skey.date, amzdate, 8);
 	memcpy(skey.region, req->region, rlen + 1);

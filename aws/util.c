@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "aws/util.h"
+#include "sha256.h"
 
 void
 util_hex(char *dst, const void *src, size_t n)
@@ -27,12 +28,12 @@ util_hex(char *dst, const void *src, size_t n)
 void
 util_sha256_hex(char *dst, const void *data, size_t len)
 {
-	br_sha256_context	ctx;
+	struct sha256_ctx	ctx;
 	uint8_t			md[UTIL_SHA256_LEN];
 
-	br_sha256_init(&ctx);
-	br_sha256_update(&ctx, data, len);
-	br_sha256_out(&ctx, md);
+	sha256_init(&ctx);
+	sha256_update(&ctx, data, len);
+	sha256_out(&ctx, md);
 	util_hex(dst, md, sizeof(md));
 }
 
@@ -43,7 +44,7 @@ util_hmac_sha256(uint8_t out[UTIL_SHA256_LEN], const void *key, size_t keylen,
 	br_hmac_key_context	kc;
 	br_hmac_context		hc;
 
-	br_hmac_key_init(&kc, &br_sha256_vtable, key, keylen);
+	br_hmac_key_init(&kc, &sha256_vtable, key, keylen);
 	br_hmac_init(&hc, &kc, 0);
 	br_hmac_update(&hc, msg, msglen);
 	br_hmac_out(&hc, out);

@@ -7,6 +7,7 @@
 #include "dns/name.h"
 #include "dns/tsig.h"
 #include "dns/wire.h"
+#include "sha256.h"
 
 #define HDR_LEN		12
 #define HDR_ARCOUNT	10
@@ -48,7 +49,7 @@ static const struct alg algs[TSIG_ALG_COUNT] = {
 	    &br_md5_vtable },
 	{ "hmac-sha1", n_sha1, sizeof(n_sha1), 20, &br_sha1_vtable },
 	{ "hmac-sha224", n_sha224, sizeof(n_sha224), 28, &br_sha224_vtable },
-	{ "hmac-sha256", n_sha256, sizeof(n_sha256), 32, &br_sha256_vtable },
+	{ "hmac-sha256", n_sha256, sizeof(n_sha256), 32, &sha256_vtable },
 	{ "hmac-sha384", n_sha384, sizeof(n_sha384), 48, &br_sha384_vtable },
 	{ "hmac-sha512", n_sha512, sizeof(n_sha512), 64, &br_sha512_vtable },
 };

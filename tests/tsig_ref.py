@@ -151,7 +151,8 @@ class Cli:
                "-D_DEFAULT_SOURCE", "-I" + TOP, "-I/usr/include/bearssl",
                "-o", CLI, os.path.join(TOP, "tests/unit/tsig_cli.c")]
         cmd += [os.path.join(TOP, f) for f in
-                ("dns/tsig.c", "dns/wire.c", "dns/name.c", "log.c")]
+                ("dns/tsig.c", "dns/wire.c", "dns/name.c", "log.c",
+                 "sha256.c")]
         cmd += ["-lbearssl"]
         subprocess.run(cmd, check=True)
         self.p = subprocess.Popen([CLI], stdin=subprocess.PIPE,
