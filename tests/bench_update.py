@@ -28,10 +28,11 @@ and the Little's-law bound the load itself sets: at most one batch per
 keeps in flight (outstanding * rate UPDATEs/s).
 
 With --callgrind, r53d runs under valgrind --tool=callgrind; its counters
-are zeroed once the zone is loaded (vgdb ... zero), so the Ir
-printed is that of the UPDATE load alone (and stopping), divided by the
-acknowledged UPDATEs.  The daemon runs slower under valgrind, so its
-batches may be larger than in the real run.
+are zeroed once the zone is loaded (vgdb ... zero) and dumped when dnsperf
+is done (vgdb ... dump), before the daemon stops, so the Ir printed is
+that of the UPDATE load alone (plus a few SOA queries that wake the
+daemon for vgdb), divided by the acknowledged UPDATEs.  The daemon runs
+slower under valgrind, so its batches may be larger than in the real run.
 """
 import argparse
 import json
@@ -239,23 +240,7 @@ def one_run(a, label, coalesce, outstanding, callgrind, seconds, tmp,
             raise RuntimeError("zone did not load:\n" + d.logtext()[-2000:])
         pid = d.proc.pid
         if callgrind:
-            # The valgrind process is the r53d process (exec).  Callgrind
-            # sees the request only while r53d runs (vgdb must not stop it
-            # with ptrace): wake it with queries.  As root, vgdb runs as
-            # nobody too, or it cannot use the FIFOs.
-            ctl = subprocess.Popen(priv_cmd() + [
-                "vgdb", "--pid=%d" % pid, "--max-invoke-ms=0", "zero"],
-                                   stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
-            end = time.monotonic() + 60
-            while ctl.poll() is None and time.monotonic() < end:
-                T.udp_exchange(b"\0\1\0\0\0\1\0\0\0\0\0\0\0\0\6\0\1",
-                               port, timeout=0.2)
-                time.sleep(0.1)
-            if ctl.poll() is None:
-                ctl.kill()
-                ctl.wait()
-                raise RuntimeError("callgrind_control -z did not finish")
+            vg_command(pid, port, "zero")
         emu.call("POST", "/_emu/stats/reset")
         d_cpu0, e_cpu0 = cpu_ticks(pid), cpu_ticks(emu.proc.pid)
         drops0 = udp_rcvbuf_errors()
@@ -268,6 +253,10 @@ def one_run(a, label, coalesce, outstanding, callgrind, seconds, tmp,
         drops1 = udp_rcvbuf_errors()
         stats = emu.call("GET", "/_emu/stats")
         hwm = vm_hwm_kib(pid)
+        if callgrind:
+            # The counts of the UPDATE load, before the daemon stops
+            # (freeing a 10,000-RRset mirror is no UPDATE's cost).
+            vg_command(pid, port, "dump")
         d.close()
         d = None
         runtime = summary.get("Run time (s)", seconds)
@@ -294,12 +283,33 @@ def one_run(a, label, coalesce, outstanding, callgrind, seconds, tmp,
             if e_cpu0 is not None and e_cpu1 is not None else None,
         }
         if callgrind:
-            res["ir"] = callgrind_ir(cgout)
+            res["ir"] = callgrind_ir(cgout + ".1")
         return res
     finally:
         if d is not None:
             d.close()
         emu.close()
+
+
+def vg_command(pid, port, cmd):
+    """Send a callgrind monitor command ("zero", "dump") to the daemon.
+    The valgrind process is the r53d process (exec).  Callgrind sees the
+    request only while r53d runs (vgdb must not stop it with ptrace):
+    wake it with queries.  As root, vgdb runs as nobody too, or it cannot
+    use the FIFOs."""
+    ctl = subprocess.Popen(priv_cmd() + [
+        "vgdb", "--pid=%d" % pid, "--max-invoke-ms=0", cmd],
+                           stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+    end = time.monotonic() + 60
+    while ctl.poll() is None and time.monotonic() < end:
+        T.udp_exchange(b"\0\1\0\0\0\1\0\0\0\0\0\0\0\0\6\0\1",
+                       port, timeout=0.2)
+        time.sleep(0.1)
+    if ctl.poll() is None:
+        ctl.kill()
+        ctl.wait()
+        raise RuntimeError("vgdb %s did not finish" % cmd)
 
 
 def callgrind_ir(path):
