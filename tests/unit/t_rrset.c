@@ -7,6 +7,51 @@
 
 #include "tests/unit/zone_help.h"
 
+/*
+ * Allocation failures on demand: when fail_at >= 0, the allocation that
+ * brings it to zero fails (and every later one too if fail_all).  The
+ * replacements forward to the C library's own functions.
+ */
+void	*__libc_malloc(size_t);
+void	*__libc_calloc(size_t, size_t);
+void	*__libc_realloc(void *, size_t);
+
+static long	fail_at = -1;
+static int	fail_all, failed;
+
+static int
+fail_now(void)
+{
+	if (fail_at < 0)
+		return 0;
+	if (fail_at == 0) {
+		failed = 1;
+		if (!fail_all)
+			fail_at = -1;
+		return 1;
+	}
+	fail_at--;
+	return 0;
+}
+
+void *
+malloc(size_t n)
+{
+	return fail_now() ? NULL : __libc_malloc(n);
+}
+
+void *
+calloc(size_t n, size_t m)
+{
+	return fail_now() ? NULL : __libc_calloc(n, m);
+}
+
+void *
+realloc(void *p, size_t n)
+{
+	return fail_now() ? NULL : __libc_realloc(p, n);
+}
+
 Test(rrset, new_dedups_and_keeps_text)
 {
 	struct rd	a = rd_a("192.0.2.1"), b = rd_a("192.0.2.2");
@@ -1090,4 +1135,159 @@ Test(index, differential_random, .timeout = 120)
 	/* Large overlays, many names appearing at once. */
 	differential(4, 8000, 400);
 	differential(5, 8000, 1000);
+}
+
+/* ---- commit without enough memory ---- */
+
+#define OOM_OLD	40
+#define OOM_NEW	10
+
+static void
+oom_name(uint8_t *out, const char *pfx, int i)
+{
+	char	t[64];
+
+	snprintf(t, sizeof(t), "%s%d.Example.", pfx, i);
+	cr_assert(name_from_text(t, out, NULL) == 0);
+}
+
+/* The store is consistent: order, index, counts. */
+static void
+oom_check_store(const struct zstore *st)
+{
+	const struct znode	*n;
+	size_t			 i, sum = 0;
+
+	for (i = 0; i < zstore_nnodes(st); i++) {
+		n = zstore_nth(st, i);
+		cr_assert_geq(n->nset, 1);
+		cr_assert_eq(zstore_node(st, n->name), n);
+		sum += n->nset;
+		if (i > 0)
+			cr_assert_lt(name_cmp(zstore_nth(st, i - 1)->name,
+			    n->name), 0);
+	}
+	cr_assert_eq(sum, st->nrrset);
+}
+
+/*
+ * zview_commit() with the k-th allocation failing (or all from the k-th
+ * on), for every k until none fails: the store stays consistent, each
+ * (name, type) holds either its old or its new set, -1 is returned if
+ * and only if some change is missing, and the view is reset.
+ */
+static void
+oom_commit(int all)
+{
+	struct zstore	 st;
+	struct zview	 v;
+	struct rrset	*a, *txt, *mx, *a2;
+	const struct rrset *got, *want_old, *want_new;
+	uint8_t		 n[DNS_NAME_MAX];
+	long		 k;
+	int		 i, rv, t, complete;
+	static const uint16_t types[3] = { DNS_T_A, DNS_T_TXT, DNS_T_MX };
+
+	a = S(DNS_T_A, 1, 1, rd_a("192.0.2.1"));
+	txt = S(DNS_T_TXT, 1, 1, rd_txt("t"));
+	mx = S(DNS_T_MX, 1, 1, rd_mx(10, "mx.example"));
+	a2 = S(DNS_T_A, 2, 1, rd_a("192.0.2.2"));
+	for (k = 0;; k++) {
+		zstore_init(&st, 0);
+		for (i = 0; i < OOM_OLD; i++) {
+			oom_name(n, "n", i);
+			cr_assert_eq(zstore_put(&st, n, a), 0);
+			if (i % 2)
+				cr_assert_eq(zstore_put(&st, n, txt), 0);
+		}
+		zview_init(&v, &st);
+		zview_begin(&v);
+		for (i = 0; i < OOM_NEW; i++) {
+			oom_name(n, "x", i);
+			cr_assert_eq(zview_put(&v, n, a), 0);
+			if (i % 2)
+				cr_assert_eq(zview_put(&v, n, txt), 0);
+		}
+		for (i = 0; i < 5; i++) {	/* names that leave */
+			oom_name(n, "n", i);
+			cr_assert_eq(zview_del(&v, n, DNS_T_A), 0);
+			cr_assert_eq(zview_del(&v, n, DNS_T_TXT), 0);
+		}
+		for (i = 10; i < 15; i++) {	/* set arrays grow */
+			oom_name(n, "n", i);
+			cr_assert_eq(zview_put(&v, n, mx), 0);
+		}
+		for (i = 20; i < 25; i++) {	/* replaced in place */
+			oom_name(n, "n", i);
+			cr_assert_eq(zview_put(&v, n, a2), 0);
+		}
+
+		failed = 0;
+		fail_all = all;
+		fail_at = k;
+		rv = zview_commit(&v);
+		fail_at = -1;
+
+		cr_assert_eq(v.nent, 0);
+		cr_assert_eq(zview_count(&v), st.nrrset);
+		oom_check_store(&st);
+		complete = 1;
+		for (i = 0; i < OOM_OLD + OOM_NEW; i++) {
+			if (i < OOM_OLD)
+				oom_name(n, "n", i);
+			else
+				oom_name(n, "x", i - OOM_OLD);
+			for (t = 0; t < 3; t++) {
+				want_old = want_new = NULL;
+				if (i < OOM_OLD && types[t] == DNS_T_A)
+					want_old = a;
+				if (i < OOM_OLD && types[t] == DNS_T_TXT &&
+				    i % 2)
+					want_old = txt;
+				want_new = want_old;
+				if (i < 5)
+					want_new = NULL;
+				if (i >= 10 && i < 15 && types[t] == DNS_T_MX)
+					want_new = mx;
+				if (i >= 20 && i < 25 && types[t] == DNS_T_A)
+					want_new = a2;
+				if (i >= OOM_OLD && types[t] == DNS_T_A)
+					want_new = a;
+				if (i >= OOM_OLD && types[t] == DNS_T_TXT &&
+				    (i - OOM_OLD) % 2)
+					want_new = txt;
+				got = zstore_get(&st, n, types[t]);
+				cr_assert(got == want_old || got == want_new,
+				    "k %ld name %d type %d", k, i, t);
+				complete &= got == want_new;
+			}
+		}
+		cr_assert_eq(rv == 0, complete, "k %ld rv %d", k, rv);
+		zview_free(&v);
+		zstore_free(&st);
+		if (!failed)
+			break;
+	}
+	cr_assert_gt(k, 5, "the commit allocates");
+	rrset_unref(a);
+	rrset_unref(txt);
+	rrset_unref(mx);
+	rrset_unref(a2);
+}
+
+Test(index, commit_out_of_memory)
+{
+	void	*(*volatile mf)(size_t) = malloc;
+	void	*p;
+
+	/* Under valgrind (or a sanitizer) the replacements are not used. */
+	fail_all = 0;
+	fail_at = 0;
+	p = mf(1);
+	fail_at = -1;
+	free(p);
+	if (p != NULL)
+		cr_skip_test("malloc cannot be made to fail here");
+	oom_commit(0);
+	oom_commit(1);
 }
