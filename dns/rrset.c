@@ -1375,7 +1375,7 @@ zview_commit(struct zview *v)
 				src++;
 			}
 		}
-		if (dst + w != st->node + src)
+		if (st->nnode > src && dst + w != st->node + src)
 			memmove(dst + w, st->node + src,
 			    (st->nnode - src) * sizeof(*dst));
 		w += st->nnode - src;
