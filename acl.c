@@ -167,6 +167,9 @@ key_equal(const char *a, const char *b)
 	uint8_t	 wa[255], wb[255];
 	int	 la, lb;
 
+	/* The usual case: the same spelling, a valid name once checked. */
+	if (strcmp(a, b) == 0)
+		return acl_name_wire(a, wa) >= 0;
 	if ((la = acl_name_wire(a, wa)) < 0 || (lb = acl_name_wire(b, wb)) < 0)
 		return 0;
 	return la == lb && memcmp(wa, wb, (size_t)la) == 0;

@@ -180,7 +180,6 @@ do_update(const struct client *cl, const struct dns_msg *m,
 	struct dnsreq		 req;
 	struct zone		*z;
 	const struct zone_conf	*zc;
-	uint8_t			 zname[DNS_NAME_MAX];
 	size_t			 kl;
 
 	if (m->count[DNS_SEC_ZONE] != 1 || !m->has_q ||
@@ -189,8 +188,7 @@ do_update(const struct client *cl, const struct dns_msg *m,
 	if ((z = zone_find(m->qname)) == NULL)
 		return DNS_R_NOTAUTH;
 	zc = zone_conf(z);
-	if (name_from_text(zc->name, zname, NULL) == -1 ||
-	    !name_equal(zname, m->qname) || m->qclass != DNS_C_IN)
+	if (!name_equal(zone_origin(z), m->qname) || m->qclass != DNS_C_IN)
 		return DNS_R_NOTAUTH;
 	if (!acl_match(&zc->allow_update,
 	    (const struct sockaddr *)&cl->peer, keyname)) {

@@ -592,6 +592,12 @@ zone_loaded(const struct zone *z)
 	return z->loaded;
 }
 
+const uint8_t *
+zone_origin(const struct zone *z)
+{
+	return z->origin;
+}
+
 const struct zone_conf *
 zone_conf(const struct zone *z)
 {

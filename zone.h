@@ -58,6 +58,8 @@ int		 zones_ready(void);
 struct zone	*zone_find(const uint8_t *qname);
 int		 zone_loaded(const struct zone *);
 const struct zone_conf *zone_conf(const struct zone *);
+/* The zone's apex, lowercased wire form of zone_conf()->name. */
+const uint8_t	*zone_origin(const struct zone *);
 
 /*
  * Answer a query from the mirror into w (already holding the header and

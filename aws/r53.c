@@ -506,9 +506,9 @@ uint32_t
 r53_change(struct r53 *r, const char *zoneid, const char *comment,
     const struct r53_change *c, size_t n, r53_change_done done, void *arg)
 {
-	static char	 scratch[R53_BODY_MAX];
 	struct r53_req	 req;
 	struct op	*op;
+	char		*body, *p;
 	int		 len;
 
 	if (r53_req_change_rrsets(&req, zoneid) == -1) {
@@ -516,20 +516,25 @@ r53_change(struct r53 *r, const char *zoneid, const char *comment,
 		    zoneid);
 		return 0;
 	}
-	len = r53_change_batch_xml(scratch, sizeof(scratch), comment, c, n);
+	/* Written in place, then shrunk (no copy) to what it holds. */
+	if ((body = malloc(R53_BODY_MAX)) == NULL) {
+		log_warn("route 53 ChangeResourceRecordSets");
+		return 0;
+	}
+	len = r53_change_batch_xml(body, R53_BODY_MAX, comment, c, n);
 	if (len < 0) {
 		log_warnx("route 53 ChangeResourceRecordSets zone %s: invalid "
 		    "or too large change batch (%zu changes)", zoneid, n);
+		free(body);
 		return 0;
 	}
-	if ((op = op_new(r, OP_CHANGE, zoneid)) == NULL)
-		return 0;
-	if ((op->body = malloc((size_t)len + 1)) == NULL) {
-		log_warn("route 53 ChangeResourceRecordSets");
-		op_free(op);
+	if ((p = realloc(body, (size_t)len + 1)) != NULL)
+		body = p;
+	if ((op = op_new(r, OP_CHANGE, zoneid)) == NULL) {
+		free(body);
 		return 0;
 	}
-	memcpy(op->body, scratch, (size_t)len + 1);
+	op->body = body;
 	op->bodylen = (size_t)len;
 	op->done.change = done;
 	op->arg = arg;
