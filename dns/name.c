@@ -11,6 +11,55 @@ lc(uint8_t c)
 	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
 }
 
+/*
+ * Lowercase eight bytes at once: a byte gets 0x20 added iff it is in
+ * 'A'..'Z'.  Adding 0x3f (0x25) to the low seven bits sets a byte's top
+ * bit iff it is >= 'A' (> 'Z'), without carrying into the next byte.
+ */
+static uint64_t
+lc8(uint64_t w)
+{
+	const uint64_t	hi = 0x8080808080808080ULL;
+	uint64_t	x = w & ~hi, ge_a, gt_z;
+
+	ge_a = x + 0x3f3f3f3f3f3f3f3fULL;
+	gt_z = x + 0x2525252525252525ULL;
+	return w | ((ge_a & ~gt_z & ~w & hi) >> 2);
+}
+
+/* Wire length of a name already known to be well formed. */
+static size_t
+wlen(const uint8_t *n)
+{
+	size_t	len = 0;
+
+	while (n[len] != 0)
+		len += (size_t)n[len] + 1;
+	return len + 1;
+}
+
+/*
+ * Case-insensitive comparison of n bytes of two wire names.  Length
+ * octets (0..63) are never letters, so comparing whole names byte for
+ * byte compares their label structure too.
+ */
+static int
+ci_equal(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	uint64_t	wa, wb;
+
+	for (; n >= 8; a += 8, b += 8, n -= 8) {
+		memcpy(&wa, a, sizeof(wa));
+		memcpy(&wb, b, sizeof(wb));
+		if (wa != wb && lc8(wa) != lc8(wb))
+			return 0;
+	}
+	for (; n > 0; a++, b++, n--)
+		if (*a != *b && lc(*a) != lc(*b))
+			return 0;
+	return 1;
+}
+
 size_t
 name_len(const uint8_t *n, size_t max)
 {
@@ -288,31 +337,25 @@ name_to_r53_case(const uint8_t *n, char *out, size_t cap)
 void
 name_lower(uint8_t *n)
 {
-	int	i;
+	uint64_t	w;
+	size_t		len = wlen(n);
 
-	while (n[0] != 0) {
-		for (i = 1; i <= n[0]; i++)
-			n[i] = lc(n[i]);
-		n += 1 + n[0];
+	/* Length octets are never letters: lowercase the whole name. */
+	for (; len >= 8; n += 8, len -= 8) {
+		memcpy(&w, n, sizeof(w));
+		w = lc8(w);
+		memcpy(n, &w, sizeof(w));
 	}
+	for (; len > 0; n++, len--)
+		*n = lc(*n);
 }
 
 int
 name_equal(const uint8_t *a, const uint8_t *b)
 {
-	int	i;
+	size_t	la = wlen(a);
 
-	for (;;) {
-		if (a[0] != b[0])
-			return 0;
-		if (a[0] == 0)
-			return 1;
-		for (i = 1; i <= a[0]; i++)
-			if (lc(a[i]) != lc(b[i]))
-				return 0;
-		a += 1 + a[0];
-		b += 1 + b[0];
-	}
+	return la == wlen(b) && ci_equal(a, b, la);
 }
 
 /* Collect label offsets; returns the label count. */
@@ -394,33 +437,20 @@ name_suffix(const uint8_t *n, int labels)
 int
 name_is_sub(const uint8_t *a, const uint8_t *b)
 {
-	int	la = name_labels(a), lb = name_labels(b);
+	size_t	la = wlen(a), lb = wlen(b);
 
-	if (la < lb)
-		return 0;
-	return name_equal(name_suffix(a, lb), b);
+	/* Skip a's labels until what is left is as long as b. */
+	while (la > lb) {
+		la -= (size_t)a[0] + 1;
+		a += a[0] + 1;
+	}
+	return la == lb && ci_equal(a, b, lb);
 }
 
 int
 name_is_wild(const uint8_t *n)
 {
 	return n[0] == 1 && n[1] == '*';
-}
-
-/*
- * Lowercase eight bytes at once: a byte gets 0x20 added iff it is in
- * 'A'..'Z'.  Adding 0x3f (0x25) to the low seven bits sets a byte's top
- * bit iff it is >= 'A' (> 'Z'), without carrying into the next byte.
- */
-static uint64_t
-lc8(uint64_t w)
-{
-	const uint64_t	hi = 0x8080808080808080ULL;
-	uint64_t	x = w & ~hi, ge_a, gt_z;
-
-	ge_a = x + 0x3f3f3f3f3f3f3f3fULL;
-	gt_z = x + 0x2525252525252525ULL;
-	return w | ((ge_a & ~gt_z & ~w & hi) >> 2);
 }
 
 size_t

@@ -4,6 +4,7 @@
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dns/name.h"
@@ -351,4 +352,100 @@ Test(name, text_forms_as_model)
 			}
 		}
 	}
+}
+
+/* Label-by-label models of the relations, byte by byte. */
+static uint8_t
+mlc(uint8_t c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+static int
+m_equal(const uint8_t *a, const uint8_t *b)
+{
+	int	i;
+
+	for (;;) {
+		if (a[0] != b[0])
+			return 0;
+		if (a[0] == 0)
+			return 1;
+		for (i = 1; i <= a[0]; i++)
+			if (mlc(a[i]) != mlc(b[i]))
+				return 0;
+		a += 1 + a[0];
+		b += 1 + b[0];
+	}
+}
+
+static int
+m_is_sub(const uint8_t *a, const uint8_t *b)
+{
+	int	la = name_labels(a), lb = name_labels(b);
+
+	if (la < lb)
+		return 0;
+	while (la-- > lb)
+		a += 1 + a[0];
+	return m_equal(a, b);
+}
+
+/*
+ * A random name of short labels over a small alphabet (letters of both
+ * cases, digits, and bytes that are near letters or look like length
+ * octets), so that equal and related names turn up often.
+ */
+static size_t
+rand_name(uint8_t *n, unsigned *seed)
+{
+	static const uint8_t	al[] = { 'a', 'A', 'b', 'B', 'z', 'Z', '@',
+	    '[', '`', '{', '0', 1, 2, 3, 0xc1, 0xe1 };
+	size_t			len = 0;
+	int			nl, l, i;
+
+	nl = (int)(rand_r(seed) % 5);
+	while (nl-- > 0) {
+		l = 1 + (int)(rand_r(seed) % (rand_r(seed) % 4 == 0 ? 20 : 3));
+		n[len++] = (uint8_t)l;
+		for (i = 0; i < l; i++)
+			n[len++] = al[rand_r(seed) % sizeof(al)];
+	}
+	n[len++] = 0;
+	return len;
+}
+
+Test(name, relations_as_model)
+{
+	uint8_t		a[DNS_NAME_MAX], b[DNS_NAME_MAX], c[DNS_NAME_MAX];
+	unsigned	seed = 20261125;
+	size_t		la, lb, i;
+	int		k, same = 0, sub = 0;
+
+	for (k = 0; k < 200000; k++) {
+		la = rand_name(a, &seed);
+		lb = rand_name(b, &seed);
+		if (k % 3 == 0 && la + lb - 1 <= DNS_NAME_MAX) {
+			/* b as a suffix of a, in another letter case. */
+			memcpy(c, a, la - 1);
+			for (i = 0; i < lb; i++)
+				c[la - 1 + i] = (uint8_t)(b[i] ^
+				    (mlc(b[i]) != b[i] || (b[i] >= 'a' &&
+				    b[i] <= 'z') ? 0x20 : 0));
+			memcpy(a, c, la - 1 + lb);
+		}
+		cr_assert_eq(name_equal(a, b), m_equal(a, b), "case %d", k);
+		cr_assert_eq(name_equal(b, a), m_equal(b, a), "case %d", k);
+		cr_assert_eq(name_is_sub(a, b), m_is_sub(a, b), "case %d", k);
+		cr_assert_eq(name_is_sub(b, a), m_is_sub(b, a), "case %d", k);
+		same += m_equal(a, b);
+		sub += m_is_sub(a, b);
+		memcpy(c, a, sizeof(c));
+		name_lower(c);
+		for (i = 0; i < name_len(a, DNS_NAME_MAX); i++)
+			cr_assert_eq(c[i], mlc(a[i]), "case %d byte %zu", k, i);
+	}
+	/* The generator did reach the interesting cases. */
+	cr_assert_gt(same, 1000);
+	cr_assert_gt(sub, 20000);
 }
