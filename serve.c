@@ -20,6 +20,7 @@
 /* TSIG keys of the configuration in force, in wire form for dns/tsig.c. */
 static struct tsig_key	 keys[CONF_KEYS_MAX];
 static size_t		 nkeys;
+static unsigned		 keygen;	/* bumped when keys[] changes */
 static uint8_t		 resp[DNS_MSG_MAX];
 
 const char *
@@ -45,6 +46,7 @@ serve_setconf(const struct conf *cf)
 	uint8_t	 wname[DNS_NAME_MAX];
 	size_t	 i, n = 0;
 
+	keygen++;
 	for (i = 0; i < nkeys; i++)
 		tsig_key_wipe(&keys[i]);
 	for (i = 0; i < cf->nkeys && n < CONF_KEYS_MAX; i++) {
@@ -206,6 +208,7 @@ do_update(const struct client *cl, const struct dns_msg *m,
 	req.hdr.len = 0;
 	req.cap = cap;
 	req.tsig = ts != NULL;
+	req.keygen = keygen;
 	if (ts != NULL)
 		req.ts = *ts;
 	else
@@ -228,9 +231,10 @@ serve_answer(struct dnsreq *req, int rcode)
 
 	if (req->tsig) {
 		/* The key may have gone with a reload meanwhile. */
-		if (tsig_alg_from_name(req->ts.algname, &alg) == -1 ||
+		if (req->keygen != keygen &&
+		    (tsig_alg_from_name(req->ts.algname, &alg) == -1 ||
 		    (req->ts.key = key_lookup(NULL, req->ts.keyname,
-		    alg)) == NULL) {
+		    alg)) == NULL)) {
 			log_warnx("answer to an UPDATE signed with key %s "
 			    "cannot be signed: the key is gone", req->key);
 			listen_done(&req->cl);

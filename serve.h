@@ -33,6 +33,7 @@ struct dnsreq {
 	size_t			 cap;	/* largest answer the client takes */
 	int			 tsig;	/* the request was signed */
 	struct tsig_result	 ts;	/* its verification, if so */
+	unsigned		 keygen;	/* keys as they were then */
 	char			 key[256];	/* key name, "" if unsigned */
 	uint64_t		 start;	/* monotonic ms when it came in */
 };
