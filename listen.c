@@ -230,15 +230,17 @@ listen_poll(struct io *io)
 {
 	struct tconn	*c;
 	short		 ev;
-	int		 i;
+	int		 i, left = nconns;
 
 	for (i = 0; i < nsocks; i++)
 		io_add(io, socks[i].fd, POLLIN,
 		    socks[i].tcp ? tcp_accept : udp_read, &socks[i]);
-	for (i = 0; i < LISTEN_CONN_MAX; i++) {
+	/* Up to the last open connection, not through every slot. */
+	for (i = 0; i < LISTEN_CONN_MAX && left > 0; i++) {
 		c = &conns[i];
 		if (c->fd == -1)
 			continue;
+		left--;
 		ev = 0;
 		if (!c->eof && c->pending < LISTEN_TCP_PENDING)
 			ev |= POLLIN;
@@ -254,11 +256,14 @@ void
 listen_timer(uint64_t now)
 {
 	struct tconn	*c;
-	int		 i;
+	int		 i, left = nconns;
 
-	for (i = 0; i < LISTEN_CONN_MAX; i++) {
+	for (i = 0; i < LISTEN_CONN_MAX && left > 0; i++) {
 		c = &conns[i];
-		if (c->fd == -1 || c->pending > 0)
+		if (c->fd == -1)
+			continue;
+		left--;
+		if (c->pending > 0)
 			continue;
 		if (c->eof && c->out == NULL) {
 			tcp_close(c);
