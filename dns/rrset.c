@@ -196,11 +196,47 @@ soa_serial_off(const uint8_t *rd, size_t len)
 
 /* ---- the store ---- */
 
+/*
+ * The key of the name key_make() was last given, by content: one UPDATE
+ * asks about one name several times in a row (get, then put or del).
+ */
+static struct key	last_key;
+static uint8_t		last_name[DNS_NAME_MAX];
+
+static void
+key_copy(struct key *dst, const struct key *src)
+{
+	size_t	i, nw = (src->len + 7) / 8;
+
+	for (i = 0; i < nw; i++)
+		dst->w[i] = src->w[i];
+	dst->len = src->len;
+	dst->h = src->h;
+}
+
 static int
 key_make(struct key *k, const uint8_t *name)
 {
+	size_t	len = 0;
+
+	while (name[len] != 0) {
+		len += (size_t)name[len] + 1;
+		if (len >= DNS_NAME_MAX) {
+			k->len = 0;
+			return -1;
+		}
+	}
+	len++;
+	if (last_key.len == len && memcmp(last_name, name, len) == 0) {
+		key_copy(k, &last_key);
+		return 0;
+	}
 	k->len = name_key(name, k->w, &k->h);
-	return k->len == 0 ? -1 : 0;
+	if (k->len == 0)
+		return -1;
+	key_copy(&last_key, k);
+	memcpy(last_name, name, len);
+	return 0;
 }
 
 /* 1 if the zero-padded lowercased name nm of length len is k's name. */
