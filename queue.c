@@ -48,8 +48,7 @@ recent_add(struct zone *z, const struct upd *u, int rcode)
 static void
 upd_free(struct upd *u)
 {
-	free(u->msg);
-	free(u);
+	free(u);	/* the message lives in the same block */
 }
 
 /* The log line of one UPDATE, built without stdio; cut at the end. */
@@ -218,14 +217,16 @@ zone_update(struct zone *z, struct dnsreq *req, const uint8_t *msg,
 		serve_answer(req, DNS_R_SERVFAIL);
 		return;
 	}
-	/* Not calloc(): struct upd is large; each field is set below. */
-	if ((u = malloc(sizeof(*u))) == NULL ||
-	    (u->msg = malloc(len)) == NULL) {
-		free(u);
+	/*
+	 * One block for the struct and the message.  Not calloc(): struct
+	 * upd is large; each field is set below.
+	 */
+	if (len > DNS_MSG_MAX || (u = malloc(sizeof(*u) + len)) == NULL) {
 		log_warn("zone %s: update", z->name);
 		serve_answer(req, DNS_R_SERVFAIL);
 		return;
 	}
+	u->msg = (uint8_t *)(u + 1);
 	u->next = NULL;
 	u->deadline = 0;
 	u->rcode = DNS_R_NOERROR;

@@ -168,15 +168,13 @@ appu(struct uctx *u, uint32_t v)
 
 /*
  * One change: "; " unless first, then what ("add", "delete"), the
- * owner, the TTL unless ttl is NULL, the type and the value of val
- * unless val is NULL.
+ * owner, the TTL unless ttl is NULL, the type and the value text unless
+ * vtext is NULL.
  */
 static void
 note_rr(struct uctx *u, const char *what, const uint8_t *nm,
-    const uint32_t *ttl, uint16_t type, const struct upd_rr *val)
+    const uint32_t *ttl, uint16_t type, const char *vtext)
 {
-	char	vb[128];
-
 	if (u->rlen > 0)
 		app(u, "; ", 2);
 	apps(u, what);
@@ -188,9 +186,9 @@ note_rr(struct uctx *u, const char *what, const uint8_t *nm,
 		app(u, " ", 1);
 	}
 	apps(u, utype(u, type));
-	if (val != NULL) {
+	if (vtext != NULL) {
 		app(u, " ", 1);
-		apps(u, rdtext(type, val->rdata, val->rdlen, vb, sizeof(vb)));
+		apps(u, vtext);
 	}
 }
 
@@ -518,19 +516,36 @@ add_rr(struct uctx *u, const uint8_t *nm, const struct upd_rr *r)
 {
 	struct rr		 rrs[RRSET_MAXRR + 1];
 	const struct rrset	*old;
+	char			 tx[RDATA_R53_MAX + 1], vb[32];
+	const char		*vt;
 	size_t			 n = 0;
-	int			 i, have = 0;
+	int			 i, tl, have = 0;
 
 	old = zview_get(u->v, nm, r->type);
 	if (old != NULL && (old->flags & RRSET_OPAQUE)) {
 		refuse_opaque(u, nm, old);
 		return -1;
 	}
+	/*
+	 * The value's Route 53 text (prescan() made sure there is one),
+	 * made once: kept with the new RR (the spelling rdata_to_r53()
+	 * gives, as a NULL text would mean) and shown in the summary as
+	 * rdtext() would show it.
+	 */
+	tl = rdata_to_r53(r->type, r->rdata != NULL ? r->rdata : no_rdata,
+	    r->rdlen, tx, sizeof(tx));
+	if (tl < 0)
+		vt = rdtext(r->type, r->rdata, r->rdlen, vb, sizeof(vb));
+	else if (tl >= 128) {
+		snprintf(vb, sizeof(vb), "(%u bytes)", r->rdlen);
+		vt = vb;
+	} else
+		vt = tx;
 	for (i = 0; old != NULL && i < old->nrr; i++) {
 		if (old->rr[i].len == r->rdlen && (r->rdlen == 0 ||
 		    memcmp(old->rr[i].rdata, r->rdata, r->rdlen) == 0)) {
 			if (old->ttl == r->ttl) {
-				note_rr(u, "add", nm, NULL, r->type, r);
+				note_rr(u, "add", nm, NULL, r->type, vt);
 				apps(u, ": already present");
 				return 0;
 			}
@@ -548,10 +563,10 @@ add_rr(struct uctx *u, const uint8_t *nm, const struct upd_rr *r)
 		}
 		rrs[n].rdata = r->rdata;
 		rrs[n].len = r->rdlen;
-		rrs[n].text = NULL;
+		rrs[n].text = tl >= 0 ? tx : NULL;
 		n++;
 	}
-	note_rr(u, "add", nm, &r->ttl, r->type, r);
+	note_rr(u, "add", nm, &r->ttl, r->type, vt);
 	if (old != NULL && old->ttl != r->ttl) {
 		apps(u, " (RRset TTL ");
 		appu(u, old->ttl);
@@ -612,6 +627,7 @@ del_rr(struct uctx *u, const uint8_t *nm, const struct upd_rr *r)
 {
 	struct rr		 rrs[RRSET_MAXRR];
 	const struct rrset	*old = zview_get(u->v, nm, r->type);
+	char			 vb[128];
 	int			 i, k;
 	size_t			 n = 0;
 
@@ -623,7 +639,8 @@ del_rr(struct uctx *u, const uint8_t *nm, const struct upd_rr *r)
 	}
 	if ((k = rrset_find(old, r->rdata, r->rdlen)) < 0)
 		return 0;
-	note_rr(u, "delete", nm, NULL, r->type, r);
+	note_rr(u, "delete", nm, NULL, r->type,
+	    rdtext(r->type, r->rdata, r->rdlen, vb, sizeof(vb)));
 	if (old->nrr == 1)
 		return vdel(u, nm, r->type);
 	for (i = 0; i < old->nrr; i++)

@@ -39,10 +39,11 @@ find_addr(struct uctx *u, const uint8_t *t)
 	const uint8_t	*origin = u->req->origin, *ce;
 	uint8_t		 wild[DNS_NAME_MAX];
 	size_t		 celen;
-	int		 k, tl = name_labels(t);
+	int		 k, tl;
 
 	if (!name_is_sub(t, origin))
 		return FA_OK;
+	tl = name_labels(t);
 	for (k = name_labels(origin) + 1; k <= tl; k++)
 		if (zview_get(u->v, name_suffix(t, k), DNS_T_NS) != NULL)
 			return FA_OK;		/* delegation */
