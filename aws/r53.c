@@ -29,6 +29,7 @@
 #include "aws/creds.h"
 #include "aws/r53.h"
 #include "aws/r53_impl.h"
+#include "aws/sigv4.h"
 #include "aws/rate.h"
 #include "aws/util.h"
 #include "conf.h"
@@ -156,6 +157,7 @@ r53_free(struct r53 *r)
 		http_conn_free(&r->conn);
 	if (r->creds_inited)
 		creds_free(&r->creds);
+	sigv4_forget();		/* the signing key derived from them */
 	if (r->res_inited)
 		http_resolver_free(&r->res);
 	http_tls_anchors_free(&r->ta);
