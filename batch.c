@@ -381,22 +381,33 @@ ch_str(struct chlist *cl, const char *s)
 }
 
 /*
- * Add a DELETE or CREATE of s at name.  Values are stored as offsets
- * into strs first and turned into pointers once strs stops moving.
+ * Add a DELETE or CREATE of s at name; *rname is name's Route 53
+ * text in strs, made here if NULL.  strs never moves, so the change
+ * list points into it.
  */
 static int
 ch_add(struct chlist *cl, enum r53_action act, const uint8_t *name,
-    const struct rrset *s, const char ***vals, size_t *nvals)
+    const char **rname, const struct rrset *s, const char ***vals,
+    size_t *nvals)
 {
 	char		 nt[DNS_NAME_TEXTMAX], tt[RRTYPE_TEXTMAX];
 	const char	*t;
 	size_t		 i;
 
-	if (cl->n >= cl->cap || name_to_r53(name, nt, sizeof(nt)) == -1)
+	if (cl->n >= cl->cap)
 		return -1;
+	/* The owner's text, made at its DELETE, serves its CREATE too. */
+	if (*rname == NULL) {
+		if (name_to_r53(name, nt, sizeof(nt)) == -1)
+			return -1;
+		*rname = ch_str(cl, nt);
+	}
 	cl->c[cl->n].action = act;
-	cl->c[cl->n].name = ch_str(cl, nt);
-	cl->c[cl->n].type = ch_str(cl, rrtype_to_text(s->type, tt));
+	cl->c[cl->n].name = *rname;
+	/* A known type's name is a constant string: no copy. */
+	if ((t = rrtype_name(s->type)) == NULL)
+		t = ch_str(cl, rrtype_to_text(s->type, tt));
+	cl->c[cl->n].type = t;
 	cl->c[cl->n].ttl = s->ttl;
 	cl->c[cl->n].values = *vals;
 	cl->c[cl->n].nvalues = s->nrr;
@@ -420,8 +431,8 @@ send_batch(struct zone *z)
 {
 	struct chlist	 cl;
 	struct ztrans	 t;
-	const char	**vals, **vp;
-	size_t		 cur, ntrans, nvals = 0, i;
+	const char	**vals, **vp, **names = NULL;
+	size_t		 cur, ntrans, nvals = 0, i, k;
 	char		 comment[128];
 	int		 pass, rv = -1;
 
@@ -435,19 +446,22 @@ send_batch(struct zone *z)
 	cl.strs = malloc(cl.scap);
 	vals = reallocarray(NULL, 2 * R53_BATCH_RECORDS_MAX + 4,
 	    sizeof(*vals));
-	if (cl.c == NULL || cl.strs == NULL || vals == NULL)
+	/* Owner texts by transition (both passes list them in one order). */
+	names = calloc(ntrans + z->nasrt + 1, sizeof(*names));
+	if (cl.c == NULL || cl.strs == NULL || vals == NULL || names == NULL)
 		goto out;
 	vp = vals;
 	for (pass = 0; pass < 2; pass++) {
 		cur = 0;
-		while (zview_trans_next(&z->view, &cur, &t)) {
+		for (k = 0; zview_trans_next(&z->view, &cur, &t); k++) {
 			const struct rrset *s = pass == 0 ? t.old : t.new;
 
 			if (s == NULL)
 				continue;
-			if (nvals + s->nrr > 2 * R53_BATCH_RECORDS_MAX + 4 ||
+			if (k >= ntrans ||
+			    nvals + s->nrr > 2 * R53_BATCH_RECORDS_MAX + 4 ||
 			    ch_add(&cl, pass == 0 ? R53_DELETE : R53_CREATE,
-			    t.name, s, &vp, &nvals) == -1)
+			    t.name, &names[k], s, &vp, &nvals) == -1)
 				goto out;
 		}
 		for (i = 0; i < z->nasrt; i++) {
@@ -457,7 +471,8 @@ send_batch(struct zone *z)
 				continue;
 			if (nvals + s->nrr > 2 * R53_BATCH_RECORDS_MAX + 4 ||
 			    ch_add(&cl, pass == 0 ? R53_DELETE : R53_CREATE,
-			    z->asrt[i].name, s, &vp, &nvals) == -1)
+			    z->asrt[i].name, &names[ntrans + i], s, &vp,
+			    &nvals) == -1)
 				goto out;
 		}
 	}
@@ -478,6 +493,7 @@ out:
 	free(cl.c);
 	free(cl.strs);
 	free(vals);
+	free(names);
 	return rv;
 }
 

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -19,8 +20,30 @@
 
 /* TSIG keys of the configuration in force, in wire form for dns/tsig.c. */
 static struct tsig_key	 keys[CONF_KEYS_MAX];
+static char		*keytext[CONF_KEYS_MAX];	/* as logged, ACLs */
 static size_t		 nkeys;
 static unsigned		 keygen;	/* bumped when keys[] changes */
+
+/*
+ * A key's name as text, lowercased and without the final dot: what the
+ * log and the ACLs see.  NULL if it cannot be written.
+ */
+static char *
+key_text(const uint8_t *wname)
+{
+	uint8_t	 low[DNS_NAME_MAX];
+	char	 t[DNS_NAME_TEXTMAX];
+	size_t	 kl;
+
+	memcpy(low, wname, name_len(wname, DNS_NAME_MAX));
+	name_lower(low);
+	if (name_to_text(low, t, sizeof(t)) == -1)
+		return NULL;
+	kl = strlen(t);
+	if (kl > 1 && t[kl - 1] == '.')
+		t[kl - 1] = '\0';
+	return strdup(t);
+}
 static uint8_t		 resp[DNS_MSG_MAX];
 
 const char *
@@ -47,8 +70,11 @@ serve_setconf(const struct conf *cf)
 	size_t	 i, n = 0;
 
 	keygen++;
-	for (i = 0; i < nkeys; i++)
+	for (i = 0; i < nkeys; i++) {
 		tsig_key_wipe(&keys[i]);
+		free(keytext[i]);
+		keytext[i] = NULL;
+	}
 	for (i = 0; i < cf->nkeys && n < CONF_KEYS_MAX; i++) {
 		const struct conf_key *k = &cf->keys[i];
 
@@ -59,6 +85,7 @@ serve_setconf(const struct conf *cf)
 			    k->file, k->line, k->name);
 			continue;
 		}
+		keytext[n] = key_text(keys[n].name);
 		n++;
 	}
 	nkeys = n;
@@ -306,7 +333,10 @@ serve_request(const struct client *cl, const uint8_t *buf, size_t len,
 			answer_rcode(cl, &m, cap, DNS_R_NOTAUTH, ts);
 			return;
 		}
-		if (name_to_text(tres.keyname, keyname, sizeof(keyname)) == 0) {
+		/* Made when the keys were set: the same text as ever. */
+		kn = keytext[tres.key - keys];
+		if (kn == NULL &&
+		    name_to_text(tres.keyname, keyname, sizeof(keyname)) == 0) {
 			size_t	kl = strlen(keyname);
 
 			if (kl > 1 && keyname[kl - 1] == '.')

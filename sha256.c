@@ -463,21 +463,25 @@ sha256_update(struct sha256_ctx *ctx, const void *data, size_t len)
 void
 sha256_out(const struct sha256_ctx *ctx, void *out)
 {
-	unsigned char	 pad[2 * SHA256_BLOCK], *o = out;
+	unsigned char	 blk[SHA256_BLOCK], *o = out;
 	uint32_t	 h[8];
-	uint64_t	 bits;
-	size_t		 used, end, i;
+	uint64_t	 bits = ctx->count << 3;
+	size_t		 used, i;
 
+	/* Fixed-size copies: the bytes past used are overwritten. */
 	used = (size_t)ctx->count & (SHA256_BLOCK - 1);
-	memcpy(pad, ctx->buf, used);
-	pad[used++] = 0x80;
-	end = used <= SHA256_BLOCK - 8 ? SHA256_BLOCK : 2 * SHA256_BLOCK;
-	memset(pad + used, 0, end - 8 - used);
-	bits = ctx->count << 3;
-	enc32be(pad + end - 8, (uint32_t)(bits >> 32));
-	enc32be(pad + end - 4, (uint32_t)bits);
+	memcpy(blk, ctx->buf, sizeof(blk));
 	memcpy(h, ctx->h, sizeof(h));
-	compress(h, pad, end / SHA256_BLOCK);
+	blk[used++] = 0x80;
+	if (used > SHA256_BLOCK - 8) {
+		memset(blk + used, 0, SHA256_BLOCK - used);
+		compress(h, blk, 1);
+		used = 0;
+	}
+	memset(blk + used, 0, SHA256_BLOCK - 8 - used);
+	enc32be(blk + SHA256_BLOCK - 8, (uint32_t)(bits >> 32));
+	enc32be(blk + SHA256_BLOCK - 4, (uint32_t)bits);
+	compress(h, blk, 1);
 	for (i = 0; i < 8; i++)
 		enc32be(o + 4 * i, h[i]);
 }

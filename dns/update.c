@@ -516,10 +516,10 @@ add_rr(struct uctx *u, const uint8_t *nm, const struct upd_rr *r)
 {
 	struct rr		 rrs[RRSET_MAXRR + 1];
 	const struct rrset	*old;
-	char			 tx[RDATA_R53_MAX + 1], vb[32];
+	char			 vb[128];
 	const char		*vt;
 	size_t			 n = 0;
-	int			 i, tl, have = 0;
+	int			 i, have = 0;
 
 	old = zview_get(u->v, nm, r->type);
 	if (old != NULL && (old->flags & RRSET_OPAQUE)) {
@@ -527,20 +527,12 @@ add_rr(struct uctx *u, const uint8_t *nm, const struct upd_rr *r)
 		return -1;
 	}
 	/*
-	 * The value's Route 53 text (prescan() made sure there is one),
-	 * made once: kept with the new RR (the spelling rdata_to_r53()
-	 * gives, as a NULL text would mean) and shown in the summary as
-	 * rdtext() would show it.
+	 * New RRs keep no text (NULL: the spelling rdata_to_r53() gives).
+	 * Storing it would save converting the value again for the batch,
+	 * but RRsets one size class up from those loaded from Route 53
+	 * cost the store about a megabyte of fragmentation under load.
 	 */
-	tl = rdata_to_r53(r->type, r->rdata != NULL ? r->rdata : no_rdata,
-	    r->rdlen, tx, sizeof(tx));
-	if (tl < 0)
-		vt = rdtext(r->type, r->rdata, r->rdlen, vb, sizeof(vb));
-	else if (tl >= 128) {
-		snprintf(vb, sizeof(vb), "(%u bytes)", r->rdlen);
-		vt = vb;
-	} else
-		vt = tx;
+	vt = rdtext(r->type, r->rdata, r->rdlen, vb, sizeof(vb));
 	for (i = 0; old != NULL && i < old->nrr; i++) {
 		if (old->rr[i].len == r->rdlen && (r->rdlen == 0 ||
 		    memcmp(old->rr[i].rdata, r->rdata, r->rdlen) == 0)) {
@@ -563,7 +555,7 @@ add_rr(struct uctx *u, const uint8_t *nm, const struct upd_rr *r)
 		}
 		rrs[n].rdata = r->rdata;
 		rrs[n].len = r->rdlen;
-		rrs[n].text = tl >= 0 ? tx : NULL;
+		rrs[n].text = NULL;
 		n++;
 	}
 	note_rr(u, "add", nm, &r->ttl, r->type, vt);
