@@ -1,65 +1,13 @@
 /*
- * dns/rrset.c: RRsets, the sorted name store and overlay views.
+ * dns/rrset.c: RRsets and the store (sorted name array plus hash index).
+ * The views are in dns/zview.c.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "dns/name.h"
 #include "dns/rrset.h"
-
-#define NOENT	UINT32_MAX
-
-/* A name's key: see name_key(). */
-struct key {
-	uint64_t	w[NAME_KEYWORDS];
-	size_t		len;	/* wire length, 0: too long */
-	uint32_t	h;
-};
-
-/*
- * One overlay entry: (name, type) -> new RRset, or NULL for deleted.
- * The entries of one name share the name of the first one added (which
- * is the last one rollback removes) and form a chain in type order from
- * the one the name table points at.
- */
-struct zview_ent {
-	uint8_t		*name;	/* lowercased, zero-padded, see own */
-	uint32_t	 hash;	/* name_key() hash */
-	uint32_t	 sib;	/* next entry at the name, or NOENT */
-	uint8_t		 nlen;
-	uint8_t		 own;	/* this entry allocated name */
-	uint16_t	 type;
-	struct rrset	*set;	/* reference held, or NULL */
-	/* The store's node at name, or NULL (the store does not change). */
-	struct znode	*node;
-	/*
-	 * When gen equals the view's, the entry was touched since the
-	 * last zview_begin() and saved is what the view held then (kept
-	 * alive by the undo log or the store, so no reference here).
-	 */
-	unsigned	 gen;
-	const struct rrset *saved;
-	/*
-	 * The store's RRset at (name, type), looked up once: the store
-	 * does not change while the view has entries.
-	 */
-	const struct rrset *base;
-};
-
-/*
- * Undo record: entry ent held prev before the change (prev reference now
- * owned by the record), or did not exist (inserted).  Entries are only
- * ever appended, and only rollback removes them, newest first, so the
- * index stays valid as long as the record.  first: the entry's first
- * change since the savepoint (each touched entry has exactly one such
- * record).
- */
-struct zview_undo {
-	uint32_t	 ent;
-	uint8_t		 inserted;
-	uint8_t		 first;
-	struct rrset	*prev;
-};
+#include "dns/rrset_impl.h"
 
 /* ---- RRsets ---- */
 
@@ -197,7 +145,7 @@ soa_serial_off(const uint8_t *rd, size_t len)
 /* ---- the store ---- */
 
 /*
- * The key of the name key_make() was last given, by content: one UPDATE
+ * The key of the name zs_key_make() was last given, by content: one UPDATE
  * asks about one name several times in a row (get, then put or del).
  */
 static struct key	last_key;
@@ -214,8 +162,8 @@ key_copy(struct key *dst, const struct key *src)
 	dst->h = src->h;
 }
 
-static int
-key_make(struct key *k, const uint8_t *name)
+int
+zs_key_make(struct key *k, const uint8_t *name)
 {
 	size_t	len = 0;
 
@@ -240,8 +188,8 @@ key_make(struct key *k, const uint8_t *name)
 }
 
 /* 1 if the zero-padded lowercased name nm of length len is k's name. */
-static int
-key_eq(const uint8_t *nm, size_t len, const struct key *k)
+int
+zs_key_eq(const uint8_t *nm, size_t len, const struct key *k)
 {
 	size_t		i, nw = (k->len + 7) / 8;
 	uint64_t	w;
@@ -263,8 +211,8 @@ zstore_init(struct zstore *st, size_t maxrrset)
 	st->maxrrset = maxrrset;
 }
 
-static void
-node_free(struct znode *n)
+void
+zs_node_free(struct znode *n)
 {
 	int	i;
 
@@ -280,15 +228,15 @@ zstore_free(struct zstore *st)
 	size_t	i;
 
 	for (i = 0; i < st->nnode; i++)
-		node_free(st->node[i]);
+		zs_node_free(st->node[i]);
 	free(st->node);
 	free(st->htab);
 	memset(st, 0, sizeof(*st));
 }
 
 /* A node for k's name with room for cap sets (none yet), or NULL. */
-static struct znode *
-node_alloc(const struct key *k, size_t cap)
+struct znode *
+zs_node_alloc(const struct key *k, size_t cap)
 {
 	struct znode	*n;
 	size_t		 nb = (k->len + 7) / 8 * 8;
@@ -308,8 +256,8 @@ node_alloc(const struct key *k, size_t cap)
 }
 
 /* The node of k's name, or NULL. */
-static struct znode *
-st_find(const struct zstore *st, const struct key *k)
+struct znode *
+zs_st_find(const struct zstore *st, const struct key *k)
 {
 	struct znode	*n;
 	size_t		 m, i;
@@ -319,13 +267,13 @@ st_find(const struct zstore *st, const struct key *k)
 	m = st->hcap - 1;
 	/* The table is never full, so an empty slot ends every probe. */
 	for (i = k->h & m; (n = st->htab[i]) != NULL; i = (i + 1) & m)
-		if (n->hash == k->h && key_eq(n->name, n->nlen, k))
+		if (n->hash == k->h && zs_key_eq(n->name, n->nlen, k))
 			return n;
 	return NULL;
 }
 
-static void
-ht_insert(struct znode **t, size_t cap, struct znode *n)
+void
+zs_ht_insert(struct znode **t, size_t cap, struct znode *n)
 {
 	size_t	m = cap - 1, i;
 
@@ -335,8 +283,8 @@ ht_insert(struct znode **t, size_t cap, struct znode *n)
 }
 
 /* Make room in the index for nn nodes: 0 ok, -1 no memory (unchanged). */
-static int
-st_reserve(struct zstore *st, size_t nn)
+int
+zs_st_reserve(struct zstore *st, size_t nn)
 {
 	struct znode	**t;
 	size_t		  cap = st->hcap ? st->hcap : 16, i;
@@ -349,7 +297,7 @@ st_reserve(struct zstore *st, size_t nn)
 		return -1;
 	for (i = 0; i < st->hcap; i++)
 		if (st->htab[i] != NULL)
-			ht_insert(t, cap, st->htab[i]);
+			zs_ht_insert(t, cap, st->htab[i]);
 	free(st->htab);
 	st->htab = t;
 	st->hcap = cap;
@@ -357,8 +305,8 @@ st_reserve(struct zstore *st, size_t nn)
 }
 
 /* Take n out of the index, moving later members of its run back. */
-static void
-ht_remove(struct zstore *st, const struct znode *n)
+void
+zs_ht_remove(struct zstore *st, const struct znode *n)
 {
 	struct znode	**t = st->htab;
 	size_t		  m = st->hcap - 1, i, j, home;
@@ -381,8 +329,9 @@ ht_remove(struct zstore *st, const struct znode *n)
  * point) - 1.  The insertion point is the index of the first node
  * greater than name.
  */
-static long
-st_search_from(const struct zstore *st, const uint8_t *name, size_t lo)
+long
+zs_st_search_from(const struct zstore *st, const uint8_t *name,
+    size_t lo)
 {
 	size_t	hi = st->nnode, mid;
 	int	c;
@@ -400,10 +349,10 @@ st_search_from(const struct zstore *st, const uint8_t *name, size_t lo)
 	return -(long)lo - 1;
 }
 
-static long
-st_search(const struct zstore *st, const uint8_t *name)
+long
+zs_st_search(const struct zstore *st, const uint8_t *name)
 {
-	return st_search_from(st, name, 0);
+	return zs_st_search_from(st, name, 0);
 }
 
 static struct znode *
@@ -411,9 +360,9 @@ st_node(const struct zstore *st, const uint8_t *name)
 {
 	struct key	k;
 
-	if (st->nnode == 0 || key_make(&k, name) == -1)
+	if (st->nnode == 0 || zs_key_make(&k, name) == -1)
 		return NULL;
-	return st_find(st, &k);
+	return zs_st_find(st, &k);
 }
 
 const struct znode *
@@ -433,8 +382,8 @@ node_slot(const struct znode *n, uint16_t type)
 	return -1;
 }
 
-static const struct rrset *
-node_get(const struct znode *n, uint16_t type)
+const struct rrset *
+zs_node_get(const struct znode *n, uint16_t type)
 {
 	int	i;
 
@@ -449,15 +398,15 @@ node_get(const struct znode *n, uint16_t type)
 const struct rrset *
 zstore_get(const struct zstore *st, const uint8_t *name, uint16_t type)
 {
-	return node_get(zstore_node(st, name), type);
+	return zs_node_get(zstore_node(st, name), type);
 }
 
 /*
  * Make s (taking a reference) the set of its type at node n: 1 replaced
  * one, 0 added one, -1 no room (ZNODE_MAXSETS or no memory; unchanged).
  */
-static int
-node_put(struct znode *n, struct rrset *s)
+int
+zs_node_put(struct znode *n, struct rrset *s)
 {
 	struct rrset	**sa;
 	size_t		  cap;
@@ -485,8 +434,8 @@ node_put(struct znode *n, struct rrset *s)
 }
 
 /* Remove the set of this type from n: 1 removed, 0 there was none. */
-static int
-node_del(struct znode *n, uint16_t type)
+int
+zs_node_del(struct znode *n, uint16_t type)
 {
 	int	k;
 
@@ -497,8 +446,9 @@ node_del(struct znode *n, uint16_t type)
 	return 1;
 }
 
-static int
-st_put(struct zstore *st, const uint8_t *name, struct rrset *s, int force)
+int
+zs_st_put(struct zstore *st, const uint8_t *name, struct rrset *s,
+    int force)
 {
 	struct key	  k;
 	struct znode	 *n, **na;
@@ -506,13 +456,13 @@ st_put(struct zstore *st, const uint8_t *name, struct rrset *s, int force)
 	long		  i;
 	int		  rv;
 
-	if (key_make(&k, name) == -1)
+	if (zs_key_make(&k, name) == -1)
 		return -1;
-	if ((n = st_find(st, &k)) != NULL) {
+	if ((n = zs_st_find(st, &k)) != NULL) {
 		if (node_slot(n, s->type) < 0 && !force &&
 		    st->maxrrset != 0 && st->nrrset >= st->maxrrset)
 			return -1;
-		if ((rv = node_put(n, s)) == 0)
+		if ((rv = zs_node_put(n, s)) == 0)
 			st->nrrset++;
 		return rv == -1 ? -1 : 0;
 	}
@@ -530,9 +480,9 @@ st_put(struct zstore *st, const uint8_t *name, struct rrset *s, int force)
 		st->node = na;
 		st->capnode = cap;
 	}
-	if (st_reserve(st, st->nnode + 1) == -1)
+	if (zs_st_reserve(st, st->nnode + 1) == -1)
 		return -1;
-	if ((n = node_alloc(&k, 1)) == NULL)
+	if ((n = zs_node_alloc(&k, 1)) == NULL)
 		return -1;
 	n->set[n->nset++] = rrset_ref(s);
 	/*
@@ -543,34 +493,34 @@ st_put(struct zstore *st, const uint8_t *name, struct rrset *s, int force)
 	    name_cmp(st->node[st->nnode - 1]->name, n->name) < 0)
 		i = (long)st->nnode;
 	else
-		i = -st_search(st, n->name) - 1;
+		i = -zs_st_search(st, n->name) - 1;
 	memmove(&st->node[i + 1], &st->node[i],
 	    (st->nnode - (size_t)i) * sizeof(*st->node));
 	st->node[i] = n;
 	st->nnode++;
 	st->nrrset++;
-	ht_insert(st->htab, st->hcap, n);
+	zs_ht_insert(st->htab, st->hcap, n);
 	return 0;
 }
 
 int
 zstore_put(struct zstore *st, const uint8_t *name, struct rrset *s)
 {
-	return st_put(st, name, s, 0);
+	return zs_st_put(st, name, s, 0);
 }
 
 /* Remove node n (in the store) with all its sets. */
 static void
 st_remove_node(struct zstore *st, struct znode *n)
 {
-	long	i = st_search(st, n->name);
+	long	i = zs_st_search(st, n->name);
 
-	ht_remove(st, n);
+	zs_ht_remove(st, n);
 	st->nrrset -= n->nset;
 	memmove(&st->node[i], &st->node[i + 1],
 	    (st->nnode - (size_t)i - 1) * sizeof(*st->node));
 	st->nnode--;
-	node_free(n);
+	zs_node_free(n);
 }
 
 int
@@ -586,7 +536,7 @@ zstore_del(struct zstore *st, const uint8_t *name, uint16_t type)
 		st_remove_node(st, n);
 		return 0;
 	}
-	(void)node_del(n, type);
+	(void)zs_node_del(n, type);
 	st->nrrset--;
 	return 0;
 }
@@ -616,7 +566,7 @@ zstore_replace_name(struct zstore *st, const uint8_t *name,
 int
 zstore_has_desc(const struct zstore *st, const uint8_t *name)
 {
-	long	i = st_search(st, name);
+	long	i = zs_st_search(st, name);
 	size_t	next;
 
 	next = i >= 0 ? (size_t)i + 1 : (size_t)(-i - 1);
@@ -649,785 +599,4 @@ zstore_bytes(const struct zstore *st)
 			b += st->node[i]->set[k]->size;
 	}
 	return b;
-}
-
-/* ---- views ---- */
-
-void
-zview_init(struct zview *v, struct zstore *st)
-{
-	memset(v, 0, sizeof(*v));
-	v->base = st;
-}
-
-static void
-undo_clear(struct zview *v)
-{
-	size_t	i;
-
-	for (i = 0; i < v->nundo; i++)
-		rrset_unref(v->undo[i].prev);
-	v->nundo = 0;
-	v->save_delta = v->delta;
-}
-
-void
-zview_reset(struct zview *v)
-{
-	size_t	i;
-
-	undo_clear(v);
-	for (i = 0; i < v->nent; i++) {
-		rrset_unref(v->ent[i].set);
-		if (v->ent[i].own)
-			free(v->ent[i].name);
-	}
-	v->nent = 0;
-	if (v->nname > 0)
-		memset(v->htab, 0, v->hcap * sizeof(*v->htab));
-	v->nname = 0;
-	v->delta = v->save_delta = 0;
-}
-
-void
-zview_free(struct zview *v)
-{
-	zview_reset(v);
-	free(v->ent);
-	free(v->ord);
-	free(v->htab);
-	free(v->undo);
-	memset(v, 0, sizeof(*v));
-}
-
-void
-zview_begin(struct zview *v)
-{
-	undo_clear(v);
-	v->gen++;
-}
-
-/*
- * The first entry (lowest type) at k's name, or NOENT; *slotp: its slot
- * in the name table.
- */
-static uint32_t
-ov_head(const struct zview *v, const struct key *k, size_t *slotp)
-{
-	const struct zview_ent	*e;
-	size_t			 m, i;
-	uint32_t		 x;
-
-	if (v->nname == 0)
-		return NOENT;
-	m = v->hcap - 1;
-	for (i = k->h & m; (x = v->htab[i]) != 0; i = (i + 1) & m) {
-		e = &v->ent[x - 1];
-		if (e->hash == k->h && key_eq(e->name, e->nlen, k)) {
-			*slotp = i;
-			return x - 1;
-		}
-	}
-	return NOENT;
-}
-
-/* The slot of the name table holding name (an entry's, shared). */
-static size_t
-ov_slot(const struct zview *v, const struct zview_ent *e)
-{
-	size_t	m = v->hcap - 1, i;
-
-	for (i = e->hash & m; v->ent[v->htab[i] - 1].name != e->name;
-	    i = (i + 1) & m)
-		continue;
-	return i;
-}
-
-static void
-ov_tab_insert(uint32_t *t, size_t cap, uint32_t hash, uint32_t x)
-{
-	size_t	m = cap - 1, i;
-
-	for (i = hash & m; t[i] != 0; i = (i + 1) & m)
-		continue;
-	t[i] = x;
-}
-
-static void
-ov_tab_remove(struct zview *v, size_t i)
-{
-	uint32_t	*t = v->htab;
-	size_t		 m = v->hcap - 1, j, home;
-
-	for (j = (i + 1) & m; t[j] != 0; j = (j + 1) & m) {
-		home = v->ent[t[j] - 1].hash & m;
-		if (((j - home) & m) >= ((j - i) & m)) {
-			t[i] = t[j];
-			i = j;
-		}
-	}
-	t[i] = 0;
-	v->nname--;
-}
-
-/* Room in the name table for one more name, at most half full. */
-static int
-ov_tab_reserve(struct zview *v)
-{
-	uint32_t	*t;
-	size_t		 cap = v->hcap ? v->hcap : 32, i;
-
-	while ((v->nname + 1) * 2 > cap)
-		cap *= 2;
-	if (cap == v->hcap)
-		return 0;
-	if ((t = calloc(cap, sizeof(*t))) == NULL)
-		return -1;
-	for (i = 0; i < v->hcap; i++)
-		if (v->htab[i] != 0)
-			ov_tab_insert(t, cap, v->ent[v->htab[i] - 1].hash,
-			    v->htab[i]);
-	free(v->htab);
-	v->htab = t;
-	v->hcap = cap;
-	return 0;
-}
-
-/* The entry of type in the chain starting at j, or NOENT. */
-static uint32_t
-ov_type(const struct zview *v, uint32_t j, uint16_t type)
-{
-	for (; j != NOENT && v->ent[j].type <= type; j = v->ent[j].sib)
-		if (v->ent[j].type == type)
-			return j;
-	return NOENT;
-}
-
-static int
-ent_cmp(const struct zview_ent *e, const uint8_t *name, uint16_t type)
-{
-	int	c = name_cmp(e->name, name);
-
-	if (c != 0)
-		return c;
-	return e->type < type ? -1 : e->type > type;
-}
-
-/* Position in ord[] of the first entry >= (name, type). */
-static size_t
-ent_lower(const struct zview *v, const uint8_t *name, uint16_t type)
-{
-	size_t	lo = 0, hi = v->nent, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (ent_cmp(&v->ent[v->ord[mid]], name, type) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/*
- * The view's lookup of (k, type): the set, and in *ep the overlay entry
- * (NULL when the store decides).
- */
-static const struct rrset *
-view_find(const struct zview *v, const struct key *k, uint16_t type,
-    const struct zview_ent **ep)
-{
-	const struct znode	*n;
-	size_t			 slot;
-	uint32_t		 h, j;
-
-	*ep = NULL;
-	if ((h = ov_head(v, k, &slot)) != NOENT) {
-		if ((j = ov_type(v, h, type)) != NOENT) {
-			*ep = &v->ent[j];
-			return v->ent[j].set;
-		}
-		n = v->ent[h].node;
-	} else
-		n = v->base->nnode > 0 ? st_find(v->base, k) : NULL;
-	return node_get(n, type);
-}
-
-const struct rrset *
-zview_get(const struct zview *v, const uint8_t *name, uint16_t type)
-{
-	const struct zview_ent	*e;
-	struct key		 k;
-
-	if (key_make(&k, name) == -1)
-		return NULL;
-	return view_find(v, &k, type, &e);
-}
-
-size_t
-zview_sets(const struct zview *v, const uint8_t *name,
-    const struct rrset **out, size_t max)
-{
-	const struct znode	*n;
-	struct key		 k;
-	size_t			 slot, cnt = 0;
-	uint32_t		 h, j;
-	int			 i;
-
-	if (key_make(&k, name) == -1)
-		return 0;
-	if ((h = ov_head(v, &k, &slot)) != NOENT)
-		n = v->ent[h].node;
-	else
-		n = v->base->nnode > 0 ? st_find(v->base, &k) : NULL;
-	if (n != NULL) {
-		for (i = 0; i < n->nset; i++) {
-			if (ov_type(v, h, n->set[i]->type) != NOENT)
-				continue;
-			if (cnt < max)
-				out[cnt] = n->set[i];
-			cnt++;
-		}
-	}
-	for (j = h; j != NOENT; j = v->ent[j].sib) {
-		if (v->ent[j].set == NULL)
-			continue;
-		if (cnt < max)
-			out[cnt] = v->ent[j].set;
-		cnt++;
-	}
-	return cnt;
-}
-
-int
-zview_in_use(const struct zview *v, const uint8_t *name)
-{
-	const struct rrset	*dummy[1];
-
-	return zview_sets(v, name, dummy, 0) > 0;
-}
-
-int
-zview_has_desc(const struct zview *v, const uint8_t *name)
-{
-	const struct zstore	*st = v->base;
-	const struct zview_ent	*e;
-	long			 i;
-	size_t			 j;
-
-	/*
-	 * Store side: the first descendant still in use decides.  A node
-	 * is skipped only if the overlay deleted all its sets, so this
-	 * loop runs at most (overlay entries + 1) times.
-	 */
-	i = st_search(st, name);
-	j = i >= 0 ? (size_t)i + 1 : (size_t)(-i - 1);
-	for (; j < st->nnode && name_is_sub(st->node[j]->name, name); j++)
-		if (zview_in_use(v, st->node[j]->name))
-			return 1;
-	/* Overlay side: a new set below name. */
-	for (j = ent_lower(v, name, 0xffff); j < v->nent; j++) {
-		e = &v->ent[v->ord[j]];
-		if (!name_is_sub(e->name, name))
-			break;
-		if (e->set != NULL && !name_equal(e->name, name))
-			return 1;
-	}
-	return 0;
-}
-
-int
-zview_exists(const struct zview *v, const uint8_t *name)
-{
-	return zview_in_use(v, name) || zview_has_desc(v, name);
-}
-
-int
-zview_closest(const struct zview *v, const uint8_t *qname,
-    const uint8_t *origin)
-{
-	int	ql = name_labels(qname), ol = name_labels(origin), k;
-
-	for (k = ql; k > ol; k--)
-		if (zview_exists(v, name_suffix(qname, k)))
-			return k;
-	return ol;
-}
-
-size_t
-zview_count(const struct zview *v)
-{
-	long	n = (long)v->base->nrrset + v->delta;
-
-	return n > 0 ? (size_t)n : 0;
-}
-
-/* Room for one more entry in ent[] and ord[]: 0 ok, -1 no memory. */
-static int
-ov_grow(struct zview *v)
-{
-	struct zview_ent	*na;
-	uint32_t		*no;
-	size_t			 cap;
-
-	if (v->nent < v->capent)
-		return 0;
-	cap = v->capent ? v->capent * 2 : 16;
-	if ((na = realloc(v->ent, cap * sizeof(*na))) == NULL)
-		return -1;
-	v->ent = na;
-	if ((no = realloc(v->ord, cap * sizeof(*no))) == NULL)
-		return -1;
-	v->ord = no;
-	v->capent = cap;
-	return 0;
-}
-
-/*
- * Set entry (name, type) to s (NULL: deleted), recording undo.  Keeps
- * delta, the change of the visible RRset count.
- */
-static int
-ov_set(struct zview *v, const uint8_t *name, uint16_t type, struct rrset *s)
-{
-	struct zview_ent	*e;
-	struct zview_undo	*u, *nu;
-	struct znode		*node;
-	const struct rrset	*base = NULL;
-	struct key		 k;
-	size_t			 slot = 0, cap, pos;
-	uint32_t		 h, j, prev, idx;
-	uint8_t			*nm;
-	int			 was;
-
-	if (key_make(&k, name) == -1)
-		return -1;
-	h = ov_head(v, &k, &slot);
-	prev = NOENT;
-	for (j = h; j != NOENT && v->ent[j].type < type; j = v->ent[j].sib)
-		prev = j;
-	if (j != NOENT && v->ent[j].type == type) {
-		was = v->ent[j].set != NULL;
-		node = NULL;
-	} else {
-		node = h != NOENT ? v->ent[h].node :
-		    v->base->nnode > 0 ? st_find(v->base, &k) : NULL;
-		was = (base = node_get(node, type)) != NULL;
-	}
-	/* Deleting what is not there changes nothing. */
-	if (s == NULL && !was)
-		return 0;
-	if (v->nundo == v->capundo) {
-		cap = v->capundo ? v->capundo * 2 : 16;
-		if (cap > ZVIEW_MAXENT * 2)
-			return -1;
-		if ((nu = realloc(v->undo, cap * sizeof(*nu))) == NULL)
-			return -1;
-		v->undo = nu;
-		v->capundo = cap;
-	}
-	if (j != NOENT && v->ent[j].type == type) {
-		e = &v->ent[j];
-		u = &v->undo[v->nundo++];
-		u->ent = j;
-		u->inserted = 0;
-		u->first = e->gen != v->gen;
-		if (u->first) {
-			e->gen = v->gen;
-			e->saved = e->set;
-		}
-		u->prev = e->set;
-		e->set = rrset_ref(s);
-		v->delta += (s != NULL) - was;
-		return 0;
-	}
-	if (v->nent >= ZVIEW_MAXENT || ov_grow(v) == -1)
-		return -1;
-	if (h == NOENT) {
-		if (ov_tab_reserve(v) == -1)
-			return -1;
-		if ((nm = malloc((k.len + 7) / 8 * 8)) == NULL)
-			return -1;
-		memcpy(nm, k.w, (k.len + 7) / 8 * 8);
-	} else
-		nm = v->ent[h].name;
-	pos = ent_lower(v, nm, type);
-	idx = (uint32_t)v->nent;
-	e = &v->ent[idx];
-	e->name = nm;
-	e->own = h == NOENT;
-	e->hash = k.h;
-	e->nlen = (uint8_t)k.len;
-	e->type = type;
-	e->sib = j;
-	e->set = rrset_ref(s);
-	e->node = node;
-	e->gen = v->gen;
-	e->saved = e->base = base;
-	if (h == NOENT) {
-		ov_tab_insert(v->htab, v->hcap, k.h, idx + 1);
-		v->nname++;
-	} else if (prev == NOENT)
-		v->htab[slot] = idx + 1;
-	else
-		v->ent[prev].sib = idx;
-	memmove(&v->ord[pos + 1], &v->ord[pos],
-	    (v->nent - pos) * sizeof(*v->ord));
-	v->ord[pos] = idx;
-	v->nent++;
-	u = &v->undo[v->nundo++];
-	u->ent = idx;
-	u->inserted = 1;
-	u->first = 1;
-	u->prev = NULL;
-	v->delta += (s != NULL) - was;
-	return 0;
-}
-
-int
-zview_put(struct zview *v, const uint8_t *name, struct rrset *s)
-{
-	return ov_set(v, name, s->type, s);
-}
-
-int
-zview_del(struct zview *v, const uint8_t *name, uint16_t type)
-{
-	return ov_set(v, name, type, NULL);
-}
-
-/* Remove the newest entry (rollback of its insertion). */
-static void
-ov_pop(struct zview *v)
-{
-	struct zview_ent	*e = &v->ent[v->nent - 1];
-	uint32_t		 idx = (uint32_t)v->nent - 1, j;
-	size_t			 slot, pos;
-
-	slot = ov_slot(v, e);
-	j = v->htab[slot] - 1;
-	if (j == idx) {
-		if (e->sib == NOENT)
-			ov_tab_remove(v, slot);
-		else
-			v->htab[slot] = e->sib + 1;
-	} else {
-		while (v->ent[j].sib != idx)
-			j = v->ent[j].sib;
-		v->ent[j].sib = e->sib;
-	}
-	pos = ent_lower(v, e->name, e->type);
-	memmove(&v->ord[pos], &v->ord[pos + 1],
-	    (v->nent - pos - 1) * sizeof(*v->ord));
-	rrset_unref(e->set);
-	/* Entries sharing this name were added later: already gone. */
-	if (e->own)
-		free(e->name);
-	v->nent--;
-}
-
-void
-zview_rollback(struct zview *v)
-{
-	struct zview_undo	*u;
-	struct zview_ent	*e;
-
-	while (v->nundo > 0) {
-		u = &v->undo[--v->nundo];
-		/* Later changes were undone first: u->ent is the newest. */
-		if (u->inserted) {
-			ov_pop(v);
-			continue;
-		}
-		e = &v->ent[u->ent];
-		rrset_unref(e->set);
-		e->set = u->prev;
-		/* Untouched again: its next change is a first one. */
-		if (u->first)
-			e->gen = v->gen - 1;
-	}
-	v->delta = v->save_delta;
-}
-
-const struct rrset *
-zview_saved(const struct zview *v, const uint8_t *name, uint16_t type)
-{
-	const struct zview_ent	*e;
-	const struct rrset	*s;
-	struct key		 k;
-
-	if (key_make(&k, name) == -1)
-		return NULL;
-	s = view_find(v, &k, type, &e);
-	if (e != NULL && e->gen == v->gen)
-		return e->saved;
-	return s;
-}
-
-size_t
-zview_nchanged(const struct zview *v)
-{
-	const struct zview_ent	*e;
-	size_t			 i, n = 0;
-
-	/* One first record per touched entry: the cost is the group's. */
-	for (i = 0; i < v->nundo; i++) {
-		if (!v->undo[i].first)
-			continue;
-		e = &v->ent[v->undo[i].ent];
-		if (!rrset_same(e->saved, e->set))
-			n++;
-	}
-	return n;
-}
-
-int
-zview_group_next(const struct zview *v, size_t *cursor, struct ztrans *t,
-    const struct rrset **saved)
-{
-	const struct zview_undo	*u;
-	const struct zview_ent	*e;
-
-	while (*cursor < v->nundo) {
-		u = &v->undo[(*cursor)++];
-		if (!u->first)
-			continue;
-		e = &v->ent[u->ent];
-		t->name = e->name;
-		t->type = e->type;
-		t->old = e->base;
-		t->new = e->set;
-		*saved = e->saved;
-		return 1;
-	}
-	return 0;
-}
-
-int
-zview_trans_next(const struct zview *v, size_t *cursor, struct ztrans *t)
-{
-	const struct zview_ent	*e;
-
-	while (*cursor < v->nent) {
-		e = &v->ent[v->ord[(*cursor)++]];
-		t->name = e->name;
-		t->type = e->type;
-		t->old = e->base;
-		t->new = e->set;
-		if (!rrset_same(t->old, t->new))
-			return 1;
-	}
-	return 0;
-}
-
-size_t
-zview_ntrans(const struct zview *v)
-{
-	struct ztrans	t;
-	size_t		c = 0, n = 0;
-
-	while (zview_trans_next(v, &c, &t))
-		n++;
-	return n;
-}
-
-/*
- * Commit without preparing anything: each change on its own (used only
- * when the memory for the one-pass commit is not available).
- */
-static int
-commit_each(struct zview *v)
-{
-	struct zview_ent	*e;
-	size_t			 i;
-	int			 rv = 0;
-
-	for (i = 0; i < v->nent; i++) {
-		e = &v->ent[v->ord[i]];
-		if (rrset_same(e->base, e->set))
-			continue;
-		if (e->set == NULL)
-			(void)zstore_del(v->base, e->name, e->type);
-		else if (st_put(v->base, e->name, e->set, 1) == -1)
-			rv = -1;
-	}
-	return rv;
-}
-
-/* A name that appears in or leaves the sorted node array. */
-struct cev {
-	struct znode	*n;
-	size_t		 pos;	/* insertion point, or index when leaving */
-	int		 add;
-};
-
-/*
- * Apply the changes of the entries ord[i..j) (one name, node n in the
- * store) to n in place.  Returns -1 if some could not be applied.
- */
-static int
-commit_node(struct zview *v, struct znode *n, size_t i, size_t j)
-{
-	struct zstore		*st = v->base;
-	struct zview_ent	*e;
-	int			 rv = 0, r;
-
-	for (; i < j; i++) {
-		e = &v->ent[v->ord[i]];
-		if (rrset_same(e->base, e->set))
-			continue;
-		if (e->set == NULL)
-			st->nrrset -= (size_t)node_del(n, e->type);
-		else if ((r = node_put(n, e->set)) == -1)
-			rv = -1;
-		else if (r == 0)
-			st->nrrset++;
-	}
-	return rv;
-}
-
-/* A new node holding the sets of the entries ord[i..j), or NULL. */
-static struct znode *
-commit_new(struct zview *v, size_t i, size_t j, int *rv)
-{
-	struct zview_ent	*e = &v->ent[v->ord[i]];
-	struct znode		*n;
-	struct key		 k;
-	size_t			 c = 0, cap, x;
-
-	for (x = i; x < j; x++)
-		c += v->ent[v->ord[x]].set != NULL;
-	if (c == 0)
-		return NULL;
-	if (c > ZNODE_MAXSETS) {
-		c = ZNODE_MAXSETS;
-		*rv = -1;
-	}
-	for (cap = 1; cap < c; cap *= 2)
-		continue;
-	k.len = e->nlen;
-	k.h = e->hash;
-	memcpy(k.w, e->name, (k.len + 7) / 8 * 8);
-	if ((n = node_alloc(&k, cap)) == NULL) {
-		*rv = -1;
-		return NULL;
-	}
-	for (x = i; x < j && n->nset < c; x++)
-		if ((e = &v->ent[v->ord[x]])->set != NULL)
-			n->set[n->nset++] = rrset_ref(e->set);
-	v->base->nrrset += n->nset;
-	return n;
-}
-
-/*
- * Commit in one pass over the overlay (in canonical order): sets are
- * replaced in place, the nodes of names that appear or leave are found
- * in the old sorted array by binary search, and the array is rebuilt
- * once by copying the runs between them.  Everything that can fail is
- * allocated first, except per-name nodes and set arrays, whose failure
- * only loses that name's changes (rv -1), like commit_each().
- */
-int
-zview_commit(struct zview *v)
-{
-	struct zstore		 *st = v->base;
-	struct zview_ent	 *e;
-	struct znode		**dst, *n;
-	struct cev		 *ev;
-	size_t			  i, j, ngroup = 0, nadd = 0, nev = 0, cap = 0;
-	size_t			  src, w, lo;
-	long			  p;
-	int			  rv = 0, live;
-
-	if (v->nent == 0) {
-		zview_reset(v);
-		return 0;
-	}
-	/* Entries of one name are adjacent in ord[] and share the name. */
-	for (i = 0; i < v->nent; i = j) {
-		e = &v->ent[v->ord[i]];
-		live = 0;
-		for (j = i; j < v->nent && v->ent[v->ord[j]].name == e->name;
-		    j++)
-			live |= v->ent[v->ord[j]].set != NULL;
-		ngroup++;
-		nadd += e->node == NULL && live;
-	}
-	dst = NULL;
-	if ((ev = malloc(ngroup * sizeof(*ev))) == NULL)
-		goto slow;
-	if (nadd > 0) {
-		cap = st->capnode ? st->capnode : 64;
-		while (cap < st->nnode + nadd)
-			cap *= 2;
-		if (st_reserve(st, st->nnode + nadd) == -1 ||
-		    (dst = malloc(cap * sizeof(*dst))) == NULL) {
-			free(ev);
-			goto slow;
-		}
-	}
-	lo = 0;
-	for (i = 0; i < v->nent; i = j) {
-		e = &v->ent[v->ord[i]];
-		for (j = i; j < v->nent && v->ent[v->ord[j]].name == e->name;
-		    j++)
-			continue;
-		if ((n = e->node) == NULL) {
-			if ((n = commit_new(v, i, j, &rv)) == NULL)
-				continue;
-			ht_insert(st->htab, st->hcap, n);
-			p = -st_search_from(st, n->name, lo) - 1;
-			ev[nev].add = 1;
-		} else {
-			if (commit_node(v, n, i, j) == -1)
-				rv = -1;
-			if (n->nset > 0)
-				continue;
-			ht_remove(st, n);
-			p = st_search_from(st, n->name, lo);
-			ev[nev].add = 0;
-		}
-		ev[nev].n = n;
-		ev[nev].pos = (size_t)p;
-		lo = (size_t)p;
-		nev++;
-	}
-	if (nev > 0) {
-		/* Removals only: compact in place (w <= src throughout). */
-		if (dst == NULL)
-			dst = st->node;
-		for (i = 0, src = 0, w = 0; i < nev; i++) {
-			if (ev[i].pos > src && dst + w != st->node + src)
-				memmove(dst + w, st->node + src,
-				    (ev[i].pos - src) * sizeof(*dst));
-			if (ev[i].pos > src) {
-				w += ev[i].pos - src;
-				src = ev[i].pos;
-			}
-			if (ev[i].add)
-				dst[w++] = ev[i].n;
-			else {
-				node_free(st->node[src]);
-				src++;
-			}
-		}
-		if (st->nnode > src && dst + w != st->node + src)
-			memmove(dst + w, st->node + src,
-			    (st->nnode - src) * sizeof(*dst));
-		w += st->nnode - src;
-		if (dst != st->node) {
-			free(st->node);
-			st->node = dst;
-			st->capnode = cap;
-		}
-		st->nnode = w;
-	} else
-		free(dst);
-	free(ev);
-	zview_reset(v);
-	return rv;
-slow:
-	rv = commit_each(v);
-	zview_reset(v);
-	return rv;
 }
