@@ -629,18 +629,6 @@ sigv4_string_to_sign(const struct sigv4_request *req,
 }
 
 /*
- * Erase secret material.  memset is called through a volatile pointer so
- * that the compiler cannot prove the stores dead and drop them.
- */
-static void *(*const volatile wipe_memset)(void *, int, size_t) = memset;
-
-static void
-wipe(void *p, size_t n)
-{
-	(void)wipe_memset(p, 0, n);
-}
-
-/*
  * The signing key of the latest signature, as an HMAC key ready for
  * use, and what it was derived from.  Requests of the same day, region,
  * service and secret (nearly all of them) skip the four HMACs that
@@ -660,23 +648,7 @@ static struct {
 void
 sigv4_forget(void)
 {
-	wipe(&skey, sizeof(skey));
-}
-
-/* out = HMAC-SHA256(key, msg). */
-static void
-hmac256(uint8_t out[UTIL_SHA256_LEN], const void *key, size_t keylen,
-    const void *msg, size_t msglen)
-{
-	br_hmac_key_context	kc;
-	br_hmac_context		hc;
-
-	br_hmac_key_init(&kc, &sha256_vtable, key, keylen);
-	br_hmac_init(&hc, &kc, 0);
-	br_hmac_update(&hc, msg, msglen);
-	br_hmac_out(&hc, out);
-	wipe(&kc, sizeof(kc));
-	wipe(&hc, sizeof(hc));
+	util_wipe(&skey, sizeof(skey));
 }
 
 /*
@@ -705,13 +677,13 @@ signing_key(const struct sigv4_request *req, const char *secret,
 	sigv4_forget();
 	memcpy(kbuf, "AWS4", 4);
 	memcpy(kbuf + 4, secret, slen);
-	hmac256(k, kbuf, 4 + slen, amzdate, 8);
-	wipe(kbuf, sizeof(kbuf));
-	hmac256(k, k, sizeof(k), req->region, rlen);
-	hmac256(k, k, sizeof(k), req->service, svlen);
-	hmac256(k, k, sizeof(k), TERMINATOR, strlen(TERMINATOR));
+	util_hmac_sha256(k, kbuf, 4 + slen, amzdate, 8);
+	util_wipe(kbuf, sizeof(kbuf));
+	util_hmac_sha256(k, k, sizeof(k), req->region, rlen);
+	util_hmac_sha256(k, k, sizeof(k), req->service, svlen);
+	util_hmac_sha256(k, k, sizeof(k), TERMINATOR, strlen(TERMINATOR));
 	br_hmac_key_init(&skey.kc, &sha256_vtable, k, sizeof(k));
-	wipe(k, sizeof(k));
+	util_wipe(k, sizeof(k));
 	memcpy(skey.date, amzdate, 8);
 	memcpy(skey.region, req->region, rlen + 1);
 	memcpy(skey.service, req->service, svlen + 1);
@@ -745,9 +717,9 @@ sigv4_sign(const struct sigv4_request *req, const struct sigv4_creds *creds,
 	br_hmac_init(&hc, signing_key(req, creds->secret_key, amzdate), 0);
 	br_hmac_update(&hc, sts, (size_t)stslen);
 	br_hmac_out(&hc, k);
-	wipe(&hc, sizeof(hc));
+	util_wipe(&hc, sizeof(hc));
 	util_hex(sig, k, sizeof(k));
-	wipe(k, sizeof(k));
+	util_wipe(k, sizeof(k));
 
 	sink_init(&s, authz, authzcap, NULL);
 	sink_str(&s, ALGORITHM " Credential=");
