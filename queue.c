@@ -22,6 +22,7 @@
 #include "dns/rrset.h"
 #include "dns/rrtype.h"
 #include "dns/update.h"
+#include "fmt.h"
 #include "log.h"
 #include "loop.h"
 #include "serve.h"
@@ -76,14 +77,9 @@ line_puts(struct line *l, const char *s)
 static void
 line_u64(struct line *l, uint64_t v)
 {
-	char	b[20];
-	size_t	i = sizeof(b);
+	char	b[FMT_U64_MAX], *p = fmt_u64(b + sizeof(b), v);
 
-	do {
-		b[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	line_put(l, b + i, sizeof(b) - i);
+	line_put(l, p, (size_t)(b + sizeof(b) - p));
 }
 
 /* Answer an UPDATE and log it once: client, key, zone, what, outcome. */

@@ -13,6 +13,7 @@
 #include "dns/name.h"
 #include "dns/rdata_impl.h"
 #include "dns/wire.h"
+#include "fmt.h"
 
 void
 tb_put(struct tb *t, const char *p, size_t n)
@@ -43,26 +44,12 @@ tb_c(struct tb *t, char c)
 	t->s[t->len] = '\0';
 }
 
-/*
- * Decimal digits of v written backwards ending at end; returns the first.
- * 20 digits hold any unsigned long of up to 64 bits.
- */
-static char *
-dec(char *end, unsigned long v)
-{
-	do {
-		*--end = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	return end;
-}
-
 void
 tb_u(struct tb *t, unsigned long v)
 {
 	char	 buf[24], *p;
 
-	p = dec(buf + sizeof(buf), v);
+	p = fmt_u64(buf + sizeof(buf), v);
 	tb_put(t, p, (size_t)(buf + sizeof(buf) - p));
 }
 

@@ -14,6 +14,7 @@
 #include "dns/rrtype.h"
 #include "dns/update.h"
 #include "dns/update_impl.h"
+#include "fmt.h"
 
 
 /* Stands in for the RDATA of empty RRs: never pass NULL on. */
@@ -156,14 +157,9 @@ apps(struct uctx *u, const char *s)
 static void
 appu(struct uctx *u, uint32_t v)
 {
-	char	b[10];
-	size_t	i = sizeof(b);
+	char	b[FMT_U64_MAX], *p = fmt_u64(b + sizeof(b), v);
 
-	do {
-		b[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	app(u, b + i, sizeof(b) - i);
+	app(u, p, (size_t)(b + sizeof(b) - p));
 }
 
 /*
