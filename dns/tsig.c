@@ -142,47 +142,6 @@ lc(uint8_t c)
 	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
 }
 
-/* Lowercase 8 octets at p at once: each in 'A'..'Z' gains 0x20. */
-static void
-lower8(uint8_t *p)
-{
-	const uint64_t	 ones = 0x0101010101010101ULL;
-	uint64_t	 x, b, up;
-
-	memcpy(&x, p, 8);
-	/*
-	 * With the top bit cleared, no octet carries into the next when
-	 * adding below 0x80; an octet's top bit then tells >= 'A' and
-	 * >= 'Z' + 1.  Octets that had the top bit set are never letters.
-	 */
-	b = x & (0x7f * ones);
-	up = ((b + (0x80 - 'A') * ones) ^ (b + (0x80 - 'Z' - 1) * ones)) &
-	    ~x & (0x80 * ones);
-	x |= up >> 2;
-	memcpy(p, &x, 8);
-}
-
-/*
- * Lowercase the n octets of a wire name.  Length octets are below 64 and
- * so never change: the octets need not be told apart.  Lowercasing is
- * idempotent, so the last 8 octets may overlap the ones before.
- */
-static void
-lower(uint8_t *p, size_t n)
-{
-	size_t	i;
-
-	if (n < 8) {
-		for (i = 0; i < n; i++)
-			p[i] = lc(p[i]);
-		return;
-	}
-	for (i = 0; i + 8 <= n; i += 8)
-		lower8(p + i);
-	if (i < n)
-		lower8(p + n - 8);
-}
-
 /*
  * The algorithm whose wire name equals name, compared case-insensitively
  * octet by octet, which for wire names is name equality: a length octet
@@ -364,8 +323,8 @@ parse_rr(const uint8_t *msg, size_t len, size_t off, uint8_t *keyname,
 	rr->v.other = wire_getptr(&w, rr->v.otherlen);
 	if (!wire_ok(&w) || wire_mark(&w) != rdend)
 		return -1;
-	lower(keyname, rr->v.keylen);
-	lower(algname, rr->v.alglen);
+	name_lower(keyname);
+	name_lower(algname);
 	rr->v.keyname = keyname;
 	rr->v.algname = algname;
 	return 0;
