@@ -186,7 +186,8 @@ do_query(const struct client *cl, const struct dns_msg *m, size_t cap,
 		return DNS_R_SERVFAIL;
 	if (dns_wmsg_reply(&w, resp, cap, m, 0) == -1 ||
 	    (ts != NULL && dns_wmsg_reserve(&w, tsig_space(ts)) == -1) ||
-	    (m->opt.present && dns_wmsg_edns(&w, DNS_EDNS_UDP, 0) == -1))
+	    (m->opt.present && dns_wmsg_edns(&w, DNS_EDNS_UDP,
+	    m->opt.flags & DNS_EDNS_DO) == -1))
 		return DNS_R_SERVFAIL;
 	rcode = zone_query(z, m, &w);
 	dns_wmsg_rcode(&w, (uint16_t)rcode);

@@ -375,8 +375,9 @@ dns_msg_error(uint8_t *buf, size_t cap, const struct dns_msg *req,
 
 	if (dns_wmsg_reply(&m, buf, cap, req, 0) == -1)
 		return -1;
-	if ((with_opt || rcode > 15) &&
-	    dns_wmsg_edns(&m, DNS_EDNS_UDP, 0) == -1)
+	/* RFC 3225 3: the DO bit of the query is copied into the answer. */
+	if ((with_opt || rcode > 15) && dns_wmsg_edns(&m, DNS_EDNS_UDP,
+	    req->opt.present ? req->opt.flags & DNS_EDNS_DO : 0) == -1)
 		return -1;
 	dns_wmsg_rcode(&m, rcode);
 	return dns_wmsg_finish(&m, lenp);

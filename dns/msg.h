@@ -280,7 +280,8 @@ int	dns_wmsg_finish(struct dns_wmsg *, size_t *lenp);
 
 /*
  * Bare error response to req: header and first question echoed, rcode
- * set (above 15 forces OPT), OPT added if with_opt.  0 ok, -1 no room.
+ * set (above 15 forces OPT), OPT added if with_opt, with the DO bit of
+ * req's OPT copied (RFC 3225 3).  0 ok, -1 no room.
  */
 int	dns_msg_error(uint8_t *buf, size_t cap, const struct dns_msg *req,
 	    uint16_t rcode, int with_opt, size_t *lenp);

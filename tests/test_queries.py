@@ -169,6 +169,24 @@ class QueryTest(unittest.TestCase):
         self.assertIn("status: NOERROR", out)
         self.assertRegex(out, r"Flags: qr aa")
 
+    def test_do_bit_copied(self):
+        # RFC 3225 3: the DO bit of the query is copied into the answer.
+        out = T.run(["dig", "@127.0.0.1", "-p", str(self.port), "+norec",
+                     "+dnssec", "+tries=1", "+time=3", ZONE, "SOA"]).stdout
+        self.assertRegex(out, r"; EDNS: version: 0, flags: do;", out)
+        q = dns.message.make_query(ZONE, "SOA", want_dnssec=True)
+        r = dns.query.udp(q, "127.0.0.1", port=self.port, timeout=3)
+        self.assertTrue(r.ednsflags & dns.flags.DO)
+        self.assertEqual(r.rcode(), dns.rcode.NOERROR)
+        q = dns.message.make_query(ZONE, "SOA", use_edns=0)
+        r = dns.query.udp(q, "127.0.0.1", port=self.port, timeout=3)
+        self.assertFalse(r.ednsflags & dns.flags.DO)
+        # A bare error answer copies it too.
+        q = dns.message.make_query("example.org.", "SOA", want_dnssec=True)
+        r = dns.query.udp(q, "127.0.0.1", port=self.port, timeout=3)
+        self.assertEqual(r.rcode(), dns.rcode.REFUSED)
+        self.assertTrue(r.ednsflags & dns.flags.DO)
+
     def test_apex_ns_mx_txt(self):
         st, flags, secs, _ = self.dig(ZONE, "NS")
         self.assertEqual(st, "NOERROR")

@@ -379,6 +379,33 @@ Test(msg, full_message_stops_at_last_whole_rr_and_sets_tc)
 	cr_assert_eq(dns_wmsg_reserve(&w, 11), 0);
 }
 
+/* RFC 3225 3: an error answer copies the DO bit of the request. */
+Test(msg, error_copies_do_bit)
+{
+	struct dns_msg	 req, d;
+	uint8_t		 out[512];
+	size_t		 len;
+
+	query();
+	m[11] = 1;
+	hx(m, &n, OPT);
+	cr_assert_eq(dns_msg_parse(&req, m, n), DNS_PARSE_OK);
+	cr_assert(req.opt.flags & DNS_EDNS_DO);
+	cr_assert_eq(dns_msg_error(out, sizeof(out), &req, DNS_R_REFUSED, 1,
+	    &len), 0);
+	cr_assert_eq(dns_msg_parse(&d, out, len), DNS_PARSE_OK);
+	cr_assert(d.opt.present);
+	cr_assert_eq(d.opt.flags, DNS_EDNS_DO);
+
+	/* Without DO in the request, none in the answer. */
+	m[n - 4] = 0;
+	cr_assert_eq(dns_msg_parse(&req, m, n), DNS_PARSE_OK);
+	cr_assert_eq(dns_msg_error(out, sizeof(out), &req, DNS_R_REFUSED, 1,
+	    &len), 0);
+	cr_assert_eq(dns_msg_parse(&d, out, len), DNS_PARSE_OK);
+	cr_assert_eq(d.opt.flags, 0);
+}
+
 Test(msg, extended_rcode_and_errors)
 {
 	struct dns_msg	 req, d;
