@@ -276,6 +276,21 @@ sign_len(const struct tsig_key *k)
 }
 
 /*
+ * MAC octets of an answer to a request whose MAC had reqlen octets: the
+ * key's length, but never shorter than the request's (RFC 8945 5.2.2.1
+ * and 5.3; BIND does the same), and never longer than the digest.
+ */
+static size_t
+answer_len(const struct tsig_key *k, size_t reqlen)
+{
+	size_t	n = sign_len(k);
+
+	if (reqlen > algs[k->alg].size)
+		reqlen = algs[k->alg].size;
+	return reqlen > n ? reqlen : n;
+}
+
+/*
  * Parse the TSIG RR at off, which must be the last RR of msg.  The names
  * are copied, lowercased, into keyname and algname (DNS_NAME_MAX octets
  * each), which rr->v then points to.  -1 if malformed.
@@ -526,9 +541,13 @@ tsig_space(const struct tsig_result *res)
 		return rr_size(name_len(res->keyname, DNS_NAME_MAX),
 		    name_len(res->algname, DNS_NAME_MAX), 0, 0);
 	case TSIG_BADTIME:
-		return tsig_key_space(res->key) + 6;
+		return rr_size(name_len(res->key->name, DNS_NAME_MAX),
+		    algs[res->key->alg].wirelen, answer_len(res->key,
+		    res->maclen), 6);
 	default:
-		return tsig_key_space(res->key);
+		return rr_size(name_len(res->key->name, DNS_NAME_MAX),
+		    algs[res->key->alg].wirelen, answer_len(res->key,
+		    res->maclen), 0);
 	}
 }
 
@@ -598,19 +617,19 @@ put_rr(uint8_t *buf, size_t len, size_t cap, size_t *outlen,
 }
 
 /*
- * Sign buf[0, len) with k: hc must already hold whatever precedes the
- * message unless pre is given, which is then covered first as a
- * length-prefixed MAC (request or prior MAC).  full selects all TSIG
- * variables (first or only message) or the timers only.  The MAC is
- * left in mac[TSIG_MAC_MAX], *maclen octets, if mac is not NULL.
+ * Sign buf[0, len) with an n-octet MAC: hc, started with the key, must
+ * already hold whatever precedes the message unless pre is given, which
+ * is then covered first as a length-prefixed MAC (request or prior MAC).
+ * full selects all TSIG variables (first or only message) or the timers
+ * only.  The MAC is left in mac[TSIG_MAC_MAX], *maclen octets, if mac is
+ * not NULL.
  */
 static int
-sign_with(br_hmac_context *hc, const struct tsig_key *k, uint8_t *buf,
-    size_t len, size_t cap, size_t *outlen, const struct vars *v, int full,
+sign_with(br_hmac_context *hc, size_t n, uint8_t *buf, size_t len,
+    size_t cap, size_t *outlen, const struct vars *v, int full,
     const uint8_t *pre, size_t prelen, uint8_t *mac, size_t *maclen)
 {
 	uint8_t	 digest[TSIG_MAC_MAX];
-	size_t	 n = sign_len(k);
 	int	 r;
 
 	if (!fits(len, cap, v, n))
@@ -655,8 +674,8 @@ tsig_sign_response(const struct tsig_result *res, uint8_t *buf, size_t len,
 		v.timesigned = res->timesigned;
 	}
 	br_hmac_init(&hc, &res->key->kc, 0);
-	r = sign_with(&hc, res->key, buf, len, cap, outlen, &v, 1, res->mac,
-	    res->maclen, NULL, NULL);
+	r = sign_with(&hc, answer_len(res->key, res->maclen), buf,
+	    len, cap, outlen, &v, 1, res->mac, res->maclen, NULL, NULL);
 	wipe(&hc, sizeof(hc));
 	return r;
 }
@@ -684,8 +703,8 @@ tsig_sign_request(const struct tsig_key *k, uint8_t *buf, size_t len,
 
 	key_vars(&v, k, now);
 	br_hmac_init(&hc, &k->kc, 0);
-	r = sign_with(&hc, k, buf, len, cap, outlen, &v, 1, NULL, 0, mac,
-	    maclen);
+	r = sign_with(&hc, sign_len(k), buf, len, cap, outlen, &v, 1, NULL,
+	    0, mac, maclen);
 	wipe(&hc, sizeof(hc));
 	return r;
 }
@@ -803,10 +822,11 @@ tsig_stream_sign(struct tsig_stream *st, uint8_t *buf, size_t len,
 		return 0;
 	}
 	key_vars(&v, k, now);
-	if (!fits(len, cap, &v, sign_len(k)))
+	if (!fits(len, cap, &v, answer_len(k, st->reqmaclen)))
 		return -1;
-	if (sign_with(&st->hc, k, buf, len, cap, outlen, &v, st->nsigned == 0,
-	    stream_pre(st), st->reqmaclen, mac, &maclen) == -1)
+	if (sign_with(&st->hc, answer_len(k, st->reqmaclen), buf, len, cap,
+	    outlen, &v, st->nsigned == 0, stream_pre(st), st->reqmaclen, mac,
+	    &maclen) == -1)
 		return stream_fail(st, TSIG_E_FORMERR);
 	stream_chain(st, mac, maclen);
 	wipe(mac, sizeof(mac));

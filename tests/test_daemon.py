@@ -30,7 +30,10 @@ def config(port, extra=""):
     listen = "listen 127.0.0.1 port %d;\n" % port
     if T.have_ipv6():
         listen += "listen ::1 port %d;\n" % port
-    return (listen + T.keys_conf() +
+    # A key whose MAC the configuration truncates to 128 bits.
+    trunc = ('key "k-t128" {\n\talgorithm hmac-sha256-128;\n'
+             '\tsecret "%s";\n};\n' % T.KEYS["hmac-sha256"][1])
+    return (listen + T.keys_conf() + trunc +
             'aws {\n\tendpoint "http://127.0.0.1:9";\n'
             '\taccess-key-id "AKIDEXAMPLE";\n'
             '\tsecret-access-key-file "secret";\n};\n'
@@ -242,6 +245,27 @@ class DaemonTest(unittest.TestCase):
                        "example.com", "SOA")
         self.assertIn("status: SERVFAIL", out.stdout, out.stdout)
         self.assertNotIn("failure", out.stdout.lower())
+
+    def test_tsig_answer_mac_not_shorter_than_request(self):
+        # The key is configured truncated to 128 bits; a client signing
+        # with the full 256-bit MAC must get a full MAC back (RFC 8945
+        # 5.2.2.1, and what BIND does), or it rejects the answer.
+        secret = T.KEYS["hmac-sha256"][1]
+        out = self.dig("-y", "hmac-sha256:k-t128:%s" % secret,
+                       "example.com", "SOA")
+        self.assertIn("status: SERVFAIL", out.stdout, out.stdout)
+        self.assertNotIn("failure", out.stdout.lower(), out.stdout)
+        kr = dns.tsigkeyring.from_text({"k-t128": ("hmac-sha256.", secret)})
+        q = dns.message.make_query("example.com.", "SOA")
+        q.use_tsig(kr, keyname="k-t128")
+        r = self.ask(q)     # dnspython raises if the MAC does not verify
+        self.assertEqual(r.rcode(), dns.rcode.SERVFAIL)
+        self.assertEqual(len(r.mac), 32)
+        # A client that truncates as the key does gets 16 octets.
+        out = self.dig("-y", "hmac-sha256-128:k-t128:%s" % secret,
+                       "example.com", "SOA")
+        self.assertIn("status: SERVFAIL", out.stdout, out.stdout)
+        self.assertNotIn("failure", out.stdout.lower(), out.stdout)
 
     # --- robustness -----------------------------------------------------
 

@@ -791,6 +791,35 @@ Test(tsig, truncation)
 	tsig_stream_init(&st, &keys[1], mac, maclen);
 	cr_assert_eq(tsig_stream_verify(&st, r, outlen, rlen, NOW), 0);
 
+	/*
+	 * A client that signs t16's requests with the full MAC gets a full
+	 * MAC back: an answer's MAC is never shorter than the request's
+	 * (RFC 8945 5.2.2.1; BIND does the same).
+	 */
+	{
+		struct tsig_key	client;
+		uint8_t		wname[DNS_NAME_MAX];
+
+		cr_assert_eq(name_from_text("t16.example.", wname, NULL), 0);
+		cr_assert_eq(tsig_key_init(&client, wname, TSIG_HMAC_SHA256,
+		    test_secret, 32, 0), 0);
+		qlen = signed_query(&client, q, sizeof(q), 9, NOW, mac,
+		    &maclen, &off);
+		cr_assert_eq(maclen, 32);
+		cr_assert_eq(tsig_verify(&res, q, qlen, off, lookup, NULL,
+		    NOW), 0);
+		cr_assert_eq(res.key, &keys[1]);
+		rlen = make_response(q, r, res.rcode);
+		cr_assert_eq(tsig_sign_response(&res, r, rlen, sizeof(r),
+		    &outlen, NOW), 0);
+		cr_assert_eq(outlen, rlen + tsig_space(&res));
+		get_fields(r, outlen, rlen, &f);
+		cr_assert_eq(f.maclen, 32);
+		tsig_stream_init(&st, &client, mac, maclen);
+		cr_assert_eq(tsig_stream_verify(&st, r, outlen, rlen, NOW), 0);
+		tsig_key_wipe(&client);
+	}
+
 	/* Full MAC cut by hand: accepted down to the key's length. */
 	qlen = signed_query(&keys[2], q, sizeof(q), 2, NOW, mac, &maclen,
 	    &off);
