@@ -223,6 +223,7 @@ run_export(struct conf *cf, const char *zone)
 	o.op_timeout_ms = 30000;
 	o.connect_ms = 5000;
 	o.quiet = 1;
+	o.clock = mono_ms;
 	if ((r53 = r53_new(&cf->aws, &o)) == NULL)
 		return 1;
 	if ((ex = export_start(r53, cf, zone, stdout)) == NULL) {
@@ -252,6 +253,7 @@ main(int argc, char *argv[])
 {
 	struct sockaddr_storage	 addrs[CONF_LISTEN_MAX];
 	struct listen_conf	 lc;
+	struct r53_opts		 ro;
 	struct conf		*cf;
 	const char		*path = R53D_CONF, *export = NULL;
 	int			 ch, debug = 0, check = 0, verbose = 0;
@@ -302,7 +304,9 @@ main(int argc, char *argv[])
 	if (export != NULL)
 		return run_export(cf, export);
 
-	if (cf->nzones > 0 && (r53 = r53_new(&cf->aws, NULL)) == NULL)
+	memset(&ro, 0, sizeof(ro));
+	ro.clock = mono_ms;
+	if (cf->nzones > 0 && (r53 = r53_new(&cf->aws, &ro)) == NULL)
 		fatalx("cannot set up the Route 53 client");
 	zones_init(r53);
 	listen_conf_of(cf, &lc, addrs);

@@ -78,7 +78,8 @@ r53_new(const struct conf_aws *aws, const struct r53_opts *o)
 	}
 	TAILQ_INIT(&r->ops);
 	r->nextid = 1;
-	r->now = mono_ms();
+	r->clock = o->clock != NULL ? o->clock : util_mono_ms;
+	r->now = r->clock();
 	if (http_url_parse(aws->endpoint.url, &r->ep, &path, &err) == -1) {
 		log_warnx("endpoint %s: %s", aws->endpoint.url, err);
 		goto fail;
@@ -449,7 +450,8 @@ r53_timer(struct r53 *r, uint64_t now)
 	short	rev;
 	size_t	i;
 
-	r->now = now;
+	if (now > r->now)
+		r->now = now;
 	http_resolver_step(&r->res, r->rpfd, r->nrpfd, now);
 	for (i = 0; i < r->nrpfd; i++)
 		r->rpfd[i].revents = 0;
@@ -484,6 +486,12 @@ op_new(struct r53 *r, enum op_type type, const char *target)
 		log_warn("route 53 %s", opname[type]);
 		return NULL;
 	}
+	/*
+	 * Submissions come from the owner's callbacks, between two
+	 * r53_timer() calls: r->now may be as old as the last poll(2)
+	 * wait.  The operation starts now.
+	 */
+	r->now = r->clock();
 	op->type = type;
 	op->state = QUEUED;
 	snprintf(op->target, sizeof(op->target), "%s",

@@ -77,6 +77,13 @@ struct r53_opts {
 	unsigned	 response_ms;	/* per attempt; 0: 30 s */
 	uint64_t	 seed;		/* jitter; 0: from pid and clock */
 	int		 quiet;		/* do not log final failures */
+	/*
+	 * Monotonic milliseconds: the owner's loop clock, read whenever
+	 * an operation is submitted, so that its deadline and latency
+	 * start then and not at the last r53_timer(); NULL: the client
+	 * reads CLOCK_MONOTONIC itself.
+	 */
+	uint64_t	(*clock)(void);
 };
 
 enum r53_outcome {

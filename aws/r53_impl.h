@@ -105,7 +105,9 @@ struct r53 {
 	size_t			 nops;
 	uint32_t		 nextid;
 	struct op		*inflight;
-	uint64_t		 now;
+	uint64_t		 now;		/* refreshed by r53_timer()
+						   and every submission */
+	uint64_t		(*clock)(void);
 	int			 waiting_creds;	/* logged once */
 
 	short			 conn_revents;

@@ -7,6 +7,7 @@
 #include <bearssl.h>
 #pragma GCC diagnostic pop
 #include <string.h>
+#include <time.h>
 
 #include "aws/util.h"
 #include "sha256.h"
@@ -141,4 +142,14 @@ util_utf8_put(unsigned char out[4], uint32_t cp)
 	out[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
 	out[3] = (unsigned char)(0x80 | (cp & 0x3f));
 	return 4;
+}
+
+uint64_t
+util_mono_ms(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }

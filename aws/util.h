@@ -1,7 +1,7 @@
 /*
  * util.h: small helpers shared by the aws/ modules: lower-case hex,
  * SHA-256 and HMAC-SHA-256 through BearSSL, secret wiping, a
- * constant-time comparison and a UTF-8 checker.
+ * constant-time comparison, a UTF-8 checker and a monotonic clock.
  *
  * Nothing here allocates or fails except where a return value says so.
  * All buffers belong to the caller.
@@ -47,5 +47,11 @@ size_t	util_utf8_len(const unsigned char *s, size_t n, uint32_t *cp);
 
 /* Encode code point cp (at most U+10FFFF) as UTF-8 into out; returns 1..4. */
 size_t	util_utf8_put(unsigned char out[4], uint32_t cp);
+
+/*
+ * Monotonic milliseconds (CLOCK_MONOTONIC): the clock of the aws/
+ * engines when their owner gives them none.
+ */
+uint64_t util_mono_ms(void);
 
 #endif

@@ -808,6 +808,38 @@ class GrantTest(PairTest):
 
 # ---- waiting for INSYNC ------------------------------------------------
 
+class IdleClockTest(unittest.TestCase):
+    """After the daemon sat idle, an UPDATE's Route 53 call is timed from
+    when it was made, not from the last time the loop woke up."""
+
+    def test_latency_after_idle(self):
+        emu = T.Emulator(["example.com"])
+        port = T.free_port()
+        conf = ("listen 127.0.0.1 port %d;\n" % port + T.keys_conf()
+                + emu.aws_conf()
+                + 'zone "example.com" {\n%s};\n' % allow_all_keys())
+        d = T.Daemon(conf, port=port, args=("-v",))
+        try:
+            self.assertTrue(d.wait_log("zone example.com: loaded", 20))
+            for i in range(2):
+                time.sleep(3)
+                r = nsupdate(port, "update add idle%d.example.com. 60 A "
+                             "192.0.2.%d\n" % (i, i + 1),
+                             yarg("hmac-sha256"))
+                self.assertEqual(r.returncode, 0, r.stdout)
+            took = [int(x) for x in re.findall(
+                r"accepted \(PENDING\) in (\d+) ms", d.logtext())]
+            self.assertEqual(len(took), 2, d.logtext())
+            # Each call took a few ms; the idle 3 s must not count.
+            self.assertTrue(all(t < 1500 for t in took), took)
+            # The deadline starts then too: nothing timed out queued.
+            self.assertNotIn("deadline passed", d.logtext())
+        finally:
+            rc = d.close()
+            emu.close()
+        self.assertEqual(rc, 0)
+
+
 class InsyncTest(PairTest):
     zones = {"example.com": allow_all_keys() + "\twait-insync yes;\n"}
     emu_args = ("--insync-delay", "2")
