@@ -139,7 +139,11 @@ dkey_of(struct upd *u)
 	size_t			 i;
 
 	u->dklen = 0;
-	if (cl->proto != CLIENT_UDP)
+	/*
+	 * Signed UPDATEs are recognised by key and MAC wherever they come
+	 * from (replay.h), before they get here.
+	 */
+	if (cl->proto != CLIENT_UDP || u->req.tsig)
 		return;
 	if (cl->peer.ss_family == AF_INET6) {
 		const struct sockaddr_in6 *s6 =
@@ -156,16 +160,11 @@ dkey_of(struct upd *u)
 	}
 	*p++ = u->msg[0];
 	*p++ = u->msg[1];
-	if (u->req.tsig) {
-		memcpy(p, u->req.ts.mac, u->req.ts.maclen);
-		p += u->req.ts.maclen;
-	} else {
-		/* Unsigned: the message itself, hashed (FNV-1a). */
-		for (i = 0; i < u->len; i++)
-			h = (h ^ u->msg[i]) * 1099511628211ULL;
-		memcpy(p, &h, sizeof(h));
-		p += sizeof(h);
-	}
+	/* The message itself, hashed (FNV-1a). */
+	for (i = 0; i < u->len; i++)
+		h = (h ^ u->msg[i]) * 1099511628211ULL;
+	memcpy(p, &h, sizeof(h));
+	p += sizeof(h);
 	u->dklen = (size_t)(p - u->dkey);
 	/* FNV-1a of the key: the queues are scanned comparing this. */
 	for (h = 1469598103934665603ULL, i = 0; i < u->dklen; i++)
@@ -209,10 +208,6 @@ zone_update(struct zone *z, struct dnsreq *req, const uint8_t *msg,
 	uint64_t	 now = mono_ms();
 	struct recent	*r;
 
-	if (!z->loaded) {
-		serve_answer(req, DNS_R_SERVFAIL);
-		return;
-	}
 	/*
 	 * One block for the struct and the message.  Not calloc(): struct
 	 * upd is large; each field is set below.
@@ -236,6 +231,13 @@ zone_update(struct zone *z, struct dnsreq *req, const uint8_t *msg,
 	memcpy(u->msg, msg, len);
 	u->len = len;
 	u->req = *req;
+	if (!z->loaded) {
+		/* Loading, or reloading after a SIGHUP: logged like any. */
+		snprintf(u->why, sizeof(u->why), "the zone is not loaded "
+		    "from Route 53 yet");
+		upd_finish(z, u, DNS_R_SERVFAIL, NULL, NULL);
+		return;
+	}
 	dkey_of(u);
 	if (u->dklen > 0) {
 		if (in_progress(z, u)) {

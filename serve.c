@@ -15,6 +15,7 @@
 #include "listen.h"
 #include "log.h"
 #include "loop.h"
+#include "replay.h"
 #include "serve.h"
 #include "zone.h"
 
@@ -258,6 +259,8 @@ serve_answer(struct dnsreq *req, int rcode)
 	size_t		 len, room = req->cap;
 
 	if (req->tsig) {
+		replay_answer(req->ts.keyname, req->ts.algname, req->ts.mac,
+		    req->ts.maclen, rcode);
 		/* The key may have gone with a reload meanwhile. */
 		if (req->keygen != keygen &&
 		    (tsig_alg_from_name(req->ts.algname, &alg) == -1 ||
@@ -281,7 +284,51 @@ serve_answer(struct dnsreq *req, int rcode)
 void
 serve_forget(struct dnsreq *req)
 {
+	/* Not applied and not answered: its copies fail alike. */
+	if (req->tsig)
+		replay_answer(req->ts.keyname, req->ts.algname, req->ts.mac,
+		    req->ts.maclen, DNS_R_SERVFAIL);
 	listen_done(&req->cl);
+}
+
+/*
+ * A signed UPDATE seen before (replay.h): answer as the first copy was,
+ * or not at all while it is in progress.  Returns 1 when it is handled
+ * here, 0 when it is new and goes on.
+ */
+static int
+replayed(const struct client *cl, const struct dns_msg *m, size_t cap,
+    const char *kn, struct tsig_result *ts)
+{
+	char	cs[64];
+	int	rcode = DNS_R_SERVFAIL;
+
+	switch (replay_check(ts->keyname, ts->algname, ts->mac, ts->maclen,
+	    ts->timesigned, (uint64_t)time(NULL), &rcode)) {
+	case REPLAY_NEW:
+		return 0;
+	case REPLAY_PENDING:
+		log_debug("update %s key %s: a copy of an update in progress; "
+		    "its answer serves both", client_str(cl, cs, sizeof(cs)),
+		    kn);
+		listen_done(cl);
+		return 1;
+	case REPLAY_DONE:
+		log_info("update %s key %s: %s again, as before: a copy of an "
+		    "update already taken is not applied again",
+		    client_str(cl, cs, sizeof(cs)), kn, rcode_name(rcode));
+		answer_rcode(cl, m, cap, rcode, ts);
+		return 1;
+	case REPLAY_STALE:
+		log_info("update %s key %s: NOTAUTH (BADTIME): signed before "
+		    "updates of this key that can no longer be told from "
+		    "replays", client_str(cl, cs, sizeof(cs)), kn);
+		ts->rcode = TSIG_RCODE_NOTAUTH;
+		ts->error = TSIG_BADTIME;
+		answer_rcode(cl, m, cap, DNS_R_NOTAUTH, ts);
+		return 1;
+	}
+	return 0;
 }
 
 void
@@ -350,7 +397,12 @@ serve_request(const struct client *cl, const uint8_t *buf, size_t len,
 		rcode = do_query(cl, &m, cap, kn, ts);
 		break;
 	case DNS_OP_UPDATE:
+		if (ts != NULL && replayed(cl, &m, cap, kn, ts))
+			return;
 		rcode = do_update(cl, &m, buf, len, cap, kn, ts);
+		if (rcode != -1 && ts != NULL)
+			replay_answer(ts->keyname, ts->algname, ts->mac,
+			    ts->maclen, rcode);
 		break;
 	default:
 		rcode = DNS_R_NOTIMP;

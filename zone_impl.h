@@ -36,7 +36,7 @@
 #define ZONE_INFLIGHT	1024		/* counters of UPDATEs in progress */
 #define ZONE_REREAD_MAX	16		/* names re-read one by one */
 #define ZONE_BATCH_MAX	1000		/* UPDATEs in one batch */
-#define ZONE_DKEY_MAX	(28 + 2 + 64)	/* peer, ID, MAC */
+#define ZONE_DKEY_MAX	(18 + 2 + 8)	/* peer, ID, hash */
 #define ZONE_SEEN	512		/* names Route 53 confirmed lately */
 #define ZONE_ASRT_MAX	32		/* prerequisite RRsets per batch */
 #define ZONE_BACKOFF_MIN 1000		/* ms */
@@ -64,7 +64,8 @@ struct upd {
 	int		 answered;	/* SERVFAIL sent at its deadline
 					   while in a batch: req is spent */
 	int		 counted;	/* in zone's inflight[] */
-	uint8_t		 dkey[ZONE_DKEY_MAX];	/* identity, UDP only */
+	uint8_t		 dkey[ZONE_DKEY_MAX];	/* identity, unsigned
+						   UDP only */
 	size_t		 dklen;
 	uint64_t	 dhash;		/* of dkey: compared first */
 };

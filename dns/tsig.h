@@ -41,9 +41,9 @@
  * Verification order is RFC 8945 section 5.2: parse (FORMERR), key and
  * algorithm (BADKEY), MAC size (FORMERR, 5.2.2.1), MAC (BADSIG), time
  * (BADTIME, only once the MAC is good), then the key's truncation policy
- * (BADTRUNC).  Time Signed values are not cached, so a request replayed
- * within its fudge window verifies again; the daemon's duplicate
- * detection (same client, ID and MAC) is the guard against replay.
+ * (BADTRUNC).  Time Signed values are not cached here, so a request
+ * replayed within its fudge window verifies again; the daemon keeps the
+ * MACs it took (replay.h) as the guard against replay.
  *
  * Client side and zone transfers (RFC 8945 5.3.1): a struct tsig_stream.
  *

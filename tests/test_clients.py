@@ -509,9 +509,9 @@ class ClientTest(PairTest):
             answers.append(s.recv(65535))
         finally:
             s.close()
-        self.assertTrue(self.d.wait_log("retransmitted update answered "
-                                        "again", 3), "third copy not "
-                        "answered from the recent answers")
+        self.assertTrue(self.d.wait_log("a copy of an update already "
+                                        "taken is not applied again", 3),
+                        "third copy not answered as the first was")
         for a in answers:
             self.assertEqual(a[:2], wire[:2], "answer to another id")
             self.assertEqual(a[3] & 0x0f, dns.rcode.NOERROR)
@@ -808,6 +808,83 @@ class GrantTest(PairTest):
 
 # ---- waiting for INSYNC ------------------------------------------------
 
+class ReplayTest(PairTest):
+    """A captured signed UPDATE sent again is answered as the first copy
+    was and never applied twice (RFC 8945 leaves replay protection to
+    the server)."""
+
+    def send_udp_new_port(self, wire):
+        return T.udp_exchange(wire, self.port, timeout=3)
+
+    def send_tcp(self, wire):
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=3)
+        try:
+            s.sendall(len(wire).to_bytes(2, "big") + wire)
+            n = b""
+            while len(n) < 2:
+                n += s.recv(2 - len(n))
+            want = int.from_bytes(n, "big")
+            out = b""
+            while len(out) < want:
+                b = s.recv(want - len(out))
+                if not b:
+                    break
+                out += b
+            return out
+        finally:
+            s.close()
+
+    def test_replay_after_delete_is_not_applied(self):
+        kr, kn, ka = keyring("hmac-sha256")
+        name = "replayed.example.com."
+        add = dns.update.UpdateMessage(ZONE, keyring=kr, keyname=kn,
+                                       keyalgorithm=ka)
+        add.add(name, 300, "A", "192.0.2.77")
+        wire = add.to_wire()
+        r = dns.message.from_wire(self.send_udp_new_port(wire), keyring=kr,
+                                  request_mac=add.mac)
+        self.assertEqual(r.rcode(), dns.rcode.NOERROR)
+        self.assert_both(name, "A", ["192.0.2.77"])
+        dele = dns.update.UpdateMessage(ZONE, keyring=kr, keyname=kn,
+                                        keyalgorithm=ka)
+        dele.delete(name, "A")
+        r = dns.query.udp(dele, "127.0.0.1", port=self.port, timeout=5)
+        self.assertEqual(r.rcode(), dns.rcode.NOERROR)
+        self.assert_both(name, "A", [])
+        calls = self.emu.call("GET", "/_emu/stats")
+        # The captured add again: from another UDP port, then over TCP.
+        for send in (self.send_udp_new_port, self.send_tcp):
+            raw = send(wire)
+            self.assertIsNotNone(raw, "no answer to a replay")
+            # The answer is the first one's, signed for this request.
+            r = dns.message.from_wire(raw, keyring=kr, request_mac=add.mac)
+            self.assertEqual(r.rcode(), dns.rcode.NOERROR)
+            self.assertEqual(r.id, add.id)
+            self.assert_both(name, "A", [])
+        self.assertEqual(self.emu.call("GET", "/_emu/stats"), calls,
+                         "a replay reached Route 53")
+        self.assertIn("is not applied again", self.d.logtext())
+
+    def test_replay_of_a_refused_update_stays_refused(self):
+        kr, kn, ka = keyring("hmac-sha256")
+        name = "refused-replay.example.com."
+        up = dns.update.UpdateMessage(ZONE, keyring=kr, keyname=kn,
+                                      keyalgorithm=ka)
+        up.present(name)        # prerequisite fails: NXDOMAIN
+        up.add(name, 300, "A", "192.0.2.78")
+        wire = up.to_wire()
+        r = dns.message.from_wire(self.send_udp_new_port(wire), keyring=kr,
+                                  request_mac=up.mac)
+        self.assertEqual(r.rcode(), dns.rcode.NXDOMAIN)
+        # Somebody creates the name; the replay must not add to it now.
+        self.ok(self.nsu("update add %s 300 TXT \"x\"\n" % name,
+                         yarg("hmac-sha256")))
+        r = dns.message.from_wire(self.send_tcp(wire), keyring=kr,
+                                  request_mac=up.mac)
+        self.assertEqual(r.rcode(), dns.rcode.NXDOMAIN)
+        self.assert_both(name, "A", [])
+
+
 class IdleClockTest(unittest.TestCase):
     """After the daemon sat idle, an UPDATE's Route 53 call is timed from
     when it was made, not from the last time the loop woke up."""
@@ -924,6 +1001,10 @@ class NotLoadedTest(unittest.TestCase):
                          "192.0.2.1\n", yarg("hmac-sha256"))
             self.assertNotEqual(r.returncode, 0)
             self.assertIn("SERVFAIL", r.stdout)
+            # Logged once, without -v, as every UPDATE is.
+            self.assertRegex(d.logtext(), r"update 127\.0\.0\.1#\d+ key "
+                             r"k-sha256 zone example\.com: SERVFAIL: the "
+                             r"zone is not loaded")
             time.sleep(1.5)
             self.assertTrue(d.alive())
             emu = T.Emulator(port=eport, pki=pki, tmpdir=tmp)

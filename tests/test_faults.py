@@ -225,7 +225,7 @@ class ConcurrentFaults(Bounded):
         for t in helpers + clients:
             t.start()
         while any(c.is_alive() for c in clients):
-            info["rss"].append(rss_kib(d.proc.pid))
+            info["rss"].append(rss_kib(d.worker_pid()))
             time.sleep(0.5)
             if time.monotonic() > deadline + 30:
                 break
@@ -244,7 +244,7 @@ class ConcurrentFaults(Bounded):
                 break
             last = st["total"]
             time.sleep(2.0)
-        info["rss"].append(rss_kib(d.proc.pid))
+        info["rss"].append(rss_kib(d.worker_pid()))
         stats = emu.call("GET", "/_emu/stats")
         state = emu.rrsets()
         log = d.logtext()
@@ -681,8 +681,10 @@ class UnknownOutcome(Shared):
         self.assertEqual(self.counter("u3r"), ['"n=2"'])
         self.assertEqual(self.crrs_calls(), 1)
         log = self.newlog()
-        self.assertIn("retransmitted update joins the one in progress", log)
-        self.assertIn("retransmitted update answered again", log)
+        self.assertIn("a copy of an update in progress; its answer serves "
+                      "both", log)
+        self.assertIn("a copy of an update already taken is not applied "
+                      "again", log)
 
 
 class BatchSplit(Shared):
@@ -767,7 +769,7 @@ class SizeLimits(Shared):
 
     def test_zz_memory_after_large_updates(self):
         # Runs after the large UPDATEs above (same daemon): a leak guard.
-        kib = rss_kib(self.d.proc.pid)
+        kib = rss_kib(self.d.worker_pid())
         print("\n  r53d RSS after large UPDATEs: %d KiB" % kib,
               file=sys.stderr)
         self.assertLess(kib, 64 * 1024)
