@@ -543,6 +543,14 @@ conf_load(const char *path, conf_report_fn *report, void *arg)
 		free(p);
 		return NULL;
 	}
+	if (cf_check_writable(p, &st, name, 0, "the configuration") == -1) {
+		explicit_bzero(buf, len);
+		free(buf);
+		conf_free(p->conf);
+		explicit_bzero(p, sizeof(*p));
+		free(p);
+		return NULL;
+	}
 	c = run(p, name, buf, len, &st);
 	explicit_bzero(p, sizeof(*p));
 	free(p);

@@ -52,6 +52,7 @@ struct src {
 	dev_t		 dev;		/* identity, for cycle detection */
 	ino_t		 ino;
 	int		 hasid;
+	mode_t		 mode;		/* permissions, valid if hasid */
 };
 
 struct parser {
@@ -77,6 +78,23 @@ struct parser {
 /* Report "file:line: message" (see conf.h); counts toward the limit. */
 void	 cf_perr(struct parser *, const char *, int, const char *, ...)
 	    __attribute__((__format__(printf, 4, 5)));
+
+/* A warning "file:line: warning: message": not counted, no effect. */
+void	 cf_pwarn(struct parser *, const char *, int, const char *, ...)
+	    __attribute__((__format__(printf, 4, 5)));
+
+/*
+ * Files that others may write could give anybody r53d's keys: the error
+ * for such a file (reported at file:line, what names it), 0 if it is fine.
+ */
+int	 cf_check_writable(struct parser *, const struct stat *,
+	    const char *file, int line, const char *what);
+/*
+ * The file the token at file:line came from holds a secret: warn when
+ * others may read it.
+ */
+void	 cf_check_secret_src(struct parser *, const char *file, int line,
+	    const char *what);
 
 /* Error at the lookahead token (or the last one read). */
 #define TERR(p, ...)	\

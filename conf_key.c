@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -137,6 +138,10 @@ key_opt(struct parser *p, const char *kw, void *arg)
 		memcpy(k->secret, dec, declen);
 		k->secretlen = declen;
 		explicit_bzero(dec, sizeof(dec));
+		snprintf((char *)dec, sizeof(dec), "key \"%s\": secret",
+		    k->name);
+		cf_check_secret_src(p, p->tok.file, p->tok.line,
+		    (const char *)dec);
 		return expect_semi(p);
 	}
 	TERR(p, "unknown keyword \"%s\" in key", kw);

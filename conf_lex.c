@@ -50,6 +50,56 @@ cf_perr(struct parser *p, const char *file, int line, const char *fmt, ...)
 }
 
 void
+cf_pwarn(struct parser *p, const char *file, int line, const char *fmt, ...)
+{
+	char	 msg[1024], full[1400];
+	va_list	 ap;
+
+	if (p->stop)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		snprintf(full, sizeof(full), "%s:%d: warning: %s", file, line,
+		    msg);
+	else
+		snprintf(full, sizeof(full), "%s: warning: %s", file, msg);
+	if (p->report != NULL)
+		p->report(p->arg, full);
+	else
+		log_warnx("%s", full);
+}
+
+int
+cf_check_writable(struct parser *p, const struct stat *st, const char *file,
+    int line, const char *what)
+{
+	if (!S_ISREG(st->st_mode) || !(st->st_mode & S_IWOTH))
+		return 0;
+	cf_perr(p, file, line, "%s is writable by others (mode %04o); "
+	    "refusing it", what, (unsigned)(st->st_mode & 07777));
+	return -1;
+}
+
+void
+cf_check_secret_src(struct parser *p, const char *file, int line,
+    const char *what)
+{
+	int	i;
+
+	for (i = p->nsrc - 1; i >= 0; i--)
+		if (p->src[i].name == file || (p->src[i].name != NULL &&
+		    strcmp(p->src[i].name, file) == 0))
+			break;
+	if (i < 0 || !p->src[i].hasid || !S_ISREG(p->src[i].mode) ||
+	    !(p->src[i].mode & S_IROTH))
+		return;
+	cf_pwarn(p, file, line, "%s: this file is readable by others "
+	    "(mode %04o)", what, (unsigned)(p->src[i].mode & 07777));
+}
+
+void
 cf_oom(struct parser *p)
 {
 	if (!p->stop)
@@ -583,6 +633,7 @@ cf_pushsrc(struct parser *p, const char *name, char *buf, size_t len,
 	if (st != NULL) {
 		s->dev = st->st_dev;
 		s->ino = st->st_ino;
+		s->mode = st->st_mode;
 		s->hasid = 1;
 	}
 }
@@ -591,7 +642,7 @@ cf_pushsrc(struct parser *p, const char *name, char *buf, size_t len,
 int
 cf_include(struct parser *p)
 {
-	char		 path[CONF_STRING_MAX], b[100];
+	char		 path[CONF_STRING_MAX], b[100], what[120];
 	char		*full, *buf;
 	const char	*name, *file;
 	struct stat	 st;
@@ -644,6 +695,14 @@ cf_include(struct parser *p)
 			return 0;
 		}
 	}
+	snprintf(what, sizeof(what), "include \"%s\"", cf_show(full, b,
+	    sizeof(b)));
+	if (cf_check_writable(p, &st, file, line, what) == -1) {
+		free(full);
+		explicit_bzero(buf, len);
+		free(buf);
+		return 0;
+	}
 	name = cf_keepname(p, full);
 	free(full);
 	if (name == NULL) {
@@ -662,7 +721,7 @@ int
 cf_readsecret(struct parser *p, const char *kw, const char *path, char *out,
     size_t size, const char *file, int line)
 {
-	char		*buf, *s, *e, b[100];
+	char		*buf, *s, *e, b[200], tmp[100];
 	size_t		 len, flen;
 	struct stat	 st;
 
@@ -673,6 +732,17 @@ cf_readsecret(struct parser *p, const char *kw, const char *path, char *out,
 		return -1;
 	}
 	flen = len;
+	snprintf(b, sizeof(b), "%s \"", kw);
+	snprintf(b + strlen(b), sizeof(b) - strlen(b), "%s\"",
+	    cf_show(path, tmp, sizeof(tmp)));
+	if (cf_check_writable(p, &st, file, line, b) == -1) {
+		explicit_bzero(buf, flen);
+		free(buf);
+		return -1;
+	}
+	if (S_ISREG(st.st_mode) && (st.st_mode & S_IROTH))
+		cf_pwarn(p, file, line, "%s is readable by others (mode %04o)",
+		    b, (unsigned)(st.st_mode & 07777));
 	for (s = buf; *s == ' ' || *s == '\t'; s++)
 		;
 	for (e = s; *e != '\0' && *e != '\n' && *e != '\r'; e++)

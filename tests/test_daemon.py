@@ -7,6 +7,7 @@ loopback port), so queries inside a configured zone get SERVFAIL.
 """
 import os
 import random
+import re
 import signal
 import socket
 import struct
@@ -412,6 +413,69 @@ class LifecycleTest(unittest.TestCase):
         self.assertIn("usage:", out.stdout)
         out = T.run([T.R53D, "extra-arg"])
         self.assertEqual(out.returncode, 1)
+
+    def test_secret_file_permissions(self):
+        # As ssh and BIND do: a file holding a secret that others can
+        # read is named in a warning; one that others can write (or any
+        # configuration file others can write) is refused, at file:line.
+        import tempfile
+        tmp = tempfile.mkdtemp(prefix="r53d-perm-")
+        conf = os.path.join(tmp, "r53d.conf")
+        keys = os.path.join(tmp, "keys.conf")
+        secret = os.path.join(tmp, "aws-secret")
+        with open(keys, "w") as f:
+            f.write(T.keys_conf())
+        with open(secret, "w") as f:
+            f.write(T.AWS_SECRET + "\n")
+        with open(conf, "w") as f:
+            f.write('listen 127.0.0.1 port 5353;\ninclude "keys.conf";\n'
+                    'aws {\n\taccess-key-id "AKIDEXAMPLE";\n'
+                    '\tsecret-access-key-file "aws-secret";\n};\n'
+                    'zone "example.com" { allow-update { key "k-md5"; }; };\n')
+        for p in (conf, keys, secret):
+            os.chmod(p, 0o600)
+        out = T.run([T.R53D, "-n", "-c", conf])
+        self.assertEqual(out.returncode, 0, out.stdout)
+        self.assertNotIn("warning", out.stdout)
+        # Readable by others: OK, with a warning naming each file.
+        for p in (conf, keys, secret):
+            os.chmod(p, 0o644)
+        out = T.run([T.R53D, "-n", "-c", conf])
+        self.assertEqual(out.returncode, 0, out.stdout)
+        self.assertIn("configuration OK", out.stdout)
+        self.assertRegex(out.stdout, re.escape(keys) + r":\d+: warning: key "
+                         r'"k-md5": secret: this file is readable by others '
+                         r"\(mode 0644\)")
+        self.assertRegex(out.stdout, re.escape(conf) + r":5: warning: "
+                         r'secret-access-key-file ".*aws-secret" is '
+                         r"readable by others \(mode 0644\)")
+        self.assertNotIn(T.AWS_SECRET, out.stdout)
+        # Writable by others: refused, every such file reported.
+        for p in (conf, keys, secret):
+            os.chmod(p, 0o666)
+        out = T.run([T.R53D, "-n", "-c", conf])
+        self.assertEqual(out.returncode, 1, out.stdout)
+        self.assertIn(conf + ": the configuration is writable by others "
+                      "(mode 0666)", out.stdout)
+        os.chmod(conf, 0o644)
+        out = T.run([T.R53D, "-n", "-c", conf])
+        self.assertEqual(out.returncode, 1, out.stdout)
+        self.assertRegex(out.stdout, re.escape(conf) + r":2: include "
+                         r'".*keys.conf" is writable by others')
+        self.assertRegex(out.stdout, re.escape(conf) + r":5: "
+                         r'secret-access-key-file ".*aws-secret" is '
+                         r"writable by others \(mode 0666\)")
+        self.assertNotIn("configuration OK", out.stdout)
+        # The daemon refuses to start with them too.
+        d = T.Daemon(open(conf).read(), tmpdir=tmp)
+        try:
+            d.proc.wait(10)
+        except Exception:
+            pass
+        text = d.logtext()
+        rc = d.close()
+        self.assertNotEqual(rc, 0)
+        self.assertIn("writable by others", text)
 
     def test_check_only(self):
         import tempfile

@@ -5,6 +5,7 @@
  * that error messages carry the short file names the files are loaded by.
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
@@ -19,14 +20,22 @@
 
 static char	msgs[8192];
 static int	nmsgs;
+/*
+ * Warnings (files others may read) depend on the modes a checkout gave
+ * the files here: kept apart from the errors.
+ */
+static char	warns[8192];
 
 static void
 capture(void *arg, const char *msg)
 {
+	char	*b = strstr(msg, ": warning: ") != NULL ? warns : msgs;
+
 	(void)arg;
-	nmsgs++;
-	strncat(msgs, msg, sizeof(msgs) - strlen(msgs) - 2);
-	strcat(msgs, "\n");
+	if (b == msgs)
+		nmsgs++;
+	strncat(b, msg, sizeof(msgs) - strlen(b) - 2);
+	strcat(b, "\n");
 }
 
 static void
@@ -36,6 +45,7 @@ setup(void)
 	char		 dir[4096];
 
 	msgs[0] = '\0';
+	warns[0] = '\0';
 	nmsgs = 0;
 	if (src != NULL) {
 		snprintf(dir, sizeof(dir), "%s/tests/conf", src);
@@ -511,6 +521,77 @@ Test(conf, file_too_large)
 	cr_expect_null(parse(text));
 	cr_expect_str_eq(msgs, "buf: file too large (max 1048576 bytes)\n");
 	free(text);
+}
+
+/* Write text to dir/name with mode; returns the path in a static buffer. */
+static const char *
+put_file(const char *dir, const char *name, const char *text, mode_t mode)
+{
+	static char	path[4][512];
+	static int	i;
+	FILE		*f;
+	char		*p = path[i++ % 4];
+
+	snprintf(p, 512, "%s/%s", dir, name);
+	cr_assert_not_null(f = fopen(p, "w"));
+	fputs(text, f);
+	fclose(f);
+	cr_assert_eq(chmod(p, mode), 0);
+	return p;
+}
+
+/* Files others may read: a warning; files others may write: an error. */
+Test(conf, file_permissions)
+{
+	char		 dir[] = "/tmp/t_conf.XXXXXX", want[2048];
+	const char	*main_, *keys, *secret;
+	struct conf	*c;
+
+	cr_assert_not_null(mkdtemp(dir));
+	keys = put_file(dir, "keys.conf", "key \"k\" {\n\talgorithm "
+	    "hmac-sha256;\n\tsecret \"c2VjcmV0\";\n};\n", 0600);
+	secret = put_file(dir, "secret", "wJalrXUtnFEMI\n", 0600);
+	main_ = put_file(dir, "main.conf", "include \"keys.conf\";\naws {\n"
+	    "\taccess-key-id \"A\";\n\tsecret-access-key-file \"secret\";\n"
+	    "};\n", 0600);
+	cr_assert_not_null(c = load(main_));
+	conf_free(c);
+	cr_expect_str_eq(msgs, "");
+	cr_expect_str_eq(warns, "");
+
+	chmod(keys, 0604);
+	chmod(secret, 0644);
+	cr_assert_not_null(c = load(main_));
+	conf_free(c);
+	cr_expect_str_eq(msgs, "");
+	snprintf(want, sizeof(want), "%s:3: warning: key \"k\": secret: this "
+	    "file is readable by others (mode 0604)\n%s:4: warning: "
+	    "secret-access-key-file \"%s\" is readable by others (mode "
+	    "0644)\n", keys, main_, secret);
+	cr_expect_str_eq(warns, want);
+
+	warns[0] = '\0';
+	chmod(keys, 0602);
+	chmod(secret, 0646);
+	cr_expect_null(load(main_));
+	snprintf(want, sizeof(want), "%s:1: include \"%s\" is writable by "
+	    "others (mode 0602); refusing it\n%s:4: secret-access-key-file "
+	    "\"%s\" is writable by others (mode 0646); refusing it\n", main_,
+	    keys, main_, secret);
+	cr_expect_str_eq(msgs, want);
+
+	msgs[0] = '\0';
+	chmod(keys, 0600);
+	chmod(secret, 0600);
+	chmod(main_, 0666);
+	cr_expect_null(load(main_));
+	snprintf(want, sizeof(want), "%s: the configuration is writable by "
+	    "others (mode 0666); refusing it\n", main_);
+	cr_expect_str_eq(msgs, want);
+	unlink(keys);
+	unlink(secret);
+	unlink(main_);
+	rmdir(dir);
 }
 
 Test(conf, nofiles)
