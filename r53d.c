@@ -2,7 +2,8 @@
  * r53d: a DNS front end for Amazon Route 53.
  *
  * main() parses options, loads the configuration, binds the listeners,
- * detaches, drops privileges and runs the single poll(2) loop.  Signals
+ * detaches, leaves root to a waiting parent (priv.h), drops privileges
+ * and runs the single poll(2) loop.  Signals
  * arrive through a self-pipe: SIGTERM and SIGINT end the loop, SIGHUP
  * reloads the configuration and keeps the old one when the new one is bad.
  */
@@ -27,6 +28,8 @@
 #include "listen.h"
 #include "log.h"
 #include "loop.h"
+#include "priv.h"
+#include "replay.h"
 #include "serve.h"
 #include "zone.h"
 
@@ -69,6 +72,17 @@ sig_drain(void *arg, int fd, short revents)
 	(void)revents;
 	while (read(fd, buf, sizeof(buf)) > 0)
 		;
+}
+
+/* The privileged parent died (SIGKILL): go with it. */
+static void
+parent_gone(void *arg, int fd, short revents)
+{
+	(void)arg;
+	(void)fd;
+	(void)revents;
+	log_warnx("the privileged parent is gone; exiting");
+	_exit(1);
 }
 
 static void
@@ -317,8 +331,12 @@ main(int argc, char *argv[])
 		detach();
 	}
 	write_pidfile(cf->pid_file);
+	/* Root stays in a parent that waits and removes the pid file. */
+	if (geteuid() == 0)
+		priv_split(cf->pid_file, listen_close);
 	drop_privileges(cf->user);
 	signals_init();
+	priv_unblock();
 	serve_setconf(cf);
 	zones_setconf(cf);
 	log_info("r53d %s started", R53D_VERSION);
@@ -330,6 +348,7 @@ main(int argc, char *argv[])
 		}
 		io_reset(&io);
 		io_add(&io, sigpipe[0], POLLIN, sig_drain, NULL);
+		io_add(&io, priv_fd(), POLLIN, parent_gone, NULL);
 		listen_poll(&io);
 		zones_poll(&io);
 		if (r53 != NULL)
@@ -350,9 +369,11 @@ main(int argc, char *argv[])
 	log_info("exiting on signal");
 	listen_close();
 	zones_free();
+	replay_free();
 	if (r53 != NULL)
 		r53_free(r53);
-	if (cf->pid_file != NULL)
+	/* With a privileged parent, the parent removes it. */
+	if (cf->pid_file != NULL && priv_fd() == -1)
 		unlink(cf->pid_file);
 	conf_free(cf);
 	return 0;

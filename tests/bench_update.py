@@ -238,7 +238,7 @@ def one_run(a, label, coalesce, outstanding, callgrind, seconds, tmp,
             pass
         if "zone %s: loaded" % ZONE not in d.logtext():
             raise RuntimeError("zone did not load:\n" + d.logtext()[-2000:])
-        pid = d.proc.pid
+        pid = d.proc.pid if callgrind else d.worker_pid()
         if callgrind:
             vg_command(pid, port, "zero")
         emu.call("POST", "/_emu/stats/reset")

@@ -156,6 +156,29 @@ class Daemon:
     def alive(self):
         return self.proc.poll() is None
 
+    def worker_pid(self, timeout=5.0):
+        """The pid of the process that does the work.  r53d started as
+        root keeps root in a parent that only waits (priv.c) and works in
+        its child; otherwise it is the process started."""
+        end = time.time() + timeout
+        while True:
+            for d in os.listdir("/proc"):
+                if not d.isdigit():
+                    continue
+                try:
+                    with open("/proc/%s/stat" % d) as f:
+                        st = f.read()
+                except OSError:
+                    continue
+                # pid (comm) state ppid ...
+                fields = st[st.rindex(")") + 2:].split()
+                if int(fields[1]) == self.proc.pid:
+                    return int(d)
+            if os.geteuid() != 0 or time.time() > end or \
+                    self.proc.poll() is not None:
+                return self.proc.pid
+            time.sleep(0.05)
+
     def logtext(self):
         self.log.flush()
         with open(self.logpath) as f:

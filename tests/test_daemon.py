@@ -541,6 +541,50 @@ class LifecycleTest(unittest.TestCase):
         self.assertEqual(d.proc.returncode, 0)
         d.close()
 
+    def test_pid_file_removed_after_privilege_drop(self):
+        # The pid file's directory is root's (0755): the worker, running
+        # as nobody, cannot remove it; the privileged parent does.
+        if os.geteuid() != 0:
+            self.skipTest("needs root to drop privileges")
+        port = T.free_port()
+        d = T.Daemon("listen 127.0.0.1 port %d;\npid-file \"r53d.pid\";\n"
+                     % port)
+        pidfile = os.path.join(d.tmp, "r53d.pid")
+        self.assertTrue(T.wait_udp(port), d.logtext())
+        with open(pidfile) as f:
+            self.assertEqual(int(f.read()), d.proc.pid)
+        worker = d.worker_pid()
+        self.assertNotEqual(worker, d.proc.pid)
+        with open("/proc/%d/status" % worker) as f:
+            uid = [ln.split()[1] for ln in f if ln.startswith("Uid:")][0]
+        self.assertNotEqual(uid, "0", "the worker kept root")
+        # Signals to the pid in the file reach the worker.
+        with open(pidfile) as f:
+            os.kill(int(f.read()), signal.SIGTERM)
+        d.proc.wait(5)
+        self.assertEqual(d.proc.returncode, 0)
+        self.assertFalse(os.path.exists(pidfile), "stale pid file")
+        d.close()
+        # SIGKILL to the parent takes the worker with it: the port is
+        # free again for the next start.
+        d = T.Daemon("listen 127.0.0.1 port %d;\n" % port)
+        self.assertTrue(T.wait_udp(port), d.logtext())
+        worker = d.worker_pid()
+        d.proc.kill()
+        d.proc.wait(5)
+        def running(pid):
+            try:
+                with open("/proc/%d/stat" % pid) as f:
+                    st = f.read()
+            except OSError:
+                return False
+            return st[st.rindex(")") + 2] != "Z"
+        end = time.time() + 5
+        while time.time() < end and running(worker):
+            time.sleep(0.05)
+        self.assertFalse(running(worker), "the worker outlived its parent")
+        d.close()
+
     def test_bind_failure_is_fatal(self):
         port = T.free_port()
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
