@@ -22,9 +22,8 @@
 #include "listen.h"
 #include "log.h"
 
-#define LISTEN_SOCK_MAX	32	/* bound sockets: addresses x {udp,tcp} */
-#define LISTEN_CONN_MAX	512	/* hard cap on tcp-clients */
 #define UDP_BURST	32	/* datagrams read per wake-up */
+#define ACCEPT_PAUSE_MS	1000	/* no accept() after running out of fds */
 /*
  * UDP receive buffer asked for: clients answered together (a whole batch
  * of UPDATEs) send again together, while r53d is still answering.  The
@@ -72,6 +71,7 @@ static int		 nconns;
 static int		 max_conns = 64;
 static int		 idle_ms = 10000;
 static uint32_t		 gen_next = 1;
+static uint64_t		 accept_resume;	/* 0, or when to accept again */
 static listen_handler	 handler;
 static void		*handler_arg;
 static uint8_t		 udpbuf[LISTEN_UDP_MAX];
@@ -232,9 +232,15 @@ listen_poll(struct io *io)
 	short		 ev;
 	int		 i, left = nconns;
 
-	for (i = 0; i < nsocks; i++)
+	if (accept_resume != 0 && mono_ms() >= accept_resume)
+		accept_resume = 0;
+	io_deadline(io, accept_resume);
+	for (i = 0; i < nsocks; i++) {
+		if (socks[i].tcp && accept_resume != 0)
+			continue;
 		io_add(io, socks[i].fd, POLLIN,
 		    socks[i].tcp ? tcp_accept : udp_read, &socks[i]);
+	}
 	/* Up to the last open connection, not through every slot. */
 	for (i = 0; i < LISTEN_CONN_MAX && left > 0; i++) {
 		c = &conns[i];
@@ -417,7 +423,11 @@ tcp_accept(void *arg, int fd, short revents)
 	cl.peerlen = sizeof(cl.peer);
 	nfd = accept(fd, (struct sockaddr *)&cl.peer, &cl.peerlen);
 	if (nfd == -1) {
-		if (errno != EAGAIN && errno != EWOULDBLOCK &&
+		if (errno == EMFILE || errno == ENFILE) {
+			/* The connection waits; do not spin on it. */
+			log_warn("tcp accept, pausing");
+			accept_resume = mono_ms() + ACCEPT_PAUSE_MS;
+		} else if (errno != EAGAIN && errno != EWOULDBLOCK &&
 		    errno != EINTR && errno != ECONNABORTED)
 			log_warn("tcp accept");
 		return;

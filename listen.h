@@ -33,6 +33,8 @@
 
 #include "loop.h"
 
+#define LISTEN_CONN_MAX		1024	/* TCP connections: tcp-clients */
+#define LISTEN_SOCK_MAX		64	/* listening sockets, UDP and TCP */
 #define LISTEN_TCP_PENDING	8
 #define LISTEN_UDP_MAX		65535
 
