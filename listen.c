@@ -24,6 +24,7 @@
 
 #define UDP_BURST	32	/* datagrams read per wake-up */
 #define ACCEPT_PAUSE_MS	1000	/* no accept() after running out of fds */
+#define BUSY_IDLE_MIN	1000	/* ms: shortest idle timeout when busy */
 /*
  * UDP receive buffer asked for: clients answered together (a whole batch
  * of UPDATEs) send again together, while r53d is still answering.  The
@@ -41,8 +42,10 @@ struct outbuf {
  * A TCP connection.  Invariants: fd == -1 means the slot is free; while
  * reading a message, have < 2 means the length prefix is incomplete and
  * msg == NULL, otherwise msg holds need bytes of which have - 2 are in;
- * pending counts requests handed to the handler and not yet answered or
- * released; out is the queue of framed answers not yet written.
+ * have > 0 means a message is partly in, since begun; pending counts
+ * requests handed to the handler and not yet answered or released; out
+ * is the queue of framed answers not yet written; last is when a byte
+ * last moved either way.
  */
 struct tconn {
 	int		 fd;
@@ -56,6 +59,7 @@ struct tconn {
 	int		 eof;
 	struct outbuf	*out, **outtail;
 	uint64_t	 last;
+	uint64_t	 begun;
 };
 
 struct lsock {
@@ -225,10 +229,78 @@ listen_set_limits(int tcp_clients, int tcp_idle_ms)
 		idle_ms = tcp_idle_ms;
 }
 
+/*
+ * The idle timeout in force: tcp-idle-timeout, or a quarter of it (at
+ * least BUSY_IDLE_MIN) while more than three quarters of tcp-clients
+ * are open.
+ */
+static uint64_t
+idle_now(void)
+{
+	uint64_t	busy = (uint64_t)idle_ms / 4;
+
+	if (nconns * 4 <= max_conns * 3)
+		return (uint64_t)idle_ms;
+	if (busy < BUSY_IDLE_MIN)
+		busy = BUSY_IDLE_MIN;
+	return busy < (uint64_t)idle_ms ? busy : (uint64_t)idle_ms;
+}
+
+/*
+ * When c's timeout started, or 0 if none runs.  A message partly in
+ * must arrive whole within the idle timeout of its first byte; else,
+ * with no request outstanding, the timeout runs from the last byte
+ * moved.  A connection waiting only for the handler has none.
+ */
+static uint64_t
+conn_since(const struct tconn *c, const char **why)
+{
+	if (c->have > 0) {
+		*why = "message not complete in time";
+		return c->begun;
+	}
+	if (c->pending == 0) {
+		*why = "idle timeout";
+		return c->last;
+	}
+	return 0;
+}
+
+/*
+ * The connection to close for a new one when every slot is taken: the
+ * least recently active of those with no request outstanding and no
+ * answer queued, or NULL if there is none.
+ */
+static struct tconn *
+conn_victim(void)
+{
+	struct tconn	*c, *v = NULL;
+	const char	*why;
+	uint64_t	 t, vt = 0;
+	int		 i, left = nconns;
+
+	for (i = 0; i < LISTEN_CONN_MAX && left > 0; i++) {
+		c = &conns[i];
+		if (c->fd == -1)
+			continue;
+		left--;
+		if (c->pending > 0 || c->out != NULL)
+			continue;
+		t = conn_since(c, &why);
+		if (v == NULL || t < vt || (t == vt && c->gen < v->gen)) {
+			v = c;
+			vt = t;
+		}
+	}
+	return v;
+}
+
 void
 listen_poll(struct io *io)
 {
 	struct tconn	*c;
+	const char	*why;
+	uint64_t	 idle = idle_now(), t;
 	short		 ev;
 	int		 i, left = nconns;
 
@@ -253,8 +325,8 @@ listen_poll(struct io *io)
 		if (c->out != NULL)
 			ev |= POLLOUT;
 		io_add(io, c->fd, ev, tcp_io, c);
-		if (c->pending == 0)
-			io_deadline(io, c->last + (uint64_t)idle_ms);
+		if ((t = conn_since(c, &why)) != 0)
+			io_deadline(io, t + idle);
 	}
 }
 
@@ -262,6 +334,9 @@ void
 listen_timer(uint64_t now)
 {
 	struct tconn	*c;
+	const char	*why;
+	char		 b[64];
+	uint64_t	 idle = idle_now(), t;
 	int		 i, left = nconns;
 
 	for (i = 0; i < LISTEN_CONN_MAX && left > 0; i++) {
@@ -269,17 +344,13 @@ listen_timer(uint64_t now)
 		if (c->fd == -1)
 			continue;
 		left--;
-		if (c->pending > 0)
-			continue;
-		if (c->eof && c->out == NULL) {
+		if (c->eof && c->pending == 0 && c->out == NULL) {
 			tcp_close(c);
 			continue;
 		}
-		if (now >= c->last + (uint64_t)idle_ms) {
-			char	b[64];
-
-			log_debug("tcp %s: idle timeout",
-			    client_str(&c->cl, b, sizeof(b)));
+		if ((t = conn_since(c, &why)) != 0 && now >= t + idle) {
+			log_debug("tcp %s: %s", client_str(&c->cl, b,
+			    sizeof(b)), why);
 			tcp_close(c);
 		}
 	}
@@ -412,7 +483,7 @@ udp_send(const struct client *cl, const uint8_t *buf, size_t len)
 static void
 tcp_accept(void *arg, int fd, short revents)
 {
-	struct tconn	*c = NULL;
+	struct tconn	*c = NULL, *v;
 	struct client	 cl;
 	int		 nfd, i;
 	char		 b[64];
@@ -432,9 +503,20 @@ tcp_accept(void *arg, int fd, short revents)
 			log_warn("tcp accept");
 		return;
 	}
-	if (nconns >= max_conns || nonblock(nfd) == -1) {
-		cl.proto = CLIENT_TCP;
-		log_warnx("tcp %s: refused, %d connections open",
+	cl.proto = CLIENT_TCP;
+	if (nonblock(nfd) == -1) {
+		log_warn("tcp %s", client_str(&cl, b, sizeof(b)));
+		close(nfd);
+		return;
+	}
+	/* A reload may have lowered tcp-clients below what is open. */
+	while (nconns >= max_conns && (v = conn_victim()) != NULL) {
+		log_debug("tcp %s: closed to make room",
+		    client_str(&v->cl, b, sizeof(b)));
+		tcp_close(v);
+	}
+	if (nconns >= max_conns) {
+		log_warnx("tcp %s: refused, %d connections open, none idle",
 		    client_str(&cl, b, sizeof(b)), nconns);
 		close(nfd);
 		return;
@@ -452,7 +534,6 @@ tcp_accept(void *arg, int fd, short revents)
 	c->fd = nfd;
 	c->gen = gen_next++;
 	c->cl = cl;
-	c->cl.proto = CLIENT_TCP;
 	c->cl.ufd = -1;
 	c->cl.slot = (int)(c - conns);
 	c->cl.gen = c->gen;
@@ -499,8 +580,10 @@ tcp_read(struct tconn *c)
 			c->eof = 1;
 			return 0;
 		}
-		c->have += (size_t)n;
 		c->last = mono_ms();
+		if (c->have == 0)
+			c->begun = c->last;
+		c->have += (size_t)n;
 		if (c->have == 2) {
 			c->need = (size_t)c->lenbuf[0] << 8 | c->lenbuf[1];
 			if (c->need == 0)

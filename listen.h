@@ -15,13 +15,18 @@
  * only during the handler call.
  *
  * TCP: two-byte length framing, several messages per connection, at most
- * tcp_clients connections at once (new ones beyond that are closed at
- * once), an idle timeout measured from the last byte moved in either
- * direction, and at most LISTEN_TCP_PENDING requests outstanding per
- * connection: beyond that the connection is not read until answers go
- * out, which bounds the bytes buffered per connection to one request plus
- * that many answers.  A client that does not read its answers is closed
- * by the idle timeout.  No call blocks.
+ * tcp_clients connections at once.  When all are taken, a new connection
+ * closes the one idle longest among those with no request outstanding
+ * and no answer queued; if there is none, the new one is closed at once.
+ * Deadlines: with nothing outstanding, the idle timeout from the last
+ * byte moved in either direction; a message being read must arrive whole
+ * within the idle timeout of its first byte.  While more than three
+ * quarters of tcp_clients are open, the idle timeout is a quarter of
+ * tcp_idle_ms, at least a second.  At most LISTEN_TCP_PENDING requests
+ * are outstanding per connection: beyond that the connection is not read
+ * until answers go out, which bounds the bytes buffered per connection
+ * to one request plus that many answers.  A client that does not read
+ * its answers is closed by the idle timeout.  No call blocks.
  */
 #ifndef R53D_LISTEN_H
 #define R53D_LISTEN_H
