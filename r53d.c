@@ -213,8 +213,8 @@ check_nofile(const struct conf *cf)
 	need = cf->tcp_clients + (IO_MAX - LISTEN_CONN_MAX) + NOFILE_SPARE;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < need)
 		log_warnx("open files limited to %llu: fewer than %u TCP "
-		    "connections may be served", (unsigned long long)rl.rlim_cur,
-		    cf->tcp_clients);
+		    "connections may be served",
+		    (unsigned long long)rl.rlim_cur, cf->tcp_clients);
 }
 
 /* Listener addresses of a configuration, in a flat array. */
