@@ -6,6 +6,7 @@
 
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -44,8 +45,9 @@ struct outbuf {
  * msg == NULL, otherwise msg holds need bytes of which have - 2 are in;
  * have > 0 means a message is partly in, since begun; pending counts
  * requests handed to the handler and not yet answered or released; out
- * is the queue of framed answers not yet written; last is when a byte
- * last moved either way.
+ * is the queue of framed answers not yet written, nout of them in
+ * outbytes bytes (also summed in outtotal), and wlast is when it last
+ * moved or became non-empty; last is when a byte moved either way.
  */
 struct tconn {
 	int		 fd;
@@ -58,8 +60,11 @@ struct tconn {
 	int		 pending;
 	int		 eof;
 	struct outbuf	*out, **outtail;
+	int		 nout;
+	size_t		 outbytes;
 	uint64_t	 last;
 	uint64_t	 begun;
+	uint64_t	 wlast;
 };
 
 struct lsock {
@@ -72,6 +77,7 @@ static struct lsock	 socks[LISTEN_SOCK_MAX];
 static int		 nsocks;
 static struct tconn	 conns[LISTEN_CONN_MAX];
 static int		 nconns;
+static size_t		 outtotal;	/* outbytes of every connection */
 static int		 max_conns = 64;
 static int		 idle_ms = 10000;
 static uint32_t		 gen_next = 1;
@@ -247,23 +253,48 @@ idle_now(void)
 }
 
 /*
- * When c's timeout started, or 0 if none runs.  A message partly in
- * must arrive whole within the idle timeout of its first byte; else,
- * with no request outstanding, the timeout runs from the last byte
- * moved.  A connection waiting only for the handler has none.
+ * When c's timeout started, or 0 if none runs.  Queued answers must see
+ * a byte written within the idle timeout, and a message partly in must
+ * arrive whole within it of its first byte; with neither and no request
+ * outstanding, the timeout runs from the last byte moved.  A connection
+ * waiting only for the handler has none.
  */
 static uint64_t
 conn_since(const struct tconn *c, const char **why)
 {
-	if (c->have > 0) {
+	uint64_t	t = 0;
+
+	if (c->out != NULL) {
+		*why = "answers not read";
+		t = c->wlast;
+	}
+	if (c->have > 0 && (t == 0 || c->begun < t)) {
 		*why = "message not complete in time";
-		return c->begun;
+		t = c->begun;
 	}
-	if (c->pending == 0) {
+	if (t == 0 && c->pending == 0) {
 		*why = "idle timeout";
-		return c->last;
+		t = c->last;
 	}
-	return 0;
+	return t;
+}
+
+/*
+ * Whether c may be read: it has not ended, fewer than LISTEN_TCP_PENDING
+ * requests are outstanding (with the handler, or answered and not yet
+ * written), and its answers are being taken: less than LISTEN_TCP_OUTBUF
+ * waits, and none at all while the total is within an answer of
+ * LISTEN_TCP_OUTTOTAL.  So the answer to a request read now fits
+ * LISTEN_TCP_OUTMAX, and the total unless c's answers were flowing.
+ */
+static int
+conn_readable(const struct tconn *c)
+{
+	if (c->eof || c->pending + c->nout >= LISTEN_TCP_PENDING ||
+	    c->outbytes >= LISTEN_TCP_OUTBUF)
+		return 0;
+	return c->outbytes == 0 ||
+	    outtotal + LISTEN_TCP_FRAME_MAX <= LISTEN_TCP_OUTTOTAL;
 }
 
 /*
@@ -320,7 +351,7 @@ listen_poll(struct io *io)
 			continue;
 		left--;
 		ev = 0;
-		if (!c->eof && c->pending < LISTEN_TCP_PENDING)
+		if (conn_readable(c))
 			ev |= POLLIN;
 		if (c->out != NULL)
 			ev |= POLLOUT;
@@ -551,6 +582,9 @@ tcp_close(struct tconn *c)
 		c->out = o->next;
 		free(o);
 	}
+	outtotal -= c->outbytes;
+	c->outbytes = 0;
+	c->nout = 0;
 	free(c->msg);
 	c->msg = NULL;
 	close(c->fd);
@@ -564,7 +598,7 @@ tcp_read(struct tconn *c)
 {
 	ssize_t	n;
 
-	while (!c->eof && c->pending < LISTEN_TCP_PENDING) {
+	while (conn_readable(c)) {
 		if (c->have < 2)
 			n = read(c->fd, c->lenbuf + c->have, 2 - c->have);
 		else
@@ -623,13 +657,16 @@ tcp_write(struct tconn *c)
 				return 0;
 			return -1;
 		}
-		c->last = mono_ms();
+		c->last = c->wlast = mono_ms();
 		o->off += (size_t)n;
 		if (o->off < o->len)
 			return 0;
 		c->out = o->next;
 		if (c->out == NULL)
 			c->outtail = &c->out;
+		c->nout--;
+		c->outbytes -= o->len;
+		outtotal -= o->len;
 		free(o);
 	}
 	return 0;
@@ -652,7 +689,13 @@ tcp_io(void *arg, int fd, short revents)
 			return;
 		}
 	}
-	if (c->fd != -1 && c->eof && c->pending == 0 && c->out == NULL)
+	if (c->fd == -1)
+		return;
+	if (c->eof && c->pending == 0 && c->out == NULL)
+		tcp_close(c);
+	else if ((revents & (POLLERR | POLLHUP)) && c->out == NULL &&
+	    !conn_readable(c))
+		/* No read or write is due to notice the error: no spin. */
 		tcp_close(c);
 }
 
@@ -674,30 +717,64 @@ listen_reply(const struct client *cl, const uint8_t *buf, size_t len)
 {
 	struct tconn	*c;
 	struct outbuf	*o;
+	struct iovec	 iov[2];
+	uint8_t		 pfx[2];
+	ssize_t		 n = 0;
+	char		 b[64];
 
 	if (cl->proto == CLIENT_UDP)
 		return udp_send(cl, buf, len);
-	if ((c = conn_of(cl)) == NULL || len > 65535)
+	if ((c = conn_of(cl)) == NULL)
 		return -1;
 	if (c->pending > 0)
 		c->pending--;
-	if ((o = malloc(sizeof(*o) + 2 + len)) == NULL) {
-		log_warn("tcp answer");
+	if (len > 65535)
 		return -1;
+	pfx[0] = len >> 8;
+	pfx[1] = len & 0xff;
+	/* Straight to the socket when nothing waits: most answers fit. */
+	if (c->out == NULL) {
+		iov[0].iov_base = pfx;
+		iov[0].iov_len = 2;
+		iov[1].iov_base = (void *)(uintptr_t)buf;
+		iov[1].iov_len = len;
+		if ((n = writev(c->fd, iov, 2)) == -1) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR) {
+				tcp_close(c);
+				return -1;
+			}
+			n = 0;
+		}
+		if (n > 0)
+			c->last = mono_ms();
+		if ((size_t)n == 2 + len)
+			return 0;
 	}
-	o->next = NULL;
-	o->off = 0;
-	o->len = 2 + len;
-	o->data[0] = len >> 8;
-	o->data[1] = len & 0xff;
-	memcpy(o->data + 2, buf, len);
-	*c->outtail = o;
-	c->outtail = &o->next;
-	/* Try at once: most answers fit the socket buffer. */
-	if (tcp_write(c) == -1) {
+	if (c->outbytes + 2 + len > LISTEN_TCP_OUTMAX ||
+	    outtotal + 2 + len > LISTEN_TCP_OUTTOTAL) {
+		log_debug("tcp %s: answers not read, closing",
+		    client_str(&c->cl, b, sizeof(b)));
 		tcp_close(c);
 		return -1;
 	}
+	if ((o = malloc(sizeof(*o) + 2 + len)) == NULL) {
+		log_warn("tcp answer");
+		tcp_close(c);
+		return -1;
+	}
+	o->next = NULL;
+	o->off = (size_t)n;
+	o->len = 2 + len;
+	memcpy(o->data, pfx, 2);
+	memcpy(o->data + 2, buf, len);
+	if (c->out == NULL)
+		c->wlast = mono_ms();
+	*c->outtail = o;
+	c->outtail = &o->next;
+	c->nout++;
+	c->outbytes += o->len;
+	outtotal += o->len;
 	return 0;
 }
 

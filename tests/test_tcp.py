@@ -1,15 +1,19 @@
 #!/usr/bin/python3
 """Black-box tests of r53d's TCP listener under load: the real ./r53d on
-loopback, with clients that hold many connections or trickle their
-messages a byte at a time.
+loopback, with clients that hold many connections, trickle their
+messages a byte at a time, or pipeline queries and never read the
+answers.
 
 What a user checks: tcp-clients up to 1024 is honoured; slow and idle
-clients cannot keep a new query from being answered.
+clients cannot keep a new query from being answered; the memory a client
+can make r53d hold by not reading its answers stays within the bounds
+r53d(8) states; pipelining keeps working for a client that reads late.
 """
 import os
 import resource
 import select
 import socket
+import struct
 import sys
 import threading
 import time
@@ -22,6 +26,20 @@ import dns.exception  # noqa: E402
 import dns.message  # noqa: E402
 import dns.query  # noqa: E402
 import dns.rcode  # noqa: E402
+
+ZONE = "example.com."
+KIB = 1024
+
+# The bounds r53d(8) states for answers not yet written.
+CONN_OUT_MAX = 128 * KIB
+TOTAL_OUT_MAX = 16 * 1024 * KIB
+# What RSS may grow by while one client floods: the stated bound for one
+# connection (answers plus the request being read) and room for the
+# allocator, far below what an unbounded queue reaches.
+RSS_SLACK = 4 * 1024 * KIB
+
+# A TXT RRset of about 25 kilobytes on the wire.
+BIG_TXT = ['"%03d-%s"' % (i, "x" * 244) for i in range(100)]
 
 
 def raise_nofile(n):
@@ -41,6 +59,43 @@ def nofile_conf(port, extra=""):
 
 def daemon_fds(d):
     return len(os.listdir("/proc/%d/fd" % d.proc.pid))
+
+
+def status_kib(d, field):
+    with open("/proc/%d/status" % d.proc.pid) as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError("no %s" % field)
+
+
+def reset_peak(d):
+    """Reset VmHWM so that it shows the peak from now on; False if this
+    kernel cannot."""
+    try:
+        with open("/proc/%d/clear_refs" % d.proc.pid, "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def server_conns(port):
+    """Established TCP connections whose local end is port (the daemon's
+    ends, accepted or waiting to be)."""
+    n = 0
+    with open("/proc/net/tcp") as f:
+        next(f)
+        for line in f:
+            fl = line.split()
+            if int(fl[1].split(":")[1], 16) == port and fl[3] == "01":
+                n += 1
+    return n
+
+
+def frame(q):
+    w = q.to_wire()
+    return struct.pack("!H", len(w)) + w
 
 
 def ask_tcp(port, name="example.org.", rtype="A", timeout=2.0):
@@ -113,6 +168,37 @@ class Trickler:
     def stop(self):
         self.done.set()
         self.t.join()
+
+
+def flood(port, queries, rcvbuf=None, stuck=2.0, limit=30.0):
+    """Open a connection and pipeline the framed queries without reading
+    any answer, until every one is sent or nothing is taken for stuck
+    seconds.  Returns (socket, bytes sent)."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    if rcvbuf is not None:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    s.connect(("127.0.0.1", port))
+    s.setblocking(False)
+    data = b"".join(queries)
+    off = 0
+    end = time.time() + limit
+    last = time.time()
+    while off < len(data) and time.time() < end:
+        _, w, _ = select.select([], [s], [], 0.2)
+        if w:
+            try:
+                n = s.send(data[off:off + 65536])
+            except BlockingIOError:
+                n = 0
+            except (ConnectionResetError, BrokenPipeError):
+                break
+            if n > 0:
+                off += n
+                last = time.time()
+                continue
+        if time.time() - last > stuck:
+            break
+    return s, off
 
 
 class ListenerLimitsTest(unittest.TestCase):
@@ -224,6 +310,197 @@ class ListenerLimitsTest(unittest.TestCase):
                         "idle for 3.5 s and kept when nearly full")
         self.assertGreater(time.time() - t0, 1.5)
         self.assertIsNotNone(ask_tcp(port))
+
+
+class ListenerMemoryTest(unittest.TestCase):
+    """Clients that do not read their answers, against a loaded zone
+    with a TXT RRset of about 25 kilobytes."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.emu = T.Emulator(["example.com"])
+        try:
+            out = cls.emu.call("POST", "/_emu/write", {
+                "HostedZoneId": "example.com", "ChangeBatch": {"Changes": [
+                    {"Action": "CREATE", "ResourceRecordSet": {
+                        "Name": "big.example.com.", "Type": "TXT",
+                        "TTL": 300, "ResourceRecords":
+                        [{"Value": v} for v in BIG_TXT]}}]}})
+            if "ChangeInfo" not in out:
+                raise RuntimeError("cannot write the zone: %r" % out)
+            cls.port = T.free_port()
+            conf = ("listen 127.0.0.1 port %d;\n" % cls.port
+                    + cls.emu.aws_conf() + 'zone "example.com" { };\n'
+                    + "tcp-idle-timeout 3;\n")
+            cls.d = T.Daemon(conf, port=cls.port)
+        except Exception:
+            cls.emu.close()
+            raise
+        if not cls.d.wait_log("zone example.com: loaded", 20):
+            cls.d.close()
+            cls.emu.close()
+            raise RuntimeError("zone did not load:\n" + cls.d.logtext())
+
+    @classmethod
+    def tearDownClass(cls):
+        rc = cls.d.close()
+        cls.emu.close()
+        assert rc == 0, "r53d exited %r on SIGTERM" % rc
+
+    def tearDown(self):
+        self.assertTrue(self.d.alive(), "r53d died:\n" + self.d.logtext())
+
+    def big_query(self):
+        return dns.message.make_query("big.example.com.", "TXT")
+
+    def assert_serves(self):
+        r = ask_tcp(self.port, "big.example.com.", "TXT", timeout=3.0)
+        self.assertIsNotNone(r, "no TCP answer after the flood")
+        self.assertEqual(r.rcode(), dns.rcode.NOERROR)
+        self.assertEqual(len(r.answer[0]), len(BIG_TXT))
+        q = dns.message.make_query(ZONE, "SOA")
+        r = dns.query.udp(q, "127.0.0.1", port=self.port, timeout=2)
+        self.assertEqual(r.rcode(), dns.rcode.NOERROR)
+
+    def rss_growth(self, run):
+        """Run run() and return the daemon's peak RSS growth in bytes."""
+        self.assert_serves()
+        base = status_kib(self.d, "VmRSS")
+        peak = reset_peak(self.d)
+        top = base
+        done = threading.Event()
+
+        def sample():
+            nonlocal top
+            while not done.is_set():
+                top = max(top, status_kib(self.d, "VmRSS"))
+                done.wait(0.05)
+        th = threading.Thread(target=sample, daemon=True)
+        th.start()
+        try:
+            run()
+        finally:
+            done.set()
+            th.join()
+        if peak:
+            top = max(top, status_kib(self.d, "VmHWM"))
+        return (top - base) * KIB
+
+    def wait_conns(self, n, timeout):
+        end = time.time() + timeout
+        while time.time() < end:
+            if server_conns(self.port) <= n:
+                return True
+            time.sleep(0.1)
+        return False
+
+    def test_big_answers_never_read(self):
+        # 4,000 pipelined queries for 25 KB each: 100 MB of answers.
+        msgs = [frame(self.big_query()) for _ in range(4000)]
+        socks = []
+
+        def run():
+            s, sent = flood(self.port, msgs, rcvbuf=4096)
+            socks.append(s)
+            time.sleep(1.0)
+        growth = self.rss_growth(run)
+        s = socks[0]
+        self.addCleanup(s.close)
+        self.assertLess(growth, CONN_OUT_MAX + 64 * KIB + RSS_SLACK,
+                        "RSS grew by %d KiB" % (growth // KIB))
+        # Answers not taken for tcp-idle-timeout (3 s): closed.
+        self.assertTrue(self.wait_conns(0, 6.0),
+                        "a client that does not read is never closed")
+        self.assert_serves()
+
+    def test_soa_flood_never_read(self):
+        # 100,000 pipelined small queries, answers never read.
+        w = frame(dns.message.make_query(ZONE, "SOA"))
+        msgs = [w] * 100000
+        socks = []
+
+        def run():
+            s, sent = flood(self.port, msgs, rcvbuf=4096)
+            socks.append(s)
+            time.sleep(1.0)
+        growth = self.rss_growth(run)
+        self.addCleanup(socks[0].close)
+        self.assertLess(growth, CONN_OUT_MAX + 64 * KIB + RSS_SLACK,
+                        "RSS grew by %d KiB" % (growth // KIB))
+        self.assertTrue(self.wait_conns(0, 6.0))
+        self.assert_serves()
+
+    def test_many_clients_never_read(self):
+        # Eight connections at once, none read: each within its bound.
+        msgs = [frame(self.big_query()) for _ in range(500)]
+        socks = []
+
+        def run():
+            ths = []
+            for _ in range(8):
+                def one():
+                    s, _ = flood(self.port, msgs, rcvbuf=4096, stuck=1.5)
+                    socks.append(s)
+                ths.append(threading.Thread(target=one))
+                ths[-1].start()
+            for th in ths:
+                th.join()
+            time.sleep(0.5)
+        growth = self.rss_growth(run)
+        self.addCleanup(close_all, socks)
+        self.assertLess(growth, 8 * (CONN_OUT_MAX + 64 * KIB) + RSS_SLACK,
+                        "RSS grew by %d KiB" % (growth // KIB))
+        self.assert_serves()
+
+    def test_late_reader_gets_every_answer(self):
+        # Pipelining with flow control: 40 queries sent at once, the
+        # answers read only after a pause shorter than the idle timeout.
+        s = socket.create_connection(("127.0.0.1", self.port), 5)
+        self.addCleanup(s.close)
+        qs = [self.big_query() for _ in range(40)]
+        s.sendall(b"".join(frame(q) for q in qs))
+        time.sleep(1.5)
+        ids = set()
+        end = time.time() + 10
+        while len(ids) < len(qs) and time.time() < end:
+            r, _ = dns.query.receive_tcp(s, end)
+            self.assertEqual(r.rcode(), dns.rcode.NOERROR)
+            self.assertEqual(len(r.answer[0]), len(BIG_TXT))
+            ids.add(r.id)
+        self.assertEqual(ids, set(q.id for q in qs))
+
+    def test_full_of_stalled_clients_refuses_then_recovers(self):
+        # tcp-clients 2, both held by clients that read no answers: no
+        # connection is idle, so a new one is refused; once the stalled
+        # ones time out (tcp-idle-timeout 4), queries are answered again.
+        port = T.free_port()
+        conf = ("listen 127.0.0.1 port %d;\n" % port + self.emu.aws_conf()
+                + 'zone "example.com" { };\n'
+                + "tcp-clients 2;\ntcp-idle-timeout 4;\n")
+        d = T.Daemon(conf, port=port)
+        self.addCleanup(d.close)
+        self.assertTrue(d.wait_log("zone example.com: loaded", 20),
+                        d.logtext())
+        msgs = [frame(self.big_query()) for _ in range(500)]
+        socks = []
+        self.addCleanup(close_all, socks)
+        ths = [threading.Thread(target=lambda: socks.append(
+            flood(port, msgs, rcvbuf=4096, stuck=1.0)[0]))
+            for _ in range(2)]
+        for th in ths:
+            th.start()
+        for th in ths:
+            th.join()
+        time.sleep(0.5)     # until r53d has stalled on both
+        t0 = time.time()
+        self.assertIsNone(ask_tcp(port, ZONE, "SOA", timeout=1.0))
+        self.assertIn("connections open, none idle", d.logtext())
+        r = None
+        while r is None and time.time() - t0 < 8:
+            r = ask_tcp(port, ZONE, "SOA", timeout=1.0)
+        self.assertIsNotNone(r, "never served after the stalled clients")
+        self.assertEqual(r.rcode(), dns.rcode.NOERROR)
+        self.assertTrue(d.alive())
 
 
 if __name__ == "__main__":
