@@ -260,7 +260,8 @@ top_opt(struct parser *p, const char *kw, void *arg)
 	if (strcasecmp(kw, "tcp-clients") == 0) {
 		if (cf_once(p, seen, 8, kw) == -1)
 			return -1;
-		rv = cf_number(p, kw, 1, 1024, &c->tcp_clients);
+		rv = cf_number(p, kw, 1, CONF_TCP_CLIENTS_MAX,
+		    &c->tcp_clients);
 		return cf_end(p, rv);
 	}
 	if (strcasecmp(kw, "tcp-idle-timeout") == 0) {

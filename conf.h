@@ -43,6 +43,7 @@
 #define CONF_INCLUDE_MAX	64		/* includes per load */
 #define CONF_ERRORS_MAX		100		/* then "too many errors" */
 #define CONF_LISTEN_MAX		32
+#define CONF_TCP_CLIENTS_MAX	1024		/* tcp-clients */
 #define CONF_KEYS_MAX		1024
 #define CONF_ZONES_MAX		1024
 #define CONF_ACL_MAX		64		/* elements per list */

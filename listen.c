@@ -6,6 +6,7 @@
 
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -22,9 +23,9 @@
 #include "listen.h"
 #include "log.h"
 
-#define LISTEN_SOCK_MAX	32	/* bound sockets: addresses x {udp,tcp} */
-#define LISTEN_CONN_MAX	512	/* hard cap on tcp-clients */
 #define UDP_BURST	32	/* datagrams read per wake-up */
+#define ACCEPT_PAUSE_MS	1000	/* no accept() after running out of fds */
+#define BUSY_IDLE_MIN	1000	/* ms: shortest idle timeout when busy */
 /*
  * UDP receive buffer asked for: clients answered together (a whole batch
  * of UPDATEs) send again together, while r53d is still answering.  The
@@ -42,8 +43,11 @@ struct outbuf {
  * A TCP connection.  Invariants: fd == -1 means the slot is free; while
  * reading a message, have < 2 means the length prefix is incomplete and
  * msg == NULL, otherwise msg holds need bytes of which have - 2 are in;
- * pending counts requests handed to the handler and not yet answered or
- * released; out is the queue of framed answers not yet written.
+ * have > 0 means a message is partly in, since begun; pending counts
+ * requests handed to the handler and not yet answered or released; out
+ * is the queue of framed answers not yet written, nout of them in
+ * outbytes bytes (also summed in outtotal), and wlast is when it last
+ * moved or became non-empty; last is when a byte moved either way.
  */
 struct tconn {
 	int		 fd;
@@ -56,7 +60,11 @@ struct tconn {
 	int		 pending;
 	int		 eof;
 	struct outbuf	*out, **outtail;
+	int		 nout;
+	size_t		 outbytes;
 	uint64_t	 last;
+	uint64_t	 begun;
+	uint64_t	 wlast;
 };
 
 struct lsock {
@@ -69,9 +77,11 @@ static struct lsock	 socks[LISTEN_SOCK_MAX];
 static int		 nsocks;
 static struct tconn	 conns[LISTEN_CONN_MAX];
 static int		 nconns;
+static size_t		 outtotal;	/* outbytes of every connection */
 static int		 max_conns = 64;
 static int		 idle_ms = 10000;
 static uint32_t		 gen_next = 1;
+static uint64_t		 accept_resume;	/* 0, or when to accept again */
 static listen_handler	 handler;
 static void		*handler_arg;
 static uint8_t		 udpbuf[LISTEN_UDP_MAX];
@@ -225,16 +235,115 @@ listen_set_limits(int tcp_clients, int tcp_idle_ms)
 		idle_ms = tcp_idle_ms;
 }
 
+/*
+ * The idle timeout in force: tcp-idle-timeout, or a quarter of it (at
+ * least BUSY_IDLE_MIN) while more than three quarters of tcp-clients
+ * are open.
+ */
+static uint64_t
+idle_now(void)
+{
+	uint64_t	busy = (uint64_t)idle_ms / 4;
+
+	if (nconns * 4 <= max_conns * 3)
+		return (uint64_t)idle_ms;
+	if (busy < BUSY_IDLE_MIN)
+		busy = BUSY_IDLE_MIN;
+	return busy < (uint64_t)idle_ms ? busy : (uint64_t)idle_ms;
+}
+
+/*
+ * When c's timeout started, or 0 if none runs.  Queued answers must see
+ * a byte written within the idle timeout, and a message partly in must
+ * arrive whole within it of its first byte; with neither and no request
+ * outstanding, the timeout runs from the last byte moved.  A connection
+ * waiting only for the handler has none.
+ */
+static uint64_t
+conn_since(const struct tconn *c, const char **why)
+{
+	uint64_t	t = 0;
+
+	if (c->out != NULL) {
+		*why = "answers not read";
+		t = c->wlast;
+	}
+	if (c->have > 0 && (t == 0 || c->begun < t)) {
+		*why = "message not complete in time";
+		t = c->begun;
+	}
+	if (t == 0 && c->pending == 0) {
+		*why = "idle timeout";
+		t = c->last;
+	}
+	return t;
+}
+
+/*
+ * Whether c may be read: it has not ended, fewer than LISTEN_TCP_PENDING
+ * requests are outstanding (with the handler, or answered and not yet
+ * written), and its answers are being taken: less than LISTEN_TCP_OUTBUF
+ * waits, and none at all while the total is within an answer of
+ * LISTEN_TCP_OUTTOTAL.  So the answer to a request read now fits
+ * LISTEN_TCP_OUTMAX, and the total unless c's answers were flowing.
+ */
+static int
+conn_readable(const struct tconn *c)
+{
+	if (c->eof || c->pending + c->nout >= LISTEN_TCP_PENDING ||
+	    c->outbytes >= LISTEN_TCP_OUTBUF)
+		return 0;
+	return c->outbytes == 0 ||
+	    outtotal + LISTEN_TCP_FRAME_MAX <= LISTEN_TCP_OUTTOTAL;
+}
+
+/*
+ * The connection to close for a new one when every slot is taken: the
+ * least recently active of those with no request outstanding and no
+ * answer queued, or NULL if there is none.
+ */
+static struct tconn *
+conn_victim(void)
+{
+	struct tconn	*c, *v = NULL;
+	const char	*why;
+	uint64_t	 t, vt = 0;
+	int		 i, left = nconns;
+
+	for (i = 0; i < LISTEN_CONN_MAX && left > 0; i++) {
+		c = &conns[i];
+		if (c->fd == -1)
+			continue;
+		left--;
+		if (c->pending > 0 || c->out != NULL)
+			continue;
+		t = conn_since(c, &why);
+		if (v == NULL || t < vt || (t == vt && c->gen < v->gen)) {
+			v = c;
+			vt = t;
+		}
+	}
+	return v;
+}
+
 void
 listen_poll(struct io *io)
 {
 	struct tconn	*c;
+	const char	*why;
+	uint64_t	 idle = idle_now(), t;
 	short		 ev;
 	int		 i, left = nconns;
 
-	for (i = 0; i < nsocks; i++)
+	if (accept_resume != 0 && mono_ms() >= accept_resume)
+		accept_resume = 0;
+	io_deadline(io, accept_resume);
+	for (i = 0; i < nsocks; i++) {
+		if (socks[i].tcp && accept_resume != 0)
+			continue;
 		io_add(io, socks[i].fd, POLLIN,
 		    socks[i].tcp ? tcp_accept : udp_read, &socks[i]);
+	}
 	/* Up to the last open connection, not through every slot. */
 	for (i = 0; i < LISTEN_CONN_MAX && left > 0; i++) {
 		c = &conns[i];
@@ -242,13 +351,13 @@ listen_poll(struct io *io)
 			continue;
 		left--;
 		ev = 0;
-		if (!c->eof && c->pending < LISTEN_TCP_PENDING)
+		if (conn_readable(c))
 			ev |= POLLIN;
 		if (c->out != NULL)
 			ev |= POLLOUT;
 		io_add(io, c->fd, ev, tcp_io, c);
-		if (c->pending == 0)
-			io_deadline(io, c->last + (uint64_t)idle_ms);
+		if ((t = conn_since(c, &why)) != 0)
+			io_deadline(io, t + idle);
 	}
 }
 
@@ -256,6 +365,9 @@ void
 listen_timer(uint64_t now)
 {
 	struct tconn	*c;
+	const char	*why;
+	char		 b[64];
+	uint64_t	 idle = idle_now(), t;
 	int		 i, left = nconns;
 
 	for (i = 0; i < LISTEN_CONN_MAX && left > 0; i++) {
@@ -263,17 +375,13 @@ listen_timer(uint64_t now)
 		if (c->fd == -1)
 			continue;
 		left--;
-		if (c->pending > 0)
-			continue;
-		if (c->eof && c->out == NULL) {
+		if (c->eof && c->pending == 0 && c->out == NULL) {
 			tcp_close(c);
 			continue;
 		}
-		if (now >= c->last + (uint64_t)idle_ms) {
-			char	b[64];
-
-			log_debug("tcp %s: idle timeout",
-			    client_str(&c->cl, b, sizeof(b)));
+		if ((t = conn_since(c, &why)) != 0 && now >= t + idle) {
+			log_debug("tcp %s: %s", client_str(&c->cl, b,
+			    sizeof(b)), why);
 			tcp_close(c);
 		}
 	}
@@ -406,7 +514,7 @@ udp_send(const struct client *cl, const uint8_t *buf, size_t len)
 static void
 tcp_accept(void *arg, int fd, short revents)
 {
-	struct tconn	*c = NULL;
+	struct tconn	*c = NULL, *v;
 	struct client	 cl;
 	int		 nfd, i;
 	char		 b[64];
@@ -417,14 +525,29 @@ tcp_accept(void *arg, int fd, short revents)
 	cl.peerlen = sizeof(cl.peer);
 	nfd = accept(fd, (struct sockaddr *)&cl.peer, &cl.peerlen);
 	if (nfd == -1) {
-		if (errno != EAGAIN && errno != EWOULDBLOCK &&
+		if (errno == EMFILE || errno == ENFILE) {
+			/* The connection waits; do not spin on it. */
+			log_warn("tcp accept, pausing");
+			accept_resume = mono_ms() + ACCEPT_PAUSE_MS;
+		} else if (errno != EAGAIN && errno != EWOULDBLOCK &&
 		    errno != EINTR && errno != ECONNABORTED)
 			log_warn("tcp accept");
 		return;
 	}
-	if (nconns >= max_conns || nonblock(nfd) == -1) {
-		cl.proto = CLIENT_TCP;
-		log_warnx("tcp %s: refused, %d connections open",
+	cl.proto = CLIENT_TCP;
+	if (nonblock(nfd) == -1) {
+		log_warn("tcp %s", client_str(&cl, b, sizeof(b)));
+		close(nfd);
+		return;
+	}
+	/* A reload may have lowered tcp-clients below what is open. */
+	while (nconns >= max_conns && (v = conn_victim()) != NULL) {
+		log_debug("tcp %s: closed to make room",
+		    client_str(&v->cl, b, sizeof(b)));
+		tcp_close(v);
+	}
+	if (nconns >= max_conns) {
+		log_warnx("tcp %s: refused, %d connections open, none idle",
 		    client_str(&cl, b, sizeof(b)), nconns);
 		close(nfd);
 		return;
@@ -442,7 +565,6 @@ tcp_accept(void *arg, int fd, short revents)
 	c->fd = nfd;
 	c->gen = gen_next++;
 	c->cl = cl;
-	c->cl.proto = CLIENT_TCP;
 	c->cl.ufd = -1;
 	c->cl.slot = (int)(c - conns);
 	c->cl.gen = c->gen;
@@ -460,6 +582,9 @@ tcp_close(struct tconn *c)
 		c->out = o->next;
 		free(o);
 	}
+	outtotal -= c->outbytes;
+	c->outbytes = 0;
+	c->nout = 0;
 	free(c->msg);
 	c->msg = NULL;
 	close(c->fd);
@@ -473,7 +598,7 @@ tcp_read(struct tconn *c)
 {
 	ssize_t	n;
 
-	while (!c->eof && c->pending < LISTEN_TCP_PENDING) {
+	while (conn_readable(c)) {
 		if (c->have < 2)
 			n = read(c->fd, c->lenbuf + c->have, 2 - c->have);
 		else
@@ -489,8 +614,10 @@ tcp_read(struct tconn *c)
 			c->eof = 1;
 			return 0;
 		}
-		c->have += (size_t)n;
 		c->last = mono_ms();
+		if (c->have == 0)
+			c->begun = c->last;
+		c->have += (size_t)n;
 		if (c->have == 2) {
 			c->need = (size_t)c->lenbuf[0] << 8 | c->lenbuf[1];
 			if (c->need == 0)
@@ -530,13 +657,16 @@ tcp_write(struct tconn *c)
 				return 0;
 			return -1;
 		}
-		c->last = mono_ms();
+		c->last = c->wlast = mono_ms();
 		o->off += (size_t)n;
 		if (o->off < o->len)
 			return 0;
 		c->out = o->next;
 		if (c->out == NULL)
 			c->outtail = &c->out;
+		c->nout--;
+		c->outbytes -= o->len;
+		outtotal -= o->len;
 		free(o);
 	}
 	return 0;
@@ -559,7 +689,13 @@ tcp_io(void *arg, int fd, short revents)
 			return;
 		}
 	}
-	if (c->fd != -1 && c->eof && c->pending == 0 && c->out == NULL)
+	if (c->fd == -1)
+		return;
+	if (c->eof && c->pending == 0 && c->out == NULL)
+		tcp_close(c);
+	else if ((revents & (POLLERR | POLLHUP)) && c->out == NULL &&
+	    !conn_readable(c))
+		/* No read or write is due to notice the error: no spin. */
 		tcp_close(c);
 }
 
@@ -581,30 +717,64 @@ listen_reply(const struct client *cl, const uint8_t *buf, size_t len)
 {
 	struct tconn	*c;
 	struct outbuf	*o;
+	struct iovec	 iov[2];
+	uint8_t		 pfx[2];
+	ssize_t		 n = 0;
+	char		 b[64];
 
 	if (cl->proto == CLIENT_UDP)
 		return udp_send(cl, buf, len);
-	if ((c = conn_of(cl)) == NULL || len > 65535)
+	if ((c = conn_of(cl)) == NULL)
 		return -1;
 	if (c->pending > 0)
 		c->pending--;
-	if ((o = malloc(sizeof(*o) + 2 + len)) == NULL) {
-		log_warn("tcp answer");
+	if (len > 65535)
 		return -1;
+	pfx[0] = len >> 8;
+	pfx[1] = len & 0xff;
+	/* Straight to the socket when nothing waits: most answers fit. */
+	if (c->out == NULL) {
+		iov[0].iov_base = pfx;
+		iov[0].iov_len = 2;
+		iov[1].iov_base = (void *)(uintptr_t)buf;
+		iov[1].iov_len = len;
+		if ((n = writev(c->fd, iov, 2)) == -1) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR) {
+				tcp_close(c);
+				return -1;
+			}
+			n = 0;
+		}
+		if (n > 0)
+			c->last = mono_ms();
+		if ((size_t)n == 2 + len)
+			return 0;
 	}
-	o->next = NULL;
-	o->off = 0;
-	o->len = 2 + len;
-	o->data[0] = len >> 8;
-	o->data[1] = len & 0xff;
-	memcpy(o->data + 2, buf, len);
-	*c->outtail = o;
-	c->outtail = &o->next;
-	/* Try at once: most answers fit the socket buffer. */
-	if (tcp_write(c) == -1) {
+	if (c->outbytes + 2 + len > LISTEN_TCP_OUTMAX ||
+	    outtotal + 2 + len > LISTEN_TCP_OUTTOTAL) {
+		log_debug("tcp %s: answers not read, closing",
+		    client_str(&c->cl, b, sizeof(b)));
 		tcp_close(c);
 		return -1;
 	}
+	if ((o = malloc(sizeof(*o) + 2 + len)) == NULL) {
+		log_warn("tcp answer");
+		tcp_close(c);
+		return -1;
+	}
+	o->next = NULL;
+	o->off = (size_t)n;
+	o->len = 2 + len;
+	memcpy(o->data, pfx, 2);
+	memcpy(o->data + 2, buf, len);
+	if (c->out == NULL)
+		c->wlast = mono_ms();
+	*c->outtail = o;
+	c->outtail = &o->next;
+	c->nout++;
+	c->outbytes += o->len;
+	outtotal += o->len;
 	return 0;
 }
 

@@ -15,13 +15,27 @@
  * only during the handler call.
  *
  * TCP: two-byte length framing, several messages per connection, at most
- * tcp_clients connections at once (new ones beyond that are closed at
- * once), an idle timeout measured from the last byte moved in either
- * direction, and at most LISTEN_TCP_PENDING requests outstanding per
- * connection: beyond that the connection is not read until answers go
- * out, which bounds the bytes buffered per connection to one request plus
- * that many answers.  A client that does not read its answers is closed
- * by the idle timeout.  No call blocks.
+ * tcp_clients connections at once.  When all are taken, a new connection
+ * closes the one idle longest among those with no request outstanding
+ * and no answer queued; if there is none, the new one is closed at once.
+ *
+ * A request is outstanding from when it is handed to the handler until
+ * its answer has been written to the socket (or listen_done()).  A
+ * connection is read only while fewer than LISTEN_TCP_PENDING of its
+ * requests are outstanding and less than LISTEN_TCP_OUTBUF bytes of its
+ * answers wait; while the answers waiting on every connection come
+ * within LISTEN_TCP_FRAME_MAX of LISTEN_TCP_OUTTOTAL, only connections
+ * with none waiting are read.  So a connection holds one request being
+ * read and at most LISTEN_TCP_OUTMAX bytes of answers, and all of them
+ * together at most LISTEN_TCP_OUTTOTAL: listen_reply() closes the
+ * connection rather than pass either bound.
+ *
+ * Deadlines, each the idle timeout: with nothing outstanding, from the
+ * last byte moved in either direction; a message being read must arrive
+ * whole within it of its first byte; waiting answers must see a byte
+ * written within it.  While more than three quarters of tcp_clients are
+ * open, the idle timeout is a quarter of tcp_idle_ms, at least a second.
+ * No call blocks.
  */
 #ifndef R53D_LISTEN_H
 #define R53D_LISTEN_H
@@ -33,7 +47,13 @@
 
 #include "loop.h"
 
-#define LISTEN_TCP_PENDING	8
+#define LISTEN_CONN_MAX		1024		/* TCP connections, at most */
+#define LISTEN_SOCK_MAX		64		/* UDP and TCP listeners */
+#define LISTEN_TCP_PENDING	8		/* requests outstanding */
+#define LISTEN_TCP_FRAME_MAX	(2 + 65535)	/* a framed answer */
+#define LISTEN_TCP_OUTBUF	(64 * 1024)	/* waiting: stop reading */
+#define LISTEN_TCP_OUTMAX	(128 * 1024)	/* waiting, per connection */
+#define LISTEN_TCP_OUTTOTAL	(16 * 1024 * 1024) /* waiting, in all */
 #define LISTEN_UDP_MAX		65535
 
 enum { CLIENT_UDP = 1, CLIENT_TCP = 2 };

@@ -9,8 +9,8 @@
  * timer function runs with the current monotonic time.
  *
  * Deadlines are absolute monotonic milliseconds (mono_ms()).  0 means
- * none.  The io array is sized at start-up for the daemon's limits; an
- * io_add beyond IO_MAX is a broken invariant (fatalx).
+ * none.  The io array is sized for the daemon's limits; an io_add beyond
+ * IO_MAX is a broken invariant (fatalx).
  */
 #ifndef R53D_LOOP_H
 #define R53D_LOOP_H
@@ -18,7 +18,14 @@
 #include <poll.h>
 #include <stdint.h>
 
-#define IO_MAX	1024
+/*
+ * Every descriptor one pass can add: LISTEN_CONN_MAX (1024) TCP
+ * connections, LISTEN_SOCK_MAX (64) listening sockets, the signal pipe,
+ * and R53_FDS_MAX (18) for the Route 53 client: its HTTPS connection, an
+ * IMDS connection and its resolver sockets.  This header cannot see
+ * those constants; r53d.c checks the sum at compile time.
+ */
+#define IO_MAX	(1024 + 64 + 1 + 18)
 
 typedef void	(*io_cb)(void *, int, short);
 

@@ -8,6 +8,7 @@
  * reloads the configuration and keeps the old one when the new one is bad.
  */
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -34,6 +35,15 @@
 #include "zone.h"
 
 #define R53D_CONF	"/etc/r53d.conf"
+/* Descriptors beyond the poll set: configuration, pid file, syslog. */
+#define NOFILE_SPARE	32
+
+_Static_assert(IO_MAX >= LISTEN_CONN_MAX + LISTEN_SOCK_MAX + 1 + R53_FDS_MAX,
+    "IO_MAX: every connection, listener, the signal pipe and Route 53");
+_Static_assert(CONF_TCP_CLIENTS_MAX <= LISTEN_CONN_MAX,
+    "tcp-clients: the listener has a slot for every connection allowed");
+_Static_assert(2 * CONF_LISTEN_MAX <= LISTEN_SOCK_MAX,
+    "a UDP and a TCP socket for every listen address");
 
 static int		 sigpipe[2] = { -1, -1 };
 static volatile sig_atomic_t sig_term, sig_hup;
@@ -182,6 +192,45 @@ drop_privileges(const char *user)
 	log_debug("running as %s", user);
 }
 
+/*
+ * Let the process open every descriptor the poll set can hold; a soft
+ * limit of 1024, common by default, would stop tcp-clients short.  Root
+ * may raise the hard limit too; otherwise the soft one goes up to it.
+ */
+static void
+raise_nofile(void)
+{
+	struct rlimit	rl;
+	rlim_t		want = IO_MAX + NOFILE_SPARE;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= want)
+		return;
+	if (rl.rlim_max < want) {
+		rl.rlim_cur = rl.rlim_max = want;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == 0 ||
+		    getrlimit(RLIMIT_NOFILE, &rl) == -1)
+			return;
+		want = rl.rlim_max;
+	}
+	rl.rlim_cur = want;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		log_warn("setrlimit");
+}
+
+/* Say so when the open files limit is below what tcp-clients needs. */
+static void
+check_nofile(const struct conf *cf)
+{
+	struct rlimit	rl;
+	rlim_t		need;
+
+	need = cf->tcp_clients + (IO_MAX - LISTEN_CONN_MAX) + NOFILE_SPARE;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < need)
+		log_warnx("open files limited to %llu: fewer than %u TCP "
+		    "connections may be served",
+		    (unsigned long long)rl.rlim_cur, cf->tcp_clients);
+}
+
 /* Listener addresses of a configuration, in a flat array. */
 static void
 listen_conf_of(const struct conf *cf, struct listen_conf *lc,
@@ -212,6 +261,7 @@ reload(const char *path, struct conf *old)
 	zones_setconf(cf);
 	listen_set_limits((int)cf->tcp_clients,
 	    (int)cf->tcp_idle_timeout * 1000);
+	check_nofile(cf);
 	if (cf->nlisten != old->nlisten || memcmp(cf->listen, old->listen,
 	    cf->nlisten * sizeof(cf->listen[0])) != 0)
 		log_warnx("listen addresses change only at restart");
@@ -323,6 +373,8 @@ main(int argc, char *argv[])
 	if (cf->nzones > 0 && (r53 = r53_new(&cf->aws, &ro)) == NULL)
 		fatalx("cannot set up the Route 53 client");
 	zones_init(r53);
+	raise_nofile();
+	check_nofile(cf);
 	listen_conf_of(cf, &lc, addrs);
 	if (listen_open(&lc, serve_request, NULL) == -1)
 		fatalx("cannot listen on every configured address");

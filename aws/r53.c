@@ -261,6 +261,9 @@ next_send(struct r53 *r)
 	return t == 0 ? 1 : t;
 }
 
+_Static_assert(R53_FDS_MAX >= 1 + 1 + HTTP_RESOLVE_MAXFDS,
+    "R53_FDS_MAX: the connection, IMDS and every resolver socket");
+
 void
 r53_poll(struct r53 *r, struct io *io)
 {

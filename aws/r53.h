@@ -66,6 +66,8 @@ struct r53;
 #define R53_BODY_MAX		(512 * 1024)	/* one change batch */
 #define R53_RESP_MAX		(4 * 1024 * 1024)	/* one response */
 #define R53_OP_TIMEOUT_MS	120000	/* default deadline */
+/* Descriptors r53_poll() adds at most: connection, IMDS, 16 resolver. */
+#define R53_FDS_MAX		(1 + 1 + 16)
 
 struct r53_opts {
 	unsigned	 rate;		/* requests/s; 0: conf rate */

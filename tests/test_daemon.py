@@ -367,23 +367,32 @@ class DaemonTest(unittest.TestCase):
             s.close()
 
     def test_tcp_connection_cap(self):
+        # tcp-clients is 8: each connection beyond it closes the least
+        # recently active idle one, so the oldest of twelve go and the
+        # eight newest stay open and are served.
         conns = []
         try:
-            for _ in range(12):   # tcp-clients is 8
+            for _ in range(12):
                 conns.append(socket.create_connection(("127.0.0.1", self.port), 2))
             time.sleep(0.3)
-            closed = 0
-            for c in conns:
-                c.settimeout(0.2)
+            closed = []
+            for i, c in enumerate(conns):
+                c.setblocking(False)
                 try:
                     if c.recv(1) == b"":
-                        closed += 1
-                except socket.timeout:
+                        closed.append(i)
+                except BlockingIOError:
                     pass
                 except ConnectionResetError:
-                    closed += 1
-            self.assertGreaterEqual(closed, 4)
-            self.assertLessEqual(closed, 12 - 8 + 1)
+                    closed.append(i)
+            self.assertIn(0, closed)
+            self.assertEqual([i for i in closed if i >= 4], [])
+            c = conns[-1]
+            c.setblocking(True)
+            q = dns.message.make_query("example.org.", "A")
+            dns.query.send_tcp(c, q, time.time() + 2)
+            r, _ = dns.query.receive_tcp(c, time.time() + 2)
+            self.assertEqual(r.rcode(), dns.rcode.REFUSED)
         finally:
             for c in conns:
                 c.close()
