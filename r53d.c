@@ -38,8 +38,8 @@
 /* Descriptors beyond the poll set: configuration, pid file, syslog. */
 #define NOFILE_SPARE	32
 
-_Static_assert(IO_MAX >= LISTEN_CONN_MAX + LISTEN_SOCK_MAX + 1 + R53_FDS_MAX,
-    "IO_MAX: every connection, listener, the signal pipe and Route 53");
+_Static_assert(IO_MAX >= LISTEN_CONN_MAX + LISTEN_SOCK_MAX + 2 + R53_FDS_MAX,
+    "IO_MAX: every connection, listener, the two pipes and Route 53");
 _Static_assert(CONF_TCP_CLIENTS_MAX <= LISTEN_CONN_MAX,
     "tcp-clients: the listener has a slot for every connection allowed");
 _Static_assert(2 * CONF_LISTEN_MAX <= LISTEN_SOCK_MAX,

@@ -58,11 +58,11 @@ def nofile_conf(port, extra=""):
 
 
 def daemon_fds(d):
-    return len(os.listdir("/proc/%d/fd" % d.proc.pid))
+    return len(os.listdir("/proc/%d/fd" % d.worker_pid()))
 
 
 def status_kib(d, field):
-    with open("/proc/%d/status" % d.proc.pid) as f:
+    with open("/proc/%d/status" % d.worker_pid()) as f:
         for line in f:
             if line.startswith(field + ":"):
                 return int(line.split()[1])
@@ -73,7 +73,7 @@ def reset_peak(d):
     """Reset VmHWM so that it shows the peak from now on; False if this
     kernel cannot."""
     try:
-        with open("/proc/%d/clear_refs" % d.proc.pid, "w") as f:
+        with open("/proc/%d/clear_refs" % d.worker_pid(), "w") as f:
             f.write("5")
         return True
     except OSError:
