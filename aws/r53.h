@@ -47,7 +47,9 @@
  * Every HTTP attempt is logged once: success at debug level, a failure
  * that will be retried at info level, a final failure at warning level,
  * with operation, zone or change, HTTP status, Route 53 code and
- * latency.  Neither secrets nor signed requests are logged.
+ * latency; for an answer that does not parse, what is wrong with it
+ * (struct r53_why in aws/r53msg.h).  Neither secrets nor signed requests
+ * are logged.
  */
 #ifndef R53D_AWS_R53_H
 #define R53D_AWS_R53_H
