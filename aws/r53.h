@@ -163,9 +163,10 @@ uint32_t	 r53_get_change(struct r53 *r, const char *changeid,
 
 /*
  * ListResourceRecordSets, every page, from (name, type) when given (type
- * needs name).  each() sees every record set as its page arrives and
- * returns non-zero to stop the listing (done then reports success with
- * stopped set).  With R53_LIST_ONLY_NAME the listing stops by itself at
+ * needs name).  each() sees every record set as its page arrives (once
+ * the whole page has parsed: a page fetched again after a malformed
+ * answer is delivered once) and returns non-zero to stop the listing
+ * (done then reports success with stopped set).  With R53_LIST_ONLY_NAME the listing stops by itself at
  * the first record set whose name is not name: name must then be in the
  * form Route 53 lists it (lower case, \ooo escapes; the final dot is
  * optional), as name_to_r53() writes it.  If done reports anything but

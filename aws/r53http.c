@@ -254,8 +254,16 @@ success(struct r53 *r, struct op *op, const struct http_result *res,
 		payload = &z;
 		break;
 	case OP_LIST_RRSETS:
-		rc = r53_parse_list_rrsets(r->pbuf, res->bodylen, each_rrset,
-		    op, &rp, &why);
+		/*
+		 * The whole page is checked before any of it is handed out,
+		 * so that a page fetched again after a malformed answer is
+		 * not delivered twice.
+		 */
+		rc = r53_parse_list_rrsets(r->pbuf, res->bodylen, NULL, NULL,
+		    &rp, &why);
+		if (rc == R53_OK && to_pbuf(r, res) == 0)
+			rc = r53_parse_list_rrsets(r->pbuf, res->bodylen,
+			    each_rrset, op, &rp, &why);
 		if (rc == R53_EABORT && op->stopped)
 			rc = R53_OK;
 		if (rc != R53_OK)
@@ -278,8 +286,12 @@ success(struct r53 *r, struct op *op, const struct http_result *res,
 		}
 		break;
 	case OP_LIST_ZONES:
-		rc = r53_parse_list_zones_by_name(r->pbuf, res->bodylen,
-		    each_zone, op, &zp, &why);
+		/* Checked whole first, as a record set page. */
+		rc = r53_parse_list_zones_by_name(r->pbuf, res->bodylen, NULL,
+		    NULL, &zp, &why);
+		if (rc == R53_OK && to_pbuf(r, res) == 0)
+			rc = r53_parse_list_zones_by_name(r->pbuf,
+			    res->bodylen, each_zone, op, &zp, &why);
 		if (rc == R53_EABORT && op->stopped)
 			rc = R53_OK;
 		if (rc != R53_OK)

@@ -303,5 +303,41 @@ class TestExportZoneFile(unittest.TestCase):
         self.assertIn('w.example.com.\t60\tIN\tTXT\t"weighted\\010"', w[0])
 
 
+class TestExportAfterMalformedPage(unittest.TestCase):
+    """A listing page that does not parse is fetched again; the record
+    sets it held before the fault must not be printed twice."""
+
+    def test_each_record_once(self):
+        tmp = tempfile.mkdtemp(prefix="export-", dir=os.path.join(
+            r53dtest.ROOT, "tests", "tmp"))
+        emu = r53dtest.Emulator(tmpdir=tmp, max_runtime=120)
+        try:
+            r = emu.call("POST", "/_emu/faults", {
+                "type": "malformed", "op": "ListResourceRecordSets",
+                "element": "IsTruncated"})
+            self.assertIn("faults", r, r)
+            conf = os.path.join(tmp, "r53d.conf")
+            with open(conf, "w") as f:
+                f.write(emu.aws_conf() + 'zone "example.com" { };\n')
+            with open(os.path.join(tmp, "secret"), "w") as f:
+                f.write(r53dtest.AWS_SECRET + "\n")
+            p = subprocess.run([r53dtest.R53D, "-c", conf, "-e",
+                                "example.com"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, timeout=60,
+                               env={"HOME": tmp, "PATH": os.defpath})
+            out = p.stdout.decode()
+            self.assertEqual(p.returncode, 0, p.stderr.decode())
+            self.assertIn("IsTruncated missing", p.stderr.decode())
+            records = [ln for ln in out.splitlines()
+                       if not ln.startswith(";")]
+            self.assertEqual(len(records), 5, out)     # 4 NS, 1 SOA
+            self.assertEqual(len(set(records)), 5, out)
+            self.assertIn("; 2 record sets", out.splitlines())
+        finally:
+            emu.close()
+            if os.environ.get("R53D_KEEP_TMP") is None:
+                shutil.rmtree(tmp, ignore_errors=True)
+
+
 if __name__ == "__main__":
     r53dtest.Results.main()
