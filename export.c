@@ -14,6 +14,8 @@
 #include "aws/r53.h"
 #include "conf.h"
 #include "dns/name.h"
+#include "dns/rdata.h"
+#include "dns/rrtype.h"
 #include "export.h"
 #include "log.h"
 
@@ -31,6 +33,11 @@ struct export {
 	char		 text[DNS_NAME_TEXTMAX];	/* DNS text, for messages */
 	char		 r53name[DNS_NAME_TEXTMAX];	/* Route 53 form */
 	char		 zoneid[64];
+	/* The record set being printed. */
+	char		 owner[R53_NAME_MAX * 4 + 1];	/* master-file text */
+	char		 type[R53_TYPE_MAX * 4 + 1];
+	uint8_t		 rdata[RDATA_MAX];		/* one value */
+	char		 rtext[RDATA_MAX + 1];		/* its text */
 	struct {
 		char	 id[R53_ID_MAX + 1];
 		int	 private_zone;
@@ -64,47 +71,128 @@ failed(struct export *ex, const char *what, const struct r53_result *res)
 	finish(ex, 1);
 }
 
-/* Owner name in DNS text form; the Route 53 form if it does not parse. */
+/*
+ * Strings from Route 53 in comments and messages: bytes outside
+ * printable ASCII as \DDD, so that nothing can end the line.  safe()
+ * copies into dst, cut to fit cap; put_safe() prints.
+ */
 static void
-owner_text(const char *r53name, char *buf, size_t cap)
+safe(char *dst, size_t cap, const char *s)
 {
-	uint8_t	wire[DNS_NAME_MAX];
-	size_t	len;
+	const unsigned char	*p;
+	size_t			 n = 0;
 
-	if (name_from_r53(r53name, wire, &len) == -1 ||
-	    name_to_text(wire, buf, cap) == -1)
-		snprintf(buf, cap, "%s", r53name);
+	for (p = (const unsigned char *)s; *p != '\0' && cap - n > 4; p++) {
+		if (*p < 0x20 || *p >= 0x7f)
+			n += (size_t)snprintf(dst + n, cap - n, "\\%03u", *p);
+		else
+			dst[n++] = (char)*p;
+	}
+	dst[n] = '\0';
 }
 
+static void
+put_safe(struct export *ex, const char *s)
+{
+	const unsigned char	*p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p < 0x20 || *p >= 0x7f)
+			fprintf(ex->out, "\\%03u", *p);
+		else
+			fputc(*p, ex->out);
+	}
+}
+
+static void
+put_routing(struct export *ex, const struct r53_rrset *rr)
+{
+	fputs("routing id=", ex->out);
+	put_safe(ex, rr->set_identifier != NULL ? rr->set_identifier : "-");
+	fputc(' ', ex->out);
+	put_safe(ex, rr->routing);
+}
+
+static void
+put_alias(struct export *ex, const struct r53_rrset *rr)
+{
+	fprintf(ex->out, "; %s alias %s -> ", ex->owner, ex->type);
+	put_safe(ex, rr->alias_dns_name != NULL ? rr->alias_dns_name : "?");
+	fputs(" (zone ", ex->out);
+	put_safe(ex, rr->alias_zone_id != NULL ? rr->alias_zone_id : "?");
+	fprintf(ex->out, ", evaluate-target-health %s)",
+	    rr->alias_evaluate_health ? "true" : "false");
+	if (rr->set_identifier != NULL || rr->routing[0] != '\0') {
+		fputc(' ', ex->out);
+		put_routing(ex, rr);
+	}
+	fputc('\n', ex->out);
+}
+
+/*
+ * One value in master-file form in ex->rtext, or -1 if it cannot be read
+ * as RDATA of the type (0: unknown type).
+ */
+static int
+value_text(struct export *ex, uint16_t type, const char *value)
+{
+	size_t	len;
+
+	if (type == 0 || rdata_from_r53(type, value, strlen(value), ex->rdata,
+	    sizeof(ex->rdata), &len) == -1 ||
+	    rdata_to_text(type, ex->rdata, len, ex->rtext,
+	    sizeof(ex->rtext)) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * A record set: one line per value.  A value that cannot be read (or
+ * whose owner or type cannot) becomes a comment and a warning.
+ */
 static int
 each_rrset(void *arg, const struct r53_rrset *rr)
 {
 	struct export	*ex = arg;
-	char		 owner[DNS_NAME_TEXTMAX];
-	size_t		 i;
+	uint8_t		 wire[DNS_NAME_MAX];
+	size_t		 i, len;
+	uint32_t	 ttl = rr->has_ttl ? rr->ttl : 0;
+	uint16_t	 type = 0;
+	int		 ok, good;
 
-	owner_text(rr->name, owner, sizeof(owner));
 	ex->count++;
+	ok = name_from_r53(rr->name, wire, &len) == 0 &&
+	    name_to_text(wire, ex->owner, sizeof(ex->owner)) == 0;
+	if (!ok)
+		safe(ex->owner, sizeof(ex->owner), rr->name);
+	if (rrtype_from_text(rr->type, &type) == 0 && !rrtype_is_meta(type))
+		rrtype_to_text(type, ex->type);
+	else {
+		type = 0;
+		safe(ex->type, sizeof(ex->type), rr->type);
+	}
 	if (rr->flags & R53_RRSET_ALIAS) {
-		fprintf(ex->out, "; %s alias %s -> %s (zone %s, "
-		    "evaluate-target-health %s)", owner, rr->type,
-		    rr->alias_dns_name != NULL ? rr->alias_dns_name : "?",
-		    rr->alias_zone_id != NULL ? rr->alias_zone_id : "?",
-		    rr->alias_evaluate_health ? "true" : "false");
-		if (rr->set_identifier != NULL || rr->routing[0] != '\0')
-			fprintf(ex->out, " routing id=%s %s",
-			    rr->set_identifier != NULL ? rr->set_identifier :
-			    "-", rr->routing);
-		fputc('\n', ex->out);
+		put_alias(ex, rr);
 		return 0;
 	}
 	for (i = 0; i < rr->nvalues; i++) {
-		if (rr->flags & R53_RRSET_ROUTING)
-			fprintf(ex->out, "; routing id=%s %s: ",
-			    rr->set_identifier != NULL ? rr->set_identifier :
-			    "-", rr->routing);
-		fprintf(ex->out, "%s\t%u\tIN\t%s\t%s\n", owner,
-		    rr->has_ttl ? rr->ttl : 0, rr->type, rr->values[i]);
+		good = ok && value_text(ex, type, rr->values[i]) == 0;
+		if (!good)
+			log_warnx("export %s: %s %s: value %zu cannot be read "
+			    "as DNS data; written as a comment", ex->text,
+			    ex->owner, ex->type, i + 1);
+		if (!good || (rr->flags & R53_RRSET_ROUTING))
+			fputs("; ", ex->out);
+		if (rr->flags & R53_RRSET_ROUTING) {
+			put_routing(ex, rr);
+			fputs(": ", ex->out);
+		}
+		fprintf(ex->out, "%s\t%u\tIN\t%s\t", ex->owner, ttl, ex->type);
+		if (good)
+			fputs(ex->rtext, ex->out);
+		else
+			put_safe(ex, rr->values[i]);
+		fputc('\n', ex->out);
 	}
 	return 0;
 }

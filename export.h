@@ -8,14 +8,21 @@
  *
  *	owner<TAB>ttl<TAB>IN<TAB>type<TAB>value
  *
- * one line per value, owner names absolute in DNS text form (decimal
- * \DDD escapes, "*" as is), values as Route 53 holds them.  Alias record
- * sets and record sets with a routing policy cannot be written as plain
- * records; they are printed as comments:
+ * one line per value in master-file form (RFC 1035 section 5.1), as
+ * BIND and dnspython read it: owner names absolute in DNS text form
+ * (decimal \DDD escapes, "*" as is), values read as RDATA of their type
+ * and written by rdata_to_text() (decimal escapes in strings, every name
+ * absolute even where Route 53 holds it without the final dot).  A
+ * value that cannot be read is printed as a comment, with a warning.
+ * Alias record sets and record sets with a routing policy cannot be
+ * written as plain records; they are printed as comments too:
  *
  *	; www.example.com. alias A -> x.elb.amazonaws.com. (zone Z35..,
  *	  evaluate-target-health false)
  *	; routing id=blue Weight=10: www.example.com. 60 IN A 192.0.2.1
+ *
+ * Text from Route 53 in comments has its bytes outside printable ASCII
+ * escaped as \DDD, so that no comment can spill into a record.
  *
  * If two hosted zones have the name (a public and a private one, say),
  * the export refuses to guess: it names both and asks for hosted-zone.

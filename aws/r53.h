@@ -47,7 +47,9 @@
  * Every HTTP attempt is logged once: success at debug level, a failure
  * that will be retried at info level, a final failure at warning level,
  * with operation, zone or change, HTTP status, Route 53 code and
- * latency.  Neither secrets nor signed requests are logged.
+ * latency; for an answer that does not parse, what is wrong with it
+ * (struct r53_why in aws/r53msg.h).  Neither secrets nor signed requests
+ * are logged.
  */
 #ifndef R53D_AWS_R53_H
 #define R53D_AWS_R53_H
@@ -170,9 +172,10 @@ uint32_t	 r53_get_change(struct r53 *r, const char *changeid,
 
 /*
  * ListResourceRecordSets, every page, from (name, type) when given (type
- * needs name).  each() sees every record set as its page arrives and
- * returns non-zero to stop the listing (done then reports success with
- * stopped set).  With R53_LIST_ONLY_NAME the listing stops by itself at
+ * needs name).  each() sees every record set as its page arrives (once
+ * the whole page has parsed: a page fetched again after a malformed
+ * answer is delivered once) and returns non-zero to stop the listing
+ * (done then reports success with stopped set).  With R53_LIST_ONLY_NAME the listing stops by itself at
  * the first record set whose name is not name: name must then be in the
  * form Route 53 lists it (lower case, \ooo escapes; the final dot is
  * optional), as name_to_r53() writes it.  If done reports anything but

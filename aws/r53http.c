@@ -226,32 +226,44 @@ success(struct r53 *r, struct op *op, const struct http_result *res,
 	struct r53_rrset_page	 rp;
 	struct r53_zone_page	 zp;
 	struct r53_zone		 z;
+	struct r53_why		 why;
 	const void		*payload = NULL;
 	int			 rc = R53_OK, more = 0;
-	char			 extra[64];
+	char			 extra[64], msg[R53_WHY_SIZE + 32];
 
 	extra[0] = '\0';
+	why.text[0] = '\0';
 	if (to_pbuf(r, res) == -1) {
 		rc = R53_ELIMIT;
+		snprintf(why.text, sizeof(why.text), "no memory for an answer "
+		    "of %zu bytes", res->bodylen);
 		goto bad;
 	}
 	op->state = PARSING;
 	switch (op->type) {
 	case OP_CHANGE:
 	case OP_GET_CHANGE:
-		rc = r53_parse_change_info(r->pbuf, res->bodylen, &ci);
+		rc = r53_parse_change_info(r->pbuf, res->bodylen, &ci, &why);
 		payload = &ci;
 		if (rc == R53_OK)
 			snprintf(extra, sizeof(extra), " %s %s", ci.id,
 			    ci.status == R53_INSYNC ? "INSYNC" : "PENDING");
 		break;
 	case OP_GET_ZONE:
-		rc = r53_parse_get_zone(r->pbuf, res->bodylen, &z);
+		rc = r53_parse_get_zone(r->pbuf, res->bodylen, &z, &why);
 		payload = &z;
 		break;
 	case OP_LIST_RRSETS:
-		rc = r53_parse_list_rrsets(r->pbuf, res->bodylen, each_rrset,
-		    op, &rp);
+		/*
+		 * The whole page is checked before any of it is handed out,
+		 * so that a page fetched again after a malformed answer is
+		 * not delivered twice.
+		 */
+		rc = r53_parse_list_rrsets(r->pbuf, res->bodylen, NULL, NULL,
+		    &rp, &why);
+		if (rc == R53_OK && to_pbuf(r, res) == 0)
+			rc = r53_parse_list_rrsets(r->pbuf, res->bodylen,
+			    each_rrset, op, &rp, &why);
 		if (rc == R53_EABORT && op->stopped)
 			rc = R53_OK;
 		if (rc != R53_OK)
@@ -262,6 +274,8 @@ success(struct r53 *r, struct op *op, const struct http_result *res,
 		if (!op->stopped && rp.truncated) {
 			if (rp.next_name[0] == '\0') {
 				rc = R53_ESHAPE;
+				snprintf(why.text, sizeof(why.text),
+				    "NextRecordName missing");
 				break;
 			}
 			more = 1;
@@ -272,8 +286,12 @@ success(struct r53 *r, struct op *op, const struct http_result *res,
 		}
 		break;
 	case OP_LIST_ZONES:
-		rc = r53_parse_list_zones_by_name(r->pbuf, res->bodylen,
-		    each_zone, op, &zp);
+		/* Checked whole first, as a record set page. */
+		rc = r53_parse_list_zones_by_name(r->pbuf, res->bodylen, NULL,
+		    NULL, &zp, &why);
+		if (rc == R53_OK && to_pbuf(r, res) == 0)
+			rc = r53_parse_list_zones_by_name(r->pbuf,
+			    res->bodylen, each_zone, op, &zp, &why);
 		if (rc == R53_EABORT && op->stopped)
 			rc = R53_OK;
 		if (rc != R53_OK)
@@ -282,6 +300,8 @@ success(struct r53 *r, struct op *op, const struct http_result *res,
 		if (!op->stopped && zp.truncated) {
 			if (zp.next_dns_name[0] == '\0') {
 				rc = R53_ESHAPE;
+				snprintf(why.text, sizeof(why.text),
+				    "NextDNSName missing");
 				break;
 			}
 			more = 1;
@@ -309,9 +329,9 @@ success(struct r53 *r, struct op *op, const struct http_result *res,
 	r53_complete(r, op, R53_SUCCESS, payload);
 	return;
  bad:
-	snprintf(extra, sizeof(extra), "malformed answer: %s",
-	    r53_strerror(rc));
-	r53_set_error(op, res->status, "", extra);
+	snprintf(msg, sizeof(msg), "malformed answer: %s",
+	    why.text[0] != '\0' ? why.text : r53_strerror(rc));
+	r53_set_error(op, res->status, "", msg);
 	if (op->type == OP_CHANGE) {
 		/* Route 53 said 200: the batch was probably applied. */
 		r53_log_attempt(r, op, 2, ms, op->status, "", op->message, "");
@@ -348,8 +368,9 @@ on_done(const struct http_result *res, void *arg)
 	struct r53		*r = arg;
 	struct op		*op = r->inflight;
 	struct r53_error	 e;
+	struct r53_why		 why;
 	uint64_t		 ms;
-	char			 msg[64];
+	char			 msg[R53_WHY_SIZE + 64];
 
 	r->inflight = NULL;
 	if (op == NULL)
@@ -374,11 +395,19 @@ on_done(const struct http_result *res, void *arg)
 		success(r, op, res, ms);
 		return;
 	}
+	why.text[0] = '\0';
 	if (to_pbuf(r, res) == 0 &&
-	    r53_parse_error(r->pbuf, res->bodylen, &e) == R53_OK)
+	    r53_parse_error(r->pbuf, res->bodylen, &e, &why) == R53_OK)
 		r53_set_error(op, res->status, e.code, e.message);
 	else {
-		snprintf(msg, sizeof(msg), "HTTP status %d", res->status);
+		/* Say why the body is no error document, unless empty. */
+		if (res->bodylen > 0 && why.text[0] != '\0')
+			snprintf(msg, sizeof(msg), "HTTP status %d, no "
+			    "Route 53 error in the answer: %s", res->status,
+			    why.text);
+		else
+			snprintf(msg, sizeof(msg), "HTTP status %d",
+			    res->status);
 		r53_set_error(op, res->status, "", msg);
 	}
 	clock_hint(op->code, op->message);

@@ -21,6 +21,22 @@
  * characters, more than R53_VALUES_MAX values in a record set and IDs
  * longer than R53_ID_MAX are R53_ELIMIT, never a truncation.
  *
+ * Every parser takes a struct r53_why (NULL if not wanted) that, when
+ * the result is R53_EXML, R53_ESHAPE or R53_ELIMIT, says what is wrong,
+ * naming the element by its path from the root:
+ *
+ *	ListHostedZonesByNameResponse/IsTruncated missing
+ *	ListResourceRecordSetsResponse/ResourceRecordSets/ResourceRecordSet/
+ *	    TTL: "abc" is not a number (record set "www.example.com.")
+ *	root element is GetChangeResponse, not GetHostedZoneResponse
+ *	elements nested too deeply at byte 812 in ListResourceRecordSets...
+ *
+ * One line: values from the body are quoted, cut after 40 bytes, with
+ * bytes outside printable ASCII written as \xHH; element names are as
+ * the document spells them (XML names hold no control characters).
+ * Route 53 answers hold no secrets.  The text is "" on success and for
+ * R53_EABORT.
+ *
  * Characters are counted as Route 53 counts them: Unicode characters,
  * i.e. UTF-8 sequences (the same as bytes for the ASCII presentation
  * forms Route 53 uses).
@@ -63,6 +79,12 @@ enum r53_status {
 };
 
 const char *r53_strerror(int status);
+
+#define R53_WHY_SIZE		320
+
+struct r53_why {
+	char	text[R53_WHY_SIZE];
+};
 
 /*
  * ---- ChangeResourceRecordSets request body ----
@@ -176,7 +198,7 @@ struct r53_change_info {
 
 /* Any root element with a ChangeInfo child {Id, Status, SubmittedAt}. */
 int	r53_parse_change_info(char *body, size_t len,
-	    struct r53_change_info *out);
+	    struct r53_change_info *out, struct r53_why *why);
 
 /*
  * ---- ListResourceRecordSets ----
@@ -226,7 +248,7 @@ struct r53_rrset_page {
  * the page is incomplete and everything it delivered must be dropped.
  */
 int	r53_parse_list_rrsets(char *body, size_t len, r53_rrset_cb cb,
-	    void *arg, struct r53_rrset_page *page);
+	    void *arg, struct r53_rrset_page *page, struct r53_why *why);
 
 /*
  * ---- Hosted zones: ListHostedZonesByName, GetHostedZone ----
@@ -255,10 +277,11 @@ struct r53_zone_page {
 };
 
 int	r53_parse_list_zones_by_name(char *body, size_t len, r53_zone_cb cb,
-	    void *arg, struct r53_zone_page *page);
+	    void *arg, struct r53_zone_page *page, struct r53_why *why);
 
 /* GetHostedZoneResponse: HostedZone and, if present, DelegationSet. */
-int	r53_parse_get_zone(char *body, size_t len, struct r53_zone *out);
+int	r53_parse_get_zone(char *body, size_t len, struct r53_zone *out,
+	    struct r53_why *why);
 
 /*
  * ---- Errors ----
@@ -280,6 +303,7 @@ struct r53_error {
 	char	request_id[64];
 };
 
-int	r53_parse_error(char *body, size_t len, struct r53_error *out);
+int	r53_parse_error(char *body, size_t len, struct r53_error *out,
+	    struct r53_why *why);
 
 #endif

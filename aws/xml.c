@@ -572,17 +572,26 @@ xml_skip(struct xml *x)
 	}
 }
 
+/* The local part of the name[0..*n), its length in *n. */
+static const char *
+local_name(const char *name, size_t *n)
+{
+	const char	*colon;
+
+	if ((colon = memchr(name, ':', *n)) != NULL) {
+		*n -= (size_t)(colon + 1 - name);
+		name = colon + 1;
+	}
+	return name;
+}
+
 int
 xml_is(const struct xml *x, const char *local)
 {
-	const char	*n = x->name, *colon;
+	const char	*n;
 	size_t		 len = x->namelen;
 
-	colon = memchr(n, ':', len);
-	if (colon != NULL) {
-		len -= (size_t)(colon + 1 - n);
-		n = colon + 1;
-	}
+	n = local_name(x->name, &len);
 	return strlen(local) == len && memcmp(n, local, len) == 0;
 }
 
@@ -590,6 +599,41 @@ int
 xml_depth(const struct xml *x)
 {
 	return x->depth;
+}
+
+void
+xml_path(const struct xml *x, char *buf, size_t cap)
+{
+	const char	*name;
+	size_t		 len = 0, n;
+	int		 i;
+
+	if (cap == 0)
+		return;
+	buf[0] = '\0';
+	for (i = 0; i < x->depth; i++) {
+		n = x->stacklen[i];
+		name = local_name(x->buf + x->stack[i], &n);
+		if (cap - len <= n + (i > 0)) {
+			/* It does not fit: what does, then "...". */
+			if (cap < 4)
+				return;
+			if (i > 0 && len < cap - 4)
+				buf[len++] = '/';
+			if (len > cap - 4)
+				len = cap - 4;
+			if (n > cap - 4 - len)
+				n = cap - 4 - len;
+			memcpy(buf + len, name, n);
+			memcpy(buf + len + n, "...", 4);
+			return;
+		}
+		if (i > 0)
+			buf[len++] = '/';
+		memcpy(buf + len, name, n);
+		len += n;
+		buf[len] = '\0';
+	}
 }
 
 int

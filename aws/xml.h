@@ -122,6 +122,15 @@ int	xml_is(const struct xml *x, const char *local);
 /* Number of open elements (the current START's element included). */
 int	xml_depth(const struct xml *x);
 
+/*
+ * The local names (prefixes dropped) of the open elements, outermost
+ * first, joined by "/", into buf (cap > 0 bytes) with a NUL; "" outside
+ * the root element.  Cut with "..." when it does not fit.  Right after
+ * an END the element just closed is no longer open; after an error the
+ * path says where the reader stopped.
+ */
+void	xml_path(const struct xml *x, char *buf, size_t cap);
+
 /* The sticky error (enum xml_err) and, if off is not NULL, its offset. */
 int	xml_error(const struct xml *x, size_t *off);
 

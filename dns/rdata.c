@@ -1,5 +1,6 @@
 /*
- * dns/rdata.c: RDATA layouts, checks, canonical form and Route 53 text.
+ * dns/rdata.c: RDATA layouts, checks, canonical form, Route 53 text and
+ * master-file text.
  *
  * Each type with a known layout is described by a short string, one
  * character per field, walked by one function for checking, lowering,
@@ -442,9 +443,10 @@ tb_generic(struct tb *t, const uint8_t *rd, size_t rdlen)
 	}
 }
 
-int
-rdata_to_r53(uint16_t type, const uint8_t *rd, size_t rdlen, char *out,
-    size_t cap)
+/* Both text forms: Route 53's, or the master file's when mf is set. */
+static int
+to_text(uint16_t type, const uint8_t *rd, size_t rdlen, char *out,
+    size_t cap, int mf)
 {
 	struct tb	 t;
 	size_t		 p, n;
@@ -460,6 +462,7 @@ rdata_to_r53(uint16_t type, const uint8_t *rd, size_t rdlen, char *out,
 	t.cap = cap;
 	t.len = 0;
 	t.err = 0;
+	t.mf = mf;
 	if (rdata_check(type, rd, rdlen) == -1)
 		return RDATA_EBAD;
 	switch (type) {
@@ -558,6 +561,20 @@ rdata_to_r53(uint16_t type, const uint8_t *rd, size_t rdlen, char *out,
 		return RDATA_ESPACE;
 	}
 	return (int)t.len;
+}
+
+int
+rdata_to_r53(uint16_t type, const uint8_t *rd, size_t rdlen, char *out,
+    size_t cap)
+{
+	return to_text(type, rd, rdlen, out, cap, 0);
+}
+
+int
+rdata_to_text(uint16_t type, const uint8_t *rd, size_t rdlen, char *out,
+    size_t cap)
+{
+	return to_text(type, rd, rdlen, out, cap, 1);
 }
 
 static int

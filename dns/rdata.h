@@ -1,6 +1,7 @@
 /*
  * dns/rdata.h: RDATA in wire form, checked, compared and converted to
- * and from Route 53 "Value" text (ROUTE53.md section 6).
+ * and from Route 53 "Value" text (ROUTE53.md section 6), and to
+ * master-file text.
  *
  * Wire RDATA given to these functions is uncompressed unless stated
  * otherwise (rdata_read() is the one that decompresses).  Nothing here
@@ -47,14 +48,23 @@
  * written); every other byte outside [A-Za-z0-9_-] of a label is written
  * as \ooo, as Route 53 writes names, and they always end with a dot.
  *
- * Input (rdata_from_r53()) accepts exactly those forms and also: names
- * with or without the trailing dot, literal or escaped; \X for any
- * other character X inside strings; unquoted TXT is refused (Route 53
- * refuses it too); hex in either case, with spaces in it; AAAA in any
- * inet_pton form; SVCB values quoted or not, keys in any order (they
- * are sorted on the wire), "keyNNNN" for any key; "\# len hex" for any
- * type.  Fields are separated by one or more spaces or tabs.  Anything
+ * Input (rdata_from_r53()) accepts exactly those Route 53 forms and
+ * also: names with or without the trailing dot, literal or escaped; \X
+ * for any other character X inside strings; unquoted TXT is refused
+ * (Route 53 refuses it too); hex in either case, with spaces in it; AAAA
+ * in any inet_pton form; SVCB values quoted or not, keys in any order
+ * (they are sorted on the wire), "keyNNNN" for any key; "\# len hex" for
+ * any type.  Fields are separated by one or more spaces or tabs.  Anything
  * else, numbers out of range included, is refused with -1.
+ *
+ * Master-file text (rdata_to_text(), RFC 1035 section 5.1) has the same
+ * fields in the same order, and differs only in its escapes: bytes of
+ * character strings and SVCB/HTTPS values are escaped with DECIMAL \DDD
+ * (where Route 53's form has octal \ooo), unquoted SVCB/HTTPS values
+ * also escape ; ( and ) as \X, and names are written as name_to_text()
+ * writes them (\DDD for bytes outside 0x21-0x7e, \X for . \ " ( ) ; @
+ * and $, letter case kept, always absolute).  BIND and dnspython read
+ * it back to the same RDATA.
  */
 #ifndef R53D_DNS_RDATA_H
 #define R53D_DNS_RDATA_H
@@ -67,7 +77,7 @@
 #define RDATA_MAX		65535
 #define RDATA_R53_MAX		4000	/* Route 53 limit on one Value */
 
-/* rdata_to_r53() failures. */
+/* rdata_to_r53() and rdata_to_text() failures. */
 #define RDATA_EBAD		(-1)	/* malformed RDATA */
 #define RDATA_ESPACE		(-2)	/* text does not fit in cap */
 
@@ -76,6 +86,14 @@
  * bytes).  Returns the text length, RDATA_EBAD or RDATA_ESPACE.
  */
 int	rdata_to_r53(uint16_t type, const uint8_t *rd, size_t rdlen,
+	    char *out, size_t cap);
+
+/*
+ * RDATA (uncompressed) to master-file text, NUL-terminated in out (cap
+ * bytes), e.g. for a zone file.  Returns the text length, RDATA_EBAD or
+ * RDATA_ESPACE.
+ */
+int	rdata_to_text(uint16_t type, const uint8_t *rd, size_t rdlen,
 	    char *out, size_t cap);
 
 /*

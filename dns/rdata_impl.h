@@ -25,13 +25,16 @@ get16(const uint8_t *p)
 
 /*
  * Text output.  A struct tb collects text into the caller's buffer; the
- * first overflow is sticky and the result is then RDATA_ESPACE.
+ * first overflow is sticky and the result is then RDATA_ESPACE.  mf
+ * selects the master-file form (RFC 1035 section 5.1: decimal escapes,
+ * names as name_to_text() writes them) instead of Route 53's.
  */
 struct tb {
 	char	*s;
 	size_t	 cap;
 	size_t	 len;
 	int	 err;
+	int	 mf;
 };
 
 void	tb_put(struct tb *, const char *, size_t);
@@ -39,14 +42,18 @@ void	tb_str(struct tb *, const char *);
 void	tb_c(struct tb *, char);
 void	tb_u(struct tb *, unsigned long);
 /*
- * One byte of a character-string: \" and \\, Route 53's \ooo for
- * 000-037 and 177-377, and for space too unless space_ok (inside
- * quotes).
+ * One byte of a character-string: \" and \\, and an escape of three
+ * digits (Route 53's octal \ooo, the master file's decimal \DDD) for
+ * 000-037 and 177-377, and for space too unless quoted.  An unquoted
+ * byte of a master file also escapes ; ( and ) as \X.
  */
-void	tb_esc(struct tb *, uint8_t c, int space_ok);
+void	tb_esc(struct tb *, uint8_t c, int quoted);
 /* A quoted character-string from len bytes. */
 void	tb_qstr(struct tb *, const uint8_t *, size_t len);
-/* A wire name in Route 53's form, case kept, with the final dot. */
+/*
+ * A wire name, case kept, with the final dot: in Route 53's form, or as
+ * name_to_text() writes it.
+ */
 void	tb_name(struct tb *, const uint8_t *);
 /* Lowercase hex, unbroken. */
 void	tb_hex(struct tb *, const uint8_t *, size_t);

@@ -1,8 +1,9 @@
 /*
  * dns/rdata_str.c: the text primitives of RDATA <-> Route 53 text: a
- * bounded writer (struct tb) with Route 53's character-string escapes,
- * names, hex and addresses, and a reader (struct tin) of fields, numbers,
- * quoted strings and their escapes, names, hex and addresses.
+ * bounded writer (struct tb) with Route 53's or the master file's
+ * character-string escapes, names, hex and addresses, and a reader
+ * (struct tin) of fields, numbers, quoted strings and their escapes,
+ * names, hex and addresses.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -54,24 +55,32 @@ tb_u(struct tb *t, unsigned long v)
 }
 
 /*
- * One byte of a character-string: \" and \\, Route 53's \ooo for
- * 000-037 and 177-377, and for space too unless space_ok (inside
- * quotes).
+ * One byte of a character-string: \" and \\, and three digits (octal
+ * for Route 53, decimal in a master file) for 000-037 and 177-377, and
+ * for space too unless quoted.  Unquoted in a master file, ; ( and )
+ * would end the field or open a comment or group: they are \X too.
  */
 void
-tb_esc(struct tb *t, uint8_t c, int space_ok)
+tb_esc(struct tb *t, uint8_t c, int quoted)
 {
 	char	buf[4];
 
-	if (c == '"' || c == '\\') {
+	if (c == '"' || c == '\\' || (t->mf && !quoted &&
+	    (c == ';' || c == '(' || c == ')'))) {
 		buf[0] = '\\';
 		buf[1] = (char)c;
 		tb_put(t, buf, 2);
-	} else if (c < 0x20 || c >= 0x7f || (c == ' ' && !space_ok)) {
+	} else if (c < 0x20 || c >= 0x7f || (c == ' ' && !quoted)) {
 		buf[0] = '\\';
-		buf[1] = (char)('0' + (c >> 6));
-		buf[2] = (char)('0' + ((c >> 3) & 7));
-		buf[3] = (char)('0' + (c & 7));
+		if (t->mf) {
+			buf[1] = (char)('0' + c / 100);
+			buf[2] = (char)('0' + (c / 10) % 10);
+			buf[3] = (char)('0' + c % 10);
+		} else {
+			buf[1] = (char)('0' + (c >> 6));
+			buf[2] = (char)('0' + ((c >> 3) & 7));
+			buf[3] = (char)('0' + (c & 7));
+		}
 		tb_put(t, buf, 4);
 	} else
 		tb_c(t, (char)c);
@@ -115,14 +124,20 @@ tb_qstr(struct tb *t, const uint8_t *p, size_t len)
 
 /*
  * The name is written in place after the text so far; name_to_r53_case()
- * fails exactly when it does not fit with the NUL.
+ * and name_to_text() fail exactly when it does not fit with the NUL.
  */
 void
 tb_name(struct tb *t, const uint8_t *n)
 {
+	int	r;
+
 	if (t->err)
 		return;
-	if (name_to_r53_case(n, t->s + t->len, t->cap - t->len) == -1) {
+	if (t->mf)
+		r = name_to_text(n, t->s + t->len, t->cap - t->len);
+	else
+		r = name_to_r53_case(n, t->s + t->len, t->cap - t->len);
+	if (r == -1) {
 		t->s[t->len] = '\0';
 		t->err = 1;
 	} else

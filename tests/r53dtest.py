@@ -68,6 +68,38 @@ def die_with_parent():
                                             signal.SIGTERM, 0, 0, 0)
 
 
+_DNSPY_UTF8 = []
+
+
+def dnspython_bytes(rd):
+    """dnspython 2.3 reads the \\DDD escapes of CAA values and NAPTR
+    strings as characters and keeps their UTF-8 encoding (its from_text()
+    for those two calls get_string().encode()): "\\233" gives c3 a9, not
+    e9.  Read from ASCII text, every such byte above 127 came from an
+    escape, so decoding the UTF-8 back to code points below 256 gives the
+    bytes meant.  Returns rd with that undone, or rd itself for other
+    types and for a dnspython that reads the escapes as bytes."""
+    import dns.rdata
+    import dns.rdataclass
+    import dns.rdatatype
+    T = dns.rdatatype
+    if not _DNSPY_UTF8:
+        probe = dns.rdata.from_text(dns.rdataclass.IN, T.CAA,
+                                    '0 x "\\200"')
+        _DNSPY_UTF8.append(probe.value != b"\xc8")
+    if not _DNSPY_UTF8[0]:
+        return rd
+
+    def fix(b):
+        return b.decode("utf-8").encode("latin-1")
+    if rd.rdtype == T.CAA:
+        return rd.replace(value=fix(rd.value))
+    if rd.rdtype == T.NAPTR:
+        return rd.replace(flags=fix(rd.flags), service=fix(rd.service),
+                          regexp=fix(rd.regexp))
+    return rd
+
+
 def free_port(family=socket.AF_INET, host="127.0.0.1"):
     """A port free for both UDP and TCP on host right now."""
     for _ in range(100):

@@ -84,7 +84,8 @@ Control API (not part of AWS; no signature; JSON in and out)
 
   FAULT = {"type": T, "count": N (default 1), "op": OPERATION or [OPS]
            (default: any API operation), "delay": s (slow),
-           "status"/"code"/"message" (error)}
+           "status"/"code"/"message" (error), "element"/"text"
+           (malformed)}
   T is one of
     "500"           500 InternalFailure, nothing applied
     "503"           503 ServiceUnavailable, nothing applied
@@ -96,6 +97,9 @@ Control API (not part of AWS; no signature; JSON in and out)
     "slow"          request applied, answer held back for "delay" seconds
     "truncate"      request applied, headers announce the full length but
                     only half the body is sent, then the connection closes
+    "malformed"     request applied, and in the answer every element named
+                    "element" is removed, or with "text" given has that
+                    text instead of its content (a broken Route 53 answer)
   Each matching API request uses up one count of the first matching fault.
 """
 
@@ -125,6 +129,17 @@ XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
 ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 PRIOR_MSG = ("The request was rejected because Route 53 was still "
              "processing a prior request.")
+
+
+def malform(body, element, text=None):
+    """body with every <element>...</element> (and <element/>) removed,
+    or with its content replaced by text (escaped) when text is given."""
+    name = re.escape(element)
+    pat = re.compile(r"<%s(?:\s[^>]*)?(?:/>|>.*?</%s>)" % (name, name),
+                     re.S)
+    if text is None:
+        return pat.sub("", body)
+    return pat.sub("<%s>%s</%s>" % (element, xesc(text), element), body)
 
 
 def iso_ms(t):
@@ -814,6 +829,9 @@ class Handler(BaseHTTPRequestHandler):
             return
         if ftype == "slow":
             time.sleep(float(fault.get("delay", 5)))
+        if ftype == "malformed":
+            text = malform(text, fault.get("element", ""),
+                           fault.get("text"))
         n = self.send(status, text, extra=extra,
                       fault="truncate" if ftype == "truncate" else None)
         self.log_line(op, status, n, t0, note)
@@ -892,7 +910,7 @@ class Handler(BaseHTTPRequestHandler):
                         if f.get("type") not in (
                                 "500", "503", "throttle", "prior", "error",
                                 "close_before", "close_after", "slow",
-                                "truncate"):
+                                "truncate", "malformed"):
                             raise ValueError("unknown fault %r" % f)
                         f.setdefault("count", 1)
                         emu.faults.append(dict(f))

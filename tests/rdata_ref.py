@@ -8,7 +8,10 @@ here with cc) gives ours.  Checks per case:
 
   1. our text for the wire == dnspython's text mapped to Route 53 form;
   2. our parser turns our text back into the same wire bytes;
-  3. our canonical form == dnspython's to_digestable() (RFC 4034 6.2).
+  3. our canonical form == dnspython's to_digestable() (RFC 4034 6.2);
+  4. dnspython reads our master-file text (rdata_to_text()) back to the
+     same wire bytes (after r53dtest.dnspython_bytes(): dnspython 2.3
+     reads escaped bytes above 127 in CAA and NAPTR strings as UTF-8).
 
 The mapping from dnspython's text (to_text(), absolute names) to the
 Route 53 form, field by field:
@@ -41,10 +44,13 @@ import subprocess
 import sys
 import tempfile
 
-import dns.name
-import dns.rdata
-import dns.rdataclass
-import dns.rdatatype
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import r53dtest  # noqa: E402
+
+import dns.name  # noqa: E402
+import dns.rdata  # noqa: E402
+import dns.rdataclass  # noqa: E402
+import dns.rdatatype  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 IN = dns.rdataclass.IN
@@ -442,11 +448,12 @@ def main():
         for rdtype, _, _, wire, _ in pending:
             lines.append("w %d %s" % (rdtype, wire.hex()))
             lines.append("c %d %s" % (rdtype, wire.hex()))
+            lines.append("m %d %s" % (rdtype, wire.hex()))
         out1 = run(exe, lines)
         # Pass 2: our text (or the reference when ours failed) -> wire.
         lines = []
         for i, (rdtype, _, _, _, ref) in enumerate(pending):
-            ours = out1[2 * i]
+            ours = out1[3 * i]
             text = ours[3:] if ours.startswith("ok ") else ref
             lines.append("t %d %s" % (rdtype, text))
         out2 = run(exe, lines)
@@ -454,7 +461,8 @@ def main():
     passed = failed = 0
     for i, (rdtype, what, rd, wire, ref) in enumerate(pending):
         errs = []
-        ours, canon, back = out1[2 * i], out1[2 * i + 1], out2[i]
+        ours, canon, back = out1[3 * i], out1[3 * i + 1], out2[i]
+        mf = out1[3 * i + 2]
         if ours != "ok " + ref:
             errs.append("text: ours %r, want %r" % (ours, "ok " + ref))
         if back != "ok " + wire.hex():
@@ -462,6 +470,17 @@ def main():
         if canon != "ok " + rd.to_digestable().hex():
             errs.append("canon: got %r, want %r" %
                         (canon, rd.to_digestable().hex()))
+        if not mf.startswith("ok "):
+            errs.append("master-file text: %r" % mf)
+        else:
+            try:
+                got = r53dtest.dnspython_bytes(dns.rdata.from_text(
+                    IN, rdtype, mf[3:])).to_wire()
+            except Exception as e:  # noqa: BLE001 (any refusal counts)
+                got = "refused: %s" % e
+            if got != wire:
+                errs.append("master-file text %r read back as %r" %
+                            (mf[3:], got))
         if errs:
             failed += 1
             print("FAIL %s %s (dnspython: %s)" %

@@ -2,7 +2,8 @@
  * libFuzzer harness for the Route 53 text parser of dns/rdata.c.  The
  * first byte picks one of the Route 53 types, the rest is the Value
  * text.  Whatever parses must print, and the printed text must parse to
- * the same RDATA.
+ * the same RDATA.  Its master-file text must print too, as one line of
+ * printable ASCII.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -26,7 +27,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint16_t	type;
-	size_t		len, blen;
+	size_t		len, blen, i;
 	int		n;
 
 	if (size < 1)
@@ -46,5 +47,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rdata_from_r53(type, text, (size_t)n, back, sizeof(back),
 	    &blen) != 0 || blen != len || memcmp(rd, back, len) != 0)
 		abort();
+	n = rdata_to_text(type, rd, len, text, sizeof(text));
+	if (n < 0) {
+		if (n != RDATA_ESPACE)
+			abort();
+		return 0;
+	}
+	for (i = 0; i < (size_t)n; i++)
+		if (text[i] < 0x20 || text[i] > 0x7e)
+			abort();
 	return 0;
 }

@@ -42,6 +42,21 @@ zone_cb(void *arg, const struct r53_zone *z)
 	return 0;
 }
 
+/* A failure says why, in one line; a success says nothing. */
+static void
+check_why(int rc, const struct r53_why *why)
+{
+	size_t	i, n = strnlen(why->text, sizeof(why->text));
+
+	if (n == sizeof(why->text))
+		abort();
+	if ((rc == R53_OK || rc == R53_EABORT) != (n == 0))
+		abort();
+	for (i = 0; i < n; i++)
+		if ((unsigned char)why->text[i] < 0x20 || why->text[i] == 0x7f)
+			abort();
+}
+
 static char *
 copy(const uint8_t *data, size_t size)
 {
@@ -62,10 +77,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct r53_change_info	ci;
 	struct r53_zone		z;
 	struct r53_error	e;
+	struct r53_why		why;
 	struct xml		x;
 	size_t			total = 0, steps = 0;
 	char			*b;
-	int			tok;
+	int			tok, rc;
 
 	b = copy(data, size);
 	xml_init(&x, b, size);
@@ -79,24 +95,30 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(b);
 
 	b = copy(data, size);
-	(void)r53_parse_list_rrsets(b, size, rr_cb, &total, &rp);
+	rc = r53_parse_list_rrsets(b, size, rr_cb, &total, &rp, &why);
+	check_why(rc, &why);
 	free(b);
 	b = copy(data, size);
-	(void)r53_parse_list_zones_by_name(b, size, zone_cb, &total, &zp);
+	rc = r53_parse_list_zones_by_name(b, size, zone_cb, &total, &zp,
+	    &why);
+	check_why(rc, &why);
 	free(b);
 	b = copy(data, size);
-	if (r53_parse_get_zone(b, size, &z) == R53_OK)
+	if ((rc = r53_parse_get_zone(b, size, &z, &why)) == R53_OK)
 		total += strlen(z.id) + strlen(z.name);
+	check_why(rc, &why);
 	free(b);
 	b = copy(data, size);
-	if (r53_parse_change_info(b, size, &ci) == R53_OK &&
+	if ((rc = r53_parse_change_info(b, size, &ci, &why)) == R53_OK &&
 	    strlen(ci.id) > R53_ID_MAX)
 		abort();
+	check_why(rc, &why);
 	free(b);
 	b = copy(data, size);
-	if (r53_parse_error(b, size, &e) == R53_OK &&
+	if ((rc = r53_parse_error(b, size, &e, &why)) == R53_OK &&
 	    strlen(e.message) >= sizeof(e.message))
 		abort();
+	check_why(rc, &why);
 	free(b);
 	return total == (size_t)-1;
 }

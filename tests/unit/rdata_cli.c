@@ -3,6 +3,7 @@
  * tests/rdata_ref.py.  Each input line is one of
  *
  *	w TYPE HEX	wire RDATA to Route 53 text
+ *	m TYPE HEX	wire RDATA to master-file text
  *	t TYPE TEXT	Route 53 text to wire RDATA
  *	c TYPE HEX	canonical form of wire RDATA
  *
@@ -67,6 +68,14 @@ main(void)
 		case 'w':
 			if (unhex(arg, rd, sizeof(rd), &len) == -1 ||
 			    (n = rdata_to_r53((uint16_t)type, rd, len, text,
+			    sizeof(text))) < 0)
+				printf("err\n");
+			else
+				printf("ok %s\n", text);
+			break;
+		case 'm':
+			if (unhex(arg, rd, sizeof(rd), &len) == -1 ||
+			    (n = rdata_to_text((uint16_t)type, rd, len, text,
 			    sizeof(text))) < 0)
 				printf("err\n");
 			else

@@ -337,7 +337,8 @@ Test(r53msg, change_info)
 	    "    <Comment>rfc2136 update id 4711</Comment>\n"
 	    "  </ChangeInfo>\n"
 	    "</ChangeResourceRecordSetsResponse>\n");
-	cr_assert_eq(r53_parse_change_info(body, strlen(body), &ci), R53_OK);
+	cr_assert_eq(r53_parse_change_info(body, strlen(body), &ci, NULL),
+	    R53_OK);
 	cr_expect_str_eq(ci.id, "C0021990I7F3JHLHICJ4");
 	cr_expect_eq(ci.status, R53_PENDING);
 	cr_expect_str_eq(ci.submitted_at, "2025-01-02T03:04:05.678Z");
@@ -346,31 +347,32 @@ Test(r53msg, change_info)
 	    "C2682N5HXP0BZ4</Id><Status>INSYNC</Status><SubmittedAt>"
 	    "2017-03-27T17:48:16.751Z</SubmittedAt></ChangeInfo>"
 	    "</GetChangeResponse>");
-	cr_assert_eq(r53_parse_change_info(body, strlen(body), &ci), R53_OK);
+	cr_assert_eq(r53_parse_change_info(body, strlen(body), &ci, NULL),
+	    R53_OK);
 	cr_expect_str_eq(ci.id, "C2682N5HXP0BZ4");
 	cr_expect_eq(ci.status, R53_INSYNC);
 
 	load("<GetChangeResponse><ChangeInfo><Id>/change/C1</Id><Status>DONE"
 	    "</Status></ChangeInfo></GetChangeResponse>");
-	cr_expect_eq(r53_parse_change_info(body, strlen(body), &ci),
+	cr_expect_eq(r53_parse_change_info(body, strlen(body), &ci, NULL),
 	    R53_ESHAPE);
 	load("<GetChangeResponse><ChangeInfo><Status>INSYNC</Status>"
 	    "</ChangeInfo></GetChangeResponse>");
-	cr_expect_eq(r53_parse_change_info(body, strlen(body), &ci),
+	cr_expect_eq(r53_parse_change_info(body, strlen(body), &ci, NULL),
 	    R53_ESHAPE);
 	load("<GetChangeResponse></GetChangeResponse>");
-	cr_expect_eq(r53_parse_change_info(body, strlen(body), &ci),
+	cr_expect_eq(r53_parse_change_info(body, strlen(body), &ci, NULL),
 	    R53_ESHAPE);
 	load("<GetChangeResponse><ChangeInfo><Id>/change/"
 	    "C123456789012345678901234567890123</Id><Status>INSYNC</Status>"
 	    "</ChangeInfo></GetChangeResponse>");
-	cr_expect_eq(r53_parse_change_info(body, strlen(body), &ci),
+	cr_expect_eq(r53_parse_change_info(body, strlen(body), &ci, NULL),
 	    R53_ELIMIT);
 	load("<GetChangeResponse><ChangeInfo><Id>/change/C1</Id>"
 	    "<Status>INSYNC</Status></ChangeInfo>");
-	cr_expect_eq(r53_parse_change_info(body, strlen(body), &ci),
+	cr_expect_eq(r53_parse_change_info(body, strlen(body), &ci, NULL),
 	    R53_EXML);
-	cr_expect_eq(r53_parse_change_info(body, 0, &ci), R53_EXML);
+	cr_expect_eq(r53_parse_change_info(body, 0, &ci, NULL), R53_EXML);
 }
 
 /*
@@ -477,7 +479,7 @@ Test(r53msg, list_rrsets)
 	memset(&s, 0, sizeof(s));
 	load(list_doc);
 	cr_assert_eq(r53_parse_list_rrsets(body, strlen(body), rr_cb, &s,
-	    &pg), R53_OK);
+	    &pg, NULL), R53_OK);
 	cr_assert_eq(s.n, 3);
 	cr_expect_eq(pg.count, 3);
 	cr_expect_str_eq(s.rr[0].name, "example.com.");
@@ -513,7 +515,7 @@ Test(r53msg, list_rrsets)
 	s.stop_after = 2;
 	load(list_doc);
 	cr_expect_eq(r53_parse_list_rrsets(body, strlen(body), rr_cb, &s,
-	    &pg), R53_EABORT);
+	    &pg, NULL), R53_EABORT);
 	cr_expect_eq(s.n, 2);
 }
 
@@ -543,7 +545,7 @@ Test(r53msg, list_rrsets_routing_and_txt)
 	    "<NextRecordIdentifier>green</NextRecordIdentifier>"
 	    "<MaxItems>2</MaxItems></ListResourceRecordSetsResponse>");
 	cr_assert_eq(r53_parse_list_rrsets(body, strlen(body), rr_cb, &s,
-	    &pg), R53_OK);
+	    &pg, NULL), R53_OK);
 	cr_assert_eq(s.n, 2);
 	cr_expect_eq(s.rr[0].flags, R53_RRSET_ROUTING);
 	cr_expect_str_eq(s.rr[0].setid, "blue");
@@ -569,7 +571,7 @@ Test(r53msg, list_rrsets_empty_zone_page)
 	    "<IsTruncated>false</IsTruncated><MaxItems>100</MaxItems>"
 	    "</ListResourceRecordSetsResponse>");
 	cr_assert_eq(r53_parse_list_rrsets(body, strlen(body), NULL, NULL,
-	    &pg), R53_OK);
+	    &pg, NULL), R53_OK);
 	cr_expect_eq(pg.count, 0);
 	cr_expect_not(pg.truncated);
 	cr_expect_eq(pg.max_items, 100);
@@ -588,7 +590,7 @@ list_one(const char *inner)
 	    "</ResourceRecordSets><IsTruncated>false</IsTruncated>"
 	    "</ListResourceRecordSetsResponse>", inner);
 	cr_assert(n > 0 && (size_t)n < sizeof(doc));
-	return r53_parse_list_rrsets(doc, (size_t)n, NULL, NULL, &pg);
+	return r53_parse_list_rrsets(doc, (size_t)n, NULL, NULL, &pg, NULL);
 }
 
 static char *
@@ -679,32 +681,32 @@ Test(r53msg, list_rrsets_bad_shapes)
 	load("<ListHostedZonesResponse><IsTruncated>false</IsTruncated>"
 	    "</ListHostedZonesResponse>");
 	cr_expect_eq(r53_parse_list_rrsets(body, strlen(body), NULL, NULL,
-	    &pg), R53_ESHAPE);
+	    &pg, NULL), R53_ESHAPE);
 	load("<ListResourceRecordSetsResponse><ResourceRecordSets/>"
 	    "</ListResourceRecordSetsResponse>");
 	cr_expect_eq(r53_parse_list_rrsets(body, strlen(body), NULL, NULL,
-	    &pg), R53_ESHAPE);
+	    &pg, NULL), R53_ESHAPE);
 	load("<ListResourceRecordSetsResponse><IsTruncated>true</IsTruncated>"
 	    "<NextRecordType>A</NextRecordType>"
 	    "</ListResourceRecordSetsResponse>");
 	cr_expect_eq(r53_parse_list_rrsets(body, strlen(body), NULL, NULL,
-	    &pg), R53_ESHAPE);
+	    &pg, NULL), R53_ESHAPE);
 	load("<ListResourceRecordSetsResponse><IsTruncated>false</IsTruncated>"
 	    "</ListResourceRecordSetsResponse>trailing");
 	cr_expect_eq(r53_parse_list_rrsets(body, strlen(body), NULL, NULL,
-	    &pg), R53_EXML);
+	    &pg, NULL), R53_EXML);
 	load("<!DOCTYPE x [<!ENTITY a \"b\">]><ListResourceRecordSetsResponse>"
 	    "<IsTruncated>false</IsTruncated>"
 	    "</ListResourceRecordSetsResponse>");
 	cr_expect_eq(r53_parse_list_rrsets(body, strlen(body), NULL, NULL,
-	    &pg), R53_EXML);
+	    &pg, NULL), R53_EXML);
 	load("<ListResourceRecordSetsResponse><ResourceRecordSets>"
 	    "<ResourceRecordSet><Name>a.</Name>");
 	cr_expect_eq(r53_parse_list_rrsets(body, strlen(body), NULL, NULL,
-	    &pg), R53_EXML);
+	    &pg, NULL), R53_EXML);
 	memcpy(body, "<ListResourceRecordSetsResponse>\0</ListResource"
 	    "RecordSetsResponse>", 66);
-	cr_expect_eq(r53_parse_list_rrsets(body, 66, NULL, NULL, &pg),
+	cr_expect_eq(r53_parse_list_rrsets(body, 66, NULL, NULL, &pg, NULL),
 	    R53_EXML);
 }
 
@@ -764,7 +766,7 @@ Test(r53msg, list_zones_by_name)
 	    "  <MaxItems>2</MaxItems>\n"
 	    "</ListHostedZonesByNameResponse>");
 	cr_assert_eq(r53_parse_list_zones_by_name(body, strlen(body), zone_cb,
-	    &s, &pg), R53_OK);
+	    &s, &pg, NULL), R53_OK);
 	cr_assert_eq(s.n, 2);
 	cr_expect_eq(pg.count, 2);
 	cr_expect_str_eq(s.id[0], "Z0123456789ABCDEFGHIJ");
@@ -785,12 +787,12 @@ Test(r53msg, list_zones_by_name)
 	    "<Name>a.</Name></HostedZone></HostedZones><IsTruncated>false"
 	    "</IsTruncated></ListHostedZonesByNameResponse>");
 	cr_expect_eq(r53_parse_list_zones_by_name(body, strlen(body), NULL,
-	    NULL, &pg), R53_ESHAPE);
+	    NULL, &pg, NULL), R53_ESHAPE);
 	load("<ListHostedZonesByNameResponse><HostedZones/><IsTruncated>true"
 	    "</IsTruncated><NextDNSName>a.</NextDNSName>"
 	    "</ListHostedZonesByNameResponse>");
 	cr_expect_eq(r53_parse_list_zones_by_name(body, strlen(body), NULL,
-	    NULL, &pg), R53_ESHAPE);
+	    NULL, &pg, NULL), R53_ESHAPE);
 }
 
 Test(r53msg, get_zone)
@@ -807,7 +809,7 @@ Test(r53msg, get_zone)
 	    "<NameServer>ns-2048.awsdns-64.com</NameServer>"
 	    "<NameServer>ns-2049.awsdns-65.net</NameServer>"
 	    "</NameServers></DelegationSet></GetHostedZoneResponse>");
-	cr_assert_eq(r53_parse_get_zone(body, strlen(body), &z), R53_OK);
+	cr_assert_eq(r53_parse_get_zone(body, strlen(body), &z, NULL), R53_OK);
 	cr_expect_str_eq(z.id, "Z1D633PJN98FT9");
 	cr_expect_str_eq(z.name, "example.com.");
 	cr_expect_str_eq(z.comment, "c & d");
@@ -821,16 +823,18 @@ Test(r53msg, get_zone)
 	    "<Name>p.</Name><Config><PrivateZone>true</PrivateZone></Config>"
 	    "</HostedZone><VPCs><VPC><VPCRegion>eu-west-1</VPCRegion><VPCId>"
 	    "vpc-1</VPCId></VPC></VPCs></GetHostedZoneResponse>");
-	cr_assert_eq(r53_parse_get_zone(body, strlen(body), &z), R53_OK);
+	cr_assert_eq(r53_parse_get_zone(body, strlen(body), &z, NULL), R53_OK);
 	cr_expect_eq(z.private_zone, 1);
 	cr_expect_eq(z.nname_servers, 0);
 
 	load("<GetHostedZoneResponse><DelegationSet/></GetHostedZoneResponse>");
-	cr_expect_eq(r53_parse_get_zone(body, strlen(body), &z), R53_ESHAPE);
+	cr_expect_eq(r53_parse_get_zone(body, strlen(body), &z, NULL),
+	    R53_ESHAPE);
 	load("<GetHostedZoneResponse><HostedZone><Id>/hostedzone/Z1</Id>"
 	    "<Name>p.</Name><ResourceRecordSetCount>many"
 	    "</ResourceRecordSetCount></HostedZone></GetHostedZoneResponse>");
-	cr_expect_eq(r53_parse_get_zone(body, strlen(body), &z), R53_ESHAPE);
+	cr_expect_eq(r53_parse_get_zone(body, strlen(body), &z, NULL),
+	    R53_ESHAPE);
 }
 
 /*
@@ -847,7 +851,7 @@ Test(r53msg, error_form_a)
 	    "</Message>\n  </Error>\n  <RequestId>"
 	    "b25f48e8-84fd-11e6-80d9-574e0c4664cb</RequestId>\n"
 	    "</ErrorResponse>");
-	cr_assert_eq(r53_parse_error(body, strlen(body), &e), R53_OK);
+	cr_assert_eq(r53_parse_error(body, strlen(body), &e, NULL), R53_OK);
 	cr_expect_str_eq(e.type, "Sender");
 	cr_expect_str_eq(e.code, "NoSuchHostedZone");
 	cr_expect_str_eq(e.message,
@@ -862,7 +866,7 @@ Test(r53msg, error_form_a)
 	    "example.com.]</Message>\n  </Error>\n"
 	    "  <RequestId>0d3c7a52-5b6f-4d1e-9a62-1c2f7f3b8a10</RequestId>\n"
 	    "</ErrorResponse>");
-	cr_assert_eq(r53_parse_error(body, strlen(body), &e), R53_OK);
+	cr_assert_eq(r53_parse_error(body, strlen(body), &e, NULL), R53_OK);
 	cr_expect_str_eq(e.code, "InvalidChangeBatch");
 	cr_expect_str_eq(e.message, "[Tried to delete resource record set "
 	    "[name='a.example.com.', type='A'] but it was not found, RRSet "
@@ -872,7 +876,7 @@ Test(r53msg, error_form_a)
 	load("<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
 	    "<Message>Rate exceeded</Message></Error><RequestId>r1</RequestId>"
 	    "</ErrorResponse>");
-	cr_assert_eq(r53_parse_error(body, strlen(body), &e), R53_OK);
+	cr_assert_eq(r53_parse_error(body, strlen(body), &e, NULL), R53_OK);
 	cr_expect_str_eq(e.code, "Throttling");
 	cr_expect_str_eq(e.message, "Rate exceeded");
 }
@@ -889,7 +893,7 @@ Test(r53msg, error_form_b)
 	    "</Message>\n  </Messages>\n"
 	    "  <RequestId>9197fef4-03cc-11e9-9a1b-4f2d8a3c1e77</RequestId>\n"
 	    "</InvalidChangeBatch>");
-	cr_assert_eq(r53_parse_error(body, strlen(body), &e), R53_OK);
+	cr_assert_eq(r53_parse_error(body, strlen(body), &e, NULL), R53_OK);
 	cr_expect_str_eq(e.code, "InvalidChangeBatch");
 	cr_expect_str_eq(e.type, "");
 	cr_expect_str_eq(e.message, "[Tried to create resource record set "
@@ -899,7 +903,7 @@ Test(r53msg, error_form_b)
 
 	load("<InvalidChangeBatch><Messages><Message>only</Message></Messages>"
 	    "</InvalidChangeBatch>");
-	cr_assert_eq(r53_parse_error(body, strlen(body), &e), R53_OK);
+	cr_assert_eq(r53_parse_error(body, strlen(body), &e, NULL), R53_OK);
 	cr_expect_str_eq(e.message, "[only]");
 	cr_expect_str_eq(e.request_id, "");
 }
@@ -912,7 +916,7 @@ Test(r53msg, error_other_roots)
 
 	load("<InvalidSignatureException><Message>Signature expired"
 	    "</Message></InvalidSignatureException>");
-	cr_assert_eq(r53_parse_error(body, strlen(body), &e), R53_OK);
+	cr_assert_eq(r53_parse_error(body, strlen(body), &e, NULL), R53_OK);
 	cr_expect_str_eq(e.code, "InvalidSignatureException");
 	cr_expect_str_eq(e.message, "Signature expired");
 
@@ -923,21 +927,381 @@ Test(r53msg, error_other_roots)
 		doc[n++] = (i % 2) ? '\xa9' : '\xc3';	/* "é" x 1000 */
 	n += (size_t)sprintf(doc + n, "]</Message></Error></ErrorResponse>");
 	load(doc);
-	cr_assert_eq(r53_parse_error(body, n, &e), R53_OK);
+	cr_assert_eq(r53_parse_error(body, n, &e, NULL), R53_OK);
 	cr_expect_lt(strlen(e.message), sizeof(e.message));
 	cr_expect_eq(strncmp(e.message, "[\xc3\xa9", 3), 0);
 	cr_expect_str_eq(e.message + strlen(e.message) - 5, "\xc3\xa9...");
 
 	load("<ErrorResponse><Error><Type>Sender</Type></Error>"
 	    "</ErrorResponse>");
-	cr_expect_eq(r53_parse_error(body, strlen(body), &e), R53_ESHAPE);
+	cr_expect_eq(r53_parse_error(body, strlen(body), &e, NULL), R53_ESHAPE);
 	load("");
-	cr_expect_eq(r53_parse_error(body, 0, &e), R53_EXML);
+	cr_expect_eq(r53_parse_error(body, 0, &e, NULL), R53_EXML);
 	/* A proxy's HTML page is not a Route 53 error. */
 	load("<html><body>502 Bad Gateway</body></html>");
-	cr_expect_eq(r53_parse_error(body, strlen(body), &e), R53_ESHAPE);
+	cr_expect_eq(r53_parse_error(body, strlen(body), &e, NULL), R53_ESHAPE);
 	load("<ErrorResponse><Error><Code>X</Code></Error>");
-	cr_expect_eq(r53_parse_error(body, strlen(body), &e), R53_EXML);
+	cr_expect_eq(r53_parse_error(body, strlen(body), &e, NULL), R53_EXML);
+}
+
+/*
+ * ---- Why an answer was refused ----
+ *
+ * Each malformed answer must be refused with a message that names the
+ * element by its path, and say what is wrong with it.
+ */
+
+enum { OP_CHANGE, OP_LIST_RRSETS, OP_LIST_ZONES, OP_GET_ZONE, OP_ERROR };
+
+static int
+parse_as(int op, char *doc, size_t len, struct r53_why *why)
+{
+	struct r53_change_info	ci;
+	struct r53_rrset_page	rp;
+	struct r53_zone_page	zp;
+	struct r53_zone		z;
+	struct r53_error	e;
+
+	memset(why, 'x', sizeof(*why));		/* no stale text */
+	switch (op) {
+	case OP_CHANGE:
+		return r53_parse_change_info(doc, len, &ci, why);
+	case OP_LIST_RRSETS:
+		return r53_parse_list_rrsets(doc, len, NULL, NULL, &rp, why);
+	case OP_LIST_ZONES:
+		return r53_parse_list_zones_by_name(doc, len, NULL, NULL, &zp,
+		    why);
+	case OP_GET_ZONE:
+		return r53_parse_get_zone(doc, len, &z, why);
+	default:
+		return r53_parse_error(doc, len, &e, why);
+	}
+}
+
+/* doc, parsed as op, fails with status and exactly the message want. */
+static void
+refused(int op, const char *doc, int status, const char *want)
+{
+	struct r53_why	why;
+	size_t		n = load(doc);
+
+	cr_expect_eq(parse_as(op, body, n, &why), status, "%s", doc);
+	cr_expect(strcmp(why.text, want) == 0, "got \"%s\",\nwant \"%s\"\n"
+	    "for %s", why.text, want, doc);
+}
+
+/* The same for a message that starts with want. */
+static void
+refused_prefix(int op, const char *doc, size_t n, int status,
+    const char *want)
+{
+	struct r53_why	why;
+
+	cr_assert(n < sizeof(body));
+	memcpy(body, doc, n);
+	cr_expect_eq(parse_as(op, body, n, &why), status);
+	cr_expect_eq(strncmp(why.text, want, strlen(want)), 0,
+	    "\"%s\" does not start with \"%s\"", why.text, want);
+}
+
+#define RRSET	"ListResourceRecordSetsResponse/ResourceRecordSets/" \
+		"ResourceRecordSet"
+
+/* A one-record-set listing with the set's inner XML given. */
+static const char *
+one_rrset(const char *inner)
+{
+	static char	doc[1 << 20];
+
+	snprintf(doc, sizeof(doc), "<ListResourceRecordSetsResponse " NS ">"
+	    "<ResourceRecordSets><ResourceRecordSet>%s</ResourceRecordSet>"
+	    "</ResourceRecordSets><IsTruncated>false</IsTruncated>"
+	    "</ListResourceRecordSetsResponse>", inner);
+	return doc;
+}
+
+Test(r53msg, why_change_info)
+{
+	struct r53_why	why;
+	char		doc[256];
+
+	/* ChangeResourceRecordSets */
+	refused(OP_CHANGE, "<ChangeResourceRecordSetsResponse " NS ">"
+	    "<ChangeInfo><Id>/change/C1</Id></ChangeInfo>"
+	    "</ChangeResourceRecordSetsResponse>", R53_ESHAPE,
+	    "ChangeResourceRecordSetsResponse/ChangeInfo/Status missing");
+	refused(OP_CHANGE, "<ChangeResourceRecordSetsResponse " NS "/>",
+	    R53_ESHAPE, "ChangeResourceRecordSetsResponse/ChangeInfo missing");
+	refused(OP_CHANGE, "<ChangeResourceRecordSetsResponse><ChangeInfo>"
+	    "<Id>/change/C1</Id><Status>DONE</Status></ChangeInfo>"
+	    "</ChangeResourceRecordSetsResponse>", R53_ESHAPE,
+	    "ChangeResourceRecordSetsResponse/ChangeInfo/Status: \"DONE\" "
+	    "is neither PENDING nor INSYNC");
+	refused(OP_CHANGE, "<ChangeResourceRecordSetsResponse><ChangeInfo>"
+	    "<Id>/change/C123456789012345678901234567890123</Id>"
+	    "<Status>INSYNC</Status></ChangeInfo>"
+	    "</ChangeResourceRecordSetsResponse>", R53_ELIMIT,
+	    "ChangeResourceRecordSetsResponse/ChangeInfo/Id: ID of 34 "
+	    "characters, more than 32");
+	refused(OP_CHANGE, "<ChangeResourceRecordSetsResponse><ChangeInfo>"
+	    "<Id>/change/C1</Id><Status>INSYNC</Status><SubmittedAt>"
+	    "2025-01-02T03:04:05.678901234567890123456Z</SubmittedAt>"
+	    "</ChangeInfo></ChangeResourceRecordSetsResponse>", R53_ELIMIT,
+	    "ChangeResourceRecordSetsResponse/ChangeInfo/SubmittedAt: 42 "
+	    "bytes, more than 39");
+	/* GetChange */
+	refused(OP_CHANGE, "<GetChangeResponse><ChangeInfo><Status>INSYNC"
+	    "</Status></ChangeInfo></GetChangeResponse>", R53_ESHAPE,
+	    "GetChangeResponse/ChangeInfo/Id missing");
+	refused(OP_CHANGE, "<GetChangeResponse><ChangeInfo><Id>/change/C1"
+	    "</Id><Status><b>INSYNC</b></Status></ChangeInfo>"
+	    "</GetChangeResponse>", R53_ESHAPE,
+	    "GetChangeResponse/ChangeInfo/Status/b: an element where text "
+	    "belongs");
+	refused(OP_CHANGE, "<GetChangeResponse><ChangeInfo><Id>/change/</Id>"
+	    "<Status>INSYNC</Status></ChangeInfo></GetChangeResponse>",
+	    R53_ESHAPE, "GetChangeResponse/ChangeInfo/Id: \"/change/\" is "
+	    "not an ID");
+	snprintf(doc, sizeof(doc), "<GetChangeResponse><ChangeInfo><Id>"
+	    "/change/C1</Id>");
+	refused(OP_CHANGE, doc, R53_EXML, "document ends early at byte 50 "
+	    "in GetChangeResponse/ChangeInfo");
+	refused(OP_CHANGE, "<a:GetChangeResponse xmlns:a=\"x\"><a:ChangeInfo>"
+	    "<a:Id>C1</a:Id></a:ChangeInfo></a:GetChangeResponse>",
+	    R53_ESHAPE, "GetChangeResponse/ChangeInfo/Status missing");
+
+	/* Success says nothing. */
+	load("<GetChangeResponse><ChangeInfo><Id>/change/C1</Id><Status>"
+	    "INSYNC</Status></ChangeInfo></GetChangeResponse>");
+	cr_expect_eq(parse_as(OP_CHANGE, body, strlen(body), &why), R53_OK);
+	cr_expect_str_eq(why.text, "");
+}
+
+Test(r53msg, why_list_rrsets)
+{
+	static char	big[R53_VALUE_MAX + 200], inner[1 << 16];
+	char		deep[1024];
+	size_t		n, i;
+
+	refused(OP_LIST_RRSETS, one_rrset("<Name>www.example.com.</Name>"
+	    "<Type>A</Type><TTL>abc</TTL>"), R53_ESHAPE,
+	    RRSET "/TTL: \"abc\" is not a number (record set "
+	    "\"www.example.com.\")");
+	refused(OP_LIST_RRSETS, one_rrset("<Name>a.</Name><Type>A</Type>"
+	    "<TTL>2147483648</TTL>"), R53_ESHAPE, RRSET "/TTL: \"2147483648\" "
+	    "is more than 2147483647 (record set \"a.\")");
+	refused(OP_LIST_RRSETS, one_rrset("<Name>a.</Name><Type>A</Type>"
+	    "<TTL></TTL>"), R53_ESHAPE, RRSET "/TTL is empty (record set "
+	    "\"a.\")");
+	refused(OP_LIST_RRSETS, one_rrset("<Name>a.</Name>"), R53_ESHAPE,
+	    RRSET "/Type missing (record set \"a.\")");
+	refused(OP_LIST_RRSETS, one_rrset("<Type>A</Type>"), R53_ESHAPE,
+	    RRSET "/Name missing");
+	refused(OP_LIST_RRSETS, one_rrset("<Name></Name><Type>A</Type>"),
+	    R53_ESHAPE, RRSET "/Name is empty");
+	refused(OP_LIST_RRSETS, one_rrset("<Name>a.</Name><Name>b.</Name>"),
+	    R53_ESHAPE, RRSET "/Name repeated (record set \"a.\")");
+	refused(OP_LIST_RRSETS, one_rrset("<Name>a.</Name><Type>A</Type>"
+	    "<ResourceRecords><ResourceRecord/></ResourceRecords>"),
+	    R53_ESHAPE, RRSET "/ResourceRecords/ResourceRecord/Value missing "
+	    "(record set \"a.\")");
+	refused(OP_LIST_RRSETS, one_rrset("<Name>a.</Name><Type>A</Type>"
+	    "<AliasTarget><HostedZoneId>Z1</HostedZoneId></AliasTarget>"),
+	    R53_ESHAPE, RRSET "/AliasTarget/DNSName missing (record set "
+	    "\"a.\")");
+	refused(OP_LIST_RRSETS, one_rrset("<Name>a.</Name><Type>A</Type>"
+	    "<AliasTarget><HostedZoneId>Z1</HostedZoneId><DNSName>b.</DNSName>"
+	    "<EvaluateTargetHealth>maybe</EvaluateTargetHealth>"
+	    "</AliasTarget>"), R53_ESHAPE, RRSET "/AliasTarget/"
+	    "EvaluateTargetHealth: \"maybe\" is not true or false (record set "
+	    "\"a.\")");
+	refused(OP_LIST_RRSETS, one_rrset("<Name>a.</Name><Type>"
+	    "ABCDEFGHIJKLMNOP</Type>"), R53_ELIMIT, RRSET "/Type: 16 "
+	    "characters, more than 15 (record set \"a.\")");
+	/* Quoted text: escaped and cut. */
+	refused(OP_LIST_RRSETS, one_rrset("<Name>a.</Name><Type>A</Type>"
+	    "<TTL>1&#10;\"\\\xc3\xa9</TTL>"), R53_ESHAPE, RRSET "/TTL: "
+	    "\"1\\x0a\\\"\\\\\\xc3\\xa9\" is not a number (record set \"a.\")");
+	refused(OP_LIST_RRSETS, one_rrset("<Name>a.</Name><Type>A</Type>"
+	    "<TTL>1234567890123456789012345678901234567890123456789</TTL>"),
+	    R53_ESHAPE, RRSET "/TTL: \"1234567890123456789012345678901234567890"
+	    "\"... is more than 2147483647 (record set \"a.\")");
+
+	/* Sizes. */
+	n = (size_t)snprintf(big, sizeof(big), "<Name>a.</Name><Type>TXT"
+	    "</Type><ResourceRecords><ResourceRecord><Value>");
+	memset(big + n, 'v', R53_VALUE_MAX + 1);
+	strcpy(big + n + R53_VALUE_MAX + 1, "</Value></ResourceRecord>"
+	    "</ResourceRecords>");
+	refused(OP_LIST_RRSETS, one_rrset(big), R53_ELIMIT, RRSET
+	    "/ResourceRecords/ResourceRecord/Value: 4001 characters, more "
+	    "than 4000 (record set \"a.\")");
+	n = (size_t)sprintf(inner, "<Name>a.</Name><Type>A</Type>"
+	    "<ResourceRecords>");
+	for (i = 0; i <= R53_VALUES_MAX; i++)
+		n += (size_t)sprintf(inner + n, "<ResourceRecord><Value>"
+		    "192.0.2.1</Value></ResourceRecord>");
+	strcpy(inner + n, "</ResourceRecords>");
+	refused(OP_LIST_RRSETS, one_rrset(inner), R53_ELIMIT, RRSET
+	    "/ResourceRecords/ResourceRecord: more than 400 in a record set "
+	    "(record set \"a.\")");
+
+	/* The page. */
+	refused(OP_LIST_RRSETS, "<ListResourceRecordSetsResponse " NS ">"
+	    "<ResourceRecordSets/><MaxItems>100</MaxItems>"
+	    "</ListResourceRecordSetsResponse>", R53_ESHAPE,
+	    "ListResourceRecordSetsResponse/IsTruncated missing");
+	refused(OP_LIST_RRSETS, "<ListResourceRecordSetsResponse>"
+	    "<IsTruncated>true</IsTruncated><NextRecordType>A</NextRecordType>"
+	    "</ListResourceRecordSetsResponse>", R53_ESHAPE,
+	    "ListResourceRecordSetsResponse/NextRecordName missing "
+	    "(IsTruncated is true)");
+	refused(OP_LIST_RRSETS, "<ListResourceRecordSetsResponse>"
+	    "<IsTruncated>true</IsTruncated><NextRecordName>a.</NextRecordName>"
+	    "</ListResourceRecordSetsResponse>", R53_ESHAPE,
+	    "ListResourceRecordSetsResponse/NextRecordType missing "
+	    "(IsTruncated is true)");
+	refused(OP_LIST_RRSETS, "<ListResourceRecordSetsResponse>"
+	    "<IsTruncated>no</IsTruncated></ListResourceRecordSetsResponse>",
+	    R53_ESHAPE, "ListResourceRecordSetsResponse/IsTruncated: \"no\" "
+	    "is not true or false");
+	refused(OP_LIST_RRSETS, "<ListResourceRecordSetsResponse>"
+	    "<IsTruncated>false</IsTruncated><MaxItems>-1</MaxItems>"
+	    "</ListResourceRecordSetsResponse>", R53_ESHAPE,
+	    "ListResourceRecordSetsResponse/MaxItems: \"-1\" is not a number");
+	refused(OP_LIST_RRSETS, "<ListHostedZonesResponse><IsTruncated>false"
+	    "</IsTruncated></ListHostedZonesResponse>", R53_ESHAPE,
+	    "root element is ListHostedZonesResponse, not "
+	    "ListResourceRecordSetsResponse");
+
+	/* Not XML as the reader takes it. */
+	refused(OP_LIST_RRSETS, one_rrset("<Name>a.&bad;</Name>"), R53_EXML,
+	    "bad entity or character reference at byte 134 in " RRSET "/Name");
+	refused(OP_LIST_RRSETS, "<ListResourceRecordSetsResponse>"
+	    "<IsTruncated>false</IsTruncated></ListResourceRecordSetsResponse>"
+	    "trailing", R53_EXML, "content after the root element at byte 105");
+	refused(OP_LIST_RRSETS, "<!DOCTYPE x [<!ENTITY a \"b\">]>"
+	    "<ListResourceRecordSetsResponse/>", R53_EXML,
+	    "declarations are not allowed at byte 0");
+	refused(OP_LIST_RRSETS, "", R53_EXML, "document ends early at byte 0");
+	n = (size_t)sprintf(deep, "<ListResourceRecordSetsResponse>");
+	for (i = 0; i < XML_MAX_DEPTH; i++)
+		n += (size_t)sprintf(deep + n, "<a>");
+	refused_prefix(OP_LIST_RRSETS, deep, n, R53_EXML,
+	    "elements nested too deeply at byte 125 in "
+	    "ListResourceRecordSetsResponse/a/a/a/");
+}
+
+Test(r53msg, why_text_too_long)
+{
+	static char	doc[XML_MAX_TEXT + 256];
+	size_t		n;
+
+	n = (size_t)sprintf(doc, "<ListResourceRecordSetsResponse><a>");
+	memset(doc + n, 't', XML_MAX_TEXT + 1);
+	n += XML_MAX_TEXT + 1;
+	n += (size_t)sprintf(doc + n, "</a></ListResourceRecordSetsResponse>");
+	refused_prefix(OP_LIST_RRSETS, doc, n, R53_EXML,
+	    "text too long at byte ");
+}
+
+Test(r53msg, why_list_zones_by_name)
+{
+	refused(OP_LIST_ZONES, "<ListHostedZonesByNameResponse " NS ">"
+	    "<HostedZones/><DNSName>example.com.</DNSName><MaxItems>100"
+	    "</MaxItems></ListHostedZonesByNameResponse>", R53_ESHAPE,
+	    "ListHostedZonesByNameResponse/IsTruncated missing");
+	refused(OP_LIST_ZONES, "<ListHostedZonesByNameResponse><HostedZones>"
+	    "<HostedZone><Name>a.</Name></HostedZone></HostedZones>"
+	    "<IsTruncated>false</IsTruncated>"
+	    "</ListHostedZonesByNameResponse>", R53_ESHAPE,
+	    "ListHostedZonesByNameResponse/HostedZones/HostedZone/Id missing");
+	refused(OP_LIST_ZONES, "<ListHostedZonesByNameResponse><HostedZones>"
+	    "<HostedZone><Id>/hostedzone/Z1</Id><Name>a.</Name><Config>"
+	    "<PrivateZone>yes</PrivateZone></Config></HostedZone>"
+	    "</HostedZones><IsTruncated>false</IsTruncated>"
+	    "</ListHostedZonesByNameResponse>", R53_ESHAPE,
+	    "ListHostedZonesByNameResponse/HostedZones/HostedZone/Config/"
+	    "PrivateZone: \"yes\" is not true or false");
+	refused(OP_LIST_ZONES, "<ListHostedZonesByNameResponse><HostedZones/>"
+	    "<IsTruncated>true</IsTruncated><NextDNSName>b.</NextDNSName>"
+	    "</ListHostedZonesByNameResponse>", R53_ESHAPE,
+	    "ListHostedZonesByNameResponse/NextHostedZoneId missing "
+	    "(IsTruncated is true)");
+	refused(OP_LIST_ZONES, "<ListHostedZonesByNameResponse><HostedZones/>"
+	    "<IsTruncated>true</IsTruncated><NextHostedZoneId>Z2"
+	    "</NextHostedZoneId></ListHostedZonesByNameResponse>", R53_ESHAPE,
+	    "ListHostedZonesByNameResponse/NextDNSName missing (IsTruncated "
+	    "is true)");
+	refused(OP_LIST_ZONES, "<ListHostedZonesByNameResponse><HostedZones>"
+	    "<HostedZone><Id>/hostedzone/Z1</Id><Name>a.</Name>"
+	    "<ResourceRecordSetCount>18446744073709551620"
+	    "</ResourceRecordSetCount></HostedZone></HostedZones>"
+	    "<IsTruncated>false</IsTruncated>"
+	    "</ListHostedZonesByNameResponse>", R53_ESHAPE,
+	    "ListHostedZonesByNameResponse/HostedZones/HostedZone/"
+	    "ResourceRecordSetCount: \"18446744073709551620\" is more than "
+	    "9223372036854775807");
+	refused(OP_LIST_ZONES, "<GetHostedZoneResponse/>", R53_ESHAPE,
+	    "root element is GetHostedZoneResponse, not "
+	    "ListHostedZonesByNameResponse");
+}
+
+Test(r53msg, why_get_zone)
+{
+	refused(OP_GET_ZONE, "<GetHostedZoneResponse " NS "><DelegationSet/>"
+	    "</GetHostedZoneResponse>", R53_ESHAPE,
+	    "GetHostedZoneResponse/HostedZone missing");
+	refused(OP_GET_ZONE, "<GetHostedZoneResponse><HostedZone><Id>"
+	    "/hostedzone/Z1</Id><Name>p.</Name><ResourceRecordSetCount>many"
+	    "</ResourceRecordSetCount></HostedZone></GetHostedZoneResponse>",
+	    R53_ESHAPE, "GetHostedZoneResponse/HostedZone/"
+	    "ResourceRecordSetCount: \"many\" is not a number");
+	refused(OP_GET_ZONE, "<GetHostedZoneResponse><HostedZone><Id>"
+	    "/hostedzone/</Id><Name>p.</Name></HostedZone>"
+	    "</GetHostedZoneResponse>", R53_ESHAPE,
+	    "GetHostedZoneResponse/HostedZone/Id: \"/hostedzone/\" is not an "
+	    "ID");
+	refused(OP_GET_ZONE, "<GetHostedZoneResponse><HostedZone><Id>"
+	    "/hostedzone/Z1</Id></HostedZone></GetHostedZoneResponse>",
+	    R53_ESHAPE, "GetHostedZoneResponse/HostedZone/Name missing");
+	refused(OP_GET_ZONE, "<GetHostedZoneResponse><HostedZone><Id>"
+	    "/hostedzone/Z1</Id><Name>p.</Name></HostedZone><DelegationSet>"
+	    "<NameServers><NameServer></NameServer></NameServers>"
+	    "</DelegationSet></GetHostedZoneResponse>", R53_ESHAPE,
+	    "GetHostedZoneResponse/DelegationSet/NameServers/NameServer is "
+	    "empty");
+	refused(OP_GET_ZONE, "<GetHostedZoneResponse><HostedZone><Id>"
+	    "/hostedzone/Z1</Id><Name>p.</Name></HostedZone>"
+	    "</GetHostedZone>", R53_EXML, "end tag does not match at byte 102 "
+	    "in GetHostedZoneResponse");
+	refused(OP_GET_ZONE, "<ErrorResponse/>", R53_ESHAPE,
+	    "root element is ErrorResponse, not GetHostedZoneResponse");
+}
+
+Test(r53msg, why_error_documents)
+{
+	char	doc[256];
+
+	refused(OP_ERROR, "<ErrorResponse " NS "><Error><Type>Sender</Type>"
+	    "<Message>m</Message></Error></ErrorResponse>", R53_ESHAPE,
+	    "ErrorResponse/Error/Code missing");
+	refused(OP_ERROR, "<html><body>502 Bad Gateway</body></html>",
+	    R53_ESHAPE, "html/Message missing: not an error document");
+	refused(OP_ERROR, "<ErrorResponse><Error><Code>X</Code></Error>",
+	    R53_EXML, "document ends early at byte 44 in ErrorResponse");
+	refused(OP_ERROR, "<ErrorResponse><Error><Code>X<y/></Code></Error>"
+	    "</ErrorResponse>", R53_ESHAPE, "ErrorResponse/Error/Code/y: an "
+	    "element where text belongs");
+	refused(OP_ERROR, "<InvalidChangeBatch><Messages><Message>a<b/>"
+	    "</Message></Messages></InvalidChangeBatch>", R53_ESHAPE,
+	    "InvalidChangeBatch/Messages/Message/b: an element where text "
+	    "belongs");
+	snprintf(doc, sizeof(doc), "<%0*d/>", 64, 0);
+	doc[1] = 'X';
+	refused(OP_ERROR, doc, R53_ESHAPE, "root element name of 64 bytes is "
+	    "too long for an error code");
+	refused(OP_ERROR, "not xml", R53_EXML, "malformed markup at byte 7");
 }
 
 Test(r53msg, strerror)

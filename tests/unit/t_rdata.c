@@ -380,6 +380,68 @@ Test(rdata, svcb_https)
 	bad_wire(DNS_T_HTTPS, "0000 00 0003 0002 0050");
 }
 
+/* Route 53 text r53 prints in master-file form as mf. */
+static void
+master(uint16_t type, const char *r53, const char *mf)
+{
+	size_t	len;
+	int	n;
+
+	cr_assert_eq(rdata_from_r53(type, r53, strlen(r53), rd, sizeof(rd),
+	    &len), 0, "type %u: %s refused", type, r53);
+	n = rdata_to_text(type, rd, len, text, sizeof(text));
+	cr_assert_geq(n, 0, "type %u: %s not printed", type, r53);
+	cr_assert_str_eq(text, mf, "type %u: %s", type, r53);
+	cr_assert_eq((size_t)n, strlen(mf));
+}
+
+Test(rdata, master_file_text)
+{
+	/* Decimal escapes in strings; quote, backslash, space as they are. */
+	master(DNS_T_TXT, "\"caf\\303\\251\"", "\"caf\\195\\169\"");
+	master(DNS_T_TXT, "\"a \\\"b\\\\\" \"\" \"\\000\\011\\177\\377;()\"",
+	    "\"a \\\"b\\\\\" \"\" \"\\000\\009\\127\\255;()\"");
+	master(DNS_T_SPF, "\"v=spf1 -all\"", "\"v=spf1 -all\"");
+	master(DNS_T_CAA, "128 tbs \"\\351 \\\"\"", "128 tbs \"\\233 \\\"\"");
+	master(DNS_T_NAPTR, "100 50 \"u\" \"E2U+sip\" "
+	    "\"!^(\\\\+4416)$!sip:\\\\1@example.com!\" .",
+	    "100 50 \"u\" \"E2U+sip\" "
+	    "\"!^(\\\\+4416)$!sip:\\\\1@example.com!\" .");
+	/* Names: absolute, case kept, RFC 1035 escapes. */
+	master(DNS_T_CNAME, "Target.Example.net", "Target.Example.net.");
+	master(DNS_T_NS, "a\\040b\\303.example.net.",
+	    "a\\032b\\195.example.net.");
+	master(DNS_T_PTR, "\\050\\051\\073\\100\\044\\042\\134\\056.x",
+	    "\\(\\)\\;\\@\\$\\\"\\\\\\..x.");
+	master(DNS_T_MX, "10 mail.example.net", "10 mail.example.net.");
+	master(DNS_T_SRV, "1 2 3 \\052.example.net", "1 2 3 *.example.net.");
+	master(DNS_T_SOA, "ns.example.net host\\056master.example.net "
+	    "1 2 3 4 5", "ns.example.net. host\\.master.example.net. "
+	    "1 2 3 4 5");
+	/* SVCB values unquoted: space and ; ( ) escaped too. */
+	master(DNS_T_SVCB, "1 svc.example.net key65000=a\\040;(b)\\\"\\303",
+	    "1 svc.example.net. key65000=a\\032\\;\\(b\\)\\\"\\195");
+	master(DNS_T_HTTPS, "1 . alpn=a\\\\\\,b,h2 port=443",
+	    "1 . alpn=a\\\\,b,h2 port=443");
+	/* Fields without escapes are as in the Route 53 form. */
+	master(DNS_T_A, "192.0.2.1", "192.0.2.1");
+	master(DNS_T_AAAA, "2001:0db8::0001", "2001:db8::1");
+	master(DNS_T_DS, "1 13 2 " "E06D44B80B8F1D39A95C0B0D7C65D084"
+	    "58E880409BBC683457104237C7F8EC8D", "1 13 2 "
+	    "e06d44b80b8f1d39a95c0b0d7c65d08458e880409bbc683457104237c7f8ec8d");
+	master(DNS_T_SSHFP, "1 1 AB CD", "1 1 abcd");
+	master(DNS_T_TLSA, "3 1 1 abcd", "3 1 1 abcd");
+	cr_assert_geq(rdata_to_text(1000, (const uint8_t *)"\1\2", 2, text,
+	    sizeof(text)), 0);
+	cr_assert_str_eq(text, "\\# 2 0102");
+	/* The Route 53 form is unchanged by the master-file one. */
+	accepts(DNS_T_TXT, "\"caf\\303\\251\"", "\"caf\\303\\251\"");
+	cr_assert_eq(rdata_to_text(DNS_T_A, (const uint8_t *)"\xc0\0\2", 3,
+	    text, sizeof(text)), RDATA_EBAD);
+	cr_assert_eq(rdata_to_text(DNS_T_A, (const uint8_t *)"\xc0\0\2\1", 4,
+	    text, 8), RDATA_ESPACE);
+}
+
 Test(rdata, generic_and_limits)
 {
 	uint8_t	 b[3] = { 1, 2, 0xff };

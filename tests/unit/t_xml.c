@@ -175,6 +175,60 @@ Test(xml, helpers)
 	cr_expect_eq(xml_next(&x), XML_ERROR);
 }
 
+Test(xml, path)
+{
+	static char	 buf[XML_MAX_DEPTH * (XML_MAX_NAME + 2) + 16];
+	struct xml	 x;
+	char		 path[64], small[8], name[XML_MAX_NAME + 1];
+	const char	*t;
+	size_t		 n;
+	int		 i;
+
+	LOAD(&x, "<r:A xmlns:r=\"u\"><r:B><C>t</C><D/></r:B>&bad;</r:A>");
+	xml_path(&x, path, sizeof(path));
+	cr_expect_str_eq(path, "");
+	cr_assert_eq(xml_child(&x), 1);
+	xml_path(&x, path, sizeof(path));
+	cr_expect_str_eq(path, "A");
+	cr_assert_eq(xml_child(&x), 1);
+	cr_assert_eq(xml_child(&x), 1);
+	xml_path(&x, path, sizeof(path));
+	cr_expect_str_eq(path, "A/B/C");
+	cr_assert_eq(xml_text(&x, &t, NULL), 0);
+	xml_path(&x, path, sizeof(path));
+	cr_expect_str_eq(path, "A/B");		/* C is closed */
+	xml_path(&x, small, sizeof(small));
+	cr_expect_str_eq(small, "A/B");
+	cr_assert_eq(xml_child(&x), 1);
+	xml_path(&x, small, 4);
+	cr_expect_str_eq(small, "...");		/* "A/B/D" does not fit */
+	xml_path(&x, small, 6);
+	cr_expect_str_eq(small, "A/B/D");
+	xml_path(&x, small, 5);
+	cr_expect_str_eq(small, "A...");
+	xml_path(&x, small, 1);
+	cr_expect_str_eq(small, "");
+	cr_assert_eq(xml_next(&x), XML_END);
+	cr_assert_eq(xml_next(&x), XML_END);
+	/* After an error: where the reader stopped. */
+	cr_expect_eq(xml_next(&x), XML_ERROR);
+	xml_path(&x, path, sizeof(path));
+	cr_expect_str_eq(path, "A");
+
+	/* The deepest path with the longest names, cut. */
+	memset(name, 'n', XML_MAX_NAME);
+	name[XML_MAX_NAME] = '\0';
+	for (n = 0, i = 0; i < XML_MAX_DEPTH; i++)
+		n += (size_t)sprintf(buf + n, "<%s>", name);
+	load(&x, buf, n);
+	for (i = 0; i < XML_MAX_DEPTH; i++)
+		cr_assert_eq(xml_next(&x), XML_START);
+	xml_path(&x, path, sizeof(path));
+	cr_expect_eq(strlen(path), sizeof(path) - 1);
+	cr_expect_eq(strspn(path, "n"), sizeof(path) - 4);
+	cr_expect_str_eq(path + sizeof(path) - 4, "...");
+}
+
 /* Bodies in the shapes ROUTE53.md documents must read without error. */
 Test(xml, route53_shapes)
 {
