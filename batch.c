@@ -1,284 +1,241 @@
 /*
- * batch.c: evaluation of queued UPDATEs on a view of the mirror and the
- * change batch built from them: every changed RRset sent as DELETE old +
- * CREATE new (a compare-and-swap), within Route 53's batch limits, with
- * the SOA serial advanced.  What becomes of the batch is in outcome.c.
+ * batch.c: a zone's write pipeline.  See batch.h.
+ *
+ * A batch is built on a view of the mirror: each queued unit is applied
+ * after a savepoint, costed, and kept or rolled back; the view's
+ * transitions (every DELETE first, then every CREATE) and the asserted
+ * RRsets, sent unchanged, make the change batch, with the apex SOA's new
+ * serial.  The Route 53 callbacks below only record; batch_outcome()
+ * acts on what they recorded.
  */
-#include <sys/socket.h>
-
-#include <netinet/in.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "acl.h"
 #include "aws/r53.h"
-#include "conf.h"
-#include "dns/msg.h"
+#include "batch.h"
 #include "dns/name.h"
 #include "dns/rdata.h"
 #include "dns/rrset.h"
 #include "dns/rrtype.h"
 #include "dns/update.h"
 #include "log.h"
-#include "loop.h"
-#include "serve.h"
-#include "zone.h"
-#include "zone_impl.h"
+#include "mirror.h"
 
-#define UPD_RR_MAX	4096		/* RRs in one UPDATE */
-#define UPD_ARENA	(512 * 1024)	/* names and RDATA of one UPDATE */
 /* Room left in every batch for the SOA's DELETE and CREATE. */
 #define SOA_RECORDS	2
 #define SOA_CHARS	(2 * 1100)
 
-static struct upd_rr	 urr[UPD_RR_MAX];
-static uint8_t		 uarena[UPD_ARENA];
-static char		 vbuf[RDATA_R53_MAX * 4 + 16];
-
-/* ---- evaluation ---- */
-
-struct allow_ctx {
-	const struct zone	*z;
-	const struct upd	*u;
-	int			 scoped;	/* the key has grants */
+struct bctx {
+	struct batch	*b;
+	uint8_t		(*names)[DNS_NAME_MAX];	/* to read first */
+	size_t		 nnames;
+	int		 overflow;	/* more names than room */
+	int		 setserial;
+	uint32_t	 serial;
 };
 
-/*
- * update_eval() asks only for owners inside the zone, which
- * grant_allows() refuses only when the key has grants of its own.
- */
-static int
-allow_cb(void *arg, const uint8_t *name, uint16_t type)
-{
-	struct allow_ctx	*a = arg;
-	char			 t[DNS_NAME_TEXTMAX];
+static char	 vbuf[RDATA_R53_MAX * 4 + 16];
 
-	if (!a->scoped)
-		return 1;
-	if (name_to_text(name, t, sizeof(t)) == -1)
-		return 0;
-	return grant_allows(a->z->zc, a->u->req.key[0] ? a->u->req.key :
-	    NULL, t, type);
+void
+batch_init(struct batch *b, struct r53 *r53, struct mirror *m,
+    const char *name, const uint8_t *origin)
+{
+	memset(b, 0, sizeof(*b));
+	b->r53 = r53;
+	b->mirror = m;
+	b->name = name;
+	b->origin = origin;
+	b->qtail = &b->q;
+	b->btail = &b->b;
+	b->wtail = &b->w;
+	b->bcap = BATCH_UNITS_MAX;
+	zview_init(&b->view, &m->store);
 }
 
-/* Parse the prerequisite and update sections into urr[] and uarena. */
-static int
-parse_update(const struct upd *u, struct upd_req *r)
-{
-	struct dns_msg		 m;
-	struct dns_rr_iter	 it;
-	struct dns_rr		 rr;
-	size_t			 n = 0, used = 0, len;
-	int			 sec, k;
+/* ---- the queue ---- */
 
-	/*
-	 * serve.c parsed these very bytes when the UPDATE came in; its
-	 * result (section offsets and counts) is kept in u->req.hdr.
-	 */
-	m = u->req.hdr;
-	m.buf = u->msg;
-	m.len = u->len;
-	for (sec = DNS_SEC_PREREQ; sec <= DNS_SEC_UPDATE; sec++) {
-		if (sec == DNS_SEC_PREREQ)
-			r->prereq = &urr[n];
-		else
-			r->update = &urr[n];
-		dns_rr_iter_init(&it, &m, sec);
-		while ((k = dns_rr_next(&it, &rr)) == 1) {
-			if (n >= UPD_RR_MAX ||
-			    used + rr.owner_len + rr.rdlen > UPD_ARENA)
-				return DNS_R_REFUSED;
-			memcpy(uarena + used, rr.owner, rr.owner_len);
-			urr[n].name = uarena + used;
-			used += rr.owner_len;
-			urr[n].type = rr.type;
-			urr[n].class = rr.class;
-			urr[n].ttl = rr.ttl;
-			urr[n].rdlen = 0;
-			urr[n].rdata = NULL;
-			if (rr.rdlen > 0) {
-				if (dns_rr_rdata(&m, &rr, uarena + used,
-				    UPD_ARENA - used, &len) == -1) {
-					if (UPD_ARENA - used < RDATA_MAX)
-						return DNS_R_REFUSED;
-					return DNS_R_FORMERR;
-				}
-				if (rdata_canon(rr.type, uarena + used, len,
-				    uarena + used, len) == -1)
-					return DNS_R_FORMERR;
-				urr[n].rdata = uarena + used;
-				urr[n].rdlen = (uint16_t)len;
-				used += len;
-			}
-			n++;
-		}
-		if (k == -1)
-			return DNS_R_FORMERR;
-		if (sec == DNS_SEC_PREREQ)
-			r->nprereq = (size_t)(&urr[n] - r->prereq);
-		else
-			r->nupdate = (size_t)(&urr[n] - r->update);
-	}
-	return DNS_R_NOERROR;
+void
+batch_add(struct batch *b, struct bunit *u)
+{
+	u->next = NULL;
+	u->where = BU_QUEUED;
+	u->reread = 0;
+	*b->qtail = u;
+	b->qtail = &u->next;
+	b->nq++;
 }
 
-/*
- * Evaluate u on the view.  *r keeps u's parsed sections (in urr[] and
- * uarena, valid until the next parse_update()) for stale_prereqs() and
- * asrt_add(); it is meaningful only when u->rcode is not FORMERR or
- * REFUSED from the parse itself, i.e. whenever those two are called.
- */
 static void
-eval(struct zone *z, struct upd *u, struct upd_req *r)
+fix_qtail(struct batch *b)
 {
-	struct upd_result	 res;
-	struct allow_ctx	 a;
-	int			 rc;
+	struct bunit	*u;
 
-	memset(r, 0, sizeof(*r));
-	u->changed = 0;
-	if ((rc = parse_update(u, r)) != DNS_R_NOERROR) {
-		u->rcode = rc;
-		snprintf(u->why, sizeof(u->why), "%s",
-		    rc == DNS_R_FORMERR ? "malformed RDATA" :
-		    "too large to evaluate");
-		return;
-	}
-	a.z = z;
-	a.u = u;
-	a.scoped = grant_scoped(z->zc, u->req.key[0] ? u->req.key : NULL);
-	r->origin = z->origin;
-	r->zclass = DNS_C_IN;
-	r->allow = allow_cb;
-	r->allow_arg = &a;
-	update_eval(&z->view, r, &res);
-	u->rcode = res.rcode;
-	u->changed = res.changed;
-	memcpy(u->why, res.reason, sizeof(u->why));
+	b->qtail = &b->q;
+	for (u = b->q; u != NULL; u = u->next)
+		b->qtail = &u->next;
 }
 
-/* Prerequisite rcodes (RFC 2136 3.2): the answer depends on the data. */
+int
+batch_cancel(struct batch *b, struct bunit *u)
+{
+	struct bunit	**up;
+	struct bchange	 *c;
+
+	if (u->where == BU_QUEUED) {
+		for (up = &b->q; *up != NULL; up = &(*up)->next)
+			if (*up == u) {
+				*up = u->next;
+				b->nq--;
+				if (u->next == NULL)
+					fix_qtail(b);
+				u->where = BU_NONE;
+				return 0;
+			}
+	} else if (u->where == BU_WAIT) {
+		for (c = b->w; c != NULL; c = c->next)
+			for (up = &c->units; *up != NULL; up = &(*up)->next)
+				if (*up == u) {
+					*up = u->next;
+					u->where = BU_NONE;
+					return 0;
+				}
+	}
+	return u->where == BU_NONE ? 0 : -1;
+}
+
+size_t
+batch_queued(const struct batch *b)
+{
+	return b->nq;
+}
+
+int
+batch_busy(const struct batch *b)
+{
+	return b->b != NULL || b->op != 0;
+}
+
+/* Unit u ends; it stays with the pipeline only to wait for INSYNC. */
 static int
-prereq_failed(int rcode)
+end_unit(struct bunit *u, enum bend_how how, const char *change, int track,
+    const char *code, const char *msg)
 {
-	return rcode == DNS_R_NXDOMAIN || rcode == DNS_R_YXDOMAIN ||
-	    rcode == DNS_R_YXRRSET || rcode == DNS_R_NXRRSET;
+	struct bend	e;
+
+	e.how = how;
+	e.change = change;
+	e.track = track;
+	e.code = code != NULL ? code : "";
+	e.message = msg != NULL ? msg : "";
+	u->where = BU_NONE;
+	u->next = NULL;
+	return u->ops->done(u, &e);
 }
 
-/*
- * The names u's prerequisites (r, as eval() parsed u) name that Route 53
- * has not confirmed since u arrived, lowercased, into names[0..max);
- * max + 1 when there are more.
- */
-static size_t
-stale_prereqs(const struct zone *z, const struct upd *u,
-    const struct upd_req *r, uint8_t (*names)[DNS_NAME_MAX], size_t max)
+void
+batch_requeue(struct batch *b)
 {
-	size_t		 n = 0, i, j;
+	struct bunit	*u;
 
-	for (i = 0; i < r->nprereq; i++) {
-		if (zone_seen_since(z, r->prereq[i].name, u->req.start))
-			continue;
-		for (j = 0; j < n; j++)
-			if (name_equal(names[j], r->prereq[i].name))
-				break;
-		if (j < n)
-			continue;
-		if (n == max)
-			return max + 1;
-		memcpy(names[n], r->prereq[i].name,
-		    name_len(r->prereq[i].name, DNS_NAME_MAX));
-		name_lower(names[n]);
-		n++;
+	if (b->b != NULL) {
+		*b->btail = b->q;
+		if (b->q == NULL)
+			b->qtail = b->btail;
+		b->q = b->b;
+		b->nq += b->nb;
+		b->b = NULL;
+		b->btail = &b->b;
 	}
-	return n;
+	for (u = b->q; u != NULL; u = u->next)
+		u->where = BU_QUEUED;
+	b->nb = b->nbchanged = 0;
+	b->nasrt = 0;
+	zview_free(&b->view);
+	zview_init(&b->view, &b->mirror->store);
 }
 
-/*
- * Prerequisites that an RRset exists (RFC 2136 2.4.1, 2.4.2) or that a
- * name is in use (2.4.4, through one of its RRsets) become part of the
- * compare-and-swap: the batch deletes and creates again, unchanged, each
- * such RRset it does not change anyway, so Route 53 refuses the batch
- * when somebody else changed that RRset since r53d read it.  (That a name
- * or RRset does not exist cannot be asserted that way; those
- * prerequisites rest on the mirror.)
- */
+/* ---- what a unit may ask ---- */
+
+struct zview *
+batch_view(struct bctx *c)
+{
+	return &c->b->view;
+}
+
+const struct mirror *
+batch_mirror(struct bctx *c)
+{
+	return c->b->mirror;
+}
+
+int
+batch_reread(struct bctx *c, const uint8_t *name)
+{
+	size_t	i;
+
+	for (i = 0; i < c->nnames; i++)
+		if (name_equal(c->names[i], name))
+			return 0;
+	if (c->nnames == MIRROR_REREAD_MAX) {
+		c->overflow = 1;
+		return -1;
+	}
+	memcpy(c->names[c->nnames], name, name_len(name, DNS_NAME_MAX));
+	name_lower(c->names[c->nnames]);
+	c->nnames++;
+	return 1;
+}
+
+void
+batch_set_serial(struct bctx *c, uint32_t serial)
+{
+	c->setserial = 1;
+	c->serial = serial;
+}
+
+int
+batch_assert(struct bctx *c, const uint8_t *name, uint16_t type)
+{
+	struct batch	*b = c->b;
+	size_t		 j;
+
+	for (j = 0; j < b->nasrt; j++)
+		if (b->asrt[j].type == type &&
+		    name_equal(b->asrt[j].name, name))
+			return 0;
+	if (b->nasrt == BATCH_ASSERT_MAX)
+		return -1;
+	memcpy(b->asrt[b->nasrt].name, name, name_len(name, DNS_NAME_MAX));
+	name_lower(b->asrt[b->nasrt].name);
+	b->asrt[b->nasrt].type = type;
+	b->nasrt++;
+	return 0;
+}
+
+/* ---- cost ---- */
 
 /* 1 if the view changes (name, type): its own DELETE covers it. */
 static int
-in_trans(const struct zone *z, const uint8_t *name, uint16_t type)
+in_trans(const struct batch *b, const uint8_t *name, uint16_t type)
 {
-	return !rrset_same(zstore_get(z->view.base, name, type),
-	    zview_get(&z->view, name, type));
+	return !rrset_same(zstore_get(b->view.base, name, type),
+	    zview_get(&b->view, name, type));
 }
 
 /* The RRset an assertion stands for, or NULL when none is needed. */
 static const struct rrset *
-asrt_set(const struct zone *z, const struct zasrt *a)
+asrt_set(const struct batch *b, const struct basrt *a)
 {
 	const struct rrset	*s;
 
-	if (in_trans(z, a->name, a->type))
+	if (in_trans(b, a->name, a->type))
 		return NULL;
-	s = zstore_get(z->view.base, a->name, a->type);
+	s = zstore_get(b->view.base, a->name, a->type);
 	if (s == NULL || (s->flags & RRSET_OPAQUE) || s->nrr == 0)
 		return NULL;
 	return s;
-}
-
-/*
- * Record the "RRset exists" prerequisites of r (an UPDATE as eval()
- * parsed it) as assertions of the batch.  Returns -1 when there is no
- * room left (nothing recorded).
- */
-static int
-asrt_add(struct zone *z, const struct upd_req *r)
-{
-	struct zview		 base;
-	const struct rrset	*sets[ZNODE_MAXSETS];
-	size_t			 i, j, k, ns, n = z->nasrt;
-	uint16_t		 type;
-
-	for (i = 0; i < r->nprereq; i++) {
-		const struct upd_rr *p = &r->prereq[i];
-
-		if (p->class != DNS_C_ANY && p->class != DNS_C_IN)
-			continue;
-		type = p->type;
-		if (type == DNS_T_ANY) {
-			if (p->class != DNS_C_ANY)
-				continue;
-			/* Name in use: any one of its RRsets will do. */
-			zview_init(&base, z->view.base);
-			ns = zview_sets(&base, p->name, sets, ZNODE_MAXSETS);
-			for (k = 0; k < ns; k++)
-				if (!(sets[k]->flags & RRSET_OPAQUE) &&
-				    sets[k]->nrr > 0)
-					break;
-			type = k < ns ? sets[k]->type : 0;
-			zview_free(&base);
-			if (type == 0)
-				continue;
-		}
-		for (j = 0; j < n; j++)
-			if (z->asrt[j].type == type &&
-			    name_equal(z->asrt[j].name, p->name))
-				break;
-		if (j < n)
-			continue;
-		if (n == ZONE_ASRT_MAX)
-			return -1;
-		memcpy(z->asrt[n].name, p->name, name_len(p->name,
-		    DNS_NAME_MAX));
-		name_lower(z->asrt[n].name);
-		z->asrt[n].type = type;
-		n++;
-	}
-	z->nasrt = n;
-	return 0;
 }
 
 /* Route 53 text of one RR: the text Route 53 listed, or ours. */
@@ -314,22 +271,20 @@ set_cost(const struct rrset *s, size_t *records, size_t *chars)
  * 1 if the changes in the view fit one ChangeBatch with the SOA's.
  * *vrec and *vchr hold the cost of the view's transitions at the
  * savepoint; when the view fits they become the cost now.  Only the
- * RRsets the group since the savepoint touched are costed again (a
+ * RRsets the unit since the savepoint touched are costed again (a
  * transition costs its old and its new RRset), so building a batch stays
  * linear in its size.
  */
 static int
-view_fits(const struct zone *z, size_t *vrec, size_t *vchr)
+view_fits(const struct batch *b, size_t *vrec, size_t *vchr)
 {
 	struct ztrans		 t;
 	const struct rrset	*saved;
-	size_t			 cur = 0, records, chars, trec, tchr;
+	size_t			 cur = 0, records, chars, trec, tchr, i;
 	size_t			 br = 0, bc = 0, ar = 0, ac = 0;
 	int			 before, after;
 
-	size_t		 i;
-
-	while (zview_group_next(&z->view, &cur, &t, &saved)) {
+	while (zview_group_next(&b->view, &cur, &t, &saved)) {
 		before = !rrset_same(t.old, saved);
 		after = !rrset_same(t.old, t.new);
 		/* The old RRset's cost is in both or in neither. */
@@ -339,11 +294,11 @@ view_fits(const struct zone *z, size_t *vrec, size_t *vchr)
 		    (after && set_cost(t.new, &ar, &ac) == -1))
 			return 0;
 	}
-	/* br, bc: what the group replaced, part of the totals. */
+	/* br, bc: what the unit replaced, part of the totals. */
 	records = trec = *vrec + ar - br;
 	chars = tchr = *vchr + ac - bc;
-	for (i = 0; i < z->nasrt; i++) {
-		const struct rrset *s = asrt_set(z, &z->asrt[i]);
+	for (i = 0; i < b->nasrt; i++) {
+		const struct rrset *s = asrt_set(b, &b->asrt[i]);
 
 		if (set_cost(s, &records, &chars) == -1 ||
 		    set_cost(s, &records, &chars) == -1)
@@ -357,7 +312,7 @@ view_fits(const struct zone *z, size_t *vrec, size_t *vchr)
 	return 1;
 }
 
-/* ---- building and sending a batch ---- */
+/* ---- building and sending ---- */
 
 struct chlist {
 	struct r53_change	*c;
@@ -425,9 +380,32 @@ ch_add(struct chlist *cl, enum r53_action act, const uint8_t *name,
 	return 0;
 }
 
+static void
+change_done(void *arg, const struct r53_result *res,
+    const struct r53_change_info *ci)
+{
+	struct batch	*b = arg;
+
+	b->op = 0;
+	b->ended = 1;
+	b->outcome = res->outcome;
+	b->transient = r53_transient(res);
+	snprintf(b->code, sizeof(b->code), "%s", res->code);
+	snprintf(b->msg, sizeof(b->msg), "%s", res->message);
+	b->changeid[0] = '\0';
+	b->insync = 0;
+	if (res->outcome == R53_SUCCESS && ci != NULL) {
+		snprintf(b->changeid, sizeof(b->changeid), "%s", ci->id);
+		b->insync = ci->status == R53_INSYNC;
+		log_debug("zone %s: change %s accepted (%s) in %llu ms",
+		    b->name, ci->id, ci->status == R53_INSYNC ? "INSYNC" :
+		    "PENDING", (unsigned long long)res->elapsed_ms);
+	}
+}
+
 /* Send the view's transitions: every DELETE first, then every CREATE. */
 static int
-send_batch(struct zone *z)
+send_batch(struct batch *b, uint64_t now)
 {
 	struct chlist	 cl;
 	struct ztrans	 t;
@@ -436,9 +414,9 @@ send_batch(struct zone *z)
 	char		 comment[128];
 	int		 pass, rv = -1;
 
-	ntrans = zview_ntrans(&z->view);
+	ntrans = zview_ntrans(&b->view);
 	memset(&cl, 0, sizeof(cl));
-	cl.cap = 2 * ntrans + 2 * z->nasrt;
+	cl.cap = 2 * ntrans + 2 * b->nasrt;
 	cl.scap = R53_BATCH_CHARS_MAX + 2 * 4096 + cl.cap *
 	    (DNS_NAME_TEXTMAX + RRTYPE_TEXTMAX) + R53_BATCH_RECORDS_MAX * 2;
 	/* Every entry used is written first: no need to clear them. */
@@ -447,13 +425,13 @@ send_batch(struct zone *z)
 	vals = reallocarray(NULL, 2 * R53_BATCH_RECORDS_MAX + 4,
 	    sizeof(*vals));
 	/* Owner texts by transition (both passes list them in one order). */
-	names = calloc(ntrans + z->nasrt + 1, sizeof(*names));
+	names = calloc(ntrans + b->nasrt + 1, sizeof(*names));
 	if (cl.c == NULL || cl.strs == NULL || vals == NULL || names == NULL)
 		goto out;
 	vp = vals;
 	for (pass = 0; pass < 2; pass++) {
 		cur = 0;
-		for (k = 0; zview_trans_next(&z->view, &cur, &t); k++) {
+		for (k = 0; zview_trans_next(&b->view, &cur, &t); k++) {
 			const struct rrset *s = pass == 0 ? t.old : t.new;
 
 			if (s == NULL)
@@ -464,32 +442,30 @@ send_batch(struct zone *z)
 			    t.name, &names[k], s, &vp, &nvals) == -1)
 				goto out;
 		}
-		for (i = 0; i < z->nasrt; i++) {
-			const struct rrset *s = asrt_set(z, &z->asrt[i]);
+		for (i = 0; i < b->nasrt; i++) {
+			const struct rrset *s = asrt_set(b, &b->asrt[i]);
 
 			if (s == NULL)
 				continue;
 			if (nvals + s->nrr > 2 * R53_BATCH_RECORDS_MAX + 4 ||
 			    ch_add(&cl, pass == 0 ? R53_DELETE : R53_CREATE,
-			    z->asrt[i].name, &names[ntrans + i], s, &vp,
+			    b->asrt[i].name, &names[ntrans + i], s, &vp,
 			    &nvals) == -1)
 				goto out;
 		}
 	}
-	snprintf(comment, sizeof(comment), "r53d: %zu update%s, serial %u",
-	    z->nbchanged, z->nbchanged == 1 ? "" : "s", z->newserial);
-	z->bsent = mono_ms();
-	z->bop = r53_change(zone_r53, z->hzid, comment, cl.c, cl.n,
-	    batch_done, z);
-	if (z->bop != 0) {
-		z->bstate = BS_SENT;
+	snprintf(comment, sizeof(comment), "r53d: %zu unit%s, serial %u",
+	    b->nbchanged, b->nbchanged == 1 ? "" : "s", b->newserial);
+	b->sent = now;
+	b->ended = 0;
+	b->op = r53_change(b->r53, b->mirror->hzid, comment, cl.c, cl.n,
+	    change_done, b);
+	if (b->op != 0) {
 		rv = 0;
-		log_debug("zone %s: sending %zu changes for %zu updates, "
-		    "serial %u", z->name, cl.n, z->nb, z->newserial);
+		log_debug("zone %s: sending %zu changes for %zu units, "
+		    "serial %u", b->name, cl.n, b->nb, b->newserial);
 	}
 out:
-	for (i = 0; i < cl.n; i++)
-		cl.c[i].values = NULL;
 	free(cl.c);
 	free(cl.strs);
 	free(vals);
@@ -497,169 +473,488 @@ out:
 	return rv;
 }
 
-/* The view's SOA serial (0 is a serial too): 0, or -1 without an SOA. */
+/* The view's SOA serial: 0, or -1 without a usable SOA. */
 static int
-view_serial(const struct zone *z, uint32_t *serial)
+view_serial(const struct batch *b, uint32_t *serial)
 {
 	const struct rrset	*s;
-	const uint8_t		*p;
-	int			 off;
 
-	s = zview_get(&z->view, z->origin, DNS_T_SOA);
-	if (s == NULL || s->nrr != 1 ||
-	    (off = soa_serial_off(s->rr[0].rdata, s->rr[0].len)) < 0)
+	s = zview_get(&b->view, b->origin, DNS_T_SOA);
+	if (s == NULL || s->nrr != 1 || (s->flags & RRSET_OPAQUE))
 		return -1;
-	p = s->rr[0].rdata + off;
-	*serial = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-	return 0;
+	return soa_serial(s->rr[0].rdata, s->rr[0].len, serial);
+}
+
+/* The batch's serial: the one a unit set, or the zone's policy. */
+static int
+put_serial(struct batch *b, const struct batch_conf *bc,
+    const struct bctx *c)
+{
+	zview_begin(&b->view);
+	if (c->setserial)
+		return update_set_serial(&b->view, b->origin, c->serial);
+	return update_bump_serial(&b->view, b->origin, bc->policy,
+	    time(NULL));
 }
 
 /*
- * Answer every UPDATE of the batch with its own rcode.  The batch is over
- * whichever way it ended (applied, found applied, nothing left to send
- * after a refusal, failed): a refusal of the next one is a first one.
+ * Every unit of the batch ends: applied (change id, or NULL when nothing
+ * was sent), or failed.  The batch is over whichever way it ended: a
+ * refusal of the next one is a first one.
  */
-void
-batch_answer(struct zone *z, const char *change)
+static void
+end_batch(struct batch *b, enum bend_how how, const char *change, int track)
 {
-	struct upd	*u;
+	struct bchange	*c = NULL;
+	struct bunit	*u;
 
-	z->refused = 0;
-	z->bcap = ZONE_BATCH_MAX;
-
-	while ((u = z->b) != NULL) {
-		z->b = u->next;
-		upd_finish(z, u, u->rcode, u->rcode == DNS_R_NOERROR &&
-		    u->changed ? change : NULL, NULL);
+	b->refused = 0;
+	b->bcap = BATCH_UNITS_MAX;
+	b->nasrt = 0;
+	if (track && (c = calloc(1, sizeof(*c))) != NULL) {
+		snprintf(c->id, sizeof(c->id), "%s", change);
+		c->sent = b->sent;
 	}
-	z->btail = &z->b;
-	z->nb = z->nbchanged = 0;
-}
-
-/*
- * Build the next batch from the queue if the engine is idle: evaluate
- * queued UPDATEs in order on the view while they fit, then send.
- */
-void
-batch_kick(struct zone *z)
-{
-	uint8_t		 names[ZONE_REREAD_MAX + 1][DNS_NAME_MAX];
-	struct upd_req	 r;
-	struct upd	*u;
-	uint64_t	 now;
-	size_t		 vrec = 0, vchr = 0, n, nasrt;
-	int		 policy;
-
-	if (z->state != ZS_READY || !z->loaded || z->bstate != BS_IDLE ||
-	    z->op != 0 || z->q == NULL || z->retry_at != 0)
-		return;
-	/*
-	 * Not before the batch can go: UPDATEs that arrive while the token
-	 * bucket refills join it instead of waiting for the next one.
-	 */
-	now = mono_ms();
-	if ((z->kick_at = r53_send_at(zone_r53, now)) > now)
-		return;
-	z->kick_at = 0;
-	zview_init(&z->view, &z->mirror);
-	z->nb = z->nbchanged = 0;
-	z->nasrt = 0;
-	while ((u = z->q) != NULL && z->nb < z->bcap &&
-	    z->nb < ZONE_BATCH_MAX && (z->zc->coalesce || z->nb == 0)) {
-		zview_begin(&z->view);
-		eval(z, u, &r);
-		if (prereq_failed(u->rcode) && !u->fresh &&
-		    (n = stale_prereqs(z, u, &r, names,
-		    ZONE_REREAD_MAX)) > 0) {
-			/*
-			 * It failed on data Route 53 has not confirmed since
-			 * it arrived: somebody else may have changed it.
-			 * Read those names again, then evaluate it again.
-			 * eval() rolled the view back already.
-			 */
-			if (z->nb > 0)
-				break;
-			u->fresh = 1;
-			zview_free(&z->view);
-			log_debug("zone %s: %s; reading %zu name%s again",
-			    z->name, u->why, n, n == 1 ? "" : "s");
-			zone_reread(z, (const uint8_t (*)[DNS_NAME_MAX])names,
-			    n);
-			return;
-		}
-		nasrt = z->nasrt;
-		if (u->rcode == DNS_R_NOERROR && u->changed &&
-		    (asrt_add(z, &r) == -1 || !view_fits(z, &vrec, &vchr))) {
-			zview_rollback(&z->view);
-			z->nasrt = nasrt;
-			if (z->nbchanged > 0)
-				break;
-			/* It does not fit even alone. */
-			z->q = u->next;
-			z->nq--;
-			snprintf(u->why, sizeof(u->why), "too large for one "
-			    "Route 53 change batch");
-			upd_finish(z, u, DNS_R_REFUSED, NULL, NULL);
+	while ((u = b->b) != NULL) {
+		b->b = u->next;
+		if (how != BE_APPLIED && !u->changed) {
+			/* Its own result stands. */
+			end_unit(u, BE_APPLIED, NULL, 0, NULL, NULL);
 			continue;
 		}
-		if (u->rcode == DNS_R_NOERROR && u->changed)
-			z->nbchanged++;
-		z->q = u->next;
-		z->nq--;
-		u->next = NULL;
-		*z->btail = u;
-		z->btail = &u->next;
-		z->nb++;
+		if (end_unit(u, how, change, c != NULL, b->code, b->msg) &&
+		    how == BE_APPLIED && c != NULL) {
+			u->where = BU_WAIT;
+			u->next = c->units;
+			c->units = u;
+		}
 	}
-	if (z->q == NULL)
-		z->qtail = &z->q;
-	if (z->nb == 0) {
-		zview_free(&z->view);
-		return;
+	b->btail = &b->b;
+	b->nb = b->nbchanged = 0;
+	if (c != NULL && c->units == NULL) {
+		free(c);
+		c = NULL;
 	}
-	if (z->nbchanged == 0 || zview_ntrans(&z->view) == 0) {
-		/* Nothing to send: answer now. */
-		zview_free(&z->view);
-		batch_answer(z, NULL);
-		batch_kick(z);
-		return;
-	}
-	zview_begin(&z->view);
-	policy = z->zc->serial_policy == SERIAL_UNIXTIME ?
-	    UPD_SERIAL_UNIXTIME : UPD_SERIAL_INCREMENT;
-	if (update_bump_serial(&z->view, z->origin, policy,
-	    time(NULL)) == -1 || view_serial(z, &z->newserial) == -1 ||
-	    send_batch(z) == -1) {
-		log_warnx("zone %s: cannot build a change batch", z->name);
-		zview_free(&z->view);
-		for (u = z->b; u != NULL; u = u->next)
-			if (u->rcode == DNS_R_NOERROR && u->changed) {
-				u->rcode = DNS_R_SERVFAIL;
-				snprintf(u->why, sizeof(u->why), "cannot "
-				    "build a change batch");
-			}
-		batch_answer(z, NULL);
-		return;
+	if (c != NULL) {
+		*b->wtail = c;
+		b->wtail = &c->next;
+		if (b->wop == 0 && b->wnext == 0) {
+			b->wdelay = BATCH_WAIT_MIN_MS;
+			b->wnext = b->sent + b->wdelay;
+		}
 	}
 }
 
-/* Put the batch back at the head of the queue, view emptied. */
-void
-batch_requeue(struct zone *z)
+enum bnext
+batch_build(struct batch *b, const struct batch_conf *bc, uint64_t now,
+    uint8_t (*names)[DNS_NAME_MAX], size_t *n)
 {
-	if (z->b != NULL) {
-		*z->btail = z->q;
-		if (z->q == NULL)
-			z->qtail = z->btail;
-		z->q = z->b;
-		z->nq += z->nb;
-		z->b = NULL;
-		z->btail = &z->b;
+	struct bctx	 c;
+	struct bunit	*u;
+	size_t		 vrec = 0, vchr = 0, nasrt;
+	enum bapply	 a;
+
+	if (b->q == NULL || b->b != NULL || b->op != 0)
+		return BN_IDLE;
+	memset(&c, 0, sizeof(c));
+	c.b = b;
+	c.names = names;
+	zview_free(&b->view);
+	zview_init(&b->view, &b->mirror->store);
+	b->nb = b->nbchanged = 0;
+	b->nasrt = 0;
+	while ((u = b->q) != NULL && b->nb < b->bcap &&
+	    b->nb < BATCH_UNITS_MAX && (bc->coalesce || b->nb == 0)) {
+		zview_begin(&b->view);
+		nasrt = b->nasrt;
+		c.nnames = 0;
+		c.overflow = 0;
+		a = u->ops->apply(u, &c);
+		if (a == BA_REREAD) {
+			zview_rollback(&b->view);
+			b->nasrt = nasrt;
+			if (b->nb > 0)
+				break;	/* send those before it first */
+			zview_free(&b->view);
+			zview_init(&b->view, &b->mirror->store);
+			*n = c.nnames;
+			u->reread = 1;
+			return c.overflow ? BN_RELOAD : BN_REREAD;
+		}
+		u->changed = a == BA_CHANGED || a == BA_FULL;
+		if (a == BA_FULL || (u->changed &&
+		    !view_fits(b, &vrec, &vchr))) {
+			zview_rollback(&b->view);
+			b->nasrt = nasrt;
+			if (b->nbchanged > 0)
+				break;
+			/* It does not fit even alone. */
+			b->q = u->next;
+			b->nq--;
+			if (b->q == NULL)
+				b->qtail = &b->q;
+			end_unit(u, BE_TOOLARGE, NULL, 0, "", "too large for "
+			    "one Route 53 change batch");
+			continue;
+		}
+		if (u->changed)
+			b->nbchanged++;
+		b->q = u->next;
+		b->nq--;
+		u->next = NULL;
+		u->where = BU_BATCH;
+		*b->btail = u;
+		b->btail = &u->next;
+		b->nb++;
 	}
-	z->nb = z->nbchanged = 0;
-	zview_free(&z->view);
-	zview_init(&z->view, &z->mirror);
-	if (z->bstate != BS_REREAD && z->bstate != BS_RELOAD)
-		z->bstate = BS_IDLE;
+	if (b->q == NULL)
+		b->qtail = &b->q;
+	if (b->nb == 0) {
+		zview_free(&b->view);
+		zview_init(&b->view, &b->mirror->store);
+		return b->q != NULL ? BN_AGAIN : BN_IDLE;
+	}
+	if (b->nbchanged == 0 || zview_ntrans(&b->view) == 0) {
+		/* Nothing to send: every unit ends now. */
+		zview_free(&b->view);
+		zview_init(&b->view, &b->mirror->store);
+		end_batch(b, BE_APPLIED, NULL, 0);
+		return BN_AGAIN;
+	}
+	b->setserial = c.setserial;
+	if (put_serial(b, bc, &c) == -1 ||
+	    view_serial(b, &b->newserial) == -1 || send_batch(b, now) == -1) {
+		log_warnx("zone %s: cannot build a change batch", b->name);
+		zview_free(&b->view);
+		zview_init(&b->view, &b->mirror->store);
+		snprintf(b->code, sizeof(b->code), "%s", "");
+		snprintf(b->msg, sizeof(b->msg), "cannot build a change "
+		    "batch");
+		end_batch(b, BE_NOTBUILT, NULL, 0);
+		return BN_AGAIN;
+	}
+	return BN_SENT;
+}
+
+/* ---- outcomes ---- */
+
+int
+batch_ended(const struct batch *b)
+{
+	return b->op == 0 && b->ended;
+}
+
+/* Route 53 applied the batch: the mirror takes the view. */
+static void
+commit(struct batch *b, const char *change, int track)
+{
+	struct ztrans	t;
+	size_t		cur = 0;
+
+	/* Route 53 held these names as the view has them once it applied. */
+	while (zview_trans_next(&b->view, &cur, &t))
+		mirror_seen(b->mirror, t.name, b->sent);
+	if (zview_commit(&b->view) == -1) {
+		log_warnx("zone %s: out of memory applying a batch; "
+		    "reloading the zone", b->name);
+		b->mirror->loaded = 0;
+	}
+	zview_free(&b->view);
+	zview_init(&b->view, &b->mirror->store);
+	end_batch(b, BE_APPLIED, change, track);
+}
+
+/* Names named in Route 53's message ("name='x.'", "DNS name x."). */
+static size_t
+names_in_message(const char *msg, uint8_t (*out)[DNS_NAME_MAX], size_t max)
+{
+	const char	*p = msg, *q, *e;
+	size_t		 n = 0, i;
+	uint8_t		 nm[DNS_NAME_MAX];
+
+	while (n < max && p != NULL && *p != '\0') {
+		q = strstr(p, "name='");
+		e = strstr(p, "DNS name ");
+		if (q == NULL && e == NULL)
+			break;
+		if (q != NULL && (e == NULL || q < e)) {
+			q += 6;
+			e = strchr(q, '\'');
+		} else {
+			q = e + 9;
+			e = strchr(q, ' ');
+		}
+		if (e == NULL)
+			break;
+		if (name_from_r53n(q, (size_t)(e - q), nm, NULL) == 0) {
+			for (i = 0; i < n; i++)
+				if (name_equal(out[i], nm))
+					break;
+			if (i == n)
+				memcpy(out[n++], nm, sizeof(nm));
+		}
+		p = e;
+	}
+	return n;
+}
+
+/* Every name the batch touches: max + 1 when there are more. */
+static size_t
+names_in_view(const struct batch *b, uint8_t (*out)[DNS_NAME_MAX],
+    size_t max)
+{
+	struct ztrans	t;
+	size_t		cur = 0, n = 0;
+
+	while (zview_trans_next(&b->view, &cur, &t)) {
+		if (n > 0 && name_equal(out[n - 1], t.name))
+			continue;
+		if (n >= max)
+			return max + 1;
+		memcpy(out[n++], t.name, name_len(t.name, DNS_NAME_MAX));
+	}
+	return n;
+}
+
+/* Route 53 refused the batch as invalid. */
+static enum bnext
+refused(struct batch *b, uint8_t (*names)[DNS_NAME_MAX], size_t *n)
+{
+	struct bunit	*u, **up;
+
+	if (!b->refused) {
+		/*
+		 * First refusal: the mirror may be stale (somebody else
+		 * wrote).  Read the names again and apply the units again.
+		 */
+		log_info("zone %s: Route 53 refused the batch (%s: %s); "
+		    "reading the names again", b->name, b->code, b->msg);
+		b->refused = 1;
+		*n = names_in_message(b->msg, names, MIRROR_REREAD_MAX);
+		if (*n == 0)
+			*n = names_in_view(b, names, MIRROR_REREAD_MAX);
+		batch_requeue(b);
+		return *n == 0 || *n > MIRROR_REREAD_MAX ? BN_RELOAD :
+		    BN_REREAD;
+	}
+	if (b->nbchanged > 1) {
+		/* Refused again on fresh data: split it. */
+		b->bcap = b->nb / 2 > 0 ? b->nb / 2 : 1;
+		log_info("zone %s: refused again; trying the first %zu of "
+		    "%zu units alone", b->name, b->bcap, b->nb);
+		/* Names Route 53 names may have been written again. */
+		*n = names_in_message(b->msg, names, MIRROR_REREAD_MAX);
+		batch_requeue(b);
+		return *n > 0 ? BN_REREAD : BN_AGAIN;
+	}
+	/* One unit alone is refused: it fails; the others go on. */
+	for (up = &b->b; (u = *up) != NULL; up = &u->next)
+		if (u->changed)
+			break;
+	if (u != NULL) {
+		*up = u->next;
+		b->nb--;
+		b->nbchanged--;
+		end_unit(u, BE_REFUSED, NULL, 0, b->code, b->msg);
+	}
+	b->btail = &b->b;
+	for (u = b->b; u != NULL; u = u->next)
+		b->btail = &u->next;
+	b->refused = 0;
+	b->bcap = BATCH_UNITS_MAX;
+	batch_requeue(b);
+	return BN_AGAIN;
+}
+
+enum bnext
+batch_outcome(struct batch *b, uint64_t now, uint8_t (*names)[DNS_NAME_MAX],
+    size_t *n)
+{
+	(void)now;
+	b->ended = 0;
+	*n = 0;
+	switch (b->outcome) {
+	case R53_SUCCESS:
+		if (b->refused && b->bcap < BATCH_UNITS_MAX) {
+			/* Part of a split batch went through. */
+			b->bcap = BATCH_UNITS_MAX;
+		}
+		commit(b, b->changeid, !b->insync);
+		return BN_AGAIN;
+	case R53_UNKNOWN:
+		log_warnx("zone %s: outcome of a change batch unknown (%s); "
+		    "reading the SOA back", b->name, b->msg);
+		return BN_CHECK;
+	case R53_FAILURE:
+		log_warnx("zone %s: change batch not sent: %s", b->name,
+		    b->msg);
+		batch_requeue(b);
+		return BN_RETRY;
+	case R53_AWS_ERROR:
+		if (strcmp(b->code, "InvalidChangeBatch") == 0 ||
+		    strcmp(b->code, "InvalidInput") == 0)
+			return refused(b, names, n);
+		if (b->transient) {
+			batch_requeue(b);
+			return BN_RETRY;
+		}
+		log_warnx("zone %s: change batch failed: %s: %s", b->name,
+		    b->code, b->msg);
+		zview_free(&b->view);
+		zview_init(&b->view, &b->mirror->store);
+		end_batch(b, BE_FAILED, NULL, 0);
+		return BN_AGAIN;
+	}
+	return BN_AGAIN;
+}
+
+enum bnext
+batch_checked(struct batch *b, uint32_t serial, uint64_t now,
+    uint8_t (*names)[DNS_NAME_MAX], size_t *n)
+{
+	(void)now;
+	if (serial == b->newserial) {
+		log_info("zone %s: the batch with serial %u was applied",
+		    b->name, b->newserial);
+		snprintf(b->code, sizeof(b->code), "%s", "");
+		snprintf(b->msg, sizeof(b->msg), "%s", "");
+		commit(b, "(unknown id)", 0);
+		return BN_AGAIN;
+	}
+	log_info("zone %s: the batch with serial %u was not applied; "
+	    "evaluating it again", b->name, b->newserial);
+	batch_requeue(b);
+	/* The SOA may have changed behind our back. */
+	memcpy(names[0], b->origin, name_len(b->origin, DNS_NAME_MAX));
+	*n = 1;
+	return BN_REREAD;
+}
+
+/* ---- INSYNC ---- */
+
+static void
+getchange_done(void *arg, const struct r53_result *res,
+    const struct r53_change_info *ci)
+{
+	struct batch	*b = arg;
+
+	b->wop = 0;
+	b->wended = 1;
+	b->wok = res->outcome == R53_SUCCESS;
+	b->winsync = b->wok && ci->status == R53_INSYNC;
+	snprintf(b->wid, sizeof(b->wid), "%s", b->wok ? ci->id : "");
+	if (!b->wok)
+		log_warnx("zone %s: GetChange: %s %s", b->name, res->code,
+		    res->message);
+}
+
+/* Changes up to and including upto are INSYNC: their units end. */
+static void
+insync(struct batch *b, struct bchange *upto, uint64_t now)
+{
+	struct bchange	*c;
+	struct bunit	*u;
+	int		 last = 0;
+
+	while (!last && (c = b->w) != NULL) {
+		last = c == upto;
+		b->w = c->next;
+		if (b->w == NULL)
+			b->wtail = &b->w;
+		log_info("zone %s: change %s INSYNC after %llu ms", b->name,
+		    c->id, (unsigned long long)(now - c->sent));
+		while ((u = c->units) != NULL) {
+			c->units = u->next;
+			end_unit(u, BE_INSYNC, c->id, 0, NULL, NULL);
+		}
+		free(c);
+	}
+}
+
+void
+batch_track(struct batch *b, uint64_t now)
+{
+	struct bchange	*c, **cp;
+
+	/* Changes whose units all left (deadline) need no poll. */
+	for (cp = &b->w; (c = *cp) != NULL;) {
+		if (c->units == NULL) {
+			*cp = c->next;
+			free(c);
+		} else
+			cp = &c->next;
+	}
+	b->wtail = &b->w;
+	for (c = b->w; c != NULL; c = c->next)
+		b->wtail = &c->next;
+	if (b->wended) {
+		b->wended = 0;
+		if (b->winsync) {
+			for (c = b->w; c != NULL; c = c->next)
+				if (strcmp(c->id, b->wid) == 0)
+					break;
+			if (c != NULL)
+				insync(b, c, now);
+			b->wnext = 0;
+			b->wdelay = BATCH_WAIT_MIN_MS;
+		} else {
+			b->wdelay = b->wdelay * 3 / 2;
+			if (b->wdelay > BATCH_WAIT_MAX_MS)
+				b->wdelay = BATCH_WAIT_MAX_MS;
+		}
+		b->wnext = b->w != NULL ? now + b->wdelay : 0;
+	}
+	if (b->w == NULL) {
+		b->wnext = 0;
+		return;
+	}
+	if (b->wnext == 0)
+		b->wnext = now + b->wdelay;
+	if (b->wop == 0 && now >= b->wnext) {
+		/* Poll the newest change: once it is INSYNC, all are. */
+		for (c = b->w; c->next != NULL; c = c->next)
+			;
+		b->wnext = 0;
+		b->wop = r53_get_change(b->r53, c->id, getchange_done, b);
+		if (b->wop == 0)
+			b->wnext = now + BATCH_WAIT_MAX_MS;
+	}
+}
+
+uint64_t
+batch_deadline(const struct batch *b)
+{
+	return b->wop == 0 ? b->wnext : 0;
+}
+
+/* ---- the end ---- */
+
+void
+batch_drop(struct batch *b)
+{
+	struct bunit	*u;
+	struct bchange	*c;
+
+	if (b->op != 0)
+		r53_cancel(b->r53, b->op);
+	if (b->wop != 0)
+		r53_cancel(b->r53, b->wop);
+	b->op = b->wop = 0;
+	batch_requeue(b);
+	while ((u = b->q) != NULL) {
+		b->q = u->next;
+		end_unit(u, BE_DROPPED, NULL, 0, "", "zone removed");
+	}
+	b->qtail = &b->q;
+	b->nq = 0;
+	while ((c = b->w) != NULL) {
+		b->w = c->next;
+		while ((u = c->units) != NULL) {
+			c->units = u->next;
+			end_unit(u, BE_DROPPED, c->id, 0, "", "zone removed");
+		}
+		free(c);
+	}
+	b->wtail = &b->w;
+	zview_free(&b->view);
 }

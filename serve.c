@@ -17,6 +17,7 @@
 #include "loop.h"
 #include "replay.h"
 #include "serve.h"
+#include "upd.h"
 #include "zone.h"
 
 /* TSIG keys of the configuration in force, in wire form for dns/tsig.c. */
@@ -248,7 +249,7 @@ do_update(const struct client *cl, const struct dns_msg *m,
 	memcpy(req.key, keyname != NULL ? keyname : "", kl);
 	req.key[kl] = '\0';
 	req.start = mono_ms();
-	zone_update(z, &req, buf, len);
+	upd_take(zone_upd(z), &req, buf, len);
 	return -1;
 }
 

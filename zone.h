@@ -1,36 +1,22 @@
 /*
- * zone.h: the per-zone engines that tie DNS to Route 53.
+ * zone.h: the engine of each configured zone: its life cycle, the
+ * queries it answers, and the one step function that decides what it
+ * does next.
  *
- * Each configured zone has an engine that finds its hosted zone (by the
- * configured ID, or by name with ListHostedZonesByName, refusing to guess
- * between same-name zones), loads the zone mirror with
- * ListResourceRecordSets, answers queries from the mirror, and turns
- * UPDATEs into Route 53 change batches:
- *
- *   - UPDATEs queue per zone (at most the zone's queue-limit; beyond it,
- *     REFUSED) and each has a deadline (update-timeout; SERVFAIL when it
- *     passes before the UPDATE was sent);
- *   - while no change is in flight, the queued UPDATEs are evaluated in
- *     arrival order on a view of the mirror (dns/rrset.h, dns/update.h)
- *     and every UPDATE that fits is sent in one ChangeBatch (1,000
- *     records, 32,000 characters, UPSERT counted twice; one that cannot
- *     fit any batch is REFUSED), with the apex SOA serial advanced;
- *   - every transition is sent as DELETE old + CREATE new, so every batch
- *     is a compare-and-swap: when Route 53 refuses it, the names involved
- *     are read again and the UPDATEs evaluated again; when it refuses it
- *     again, the batch is split until the one bad UPDATE is answered
- *     SERVFAIL alone;
- *   - when the outcome of a batch is unknown, the apex SOA is read back:
- *     its serial tells whether the batch was applied, so nothing is ever
- *     applied twice;
- *   - answers go out when Route 53 accepts the batch (PENDING), or with
- *     wait-insync when GetChange says INSYNC.
+ * A zone's engine holds its mirror (mirror.h: finding the hosted zone,
+ * loading it, re-reading names), its write pipeline (batch.h: units of
+ * change to Route 53 change batches) and its producers of units: UPDATE
+ * (upd.h).  Route 53 callbacks only record; zone_step(), run for every
+ * zone on every loop pass, looks at what was recorded and at the time,
+ * and starts what comes next: find, load, build and send a batch, act on
+ * its outcome, read names or the SOA back, or wait (with backoff after
+ * failures).  While a zone is not loaded it answers SERVFAIL.
  *
  * Life cycle: zones_init() once with the Route 53 client; zones_setconf()
  * at start-up and after each reload (engines of zones that stay keep
- * their mirror and queue; removed zones answer SERVFAIL to what they
- * hold); zones_poll()/zones_timer() on every loop pass; zones_free() at
- * exit.  The struct conf passed in must outlive the engines' use of it.
+ * their mirror and units; removed zones end their units); zones_poll()
+ * and zones_timer() on every loop pass; zones_free() at exit.  The struct
+ * conf passed in must outlive the engines' use of it.
  */
 #ifndef R53D_ZONE_H
 #define R53D_ZONE_H
@@ -41,14 +27,15 @@
 #include "dns/msg.h"
 
 struct conf;
-struct dnsreq;
 struct io;
 struct r53;
+struct updq;
 struct zone;
 
 void		 zones_init(struct r53 *);
 void		 zones_setconf(const struct conf *);
 void		 zones_poll(struct io *);
+/* Step every zone. */
 void		 zones_timer(uint64_t now);
 void		 zones_free(void);
 /* 1 when every zone is loaded (tests, start-up logging). */
@@ -60,6 +47,8 @@ int		 zone_loaded(const struct zone *);
 const struct zone_conf *zone_conf(const struct zone *);
 /* The zone's apex, lowercased wire form of zone_conf()->name. */
 const uint8_t	*zone_origin(const struct zone *);
+/* The zone's UPDATE producer, for upd_take(). */
+struct updq	*zone_upd(struct zone *);
 
 /*
  * Answer a query from the mirror into w (already holding the header and
@@ -67,15 +56,5 @@ const uint8_t	*zone_origin(const struct zone *);
  */
 int		 zone_query(struct zone *, const struct dns_msg *,
 		    struct dns_wmsg *w);
-
-/*
- * Take an UPDATE (msg[0..len), already checked for zone section, TSIG
- * and allow-update).  The engine answers req later with serve_answer(),
- * or at once if the zone is not loaded (SERVFAIL), its queue is full
- * (REFUSED), or the message is a retransmission of one still in
- * progress (no answer: the first one's answer serves both).
- */
-void		 zone_update(struct zone *, struct dnsreq *req,
-		    const uint8_t *msg, size_t len);
 
 #endif

@@ -45,6 +45,13 @@ static const char *const opname[] = {
 	"GetHostedZone"
 };
 
+int
+r53_transient(const struct r53_result *res)
+{
+	return res->outcome != R53_SUCCESS &&
+	    retry_transient(res->status, res->code);
+}
+
 const char *
 r53_outcome_name(enum r53_outcome o)
 {

@@ -198,6 +198,14 @@ uint32_t	 r53_list_zones_by_name(struct r53 *r, const char *dnsname,
 uint32_t	 r53_get_zone(struct r53 *r, const char *zoneid,
 		    r53_zone_done done, void *arg);
 
+/*
+ * 1 if a failure is transient and worth trying again later: no HTTP
+ * answer, any 5xx, or Throttling, ThrottlingException,
+ * PriorRequestNotComplete or RequestExpired (retry_transient()).  The
+ * one classification for the client's own retries and for its callers.
+ */
+int		 r53_transient(const struct r53_result *res);
+
 /* "ChangeResourceRecordSets" etc. for an outcome, for messages. */
 const char	*r53_outcome_name(enum r53_outcome o);
 

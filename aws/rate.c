@@ -158,5 +158,6 @@ retry_transient(int status, const char *code)
 		return 0;
 	return strcmp(code, "Throttling") == 0 ||
 	    strcmp(code, "ThrottlingException") == 0 ||
-	    strcmp(code, "PriorRequestNotComplete") == 0;
+	    strcmp(code, "PriorRequestNotComplete") == 0 ||
+	    strcmp(code, "RequestExpired") == 0;
 }

@@ -111,8 +111,9 @@ int		retry_next(const struct retry_policy *p, struct retry *r,
 /*
  * 1 if a failure is transient and worth retrying: status 0 (no HTTP
  * answer: a network failure or timeout), any 5xx, or a Route 53 error
- * code Throttling, ThrottlingException or PriorRequestNotComplete
- * (code may be NULL).  0 otherwise.
+ * code Throttling, ThrottlingException, PriorRequestNotComplete or
+ * RequestExpired (code may be NULL).  0 otherwise.  The only list of
+ * transient failures: r53_transient() uses it too.
  */
 int		retry_transient(int status, const char *code);
 

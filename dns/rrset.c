@@ -8,6 +8,7 @@
 #include "dns/name.h"
 #include "dns/rrset.h"
 #include "dns/rrset_impl.h"
+#include "dns/wire.h"
 
 /* ---- RRsets ---- */
 
@@ -140,6 +141,32 @@ soa_serial_off(const uint8_t *rd, size_t len)
 	if (len != a + b + 20)
 		return -1;
 	return (int)(a + b);
+}
+
+int
+soa_serial(const uint8_t *rd, size_t len, uint32_t *serial)
+{
+	struct wire	w;
+	int		off;
+
+	if ((off = soa_serial_off(rd, len)) < 0)
+		return -1;
+	wire_rinit(&w, rd + off, 4);
+	*serial = wire_get32(&w);
+	return 0;
+}
+
+int
+soa_set_serial(uint8_t *rd, size_t len, uint32_t serial)
+{
+	struct wire	w;
+	int		off;
+
+	if ((off = soa_serial_off(rd, len)) < 0)
+		return -1;
+	wire_winit(&w, rd + off, 4);
+	wire_put32(&w, serial);
+	return 0;
 }
 
 /* ---- the store ---- */

@@ -205,22 +205,6 @@ at_cname(uint16_t type)
 	    type == DNS_T_KEY;
 }
 
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-static void
-set32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 int
 serial_gt(uint32_t a, uint32_t b)
 {
@@ -231,16 +215,11 @@ serial_gt(uint32_t a, uint32_t b)
 
 /* Serial of an SOA RRset, -1 if it is not a usable one. */
 static int
-soa_serial(const struct rrset *s, uint32_t *serial)
+set_serial(const struct rrset *s, uint32_t *serial)
 {
-	int	off;
-
 	if (s == NULL || (s->flags & RRSET_OPAQUE) || s->nrr != 1)
 		return -1;
-	if ((off = soa_serial_off(s->rr[0].rdata, s->rr[0].len)) < 0)
-		return -1;
-	*serial = get32(s->rr[0].rdata + off);
-	return 0;
+	return soa_serial(s->rr[0].rdata, s->rr[0].len, serial);
 }
 
 static int
@@ -647,7 +626,7 @@ updates(struct uctx *u, int *soa_changed)
 	uint8_t			 nm[DNS_NAME_MAX];
 	size_t			 i, k, n;
 	uint32_t		 cur, want;
-	int			 apex, off, conflict;
+	int			 apex, conflict;
 
 	for (i = 0; i < q->nupdate; i++) {
 		r = &q->update[i];
@@ -686,12 +665,11 @@ updates(struct uctx *u, int *soa_changed)
 					    "apex", uname(u, nm));
 					continue;
 				}
-				off = soa_serial_off(r->rdata, r->rdlen);
 				s = zview_get(u->v, q->origin, DNS_T_SOA);
-				if (off < 0 || soa_serial(s, &cur) == -1)
+				if (soa_serial(r->rdata, r->rdlen, &want) ==
+				    -1 || set_serial(s, &cur) == -1)
 					return fail(u, DNS_R_SERVFAIL, "no "
 					    "usable SOA at the apex");
-				want = get32(r->rdata + off);
 				/* BIND: DNS_SERIAL_GE(db, update) -> ignore */
 				if (cur - want < 0x80000000U) {
 					note(u, "ignored: SOA serial %u does "
@@ -781,23 +759,42 @@ out:
 	return rc;
 }
 
+/* Put the apex SOA cur, with its serial set, in the view. */
+static int
+put_serial(struct zview *v, const uint8_t *origin, const struct rrset *cur,
+    uint32_t serial)
+{
+	struct rrset	*s;
+	uint8_t		 rd[RDATA_MAX];
+	struct rr	 rr;
+	int		 rv;
+
+	memcpy(rd, cur->rr[0].rdata, cur->rr[0].len);
+	if (soa_set_serial(rd, cur->rr[0].len, serial) == -1)
+		return -1;
+	rr.rdata = rd;
+	rr.len = cur->rr[0].len;
+	rr.text = NULL;
+	if ((s = rrset_new(DNS_T_SOA, cur->ttl, 0, NULL, &rr, 1)) == NULL)
+		return -1;
+	rv = zview_put(v, origin, s);
+	rrset_unref(s);
+	return rv;
+}
+
 int
 update_bump_serial(struct zview *v, const uint8_t *origin, int policy,
     time_t now)
 {
 	const struct rrset	*base, *cur;
-	struct rrset		*s;
-	uint8_t			 rd[RDATA_MAX];
-	struct rr		 rr;
 	uint32_t		 old, have, want, t;
-	int			 off, rv;
 
 	zview_begin(v);
 	cur = zview_get(v, origin, DNS_T_SOA);
 	base = zstore_get(v->base, origin, DNS_T_SOA);
-	if (soa_serial(cur, &have) == -1)
+	if (set_serial(cur, &have) == -1)
 		return -1;
-	if (soa_serial(base, &old) == -1)
+	if (set_serial(base, &old) == -1)
 		old = have;
 	want = old + 1;
 	if (want == 0)
@@ -811,15 +808,19 @@ update_bump_serial(struct zview *v, const uint8_t *origin, int policy,
 	if (have != old && (policy != UPD_SERIAL_UNIXTIME ||
 	    !serial_gt(want, have)))
 		return 0;
-	off = soa_serial_off(cur->rr[0].rdata, cur->rr[0].len);
-	memcpy(rd, cur->rr[0].rdata, cur->rr[0].len);
-	set32(rd + off, want);
-	rr.rdata = rd;
-	rr.len = cur->rr[0].len;
-	rr.text = NULL;
-	if ((s = rrset_new(DNS_T_SOA, cur->ttl, 0, NULL, &rr, 1)) == NULL)
-		return -1;
-	rv = zview_put(v, origin, s);
-	rrset_unref(s);
-	return rv;
+	return put_serial(v, origin, cur, want);
 }
+
+int
+update_set_serial(struct zview *v, const uint8_t *origin, uint32_t serial)
+{
+	const struct rrset	*cur;
+	uint32_t		 have;
+
+	zview_begin(v);
+	cur = zview_get(v, origin, DNS_T_SOA);
+	if (set_serial(cur, &have) == -1)
+		return -1;
+	return put_serial(v, origin, cur, serial);
+}
+

@@ -133,6 +133,13 @@ int	update_eval(struct zview *v, const struct upd_req *req,
 int	update_bump_serial(struct zview *v, const uint8_t *origin,
 	    int policy, time_t now);
 
+/*
+ * Set the apex SOA serial in the view to serial (a secondary sets its
+ * primary's), after a zview_begin() as above.  0, or -1 as above.
+ */
+int	update_set_serial(struct zview *v, const uint8_t *origin,
+	    uint32_t serial);
+
 /* RFC 1982 serial comparison: 1 if a is greater than b. */
 int	serial_gt(uint32_t a, uint32_t b);
 

@@ -724,7 +724,7 @@ class BatchSplit(Shared):
         self.assertRcode(results.get("b4-new"), dns.rcode.SERVFAIL)
         self.assertIsNone(self.state("b4-new"))
         log = self.newlog()
-        self.assertRegex(log, r"sending \d+ changes for [2-9] updates")
+        self.assertRegex(log, r"sending \d+ changes for [2-9] units")
         self.assertIn("refused again; trying the first", log)
         self.assertRegex(log, r"update .*: SERVFAIL: add b4-new\.example\.com"
                          r"\..*Route 53: InvalidChangeBatch: .*Exceeded "

@@ -1,0 +1,544 @@
+/*
+ * mirror.c: a zone's copy of its hosted zone and the reads that keep it.
+ * See mirror.h.
+ *
+ * The Route 53 callbacks below only record: each_*() callbacks put what a
+ * listing delivers into fresh or rd[], the done callbacks copy the outcome
+ * and set ended.  mirror_step() does the rest.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws/r53.h"
+#include "dns/name.h"
+#include "dns/rdata.h"
+#include "dns/rrset.h"
+#include "dns/rrtype.h"
+#include "log.h"
+#include "mirror.h"
+
+void
+mirror_init(struct mirror *m, struct r53 *r53, const char *name,
+    const uint8_t *origin)
+{
+	memset(m, 0, sizeof(*m));
+	m->r53 = r53;
+	m->name = name;
+	m->origin = origin;
+	name_to_r53(origin, m->origin_r53, sizeof(m->origin_r53));
+	zstore_init(&m->store, 0);
+	zstore_init(&m->fresh, 0);
+}
+
+static void
+rd_clear(struct mirror *m)
+{
+	size_t	i;
+
+	for (i = 0; i < m->nrd; i++)
+		rrset_unref(m->rd[i]);
+	m->nrd = 0;
+	m->rdbad = 0;
+}
+
+void
+mirror_free(struct mirror *m)
+{
+	if (m->op != 0)
+		r53_cancel(m->r53, m->op);
+	m->op = 0;
+	rd_clear(m);
+	zstore_free(&m->store);
+	zstore_free(&m->fresh);
+}
+
+int
+mirror_busy(const struct mirror *m)
+{
+	return m->read != MR_IDLE;
+}
+
+uint32_t
+mirror_soa(const struct mirror *m)
+{
+	return m->soa_serial;
+}
+
+/* Record a request's end; r53_result is valid only during the call. */
+static void
+record(struct mirror *m, const struct r53_result *res)
+{
+	m->op = 0;
+	m->ended = 1;
+	m->ok = res->outcome == R53_SUCCESS;
+	m->stopped = res->stopped;
+	m->nozone = res->outcome == R53_AWS_ERROR &&
+	    strcmp(res->code, "NoSuchHostedZone") == 0;
+	snprintf(m->code, sizeof(m->code), "%s", res->code);
+	snprintf(m->msg, sizeof(m->msg), "%s", res->message);
+	m->pages = res->pages;
+	m->elapsed = res->elapsed_ms;
+}
+
+/* Start a request; -1 if it could not be queued (nothing started). */
+static int
+started(struct mirror *m, enum mirror_read read, uint32_t op)
+{
+	if (op == 0) {
+		m->read = MR_IDLE;
+		return -1;
+	}
+	m->read = read;
+	m->op = op;
+	m->ended = 0;
+	return 0;
+}
+
+/* The read is over: idle again, with this status. */
+static enum mirror_status
+over(struct mirror *m, enum mirror_status st)
+{
+	m->read = MR_IDLE;
+	m->ended = 0;
+	return st;
+}
+
+static const char *
+why(const struct mirror *m, const char *dflt)
+{
+	static char	b[R53_ERRMSG_SIZE + 80];
+
+	if (m->stopped)
+		return "out of memory";
+	if (m->code[0] == '\0' && m->msg[0] == '\0')
+		return dflt;
+	snprintf(b, sizeof(b), "%s%s%s", m->code, m->code[0] != '\0' &&
+	    m->msg[0] != '\0' ? ": " : "", m->msg);
+	return b;
+}
+
+int
+mirror_rrset_from_r53(const struct r53_rrset *rs, uint8_t *owner,
+    struct rrset **out)
+{
+	struct rr	 rrs[RRSET_MAXRR];
+	uint8_t		*arena = NULL, *p;
+	size_t		 i, need = 0, len;
+	uint16_t	 type;
+	char		 desc[R53_ROUTING_SIZE + 64];
+	uint16_t	 flags = 0;
+
+	*out = NULL;
+	if (name_from_r53(rs->name, owner, NULL) == -1 ||
+	    rrtype_from_text(rs->type, &type) == -1) {
+		log_warnx("Route 53 lists a record set r53d cannot read: "
+		    "%.300s %.20s", rs->name, rs->type);
+		return 1;
+	}
+	if (rs->flags & (R53_RRSET_ALIAS | R53_RRSET_ROUTING)) {
+		if (rs->flags & R53_RRSET_ALIAS)
+			snprintf(desc, sizeof(desc), "alias to %s %s",
+			    rs->alias_dns_name ? rs->alias_dns_name : "?",
+			    rs->routing);
+		else
+			snprintf(desc, sizeof(desc), "routing policy %s%s%s",
+			    rs->set_identifier ? "id=" : "",
+			    rs->set_identifier ? rs->set_identifier : "",
+			    rs->routing);
+		*out = rrset_new(type, rs->has_ttl ? rs->ttl : 0,
+		    RRSET_OPAQUE, desc, NULL, 0);
+		return *out == NULL ? -1 : 0;
+	}
+	for (i = 0; i < rs->nvalues; i++)
+		need += strlen(rs->values[i]) + 16;
+	if ((arena = malloc(need + 1)) == NULL)
+		return -1;
+	p = arena;
+	for (i = 0; i < rs->nvalues && i < RRSET_MAXRR; i++) {
+		size_t	tl = strlen(rs->values[i]);
+
+		if (rdata_from_r53(type, rs->values[i], tl, p,
+		    (size_t)(arena + need - p), &len) == -1 ||
+		    rdata_canon(type, p, len, p, len) == -1) {
+			snprintf(desc, sizeof(desc), "value r53d cannot "
+			    "parse: %.200s", rs->values[i]);
+			log_warnx("%s %s: %s; r53d leaves this record set "
+			    "alone", rs->name, rs->type, desc);
+			flags = RRSET_OPAQUE;
+			break;
+		}
+		rrs[i].rdata = p;
+		rrs[i].len = (uint16_t)len;
+		rrs[i].text = rs->values[i];
+		p += len;
+	}
+	if (flags & RRSET_OPAQUE)
+		*out = rrset_new(type, rs->ttl, RRSET_OPAQUE, desc, NULL, 0);
+	else
+		*out = rrset_new(type, rs->ttl, 0, NULL, rrs, rs->nvalues);
+	free(arena);
+	return *out == NULL ? -1 : 0;
+}
+
+/* ---- finding the hosted zone ---- */
+
+static void
+getzone_done(void *arg, const struct r53_result *res, const struct r53_zone *hz)
+{
+	struct mirror	*m = arg;
+	uint8_t		 a[DNS_NAME_MAX];
+
+	record(m, res);
+	if (!m->ok)
+		return;
+	snprintf(m->foundid, sizeof(m->foundid), "%.*s", R53_ID_MAX, hz->id);
+	if (name_from_r53(hz->name, a, NULL) == -1 ||
+	    !name_equal(a, m->origin)) {
+		m->ok = 0;
+		snprintf(m->msg, sizeof(m->msg), "hosted zone %s is named %s, "
+		    "not %s", hz->id, hz->name, m->name);
+	}
+	m->nfound = 1;
+}
+
+static int
+byname_each(void *arg, const struct r53_zone *hz)
+{
+	struct mirror	*m = arg;
+	uint8_t		 a[DNS_NAME_MAX];
+
+	if (name_from_r53(hz->name, a, NULL) == -1)
+		return 0;
+	if (!name_equal(a, m->origin))
+		return name_cmp(a, m->origin) > 0 ? 1 : 0;
+	if (m->nfound == 0)
+		snprintf(m->foundid, sizeof(m->foundid), "%.*s", R53_ID_MAX,
+		    hz->id);
+	if (m->nfound < MIRROR_FOUND_MAX)
+		snprintf(m->found[m->nfound], sizeof(m->found[0]), "%s%s",
+		    hz->id, hz->private_zone ? " (private)" : " (public)");
+	m->nfound++;
+	return 0;
+}
+
+static void
+byname_done(void *arg, const struct r53_result *res)
+{
+	record(arg, res);
+}
+
+int
+mirror_find(struct mirror *m, const char *hosted_zone)
+{
+	m->nfound = 0;
+	m->foundid[0] = '\0';
+	if (hosted_zone != NULL && hosted_zone[0] != '\0')
+		return started(m, MR_FIND, r53_get_zone(m->r53, hosted_zone,
+		    getzone_done, m));
+	return started(m, MR_FIND, r53_list_zones_by_name(m->r53,
+	    m->origin_r53, byname_each, byname_done, m));
+}
+
+static enum mirror_status
+find_end(struct mirror *m)
+{
+	int	i;
+
+	if (!m->ok) {
+		log_warnx("zone %s: looking up the hosted zone: %s", m->name,
+		    why(m, "failed"));
+		return over(m, MIRROR_FAIL);
+	}
+	if (m->nfound == 0) {
+		log_warnx("zone %s: no hosted zone of that name", m->name);
+		return over(m, MIRROR_FAIL);
+	}
+	if (m->nfound > 1) {
+		log_warnx("zone %s: %d hosted zones have this name; set "
+		    "hosted-zone to the one to use:", m->name, m->nfound);
+		for (i = 0; i < m->nfound && i < MIRROR_FOUND_MAX; i++)
+			log_warnx("zone %s:   %s", m->name, m->found[i]);
+		return over(m, MIRROR_FAIL);
+	}
+	memcpy(m->hzid, m->foundid, sizeof(m->hzid));
+	log_info("zone %s: hosted zone %s", m->name, m->hzid);
+	return over(m, MIRROR_OK);
+}
+
+/* ---- loading ---- */
+
+static int
+load_each(void *arg, const struct r53_rrset *rs)
+{
+	struct mirror	*m = arg;
+	struct rrset	*s, *old;
+	uint8_t		 owner[DNS_NAME_MAX];
+	int		 rv;
+
+	if ((rv = mirror_rrset_from_r53(rs, owner, &s)) == 1)
+		return 0;
+	if (rv == -1)
+		return 1;	/* stops the listing: reported by done */
+	/*
+	 * Several routing-policy sets share a name and type: one OPAQUE
+	 * entry stands for them all.
+	 */
+	old = (struct rrset *)(uintptr_t)zstore_get(&m->fresh, owner,
+	    s->type);
+	if (old == NULL || !(old->flags & RRSET_OPAQUE) ||
+	    (s->flags & RRSET_OPAQUE))
+		rv = zstore_put(&m->fresh, owner, s);
+	rrset_unref(s);
+	return rv == -1 ? 1 : 0;
+}
+
+static void
+load_done(void *arg, const struct r53_result *res)
+{
+	record(arg, res);
+}
+
+int
+mirror_load(struct mirror *m)
+{
+	zstore_free(&m->fresh);
+	zstore_init(&m->fresh, 0);
+	return started(m, MR_LOAD, r53_list_rrsets(m->r53, m->hzid, NULL,
+	    NULL, 0, load_each, load_done, m));
+}
+
+static enum mirror_status
+load_end(struct mirror *m)
+{
+	const struct rrset	*soa;
+
+	if (!m->ok || m->stopped) {
+		log_warnx("zone %s: loading hosted zone %s: %s", m->name,
+		    m->hzid, why(m, "failed"));
+		zstore_free(&m->fresh);
+		if (m->nozone)
+			m->hzid[0] = '\0';
+		return over(m, MIRROR_FAIL);
+	}
+	soa = zstore_get(&m->fresh, m->origin, DNS_T_SOA);
+	if (soa == NULL || soa->nrr != 1 || (soa->flags & RRSET_OPAQUE)) {
+		log_warnx("zone %s: hosted zone %s has no usable SOA record",
+		    m->name, m->hzid);
+		zstore_free(&m->fresh);
+		return over(m, MIRROR_FAIL);
+	}
+	zstore_free(&m->store);
+	m->store = m->fresh;
+	zstore_init(&m->fresh, 0);
+	m->loaded = 1;
+	log_info("zone %s: loaded %zu record sets from hosted zone %s in "
+	    "%llu ms (%u pages)", m->name, m->store.nrrset, m->hzid,
+	    (unsigned long long)m->elapsed, m->pages);
+	return over(m, MIRROR_OK);
+}
+
+/* ---- names Route 53 confirmed ---- */
+
+static uint64_t
+seen_hash(const uint8_t *name)
+{
+	uint64_t	h = 1469598103934665603ULL;
+	size_t		i, n = name_len(name, DNS_NAME_MAX);
+	uint8_t		c;
+
+	for (i = 0; i < n; i++) {
+		c = name[i];
+		if (c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		h = (h ^ c) * 1099511628211ULL;
+	}
+	return h;
+}
+
+void
+mirror_seen(struct mirror *m, const uint8_t *name, uint64_t when)
+{
+	uint64_t		 h = seen_hash(name);
+	struct mirror_seen_ent	*s = &m->seen[h % MIRROR_SEEN];
+
+	if (s->hash != h || s->when < when) {
+		s->hash = h;
+		s->when = when;
+	}
+}
+
+int
+mirror_seen_since(const struct mirror *m, const uint8_t *name, uint64_t since)
+{
+	uint64_t			 h = seen_hash(name);
+	const struct mirror_seen_ent	*s = &m->seen[h % MIRROR_SEEN];
+
+	return s->hash == h && s->when != 0 && s->when >= since;
+}
+
+/* ---- re-reading single names ---- */
+
+static int
+rd_each(void *arg, const struct r53_rrset *rs)
+{
+	struct mirror	*m = arg;
+	struct rrset	*s;
+	uint8_t		 owner[DNS_NAME_MAX];
+	size_t		 i;
+	int		 rv;
+
+	if ((rv = mirror_rrset_from_r53(rs, owner, &s)) == 1)
+		return 0;
+	if (rv == -1 || !name_equal(owner, m->names[m->iname])) {
+		rrset_unref(s);
+		m->rdbad = rv == -1;
+		return 1;
+	}
+	for (i = 0; i < m->nrd; i++)
+		if (m->rd[i]->type == s->type) {
+			/* another set of a routing-policy group */
+			rrset_unref(s);
+			return 0;
+		}
+	if (m->nrd >= ZNODE_MAXSETS) {
+		rrset_unref(s);
+		m->rdbad = 1;
+		return 1;
+	}
+	m->rd[m->nrd++] = s;
+	return 0;
+}
+
+static void
+rd_done(void *arg, const struct r53_result *res)
+{
+	record(arg, res);
+}
+
+static int
+reread_next(struct mirror *m, uint64_t now)
+{
+	char	r[DNS_NAME_TEXTMAX];
+
+	name_to_r53(m->names[m->iname], r, sizeof(r));
+	m->rdstart = now;
+	return started(m, MR_NAMES, r53_list_rrsets(m->r53, m->hzid, r, NULL,
+	    R53_LIST_ONLY_NAME, rd_each, rd_done, m));
+}
+
+int
+mirror_reread(struct mirror *m, const uint8_t (*names)[DNS_NAME_MAX],
+    size_t n, uint64_t now)
+{
+	size_t	i;
+
+	if (n == 0 || n > MIRROR_REREAD_MAX)
+		return -1;
+	for (i = 0; i < n; i++) {
+		memcpy(m->names[i], names[i], name_len(names[i],
+		    DNS_NAME_MAX));
+		name_lower(m->names[i]);
+	}
+	m->nnames = n;
+	m->iname = 0;
+	rd_clear(m);
+	return reread_next(m, now);
+}
+
+static enum mirror_status
+reread_end(struct mirror *m, uint64_t now)
+{
+	char	t[DNS_NAME_TEXTMAX];
+
+	if (!m->ok || m->rdbad) {
+		name_to_text(m->names[m->iname], t, sizeof(t));
+		log_warnx("zone %s: re-reading %s: %s", m->name, t,
+		    m->rdbad ? "out of memory" : why(m, "failed"));
+		rd_clear(m);
+		return over(m, MIRROR_FAIL);
+	}
+	if (zstore_replace_name(&m->store, m->names[m->iname], m->rd,
+	    m->nrd) == -1) {
+		/* The name holds a prefix of its sets: load it all again. */
+		log_warnx("zone %s: out of memory re-reading names; loading "
+		    "the zone again", m->name);
+		rd_clear(m);
+		m->loaded = 0;
+		return over(m, MIRROR_FAIL);
+	}
+	rd_clear(m);
+	mirror_seen(m, m->names[m->iname], m->rdstart);
+	if (++m->iname >= m->nnames)
+		return over(m, MIRROR_OK);
+	if (reread_next(m, now) == -1)
+		return over(m, MIRROR_FAIL);
+	return MIRROR_BUSY;
+}
+
+/* ---- the apex SOA ---- */
+
+static int
+soa_each(void *arg, const struct r53_rrset *rs)
+{
+	struct mirror	*m = arg;
+	struct rrset	*s;
+	uint8_t		 owner[DNS_NAME_MAX];
+
+	if (strcmp(rs->type, "SOA") != 0)
+		return 0;
+	if (mirror_rrset_from_r53(rs, owner, &s) != 0)
+		return 1;
+	if (name_equal(owner, m->origin) && s->nrr == 1 &&
+	    soa_serial(s->rr[0].rdata, s->rr[0].len, &m->soa_serial) == 0)
+		m->soa_found = 1;
+	rrset_unref(s);
+	return 1;
+}
+
+static void
+soa_done(void *arg, const struct r53_result *res)
+{
+	record(arg, res);
+}
+
+int
+mirror_read_soa(struct mirror *m)
+{
+	m->soa_found = 0;
+	return started(m, MR_SOA, r53_list_rrsets(m->r53, m->hzid,
+	    m->origin_r53, "SOA", R53_LIST_ONLY_NAME, soa_each, soa_done, m));
+}
+
+static enum mirror_status
+soa_end(struct mirror *m)
+{
+	if (!m->ok || !m->soa_found) {
+		log_warnx("zone %s: reading the SOA back: %s", m->name,
+		    why(m, "no SOA"));
+		return over(m, MIRROR_FAIL);
+	}
+	return over(m, MIRROR_OK);
+}
+
+/* ---- the step ---- */
+
+enum mirror_status
+mirror_step(struct mirror *m, uint64_t now)
+{
+	if (m->read == MR_IDLE || !m->ended)
+		return MIRROR_BUSY;
+	switch (m->read) {
+	case MR_FIND:
+		return find_end(m);
+	case MR_LOAD:
+		return load_end(m);
+	case MR_NAMES:
+		return reread_end(m, now);
+	case MR_SOA:
+		return soa_end(m);
+	case MR_IDLE:
+		break;
+	}
+	return MIRROR_BUSY;
+}
