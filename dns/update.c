@@ -12,6 +12,7 @@
 #include "dns/name.h"
 #include "dns/rdata.h"
 #include "dns/rrtype.h"
+#include "dns/serial.h"
 #include "dns/update.h"
 #include "dns/update_impl.h"
 #include "fmt.h"
@@ -219,14 +220,6 @@ set32(uint8_t *p, uint32_t v)
 	p[1] = (uint8_t)(v >> 16);
 	p[2] = (uint8_t)(v >> 8);
 	p[3] = (uint8_t)v;
-}
-
-int
-serial_gt(uint32_t a, uint32_t b)
-{
-	uint32_t	d = a - b;
-
-	return d != 0 && d < 0x80000000U;
 }
 
 /* Serial of an SOA RRset, -1 if it is not a usable one. */

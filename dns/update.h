@@ -133,7 +133,4 @@ int	update_eval(struct zview *v, const struct upd_req *req,
 int	update_bump_serial(struct zview *v, const uint8_t *origin,
 	    int policy, time_t now);
 
-/* RFC 1982 serial comparison: 1 if a is greater than b. */
-int	serial_gt(uint32_t a, uint32_t b);
-
 #endif
