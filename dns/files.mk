@@ -13,3 +13,6 @@ DNS_SRCS+=	dns/rrset.c dns/zview.c dns/update.c dns/update_check.c dns/lookup.c 
 		dns/serial.c
 UNIT_TESTS+=	tests/unit/t_rrset.c tests/unit/t_update.c tests/unit/t_lookup.c
 FUZZ_TARGETS+=	tests/fuzz/fuzz_zone.c
+# Zone transfers: requests and the answer parser of a secondary.
+DNS_SRCS+=	dns/xfr.c
+UNIT_TESTS+=	tests/unit/t_xfr.c
