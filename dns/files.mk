@@ -16,3 +16,4 @@ FUZZ_TARGETS+=	tests/fuzz/fuzz_zone.c
 # Zone transfers: requests and the answer parser of a secondary.
 DNS_SRCS+=	dns/xfr.c
 UNIT_TESTS+=	tests/unit/t_xfr.c
+FUZZ_TARGETS+=	tests/fuzz/fuzz_xfr.c
