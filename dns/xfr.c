@@ -10,10 +10,10 @@
  *   - pass tsig_stream_verify() when the request was signed (RFC 8945
  *     5.3.1: the first message signed, then at most TSIG_UNSIGNED_MAX
  *     unsigned ones in a row, the last one signed);
- *   - have TC clear (a transfer runs over TCP, RFC 5936 4.1) and rcode
+ *   - have TC clear (a transfer runs over TCP, RFC 5936 4) and rcode
  *     NOERROR: an error rcode in the first message is XFR_E_RCODE (the
  *     caller may fall back from IXFR to AXFR on NOTIMP, FORMERR or
- *     REFUSED), in a later one XFR_E_ABORTED (RFC 5936 2.2);
+ *     REFUSED), in a later one XFR_E_ABORTED (RFC 5936 2.2.1);
  *   - hold no question or the one asked (RFC 5936 2.2.1 lets every
  *     message after the first go without it; one that lacks it in the
  *     first message is taken too, as the ID and TSIG tie it to the

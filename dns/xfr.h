@@ -53,7 +53,9 @@
  *   serial N.  Condensed and uncondensed answers are read alike.
  *
  *   IXFR, up to date: uptodate(N), when the first message holds only the
- *   server's SOA and N is not greater than the client's serial.
+ *   server's SOA and N is not greater than the client's serial.  A lone
+ *   newer SOA may be followed by more messages; if none comes, xfr_eof()
+ *   says XFR_E_NEWER (ask with AXFR instead).
  *
  * Applying.  Nothing of a sequence may be applied before its commit,
  * nor anything of a zone before axfr_end.  commit(s) says that every
