@@ -72,7 +72,7 @@ FUZZFLAGS=	-g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined
 FUZZ_BINS=	$(FUZZ_TARGETS:.c=)
 
-$(FUZZ_BINS): $(LIBSRCS) $(HDRS)
+$(FUZZ_BINS): %: %.c $(LIBSRCS) $(HDRS)
 	$(FUZZCC) $(FUZZFLAGS) $(CPPFLAGS) -o $@ $@.c $(LIBSRCS) $(LDLIBS)
 
 fuzz: $(FUZZ_BINS)

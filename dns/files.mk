@@ -9,6 +9,11 @@ UNIT_TESTS+=	tests/unit/t_wire.c tests/unit/t_name.c tests/unit/t_rdata.c
 UNIT_TESTS+=	tests/unit/t_msg.c
 FUZZ_TARGETS+=	tests/fuzz/fuzz_msg.c tests/fuzz/fuzz_rdata.c
 # Zone store, RFC 2136 evaluation, authoritative answers.
-DNS_SRCS+=	dns/rrset.c dns/zview.c dns/update.c dns/update_check.c dns/lookup.c
+DNS_SRCS+=	dns/rrset.c dns/zview.c dns/update.c dns/update_check.c dns/lookup.c \
+		dns/serial.c
 UNIT_TESTS+=	tests/unit/t_rrset.c tests/unit/t_update.c tests/unit/t_lookup.c
 FUZZ_TARGETS+=	tests/fuzz/fuzz_zone.c
+# Zone transfers: requests and the answer parser of a secondary.
+DNS_SRCS+=	dns/xfr.c
+UNIT_TESTS+=	tests/unit/t_xfr.c
+FUZZ_TARGETS+=	tests/fuzz/fuzz_xfr.c

@@ -12,6 +12,7 @@
 #include "dns/name.h"
 #include "dns/rdata.h"
 #include "dns/rrtype.h"
+#include "dns/serial.h"
 #include "dns/update.h"
 #include "dns/update_impl.h"
 #include "fmt.h"
@@ -203,14 +204,6 @@ at_cname(uint16_t type)
 {
 	return type == DNS_T_RRSIG || type == DNS_T_NSEC ||
 	    type == DNS_T_KEY;
-}
-
-int
-serial_gt(uint32_t a, uint32_t b)
-{
-	uint32_t	d = a - b;
-
-	return d != 0 && d < 0x80000000U;
 }
 
 /* Serial of an SOA RRset, -1 if it is not a usable one. */

@@ -140,7 +140,4 @@ int	update_bump_serial(struct zview *v, const uint8_t *origin,
 int	update_set_serial(struct zview *v, const uint8_t *origin,
 	    uint32_t serial);
 
-/* RFC 1982 serial comparison: 1 if a is greater than b. */
-int	serial_gt(uint32_t a, uint32_t b);
-
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "dns/msg.h"
+#include "dns/serial.h"
 #include "dns/update.h"
 #include "tests/unit/zone_help.h"
 
