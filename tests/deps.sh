@@ -4,8 +4,9 @@
 # command to run and fails if anything is missing.
 PKGS="make gcc clang libc-ares-dev libbearssl-dev libcriterion-dev
 pkg-config openssl ca-certificates bind9 bind9-dnsutils bind9-utils knot
-knot-dnsutils python3 python3-dnspython python3-boto3
-python3-certbot-dns-rfc2136 mandoc valgrind dnsperf libclang-rt-14-dev"
+knot-dnsutils nsd pdns-server pdns-backend-sqlite3 python3 python3-dnspython
+python3-boto3 python3-certbot-dns-rfc2136 mandoc valgrind dnsperf
+libclang-rt-14-dev"
 
 missing=""
 for p in $PKGS; do
@@ -26,9 +27,10 @@ if ! apt-get install -y -q --no-install-recommends $missing; then
 	apt-get update -q && \
 	    apt-get install -y -q --no-install-recommends $missing || exit 1
 fi
-# bind9 starts named on port 53 when installed; the tests run their own
-# servers on loopback ports and need no system daemons.
-for s in named bind9 knot; do
+# bind9, knot, nsd and pdns-server start their daemons on port 53 when
+# installed; the tests run their own servers on loopback ports and need
+# no system daemons.
+for s in named bind9 knot nsd pdns; do
 	systemctl stop "$s" 2>/dev/null || service "$s" stop 2>/dev/null
 done
 exit 0
