@@ -1,5 +1,7 @@
-# r53d Makefile.  GNU make or any make that knows "!=" and $(wildcard) is
-# not needed: source lists are explicit per directory (see */files.mk).
+# r53d Makefile, for GNU make.  Source lists are explicit: the daemon's
+# own files below, each directory's in its files.mk.  Objects, the
+# library, unit test and fuzz binaries are built under obj/; ./r53d stays
+# at the top.
 #
 # Override CC, CFLAGS, LDFLAGS, PREFIX, DESTDIR as usual.  For
 # cross-compiling, set CC and point BEARSSL_CPPFLAGS / CARES_CPPFLAGS and
@@ -31,37 +33,49 @@ DESTDIR?=
 
 ALL_CFLAGS=	$(WARNFLAGS) $(WERROR) $(CPPFLAGS) $(CFLAGS)
 
-include files.mk
+# The daemon's own files at the top (r53d.c holds main): configuration,
+# the loop and listeners, the zone engines, the rest.
+TOP_SRCS=	log.c conf.c conf_lex.c conf_key.c conf_zone.c conf_aws.c \
+		conf_print.c acl.c
+TOP_SRCS+=	loop.c listen.c serve.c replay.c priv.c
+TOP_SRCS+=	zone.c mirror.c batch.c upd.c
+TOP_SRCS+=	export.c sha256.c
+UNIT_TESTS+=	tests/unit/t_conf.c tests/unit/t_sha256.c tests/unit/t_replay.c
+FUZZ_TARGETS+=	tests/fuzz/fuzz_conf.c
+
 include dns/files.mk
 include http/files.mk
 include aws/files.mk
 
+OBJ=		obj
+LIB=		$(OBJ)/libr53d.a
 LIBSRCS=	$(TOP_SRCS) $(DNS_SRCS) $(HTTP_SRCS) $(AWS_SRCS)
-LIBOBJS=	$(LIBSRCS:.c=.o)
+LIBOBJS=	$(LIBSRCS:%.c=$(OBJ)/%.o)
 HDRS=		*.h dns/*.h http/*.h aws/*.h
 
 all: $(PROG)
 
-$(PROG): r53d.o libr53d.a
-	$(CC) $(LDFLAGS) -o $@ r53d.o libr53d.a $(LDLIBS)
+$(PROG): $(OBJ)/r53d.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(OBJ)/r53d.o $(LIB) $(LDLIBS)
 
-libr53d.a: $(LIBOBJS)
+lib: $(LIB)
+
+$(LIB): $(LIBOBJS)
 	rm -f $@
 	$(AR) rcs $@ $(LIBOBJS)
 
-.SUFFIXES: .c .o
-.c.o:
+$(OBJ)/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(LIBOBJS) r53d.o: $(HDRS)
-
 # Unit tests: tests/unit/t_*.c, each a Criterion binary linked with the
-# library.  UNIT_TESTS is built from the per-directory lists.
-UNIT_BINS=	$(UNIT_TESTS:.c=)
+# library.  UNIT_TESTS is built from the lists above and per directory.
+UNIT_BINS=	$(UNIT_TESTS:%.c=$(OBJ)/%)
 
 # Criterion's parameter macros cast const arrays to void *.
-$(UNIT_BINS): %: %.c libr53d.a $(HDRS)
-	$(CC) $(ALL_CFLAGS) -Wno-cast-qual $(LDFLAGS) -o $@ $@.c libr53d.a \
+$(UNIT_BINS): $(OBJ)/%: %.c $(LIB) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Wno-cast-qual $(LDFLAGS) -o $@ $< $(LIB) \
 	    $(CRITERION_LIBS) $(LDLIBS)
 
 unit: $(UNIT_BINS)
@@ -70,10 +84,11 @@ unit: $(UNIT_BINS)
 FUZZCC?=	clang
 FUZZFLAGS=	-g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined
-FUZZ_BINS=	$(FUZZ_TARGETS:.c=)
+FUZZ_BINS=	$(FUZZ_TARGETS:%.c=$(OBJ)/%)
 
-$(FUZZ_BINS): %: %.c $(LIBSRCS) $(HDRS)
-	$(FUZZCC) $(FUZZFLAGS) $(CPPFLAGS) -o $@ $@.c $(LIBSRCS) $(LDLIBS)
+$(FUZZ_BINS): $(OBJ)/%: %.c $(LIBSRCS) $(HDRS)
+	@mkdir -p $(@D)
+	$(FUZZCC) $(FUZZFLAGS) $(CPPFLAGS) -o $@ $< $(LIBSRCS) $(LDLIBS)
 
 fuzz: $(FUZZ_BINS)
 
@@ -101,10 +116,10 @@ lint:
 	mandoc -Tlint -W warning r53d.8 r53d.conf.5
 
 clean:
-	rm -f $(PROG) r53d.o libr53d.a $(LIBOBJS) $(UNIT_BINS) $(FUZZ_BINS)
-	rm -rf tests/tmp
+	rm -f $(PROG)
+	rm -rf $(OBJ) tests/tmp
 
-.PHONY: all demo unit fuzz check install lint clean print-unit print-fuzz
+.PHONY: all lib demo unit fuzz check install lint clean print-unit print-fuzz
 
 print-unit:
 	@echo $(UNIT_BINS)

@@ -482,7 +482,7 @@ view_serial(const struct batch *b, uint32_t *serial)
 	s = zview_get(&b->view, b->origin, DNS_T_SOA);
 	if (s == NULL || s->nrr != 1 || (s->flags & RRSET_OPAQUE))
 		return -1;
-	return soa_serial(s->rr[0].rdata, s->rr[0].len, serial);
+	return rdata_soa_serial(s->rr[0].rdata, s->rr[0].len, serial);
 }
 
 /* The batch's serial: the one a unit set, or the zone's policy. */

@@ -35,7 +35,7 @@
 #include <stdio.h>
 
 #include "acl.h"
-#include "tsigalg.h"
+#include "dns/tsigalg.h"
 
 /* Limits.  Exceeding one is a configuration error. */
 #define CONF_FILE_MAX		(1024 * 1024)	/* bytes per file */

@@ -12,7 +12,7 @@
 #include <strings.h>
 
 #include "acl.h"
-#include "base64.h"
+#include "dns/base64.h"
 #include "conf.h"
 #include "conf_impl.h"
 

@@ -28,8 +28,9 @@
  * the export refuses to guess: it names both and asks for hosted-zone.
  * Messages go to the log (stderr in the foreground), never to out.
  *
- * Call order: export_start(), then run the loop with r53_poll() and
- * r53_timer() until export_finished(); export_status(); export_free().
+ * Call order: export_start(), then run the loop with the client's
+ * r53_pollfds(), r53_deadline() and r53_step() until export_finished();
+ * export_status(); export_free().
  * The r53 client and out are borrowed and must outlive the export.
  */
 #ifndef R53D_EXPORT_H

@@ -38,6 +38,26 @@ io_add(struct io *io, int fd, short events, io_cb cb, void *arg)
 	io->n++;
 }
 
+static void
+set_revents(void *arg, int fd, short revents)
+{
+	struct pollfd	*p = arg;
+
+	(void)fd;
+	p->revents |= revents;
+}
+
+void
+io_add_pollfds(struct io *io, struct pollfd *pfd, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		pfd[i].revents = 0;
+		io_add(io, pfd[i].fd, pfd[i].events, set_revents, &pfd[i]);
+	}
+}
+
 void
 io_deadline(struct io *io, uint64_t when)
 {

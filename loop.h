@@ -44,6 +44,12 @@ void		io_add(struct io *, int, short, io_cb, void *);
 void		io_deadline(struct io *, uint64_t);
 /* Milliseconds to wait from now, for poll(2): -1 when no deadline. */
 int		io_timeout(const struct io *, uint64_t);
+/*
+ * Add pfd[0..n) as an engine gave them (fd, events; fd -1 skipped) and
+ * clear their revents: after io_dispatch() each holds what poll(2) said,
+ * ready for the engine's step.
+ */
+void		io_add_pollfds(struct io *, struct pollfd *, size_t);
 /* Call the callbacks of every descriptor that has revents. */
 void		io_dispatch(struct io *);
 

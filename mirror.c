@@ -490,7 +490,7 @@ soa_each(void *arg, const struct r53_rrset *rs)
 	if (mirror_rrset_from_r53(rs, owner, &s) != 0)
 		return 1;
 	if (name_equal(owner, m->origin) && s->nrr == 1 &&
-	    soa_serial(s->rr[0].rdata, s->rr[0].len, &m->soa_serial) == 0)
+	    rdata_soa_serial(s->rr[0].rdata, s->rr[0].len, &m->soa_serial) == 0)
 		m->soa_found = 1;
 	rrset_unref(s);
 	return 1;

@@ -46,6 +46,8 @@ _Static_assert(2 * CONF_LISTEN_MAX <= LISTEN_SOCK_MAX,
     "a UDP and a TCP socket for every listen address");
 
 static int		 sigpipe[2] = { -1, -1 };
+static struct pollfd	 r53pfd[R53_FDS_MAX];	/* the client's, this pass */
+static size_t		 nr53pfd;
 static volatile sig_atomic_t sig_term, sig_hup;
 static struct io	 io;
 static struct r53	*r53;
@@ -116,6 +118,30 @@ signals_init(void)
 	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* The Route 53 client's descriptors and deadline, for this pass. */
+static void
+r53_wait(void)
+{
+	nr53pfd = r53_pollfds(r53, r53pfd, R53_FDS_MAX);
+	io_add_pollfds(&io, r53pfd, nr53pfd);
+	io_deadline(&io, r53_deadline(r53));
+}
+
+/* The aws/ settings from the configuration's aws block. */
+static void
+aws_settings_of(const struct conf_aws *a, struct aws_settings *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->endpoint = a->endpoint.url;
+	s->region = a->region;
+	s->ca_file = a->ca_file;
+	s->access_key_id = a->access_key_id;
+	s->secret_key = a->secret_key;
+	s->rate = a->rate;
+	s->imds = a->imds;
+	s->imds_endpoint = a->imds_endpoint.url;
 }
 
 static void
@@ -277,8 +303,9 @@ static int
 run_export(struct conf *cf, const char *zone)
 {
 	struct export	*ex;
-	struct r53_opts	 o;
-	int		 rv;
+	struct r53_opts		 o;
+	struct aws_settings	 as;
+	int			 rv;
 
 	signals_init();
 	/* A person is waiting: give up sooner than the daemon would. */
@@ -288,7 +315,8 @@ run_export(struct conf *cf, const char *zone)
 	o.connect_ms = 5000;
 	o.quiet = 1;
 	o.clock = mono_ms;
-	if ((r53 = r53_new(&cf->aws, &o)) == NULL)
+	aws_settings_of(&cf->aws, &as);
+	if ((r53 = r53_new(&as, &o)) == NULL)
 		return 1;
 	if ((ex = export_start(r53, cf, zone, stdout)) == NULL) {
 		r53_free(r53);
@@ -297,12 +325,12 @@ run_export(struct conf *cf, const char *zone)
 	while (!export_finished(ex) && !sig_term) {
 		io_reset(&io);
 		io_add(&io, sigpipe[0], POLLIN, sig_drain, NULL);
-		r53_poll(r53, &io);
+		r53_wait();
 		if (poll(io.pfd, (nfds_t)io.n, io_timeout(&io, mono_ms())) ==
 		    -1 && errno != EINTR)
 			fatal("poll");
 		io_dispatch(&io);
-		r53_timer(r53, mono_ms());
+		r53_step(r53, r53pfd, nr53pfd, mono_ms());
 	}
 	rv = export_finished(ex) ? export_status(ex) : 1;
 	fflush(stdout);
@@ -318,6 +346,7 @@ main(int argc, char *argv[])
 	struct sockaddr_storage	 addrs[CONF_LISTEN_MAX];
 	struct listen_conf	 lc;
 	struct r53_opts		 ro;
+	struct aws_settings	 as;
 	struct conf		*cf;
 	const char		*path = R53D_CONF, *export = NULL;
 	int			 ch, debug = 0, check = 0, verbose = 0;
@@ -370,7 +399,8 @@ main(int argc, char *argv[])
 
 	memset(&ro, 0, sizeof(ro));
 	ro.clock = mono_ms;
-	if (cf->nzones > 0 && (r53 = r53_new(&cf->aws, &ro)) == NULL)
+	aws_settings_of(&cf->aws, &as);
+	if (cf->nzones > 0 && (r53 = r53_new(&as, &ro)) == NULL)
 		fatalx("cannot set up the Route 53 client");
 	zones_init(r53);
 	raise_nofile();
@@ -404,7 +434,7 @@ main(int argc, char *argv[])
 		listen_poll(&io);
 		zones_poll(&io);
 		if (r53 != NULL)
-			r53_poll(r53, &io);
+			r53_wait();
 		now = mono_ms();
 		if (poll(io.pfd, (nfds_t)io.n, io_timeout(&io, now)) == -1) {
 			if (errno == EINTR)
@@ -415,7 +445,7 @@ main(int argc, char *argv[])
 		now = mono_ms();
 		listen_timer(now);
 		if (r53 != NULL)
-			r53_timer(r53, now);
+			r53_step(r53, r53pfd, nr53pfd, now);
 		zones_timer(now);
 	}
 	log_info("exiting on signal");

@@ -21,7 +21,7 @@
 #include "dns/rdata.h"
 #include "dns/rrset.h"
 #include "dns/update.h"
-#include "fmt.h"
+#include "dns/fmt.h"
 #include "log.h"
 #include "loop.h"
 #include "mirror.h"

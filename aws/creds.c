@@ -17,7 +17,6 @@
 #include "aws/creds.h"
 #include "aws/imds.h"
 #include "aws/util.h"
-#include "conf.h"
 #include "log.h"
 
 /*
@@ -280,8 +279,15 @@ from_env(struct creds *c)
 	return 0;
 }
 
+/* A setting that is there. */
+static int
+set(const char *s)
+{
+	return s != NULL && *s != '\0';
+}
+
 int
-creds_init(struct creds *c, const struct conf_aws *aws,
+creds_init(struct creds *c, const struct aws_settings *aws,
     struct http_resolver *res)
 {
 	struct creds_keys	 k;
@@ -290,7 +296,7 @@ creds_init(struct creds *c, const struct conf_aws *aws,
 	memset(c, 0, sizeof(*c));
 	c->source = CREDS_NONE;
 	snprintf(c->where, sizeof(c->where), "none");
-	if (aws->access_key_id[0] != '\0' && aws->secret_key[0] != '\0') {
+	if (set(aws->access_key_id) && set(aws->secret_key)) {
 		memset(&k, 0, sizeof(k));
 		if (setfield(k.akid, sizeof(k.akid), aws->access_key_id,
 		    strlen(aws->access_key_id)) == -1 ||
@@ -310,11 +316,12 @@ creds_init(struct creds *c, const struct conf_aws *aws,
 	if ((rv = from_file(c)) != 1)
 		return rv;
 	if (aws->imds) {
-		if ((c->imds = imds_new(&aws->imds_endpoint, res)) == NULL)
+		if (!set(aws->imds_endpoint) ||
+		    (c->imds = imds_new(aws->imds_endpoint, res)) == NULL)
 			return -1;
 		c->source = CREDS_IMDS;
 		snprintf(c->where, sizeof(c->where), "instance metadata %.*s",
-		    (int)(sizeof(c->where) - 20), aws->imds_endpoint.url);
+		    (int)(sizeof(c->where) - 20), aws->imds_endpoint);
 		return 0;
 	}
 	log_warnx("no AWS credentials: set access-key-id and "
@@ -345,20 +352,29 @@ creds_get(struct creds *c)
 }
 
 void
-creds_poll(struct creds *c, struct io *io)
+creds_pollfd(struct creds *c, struct pollfd *pfd)
 {
+	pfd->fd = -1;
+	pfd->events = 0;
+	pfd->revents = 0;
 	if (c->imds != NULL)
-		imds_poll(c->imds, io);
+		imds_pollfd(c->imds, pfd);
+}
+
+uint64_t
+creds_deadline(const struct creds *c)
+{
+	return c->imds != NULL ? imds_deadline(c->imds) : 0;
 }
 
 void
-creds_timer(struct creds *c, uint64_t now)
+creds_step(struct creds *c, short revents, uint64_t now)
 {
 	struct creds_keys	 k;
 
 	if (c->imds == NULL)
 		return;
-	imds_timer(c->imds, now);
+	imds_step(c->imds, revents, now);
 	if (imds_take(c->imds, &k))
 		use_keys(c, &k);
 }

@@ -2,8 +2,9 @@
  * creds.h: AWS credentials for signing Route 53 requests.
  *
  * Sources, first found wins (creds_init):
- *   1. the configuration: access-key-id and the secret read from
- *      secret-access-key-file (struct conf_aws);
+ *   1. the owner's settings: access_key_id and secret_key (struct
+ *      aws_settings, from the configuration's access-key-id and
+ *      secret-access-key-file);
  *   2. the environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
  *      optionally AWS_SESSION_TOKEN;
  *   3. the shared credentials file: AWS_SHARED_CREDENTIALS_FILE, else
@@ -14,7 +15,7 @@
  *	PUT /latest/api/token	(X-aws-ec2-metadata-token-ttl-seconds)
  *	GET /latest/meta-data/iam/security-credentials/	-> role name
  *	GET /latest/meta-data/iam/security-credentials/ROLE -> JSON
- *      over plain HTTP to conf imds-endpoint, driven by the poll loop,
+ *      over plain HTTP to the imds_endpoint, driven by the poll loop,
  *      refreshed CREDS_REFRESH_S seconds before they expire and retried
  *      with backoff when the service fails.
  * Sources 1-3 are read once, at start-up, with blocking file reads.
@@ -25,7 +26,8 @@
  * Call order:
  *	creds_init			once, at start-up
  *	creds_get			any time; NULL while none are known
- *	creds_poll / creds_timer	every loop pass (no-ops unless IMDS)
+ *	creds_pollfd, creds_deadline, creds_step
+ *					every loop pass (no-ops unless IMDS)
  *	creds_free			once
  */
 #ifndef R53D_AWS_CREDS_H
@@ -35,11 +37,12 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <poll.h>
+
+#include "aws/settings.h"
 #include "aws/sigv4.h"
 
-struct conf_aws;
 struct http_resolver;
-struct io;
 struct imds;
 
 #define CREDS_AKID_MAX		128
@@ -75,12 +78,12 @@ struct creds {
 
 /*
  * Find credentials (see above).  With the IMDS source nothing is known
- * yet: the first fetch starts at the first creds_timer().  Returns 0,
+ * yet: the first fetch starts at the first creds_step().  Returns 0,
  * or -1 after logging why (no source has credentials, an unreadable or
  * malformed credentials file, or IMDS set up failed).  res is the
  * resolver IMDS uses (borrowed; it must outlive c).
  */
-int	creds_init(struct creds *c, const struct conf_aws *aws,
+int	creds_init(struct creds *c, const struct aws_settings *aws,
 	    struct http_resolver *res);
 
 /* Wipe the secrets, stop any IMDS exchange and free what it holds. */
@@ -89,9 +92,13 @@ void	creds_free(struct creds *c);
 /* The credentials to sign with, or NULL while none are available. */
 const struct sigv4_creds *creds_get(struct creds *c);
 
-/* Loop hooks: add IMDS descriptors and deadlines; run timers. */
-void	creds_poll(struct creds *c, struct io *io);
-void	creds_timer(struct creds *c, uint64_t now);
+/*
+ * The loop: wait on *pfd (fd -1: none) until creds_deadline() (0:
+ * none), then creds_step() with its revents.  No-ops unless IMDS.
+ */
+void	creds_pollfd(struct creds *c, struct pollfd *pfd);
+uint64_t creds_deadline(const struct creds *c);
+void	creds_step(struct creds *c, short revents, uint64_t now);
 
 /* "configuration", "environment", "file ~/.aws/credentials [default]"... */
 const char *creds_describe(const struct creds *c);

@@ -18,10 +18,8 @@
 #include "aws/imds.h"
 #include "aws/rate.h"
 #include "aws/util.h"
-#include "conf.h"
 #include "http/conn.h"
 #include "log.h"
-#include "loop.h"
 
 #ifndef R53D_VERSION
 #define R53D_VERSION	"0"
@@ -41,7 +39,6 @@ struct imds {
 	int			 state;
 	uint64_t		 next_at;
 	uint64_t		 now;
-	short			 revents;
 	char			 head[IMDS_TOKEN_MAX + 512];
 	char			 token[IMDS_TOKEN_MAX];
 	char			 role[IMDS_ROLE_MAX];
@@ -56,16 +53,20 @@ struct imds {
 static void	 done(const struct http_result *, void *);
 
 struct imds *
-imds_new(const struct conf_url *u, struct http_resolver *res)
+imds_new(const char *url, struct http_resolver *res)
 {
 	struct imds		*m;
 	struct http_endpoint	 ep;
 	struct http_timeouts	 to = { 2000, 2000, 5000, 20000 };
 	const char		*path, *err;
 
-	if (u->tls) {
+	if (http_url_parse(url, &ep, &path, &err) == -1) {
+		log_warnx("imds-endpoint %s: %s", url, err);
+		return NULL;
+	}
+	if (ep.tls) {
 		log_warnx("imds-endpoint %s: the instance metadata service "
-		    "speaks plain http", u->url);
+		    "speaks plain http", url);
 		return NULL;
 	}
 	if ((m = calloc(1, sizeof(*m))) == NULL) {
@@ -73,12 +74,11 @@ imds_new(const struct conf_url *u, struct http_resolver *res)
 		return NULL;
 	}
 	snprintf(m->url, sizeof(m->url), "%.*s", (int)sizeof(m->url) - 1,
-	    u->url);
-	if (http_url_parse(u->url, &ep, &path, &err) == -1 ||
-	    http_endpoint_authority(&ep, m->authority,
+	    url);
+	if (http_endpoint_authority(&ep, m->authority,
 	    sizeof(m->authority)) == -1 ||
 	    http_conn_init(&m->conn, &ep, res, NULL, &to, IMDS_MAXRESP) == -1) {
-		log_warnx("imds-endpoint %s: cannot set up", u->url);
+		log_warnx("imds-endpoint %s: cannot set up", url);
 		free(m);
 		return NULL;
 	}
@@ -88,7 +88,7 @@ imds_new(const struct conf_url *u, struct http_resolver *res)
 	m->pol.cap_ms = IMDS_RETRY_CAP_MS;
 	m->pol.max_attempts = ~0u;
 	retry_start(&m->retry, 0);
-	retry_seed(&m->rng, ((uint64_t)getpid() << 32) ^ mono_ms());
+	retry_seed(&m->rng, ((uint64_t)getpid() << 32) ^ util_mono_ms());
 	return m;
 }
 
@@ -103,26 +103,20 @@ imds_free(struct imds *m)
 	free(m);
 }
 
-static void
-imds_io(void *arg, int fd, short revents)
+void
+imds_pollfd(struct imds *m, struct pollfd *pfd)
 {
-	struct imds	*m = arg;
-
-	(void)fd;
-	m->revents |= revents;
+	http_conn_pollfd(&m->conn, pfd);
 }
 
-void
-imds_poll(struct imds *m, struct io *io)
+uint64_t
+imds_deadline(const struct imds *m)
 {
-	struct pollfd	pfd;
+	uint64_t	d = http_conn_deadline(&m->conn);
 
-	http_conn_pollfd(&m->conn, &pfd);
-	if (pfd.fd != -1)
-		io_add(io, pfd.fd, pfd.events, imds_io, m);
-	io_deadline(io, http_conn_deadline(&m->conn));
-	if (m->state == IDLE)
-		io_deadline(io, m->next_at);
+	if (m->state == IDLE && m->next_at != 0 && (d == 0 || m->next_at < d))
+		d = m->next_at;
+	return d;
 }
 
 /* Send one request; on refusal the fetch fails. */
@@ -291,13 +285,10 @@ done(const struct http_result *res, void *arg)
 }
 
 void
-imds_timer(struct imds *m, uint64_t now)
+imds_step(struct imds *m, short revents, uint64_t now)
 {
-	short	rev = m->revents;
-
 	m->now = now;
-	m->revents = 0;
-	http_conn_step(&m->conn, rev, now);
+	http_conn_step(&m->conn, revents, now);
 	if (m->state != IDLE || m->next_at == 0 || now < m->next_at)
 		return;
 	retry_attempt(&m->retry);

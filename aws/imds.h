@@ -7,7 +7,7 @@
  *	GET /latest/meta-data/iam/security-credentials/		role name
  *	GET /latest/meta-data/iam/security-credentials/ROLE	JSON keys
  * the two GETs carrying X-aws-ec2-metadata-token.  The first fetch
- * starts at the first imds_timer(); the next one CREDS_REFRESH_S seconds
+ * starts at the first imds_step(); the next one CREDS_REFRESH_S seconds
  * before the keys expire (never sooner than IMDS_MIN_REFRESH_MS).  A
  * failed fetch is retried with capped exponential backoff and jitter
  * (IMDS_RETRY_BASE_MS to IMDS_RETRY_CAP_MS), without end; keys already
@@ -20,10 +20,10 @@
 
 #include <stdint.h>
 
-struct conf_url;
+#include <poll.h>
+
 struct creds_keys;
 struct http_resolver;
-struct io;
 struct imds;
 
 #define IMDS_TOKEN_TTL_S	21600
@@ -32,14 +32,19 @@ struct imds;
 #define IMDS_RETRY_CAP_MS	60000
 
 /*
- * A fetcher for the service at ep (http only; res is borrowed and must
+ * A fetcher for the service at url (http only; res is borrowed and must
  * outlive it).  NULL after logging why.
  */
-struct imds	*imds_new(const struct conf_url *ep, struct http_resolver *res);
+struct imds	*imds_new(const char *url, struct http_resolver *res);
 void		 imds_free(struct imds *m);
 
-void		 imds_poll(struct imds *m, struct io *io);
-void		 imds_timer(struct imds *m, uint64_t now);
+/*
+ * The loop: wait on *pfd (fd -1: none) until imds_deadline() (0: none),
+ * then imds_step() with the revents poll(2) gave (0 after a timeout).
+ */
+void		 imds_pollfd(struct imds *m, struct pollfd *pfd);
+uint64_t	 imds_deadline(const struct imds *m);
+void		 imds_step(struct imds *m, short revents, uint64_t now);
 
 /*
  * 1 and *k filled (the internal copy is wiped) if keys were fetched

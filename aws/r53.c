@@ -32,10 +32,8 @@
 #include "aws/sigv4.h"
 #include "aws/rate.h"
 #include "aws/util.h"
-#include "conf.h"
 #include "http/conn.h"
 #include "log.h"
-#include "loop.h"
 
 static const char *const opname[] = {
 	"ChangeResourceRecordSets",
@@ -69,7 +67,7 @@ r53_outcome_name(enum r53_outcome o)
 }
 
 struct r53 *
-r53_new(const struct conf_aws *aws, const struct r53_opts *o)
+r53_new(const struct aws_settings *aws, const struct r53_opts *o)
 {
 	static const struct r53_opts	 zero;
 	struct r53			*r;
@@ -87,20 +85,23 @@ r53_new(const struct conf_aws *aws, const struct r53_opts *o)
 	r->nextid = 1;
 	r->clock = o->clock != NULL ? o->clock : util_mono_ms;
 	r->now = r->clock();
-	if (http_url_parse(aws->endpoint.url, &r->ep, &path, &err) == -1) {
-		log_warnx("endpoint %s: %s", aws->endpoint.url, err);
+	if (aws->endpoint == NULL ||
+	    http_url_parse(aws->endpoint, &r->ep, &path, &err) == -1) {
+		log_warnx("endpoint %s: %s", aws->endpoint ? aws->endpoint :
+		    "(none)", aws->endpoint ? err : "not set");
 		goto fail;
 	}
 	if (*path != '\0' && strcmp(path, "/") != 0) {
 		log_warnx("endpoint %s: a path is not supported",
-		    aws->endpoint.url);
+		    aws->endpoint);
 		goto fail;
 	}
 	if (http_endpoint_authority(&r->ep, r->authority,
 	    sizeof(r->authority)) == -1)
 		goto fail;
 	snprintf(r->region, sizeof(r->region), "%s",
-	    aws->region[0] != '\0' ? aws->region : "us-east-1");
+	    aws->region != NULL && aws->region[0] != '\0' ? aws->region :
+	    "us-east-1");
 	if (r->ep.tls && http_tls_anchors_load(&r->ta, aws->ca_file) == -1)
 		goto fail;
 	if (http_resolver_init(&r->res, 0, 0) == -1)
@@ -136,7 +137,7 @@ r53_new(const struct conf_aws *aws, const struct r53_opts *o)
 	retry_seed(&r->rng, o->seed != 0 ? o->seed :
 	    ((uint64_t)getpid() << 32) ^ r->now ^ (uint64_t)time(NULL));
 	log_debug("route 53 endpoint %s, region %s, credentials from %s",
-	    aws->endpoint.url, r->region, creds_describe(&r->creds));
+	    aws->endpoint, r->region, creds_describe(&r->creds));
 	return r;
  fail:
 	r53_free(r);
@@ -232,24 +233,6 @@ r53_stats(const struct r53 *r, unsigned long *connects,
  * ---- Loop hooks ----
  */
 
-static void
-conn_io(void *arg, int fd, short revents)
-{
-	struct r53	*r = arg;
-
-	(void)fd;
-	r->conn_revents |= revents;
-}
-
-static void
-res_io(void *arg, int fd, short revents)
-{
-	struct pollfd	*pfd = arg;
-
-	(void)fd;
-	pfd->revents |= revents;
-}
-
 /* Due time of the next send (>= 1), 0 if nothing can be sent. */
 static uint64_t
 next_send(struct r53 *r)
@@ -271,37 +254,63 @@ next_send(struct r53 *r)
 _Static_assert(R53_FDS_MAX >= 1 + 1 + HTTP_RESOLVE_MAXFDS,
     "R53_FDS_MAX: the connection, IMDS and every resolver socket");
 
-void
-r53_poll(struct r53 *r, struct io *io)
+size_t
+r53_pollfds(struct r53 *r, struct pollfd *pfd, size_t max)
 {
-	struct pollfd	 pfd;
+	struct pollfd	 p;
+	size_t		 n = 0, i;
+
+	r->pconn = r->pimds = -1;
+	if (max < R53_FDS_MAX)
+		return 0;
+	http_conn_pollfd(&r->conn, &p);
+	if (p.fd != -1) {
+		r->pconn = (int)n;
+		pfd[n++] = p;
+	}
+	creds_pollfd(&r->creds, &p);
+	if (p.fd != -1) {
+		r->pimds = (int)n;
+		pfd[n++] = p;
+	}
+	r->pres = n;
+	r->nrpfd = http_resolver_pollfds(&r->res, r->rpfd,
+	    HTTP_RESOLVE_MAXFDS);
+	for (i = 0; i < r->nrpfd; i++)
+		pfd[n++] = r->rpfd[i];
+	for (i = 0; i < n; i++)
+		pfd[i].revents = 0;
+	return n;
+}
+
+/* d, or t when t comes first (0 is none). */
+static uint64_t
+sooner(uint64_t d, uint64_t t)
+{
+	return t != 0 && (d == 0 || t < d) ? t : d;
+}
+
+uint64_t
+r53_deadline(struct r53 *r)
+{
 	struct op	*op;
-	uint64_t	 t, ready;
-	size_t		 i;
+	uint64_t	 d = 0, t, ready;
 	int		 queued = 0;
 
-	http_conn_pollfd(&r->conn, &pfd);
-	if (pfd.fd != -1)
-		io_add(io, pfd.fd, pfd.events, conn_io, r);
-	io_deadline(io, http_conn_deadline(&r->conn));
-	r->nrpfd = http_resolver_pollfds(&r->res, r->rpfd, HTTP_RESOLVE_MAXFDS);
-	for (i = 0; i < r->nrpfd; i++) {
-		r->rpfd[i].revents = 0;
-		io_add(io, r->rpfd[i].fd, r->rpfd[i].events, res_io,
-		    &r->rpfd[i]);
-	}
-	io_deadline(io, http_resolver_deadline(&r->res, r->now));
-	creds_poll(&r->creds, io);
+	d = sooner(d, http_conn_deadline(&r->conn));
+	d = sooner(d, http_resolver_deadline(&r->res, r->now));
+	d = sooner(d, creds_deadline(&r->creds));
 	TAILQ_FOREACH(op, &r->ops, entry)
 		if (op->state == QUEUED) {
-			io_deadline(io, op->retry.deadline);
+			d = sooner(d, op->retry.deadline);
 			queued = 1;
 		}
 	if (queued && (t = next_send(r)) != 0) {
 		/* A token may be needed first. */
 		ready = rate_ready(&r->bucket, r->now);
-		io_deadline(io, t > ready ? t : ready);
+		d = sooner(d, t > ready ? t : ready);
 	}
+	return d;
 }
 
 /*
@@ -455,21 +464,23 @@ expire(struct r53 *r)
 }
 
 void
-r53_timer(struct r53 *r, uint64_t now)
+r53_step(struct r53 *r, const struct pollfd *pfd, size_t n, uint64_t now)
 {
-	short	rev;
 	size_t	i;
 
 	if (now > r->now)
 		r->now = now;
-	http_resolver_step(&r->res, r->rpfd, r->nrpfd, now);
+	/* pfd is what r53_pollfds() gave, revents set; n may be 0. */
 	for (i = 0; i < r->nrpfd; i++)
-		r->rpfd[i].revents = 0;
+		r->rpfd[i].revents = r->pres + i < n ?
+		    pfd[r->pres + i].revents : 0;
+	http_resolver_step(&r->res, r->rpfd, n > 0 ? r->nrpfd : 0, now);
 	r->nrpfd = 0;
-	creds_timer(&r->creds, now);
-	rev = r->conn_revents;
-	r->conn_revents = 0;
-	http_conn_step(&r->conn, rev, now);
+	creds_step(&r->creds, r->pimds >= 0 && (size_t)r->pimds < n ?
+	    pfd[r->pimds].revents : 0, now);
+	http_conn_step(&r->conn, r->pconn >= 0 && (size_t)r->pconn < n ?
+	    pfd[r->pconn].revents : 0, now);
+	r->pconn = r->pimds = -1;
 	expire(r);
 	kick(r);
 }
@@ -498,7 +509,7 @@ op_new(struct r53 *r, enum op_type type, const char *target)
 	}
 	/*
 	 * Submissions come from the owner's callbacks, between two
-	 * r53_timer() calls: r->now may be as old as the last poll(2)
+	 * r53_step() calls: r->now may be as old as the last poll(2)
 	 * wait.  The operation starts now.
 	 */
 	r->now = r->clock();

@@ -6,22 +6,22 @@
  * (creds.h), the account's token bucket and the retry policy (rate.h),
  * and a bounded FIFO of operations.  One request is in flight at a time;
  * every request (first attempts, retries, listing pages) first takes a
- * token from the bucket.  It never calls poll(): each loop pass
+ * token from the bucket.  It never calls poll(): each loop pass, the
+ * owner asks what to wait for and then lets it take its step,
  *
- *	io_reset(&io); ... r53_poll(r, &io); ...
- *	poll(io.pfd, io.n, io_timeout(&io, now));
- *	io_dispatch(&io);
- *	r53_timer(r, mono_ms());
+ *	n = r53_pollfds(r, pfd, R53_FDS_MAX);	(fd, events)
+ *	poll(pfd, n, until r53_deadline(r), with the owner's own fds);
+ *	r53_step(r, pfd, n, now);		(revents as poll set them)
  *
- * io_dispatch() only records what happened; all work, and every
- * completion callback, happens in r53_timer().
+ * and all work, and every completion callback, happens in r53_step().
+ * The descriptors change from pass to pass: always ask again.
  *
  * Operations.  Each r53_*() submit function checks and copies what it is
  * given (the caller's strings and change list need not outlive the call)
  * and returns an operation id (> 0), or 0 if the operation was refused
  * at once (invalid input, body too large, queue full: logged, and no
  * callback).  An accepted operation ends with exactly one done callback
- * from r53_timer(), unless it is cancelled first.  Callbacks may submit
+ * from r53_step(), unless it is cancelled first.  Callbacks may submit
  * and cancel operations; they must not call r53_free().
  *
  * Outcomes (struct r53_result):
@@ -58,17 +58,18 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "aws/r53msg.h"
+#include <poll.h>
 
-struct conf_aws;
-struct io;
+#include "aws/r53msg.h"
+#include "aws/settings.h"
+
 struct r53;
 
 #define R53_QUEUE_MAX		256	/* operations queued or in flight */
 #define R53_BODY_MAX		(512 * 1024)	/* one change batch */
 #define R53_RESP_MAX		(4 * 1024 * 1024)	/* one response */
 #define R53_OP_TIMEOUT_MS	120000	/* default deadline */
-/* Descriptors r53_poll() adds at most: connection, IMDS, 16 resolver. */
+/* Descriptors r53_pollfds() gives at most: connection, IMDS, resolver. */
 #define R53_FDS_MAX		(1 + 1 + 16)
 
 struct r53_opts {
@@ -84,7 +85,7 @@ struct r53_opts {
 	/*
 	 * Monotonic milliseconds: the owner's loop clock, read whenever
 	 * an operation is submitted, so that its deadline and latency
-	 * start then and not at the last r53_timer(); NULL: the client
+	 * start then and not at the last r53_step(); NULL: the client
 	 * reads CLOCK_MONOTONIC itself.
 	 */
 	uint64_t	(*clock)(void);
@@ -123,13 +124,22 @@ typedef void	(*r53_zone_done)(void *arg, const struct r53_result *res,
  * connection and the credentials (creds_init), all from aws; opts may be
  * NULL.  Returns NULL after logging why.
  */
-struct r53	*r53_new(const struct conf_aws *aws, const struct r53_opts *opts);
+struct r53	*r53_new(const struct aws_settings *aws,
+		    const struct r53_opts *opts);
 
 /* Drop everything; pending operations get no callback. */
 void		 r53_free(struct r53 *r);
 
-void		 r53_poll(struct r53 *r, struct io *io);
-void		 r53_timer(struct r53 *r, uint64_t now);
+/*
+ * The loop (see above): the descriptors to wait on into pfd[0..max)
+ * (max at least R53_FDS_MAX), their number returned; the earliest time
+ * something is due (0: none); and the step after poll(2), given the
+ * same array with revents set.
+ */
+size_t		 r53_pollfds(struct r53 *r, struct pollfd *pfd, size_t max);
+uint64_t	 r53_deadline(struct r53 *r);
+void		 r53_step(struct r53 *r, const struct pollfd *pfd, size_t n,
+		    uint64_t now);
 
 /* Operations accepted and not yet completed or cancelled. */
 size_t		 r53_pending(const struct r53 *r);

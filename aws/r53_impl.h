@@ -105,12 +105,14 @@ struct r53 {
 	size_t			 nops;
 	uint32_t		 nextid;
 	struct op		*inflight;
-	uint64_t		 now;		/* refreshed by r53_timer()
+	uint64_t		 now;		/* refreshed by r53_step()
 						   and every submission */
 	uint64_t		(*clock)(void);
 	int			 waiting_creds;	/* logged once */
 
-	short			 conn_revents;
+	/* Where r53_pollfds() put each descriptor; -1: not there. */
+	int			 pconn, pimds;
+	size_t			 pres;		/* the resolver's from here */
 	struct pollfd		 rpfd[HTTP_RESOLVE_MAXFDS];
 	size_t			 nrpfd;
 

@@ -11,7 +11,6 @@
 #include "aws/r53msg.h"
 #include "aws/r53msg_impl.h"
 #include "aws/util.h"
-#include "fmt.h"
 
 #define API	"/" R53_API_VERSION
 
@@ -143,9 +142,14 @@ put_elem(struct out *o, const char *open, size_t olen, const char *close,
 static const char *
 dec32(char *buf, uint32_t v)
 {
-	char	 d[FMT_U64_MAX], *p = fmt_u64(d + sizeof(d), v);
-	size_t	 n = (size_t)(d + sizeof(d) - p);
+	char	 d[10], *p = d + sizeof(d);
+	size_t	 n;
 
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	n = (size_t)(d + sizeof(d) - p);
 	memcpy(buf, p, n);
 	buf[n] = '\0';
 	return buf;

@@ -1,6 +1,6 @@
 # dns/ sources, unit tests and fuzz harnesses.
-DNS_SRCS=	dns/wire.c dns/name.c dns/tsig.c
-UNIT_TESTS+=	tests/unit/t_tsig.c
+DNS_SRCS=	dns/wire.c dns/name.c dns/tsig.c dns/base64.c dns/fmt.c
+UNIT_TESTS+=	tests/unit/t_tsig.c tests/unit/t_base64.c tests/unit/t_fmt.c
 FUZZ_TARGETS+=	tests/fuzz/fuzz_tsig.c
 # Messages, RDATA and Route 53 text, RR type mnemonics.
 DNS_SRCS+=	dns/msg.c dns/rdata.c dns/rdata_str.c dns/rdata_svcb.c \

@@ -6,7 +6,9 @@
 #include "dns/lookup.h"
 #include "dns/msg.h"
 #include "dns/name.h"
+#include "dns/rdata.h"
 #include "dns/rrtype.h"
+#include "dns/wire.h"
 
 struct lctx {
 	const struct zview	*v;
@@ -32,12 +34,6 @@ add(struct lctx *c, int sec, const uint8_t *owner, const struct rrset *s,
 	it->ttl = ttl;
 }
 
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
 
 /*
  * The apex SOA in authority, with the negative-caching TTL; BIND
@@ -47,16 +43,15 @@ static void
 add_soa(struct lctx *c)
 {
 	const struct rrset	*soa;
-	uint32_t		 ttl, min;
-	int			 off;
+	struct rdata_soa	 t;
+	uint32_t		 ttl;
 
 	soa = zview_get(c->v, c->origin, DNS_T_SOA);
 	if (soa == NULL || (soa->flags & RRSET_OPAQUE) || soa->nrr != 1)
 		return;
-	if ((off = soa_serial_off(soa->rr[0].rdata, soa->rr[0].len)) < 0)
+	if (rdata_soa(soa->rr[0].rdata, soa->rr[0].len, &t) == -1)
 		return;
-	min = get32(soa->rr[0].rdata + off + 16);
-	ttl = soa->ttl < min ? soa->ttl : min;
+	ttl = soa->ttl < t.minimum ? soa->ttl : t.minimum;
 	if (c->qtype == DNS_T_SOA && c->a->rcode == DNS_R_NXDOMAIN)
 		ttl = 0;
 	add(c, DNS_SEC_NS, c->origin, soa, ttl);

@@ -16,7 +16,7 @@ opt_check(const uint8_t *p, size_t len)
 	while (i < len) {
 		if (len - i < 4)
 			return -1;
-		ol = (size_t)(p[i + 2] << 8 | p[i + 3]);
+		ol = wire_load16(p + i + 2);
 		if (len - i - 4 < ol)
 			return -1;
 		i += 4 + ol;
@@ -172,10 +172,10 @@ dns_opt_next(const struct dns_msg *m, size_t *pos, uint16_t *code,
 		return 0;
 	p = m->buf + m->opt.rdoff + *pos;
 	left = m->opt.rdlen - *pos;
-	if (left < 4 || left - 4 < (size_t)(p[2] << 8 | p[3]))
+	if (left < 4 || left - 4 < (size_t)wire_load16(p + 2))
 		return 0;
-	*code = (uint16_t)(p[0] << 8 | p[1]);
-	*len = (uint16_t)(p[2] << 8 | p[3]);
+	*code = wire_load16(p);
+	*len = wire_load16(p + 2);
 	*data = p + 4;
 	*pos += 4 + (size_t)*len;
 	return 1;

@@ -24,9 +24,11 @@
 #include "dns/wire.h"
 
 /*
- * Field codes:
+ * What the RDATA of each type is made of: one table, as Knot's rdata
+ * descriptors, from which checking, canonical form, decompression and
+ * both text forms are all derived.  Field codes:
  *   4 IPv4 address	6 IPv6 address
- *   b 8 bits		s 16 bits	l 32 bits
+ *   b 8 bits		s 16 bits	l 32 bits	(decimal in text)
  *   n name, RFC 1035 type: may be compressed, lowercased in canonical form
  *   N name never compressed on output, lowercased in canonical form;
  *     decompressed on input (RFC 3597 section 4: receivers SHOULD
@@ -34,78 +36,67 @@
  *     clients compress SRV and NAPTR names)
  *   T name never compressed, kept as is in canonical form (SVCB target)
  *   c one character-string		C one or more, to the end
- *   x one or more opaque bytes, to the end	r zero or more, to the end
+ *   x one or more opaque bytes, to the end (hex in text)
+ *   r zero or more opaque bytes, to the end
+ *   v zero or more bytes, to the end, a quoted string in text (CAA value)
  *   g CAA tag (1-255 letters and digits)
  *   p SVCB parameters, to the end
+ * Types marked RD_TEXT have a presentation form here (the types Route 53
+ * holds); the others are written and read only in RFC 3597's generic
+ * form.  Types not in the table are opaque.
  */
-static const char *
-layout(uint16_t type)
-{
-	switch (type) {
-	case DNS_T_A:
-		return "4";
-	case DNS_T_AAAA:
-		return "6";
-	case DNS_T_NS:
-	case 3:		/* MD */
-	case 4:		/* MF */
-	case DNS_T_CNAME:
-	case 7:		/* MB */
-	case 8:		/* MG */
-	case 9:		/* MR */
-	case DNS_T_PTR:
-		return "n";
-	case 14:	/* MINFO */
-		return "nn";
-	case DNS_T_SOA:
-		return "nnlllll";
-	case DNS_T_MX:
-		return "sn";
-	case DNS_T_HINFO:
-		return "cc";
-	case DNS_T_TXT:
-	case DNS_T_SPF:
-		return "C";
-	case DNS_T_RP:
-		return "NN";
-	case DNS_T_AFSDB:
-	case 21:	/* RT */
-	case DNS_T_KX:
-		return "sN";
-	case 26:	/* PX */
-		return "sNN";
-	case DNS_T_SRV:
-		return "sssN";
-	case DNS_T_NAPTR:
-		return "sscccN";
-	case DNS_T_DNAME:
-		return "N";
-	case DNS_T_SIG:
-	case DNS_T_RRSIG:
-		return "sbblllsNr";
-	case DNS_T_DS:
-	case DNS_T_CDS:
-		return "sbbx";
-	case DNS_T_SSHFP:
-		return "bbx";
-	case DNS_T_TLSA:
-	case DNS_T_SMIMEA:
-		return "bbbx";
-	case DNS_T_CAA:
-		return "bgr";
-	case DNS_T_SVCB:
-	case DNS_T_HTTPS:
-		return "sTp";
-	default:
-		return NULL;
-	}
-}
+#define RD_TEXT		0x01
 
-static uint32_t
-get32(const uint8_t *p)
+struct rdesc {
+	uint8_t		 flags;
+	const char	*fields;
+};
+
+static const struct rdesc rdesc[] = {
+	[DNS_T_A] =	{ RD_TEXT, "4" },
+	[DNS_T_NS] =	{ RD_TEXT, "n" },
+	[3] =		{ 0, "n" },		/* MD */
+	[4] =		{ 0, "n" },		/* MF */
+	[DNS_T_CNAME] =	{ RD_TEXT, "n" },
+	[DNS_T_SOA] =	{ RD_TEXT, "nnlllll" },
+	[7] =		{ 0, "n" },		/* MB */
+	[8] =		{ 0, "n" },		/* MG */
+	[9] =		{ 0, "n" },		/* MR */
+	[DNS_T_PTR] =	{ RD_TEXT, "n" },
+	[DNS_T_HINFO] =	{ 0, "cc" },
+	[14] =		{ 0, "nn" },		/* MINFO */
+	[DNS_T_MX] =	{ RD_TEXT, "sn" },
+	[DNS_T_TXT] =	{ RD_TEXT, "C" },
+	[DNS_T_RP] =	{ 0, "NN" },
+	[DNS_T_AFSDB] =	{ 0, "sN" },
+	[21] =		{ 0, "sN" },		/* RT */
+	[DNS_T_SIG] =	{ 0, "sbblllsNr" },
+	[26] =		{ 0, "sNN" },		/* PX */
+	[DNS_T_AAAA] =	{ RD_TEXT, "6" },
+	[DNS_T_SRV] =	{ RD_TEXT, "sssN" },
+	[DNS_T_NAPTR] =	{ RD_TEXT, "sscccN" },
+	[DNS_T_KX] =	{ 0, "sN" },
+	[DNS_T_DNAME] =	{ 0, "N" },
+	[DNS_T_DS] =	{ RD_TEXT, "sbbx" },
+	[DNS_T_SSHFP] =	{ RD_TEXT, "bbx" },
+	[DNS_T_RRSIG] =	{ 0, "sbblllsNr" },
+	[DNS_T_TLSA] =	{ RD_TEXT, "bbbx" },
+	[DNS_T_SMIMEA] = { 0, "bbbx" },
+	[DNS_T_CDS] =	{ 0, "sbbx" },
+	[DNS_T_SVCB] =	{ RD_TEXT, "sTp" },
+	[DNS_T_HTTPS] =	{ RD_TEXT, "sTp" },
+	[DNS_T_SPF] =	{ RD_TEXT, "C" },
+	[DNS_T_CAA] =	{ RD_TEXT, "bgv" },
+};
+
+/* The descriptor of type, or NULL when its RDATA is opaque. */
+static const struct rdesc *
+desc(uint16_t type)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
+	if (type >= sizeof(rdesc) / sizeof(rdesc[0]) ||
+	    rdesc[type].fields == NULL)
+		return NULL;
+	return &rdesc[type];
 }
 
 static int
@@ -172,12 +163,13 @@ w_name(struct walk *k, char f)
 static int
 walk(uint16_t type, struct walk *k)
 {
-	const char	*f;
-	size_t		 start = k->pos, n, i;
+	const struct rdesc	*d;
+	const char		*f;
+	size_t			 start = k->pos, n, i;
 
-	if ((f = layout(type)) == NULL)
+	if ((d = desc(type)) == NULL)
 		return w_copy(k, k->end - k->pos);
-	for (; *f != '\0'; f++) {
+	for (f = d->fields; *f != '\0'; f++) {
 		switch (*f) {
 		case '4':
 			n = 4;
@@ -230,12 +222,13 @@ fixed:
 				return -1;
 			/* FALLTHROUGH */
 		case 'r':
+		case 'v':
 			if (w_copy(k, k->end - k->pos) == -1)
 				return -1;
 			break;
 		case 'p':
 			/* AliasMode (priority 0) carries no parameters. */
-			if (get16(k->base + start) == 0 && k->pos < k->end)
+			if (wire_load16(k->base + start) == 0 && k->pos < k->end)
 				return -1;
 			if (svcb_check(k->base + k->pos, k->end - k->pos) == -1)
 				return -1;
@@ -334,9 +327,10 @@ static int
 name_spans(uint16_t type, const uint8_t *rd, size_t len, size_t *st,
     size_t *en)
 {
-	const char	*f = layout(type);
-	size_t		 pos = 0, m;
-	int		 c = 0;
+	const struct rdesc	*d = desc(type);
+	const char		*f = d != NULL ? d->fields : NULL;
+	size_t			 pos = 0, m;
+	int			 c = 0;
 
 	for (; f != NULL && *f != '\0' && pos < len; f++) {
 		switch (*f) {
@@ -448,10 +442,11 @@ static int
 to_text(uint16_t type, const uint8_t *rd, size_t rdlen, char *out,
     size_t cap, int mf)
 {
-	struct tb	 t;
-	size_t		 p, n;
-	int		 i;
-	static const uint8_t empty[1];
+	const struct rdesc	*d;
+	const char		*f;
+	struct tb		 t;
+	size_t			 p, n;
+	static const uint8_t	 empty[1];
 
 	if (cap == 0)
 		return RDATA_ESPACE;
@@ -465,97 +460,73 @@ to_text(uint16_t type, const uint8_t *rd, size_t rdlen, char *out,
 	t.mf = mf;
 	if (rdata_check(type, rd, rdlen) == -1)
 		return RDATA_EBAD;
-	switch (type) {
-	case DNS_T_A:
-		tb_addr(&t, AF_INET, rd);
-		break;
-	case DNS_T_AAAA:
-		tb_addr(&t, AF_INET6, rd);
-		break;
-	case DNS_T_NS:
-	case DNS_T_CNAME:
-	case DNS_T_PTR:
-		tb_name(&t, rd);
-		break;
-	case DNS_T_MX:
-		tb_u(&t, get16(rd));
-		tb_c(&t, ' ');
-		tb_name(&t, rd + 2);
-		break;
-	case DNS_T_SOA:
-		tb_name(&t, rd);
-		p = name_len(rd, rdlen);
-		tb_c(&t, ' ');
-		tb_name(&t, rd + p);
-		p += name_len(rd + p, rdlen - p);
-		for (i = 0; i < 5; i++, p += 4) {
-			tb_c(&t, ' ');
-			tb_u(&t, get32(rd + p));
-		}
-		break;
-	case DNS_T_TXT:
-	case DNS_T_SPF:
-		for (p = 0; p < rdlen; p += 1 + (size_t)rd[p]) {
-			if (p > 0)
-				tb_c(&t, ' ');
-			tb_qstr(&t, rd + p + 1, rd[p]);
-		}
-		break;
-	case DNS_T_CAA:
-		tb_u(&t, rd[0]);
-		tb_c(&t, ' ');
-		tb_put(&t, (const char *)rd + 2, rd[1]);
-		tb_c(&t, ' ');
-		p = 2 + (size_t)rd[1];
-		tb_qstr(&t, rd + p, rdlen - p);
-		break;
-	case DNS_T_NAPTR:
-		tb_u(&t, get16(rd));
-		tb_c(&t, ' ');
-		tb_u(&t, get16(rd + 2));
-		for (i = 0, p = 4; i < 3; i++, p += 1 + (size_t)rd[p]) {
-			tb_c(&t, ' ');
-			tb_qstr(&t, rd + p + 1, rd[p]);
-		}
-		tb_c(&t, ' ');
-		tb_name(&t, rd + p);
-		break;
-	case DNS_T_SRV:
-		for (p = 0; p < 6; p += 2) {
-			tb_u(&t, get16(rd + p));
-			tb_c(&t, ' ');
-		}
-		tb_name(&t, rd + 6);
-		break;
-	case DNS_T_DS:
-	case DNS_T_TLSA:
-	case DNS_T_SSHFP:
-		/* DS: keytag, then two octets; TLSA three, SSHFP two. */
-		p = 0;
-		if (type == DNS_T_DS) {
-			tb_u(&t, get16(rd));
-			tb_c(&t, ' ');
-			p = 2;
-		}
-		n = type == DNS_T_TLSA ? 3 : (type == DNS_T_DS ? 4 : 2);
-		for (; p < n; p++) {
-			tb_u(&t, rd[p]);
-			tb_c(&t, ' ');
-		}
-		tb_hex(&t, rd + n, rdlen - n);
-		break;
-	case DNS_T_SVCB:
-	case DNS_T_HTTPS:
-		tb_u(&t, get16(rd));
-		tb_c(&t, ' ');
-		tb_name(&t, rd + 2);
-		p = 2 + name_len(rd + 2, rdlen - 2);
-		tb_svcb(&t, rd + p, rdlen - p);
-		break;
-	default:
+	if ((d = desc(type)) == NULL || !(d->flags & RD_TEXT)) {
 		tb_generic(&t, rd, rdlen);
-		break;
+		goto done;
 	}
+	/* Fields one space apart; SVCB parameters bring their own. */
+	for (f = d->fields, p = 0; *f != '\0'; f++) {
+		if (f != d->fields && *f != 'p')
+			tb_c(&t, ' ');
+		switch (*f) {
+		case '4':
+			tb_addr(&t, AF_INET, rd + p);
+			p += 4;
+			break;
+		case '6':
+			tb_addr(&t, AF_INET6, rd + p);
+			p += 16;
+			break;
+		case 'b':
+			tb_u(&t, rd[p]);
+			p += 1;
+			break;
+		case 's':
+			tb_u(&t, wire_load16(rd + p));
+			p += 2;
+			break;
+		case 'l':
+			tb_u(&t, wire_load32(rd + p));
+			p += 4;
+			break;
+		case 'n':
+		case 'N':
+		case 'T':
+			tb_name(&t, rd + p);
+			p += name_len(rd + p, rdlen - p);
+			break;
+		case 'c':
+			tb_qstr(&t, rd + p + 1, rd[p]);
+			p += 1 + (size_t)rd[p];
+			break;
+		case 'C':
+			for (n = 0; p < rdlen; n++, p += 1 + (size_t)rd[p]) {
+				if (n > 0)
+					tb_c(&t, ' ');
+				tb_qstr(&t, rd + p + 1, rd[p]);
+			}
+			break;
+		case 'g':
+			tb_put(&t, (const char *)rd + p + 1, rd[p]);
+			p += 1 + (size_t)rd[p];
+			break;
+		case 'v':
+			tb_qstr(&t, rd + p, rdlen - p);
+			p = rdlen;
+			break;
+		case 'x':
+			tb_hex(&t, rd + p, rdlen - p);
+			p = rdlen;
+			break;
+		case 'p':
+			tb_svcb(&t, rd + p, rdlen - p);
+			p = rdlen;
+			break;
+		default:
+			return RDATA_EBAD;
+		}
+	}
+done:
 	if (t.err) {
 		out[0] = '\0';
 		return RDATA_ESPACE;
@@ -593,11 +564,11 @@ tin_generic(struct tin *t, struct wire *w)
 static int
 from_r53(uint16_t type, struct tin *t, struct wire *w)
 {
-	const char	*p;
-	size_t		 n, i;
-	uint8_t		 addr[16];
-	uint32_t	 v;
-	int		 k;
+	const struct rdesc	*d;
+	const char		*f, *p;
+	size_t			 n, i;
+	uint8_t			 addr[16];
+	uint32_t		 v;
 
 	tin_sp(t);
 	if (t->len - t->pos >= 2 && t->s[t->pos] == '\\' &&
@@ -606,105 +577,73 @@ from_r53(uint16_t type, struct tin *t, struct wire *w)
 		t->pos += 2;
 		return tin_generic(t, w);
 	}
-	switch (type) {
-	case DNS_T_A:
-	case DNS_T_AAAA:
-		if (tin_token(t, &p, &n) == -1 || tin_addr(p, n,
-		    type == DNS_T_A ? AF_INET : AF_INET6, addr) == -1)
-			return -1;
-		wire_putbytes(w, addr, type == DNS_T_A ? 4 : 16);
-		break;
-	case DNS_T_NS:
-	case DNS_T_CNAME:
-	case DNS_T_PTR:
-		return tin_name(t, w);
-	case DNS_T_MX:
-		if (tin_num(t, 65535, &v) == -1)
-			return -1;
-		wire_put16(w, (uint16_t)v);
-		return tin_name(t, w);
-	case DNS_T_SOA:
-		if (tin_name(t, w) == -1 || tin_name(t, w) == -1)
-			return -1;
-		for (k = 0; k < 5; k++) {
-			if (tin_num(t, UINT32_MAX, &v) == -1)
-				return -1;
-			wire_put32(w, v);
-		}
-		break;
-	case DNS_T_TXT:
-	case DNS_T_SPF:
-		do {
-			if (tin_cstring(t, w) == -1)
-				return -1;
-		} while (tin_more(t));
-		break;
-	case DNS_T_CAA:
-		if (tin_num(t, 255, &v) == -1 || tin_token(t, &p, &n) == -1 ||
-		    n > 255)
-			return -1;
-		for (i = 0; i < n; i++)
-			if (!is_alnum((uint8_t)p[i]))
-				return -1;
-		wire_put8(w, (uint8_t)v);
-		wire_put8(w, (uint8_t)n);
-		wire_putbytes(w, p, n);
-		{
-			const char	*q;
-			size_t		 qn, len;
-
-			if (tin_quoted(t, &q, &qn) == -1 ||
-			    cs_decode(q, qn, w->wbase + w->pos, wire_left(w),
-			    &len) == -1)
-				return -1;
-			wire_skip(w, len);
-		}
-		break;
-	case DNS_T_NAPTR:
-		for (k = 0; k < 2; k++) {
-			if (tin_num(t, 65535, &v) == -1)
-				return -1;
-			wire_put16(w, (uint16_t)v);
-		}
-		for (k = 0; k < 3; k++)
-			if (tin_cstring(t, w) == -1)
-				return -1;
-		return tin_name(t, w);
-	case DNS_T_SRV:
-		for (k = 0; k < 3; k++) {
-			if (tin_num(t, 65535, &v) == -1)
-				return -1;
-			wire_put16(w, (uint16_t)v);
-		}
-		return tin_name(t, w);
-	case DNS_T_DS:
-	case DNS_T_TLSA:
-	case DNS_T_SSHFP:
-		k = 0;
-		if (type == DNS_T_DS) {
-			if (tin_num(t, 65535, &v) == -1)
-				return -1;
-			wire_put16(w, (uint16_t)v);
-			k = 1;
-		}
-		for (; k < (type == DNS_T_SSHFP ? 2 : 3); k++) {
-			if (tin_num(t, 255, &v) == -1)
-				return -1;
-			wire_put8(w, (uint8_t)v);
-		}
-		if (!tin_more(t) || tin_hex(t, w, &n) == -1)
-			return -1;
-		break;
-	case DNS_T_SVCB:
-	case DNS_T_HTTPS:
-		if (tin_num(t, 65535, &v) == -1)
-			return -1;
-		wire_put16(w, (uint16_t)v);
-		if (tin_name(t, w) == -1)
-			return -1;
-		return tin_svcb(t, w);
-	default:
+	if ((d = desc(type)) == NULL || !(d->flags & RD_TEXT))
 		return -1;	/* other types only in the generic form */
+	for (f = d->fields; *f != '\0'; f++) {
+		switch (*f) {
+		case '4':
+		case '6':
+			if (tin_token(t, &p, &n) == -1 || tin_addr(p, n,
+			    *f == '4' ? AF_INET : AF_INET6, addr) == -1)
+				return -1;
+			wire_putbytes(w, addr, *f == '4' ? 4 : 16);
+			break;
+		case 'b':
+		case 's':
+		case 'l':
+			if (tin_num(t, *f == 'b' ? 255 : *f == 's' ? 65535 :
+			    UINT32_MAX, &v) == -1)
+				return -1;
+			if (*f == 'b')
+				wire_put8(w, (uint8_t)v);
+			else if (*f == 's')
+				wire_put16(w, (uint16_t)v);
+			else
+				wire_put32(w, v);
+			break;
+		case 'n':
+		case 'N':
+		case 'T':
+			if (tin_name(t, w) == -1)
+				return -1;
+			break;
+		case 'c':
+			if (tin_cstring(t, w) == -1)
+				return -1;
+			break;
+		case 'C':
+			do {
+				if (tin_cstring(t, w) == -1)
+					return -1;
+			} while (tin_more(t));
+			break;
+		case 'g':
+			if (tin_token(t, &p, &n) == -1 || n > 255)
+				return -1;
+			for (i = 0; i < n; i++)
+				if (!is_alnum((uint8_t)p[i]))
+					return -1;
+			wire_put8(w, (uint8_t)n);
+			wire_putbytes(w, p, n);
+			break;
+		case 'v':
+			if (tin_quoted(t, &p, &n) == -1 ||
+			    cs_decode(p, n, w->wbase + w->pos, wire_left(w),
+			    &i) == -1)
+				return -1;
+			wire_skip(w, i);
+			break;
+		case 'x':
+			if (!tin_more(t) || tin_hex(t, w, &n) == -1)
+				return -1;
+			break;
+		case 'p':
+			if (tin_svcb(t, w) == -1)
+				return -1;
+			break;
+		default:
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -729,5 +668,59 @@ rdata_from_r53(uint16_t type, const char *text, size_t textlen,
 		return -1;
 	if (lenp != NULL)
 		*lenp = wire_mark(&w);
+	return 0;
+}
+
+/* Offset of the SOA serial (after MNAME and RNAME), or -1. */
+static int
+soa_off(const uint8_t *rd, size_t len)
+{
+	size_t	a, b;
+
+	if ((a = name_len(rd, len)) == 0)
+		return -1;
+	if ((b = name_len(rd + a, len - a)) == 0)
+		return -1;
+	if (len != a + b + 20)
+		return -1;
+	return (int)(a + b);
+}
+
+int
+rdata_soa(const uint8_t *rd, size_t len, struct rdata_soa *t)
+{
+	struct wire	w;
+	int		off;
+
+	if ((off = soa_off(rd, len)) < 0)
+		return -1;
+	wire_rinit(&w, rd + off, 20);
+	t->serial = wire_get32(&w);
+	t->refresh = wire_get32(&w);
+	t->retry = wire_get32(&w);
+	t->expire = wire_get32(&w);
+	t->minimum = wire_get32(&w);
+	return 0;
+}
+
+int
+rdata_soa_serial(const uint8_t *rd, size_t len, uint32_t *serial)
+{
+	int	off;
+
+	if ((off = soa_off(rd, len)) < 0)
+		return -1;
+	*serial = wire_load32(rd + off);
+	return 0;
+}
+
+int
+rdata_soa_set_serial(uint8_t *rd, size_t len, uint32_t serial)
+{
+	int	off;
+
+	if ((off = soa_off(rd, len)) < 0)
+		return -1;
+	wire_store32(rd + off, serial);
 	return 0;
 }

@@ -151,4 +151,18 @@ int	rdata_cmp(uint16_t type, const uint8_t *a, size_t alen,
 void	rdata_put(struct wire *, uint16_t type, const uint8_t *rd,
 	    size_t rdlen, struct wire_ctab *ct);
 
+/*
+ * SOA RDATA, uncompressed: the five numbers after MNAME and RNAME.
+ * rdata_soa() fills *t; rdata_soa_serial() reads the serial and
+ * rdata_soa_set_serial() writes it in place.  0, or -1 when rd is not
+ * well-formed SOA RDATA.  The one way SOA numbers are read.
+ */
+struct rdata_soa {
+	uint32_t	 serial, refresh, retry, expire, minimum;
+};
+
+int	rdata_soa(const uint8_t *rd, size_t len, struct rdata_soa *t);
+int	rdata_soa_serial(const uint8_t *rd, size_t len, uint32_t *serial);
+int	rdata_soa_set_serial(uint8_t *rd, size_t len, uint32_t serial);
+
 #endif

@@ -17,12 +17,6 @@
 
 #include "dns/wire.h"
 
-static inline uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
 /*
  * Text output.  A struct tb collects text into the caller's buffer; the
  * first overflow is sticky and the result is then RDATA_ESPACE.  mf

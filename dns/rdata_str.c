@@ -14,7 +14,7 @@
 #include "dns/name.h"
 #include "dns/rdata_impl.h"
 #include "dns/wire.h"
-#include "fmt.h"
+#include "dns/fmt.h"
 
 void
 tb_put(struct tb *t, const char *p, size_t n)
@@ -207,7 +207,7 @@ fmt_ip6(char *o, const uint8_t *p)
 	int			 i, best = -1, blen = 0, cur = -1, clen = 0;
 
 	for (i = 0; i < 8; i++) {
-		w[i] = (unsigned)p[2 * i] << 8 | p[2 * i + 1];
+		w[i] = wire_load16(p + 2 * i);
 		if (w[i] != 0) {
 			cur = -1;
 			continue;

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "base64.h"
+#include "dns/base64.h"
 #include "dns/rdata_impl.h"
 #include "dns/wire.h"
 
@@ -31,9 +31,9 @@ svcb_has(const uint8_t *p, size_t len, uint16_t key)
 	size_t	i = 0;
 
 	while (i + 4 <= len) {
-		if (get16(p + i) == key)
+		if (wire_load16(p + i) == key)
 			return 1;
-		i += 4 + (size_t)get16(p + i + 2);
+		i += 4 + (size_t)wire_load16(p + i + 2);
 	}
 	return 0;
 }
@@ -50,8 +50,8 @@ svcb_check(const uint8_t *p, size_t len)
 	while (i < len) {
 		if (len - i < 4)
 			return -1;
-		key = get16(p + i);
-		vl = get16(p + i + 2);
+		key = wire_load16(p + i);
+		vl = wire_load16(p + i + 2);
 		v = p + i + 4;
 		if (len - i - 4 < vl || (long)key <= prev ||
 		    key == SVCB_KEY_INVALID)
@@ -62,10 +62,10 @@ svcb_check(const uint8_t *p, size_t len)
 			if (vl == 0 || vl % 2 != 0)
 				return -1;
 			for (j = 0; j < vl; j += 2) {
-				if (get16(v + j) == SVCB_MANDATORY ||
-				    (j > 0 && get16(v + j) <= get16(v + j - 2)))
+				if (wire_load16(v + j) == SVCB_MANDATORY ||
+				    (j > 0 && wire_load16(v + j) <= wire_load16(v + j - 2)))
 					return -1;
-				if (!svcb_has(p, len, get16(v + j)))
+				if (!svcb_has(p, len, wire_load16(v + j)))
 					return -1;
 			}
 			break;
@@ -143,8 +143,8 @@ tb_svcb(struct tb *t, const uint8_t *p, size_t len)
 	char		 b64[SVCB_VALUE_MAX];
 
 	while (i < len) {
-		key = get16(p + i);
-		vl = get16(p + i + 2);
+		key = wire_load16(p + i);
+		vl = wire_load16(p + i + 2);
 		v = p + i + 4;
 		i += 4 + vl;
 		tb_c(t, ' ');
@@ -156,7 +156,7 @@ tb_svcb(struct tb *t, const uint8_t *p, size_t len)
 			for (j = 0; j < vl; j += 2) {
 				if (j > 0)
 					tb_c(t, ',');
-				tb_svcbkey(t, get16(v + j));
+				tb_svcbkey(t, wire_load16(v + j));
 			}
 			break;
 		case SVCB_ALPN:
@@ -177,7 +177,7 @@ tb_svcb(struct tb *t, const uint8_t *p, size_t len)
 			break;
 		case SVCB_PORT:
 			tb_c(t, '=');
-			tb_u(t, get16(v));
+			tb_u(t, wire_load16(v));
 			break;
 		case SVCB_IPV4HINT:
 		case SVCB_IPV6HINT:

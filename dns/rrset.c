@@ -8,7 +8,6 @@
 #include "dns/name.h"
 #include "dns/rrset.h"
 #include "dns/rrset_impl.h"
-#include "dns/wire.h"
 
 /* ---- RRsets ---- */
 
@@ -127,46 +126,6 @@ rrset_same(const struct rrset *a, const struct rrset *b)
 	    (a->desc != NULL && strcmp(a->desc, b->desc) != 0))
 		return 0;
 	return rrset_same_rdata(a, b);
-}
-
-int
-soa_serial_off(const uint8_t *rd, size_t len)
-{
-	size_t	a, b;
-
-	if ((a = name_len(rd, len)) == 0)
-		return -1;
-	if ((b = name_len(rd + a, len - a)) == 0)
-		return -1;
-	if (len != a + b + 20)
-		return -1;
-	return (int)(a + b);
-}
-
-int
-soa_serial(const uint8_t *rd, size_t len, uint32_t *serial)
-{
-	struct wire	w;
-	int		off;
-
-	if ((off = soa_serial_off(rd, len)) < 0)
-		return -1;
-	wire_rinit(&w, rd + off, 4);
-	*serial = wire_get32(&w);
-	return 0;
-}
-
-int
-soa_set_serial(uint8_t *rd, size_t len, uint32_t serial)
-{
-	struct wire	w;
-	int		off;
-
-	if ((off = soa_serial_off(rd, len)) < 0)
-		return -1;
-	wire_winit(&w, rd + off, 4);
-	wire_put32(&w, serial);
-	return 0;
 }
 
 /* ---- the store ---- */

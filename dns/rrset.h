@@ -130,14 +130,6 @@ int		 rrset_same(const struct rrset *, const struct rrset *);
 /* 1 if the RDATA sets are equal (TTL, text and flags do not count). */
 int		 rrset_same_rdata(const struct rrset *, const struct rrset *);
 
-/*
- * SOA RDATA helpers: offset of the serial (after MNAME and RNAME), or
- * -1 if rd is not a well-formed SOA RDATA; the minimum is at +16.
- */
-int		 soa_serial_off(const uint8_t *, size_t);
-/* The serial of SOA RDATA into *serial, or set it: 0, or -1 malformed. */
-int		 soa_serial(const uint8_t *, size_t, uint32_t *serial);
-int		 soa_set_serial(uint8_t *, size_t, uint32_t serial);
 
 /* An empty store holding at most maxrrset RRsets (0: no cap). */
 void		 zstore_init(struct zstore *, size_t maxrrset);

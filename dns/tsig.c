@@ -111,30 +111,6 @@ ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
 	return d == 0;
 }
 
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
-/* The low 48 bits of t, as Time Signed and BADTIME's Other Data. */
-static void
-put48(uint8_t *p, uint64_t t)
-{
-	int	i;
-
-	for (i = 5; i >= 0; i--) {
-		p[i] = t & 0xff;
-		t >>= 8;
-	}
-}
 
 static uint8_t
 lc(uint8_t c)
@@ -306,17 +282,17 @@ parse_rr(const uint8_t *msg, size_t len, size_t off, uint8_t *keyname,
 
 	if (len < HDR_LEN || off < HDR_LEN || off >= len)
 		return -1;
-	if (get16(msg + HDR_ARCOUNT) == 0)
+	if (wire_load16(msg + HDR_ARCOUNT) == 0)
 		return -1;
 	wire_rinit(&w, msg, len);
 	wire_seek(&w, off);
 	wire_getname(&w, keyname, &rr->v.keylen);
 	/* Type, class, TTL and RDLENGTH. */
-	if ((p = wire_getptr(&w, 10)) == NULL || get16(p) != TSIG_TYPE ||
-	    get16(p + 2) != TSIG_CLASS_ANY || get16(p + 4) != 0 ||
-	    get16(p + 6) != 0)
+	if ((p = wire_getptr(&w, 10)) == NULL || wire_load16(p) != TSIG_TYPE ||
+	    wire_load16(p + 2) != TSIG_CLASS_ANY || wire_load16(p + 4) != 0 ||
+	    wire_load16(p + 6) != 0)
 		return -1;
-	rdlen = get16(p + 8);
+	rdlen = wire_load16(p + 8);
 	if (!wire_ok(&w) || wire_left(&w) != rdlen)
 		return -1;
 	rdend = wire_mark(&w) + rdlen;
@@ -324,17 +300,16 @@ parse_rr(const uint8_t *msg, size_t len, size_t off, uint8_t *keyname,
 	/* Time Signed, Fudge and MAC Size. */
 	if ((p = wire_getptr(&w, 10)) == NULL)
 		return -1;
-	rr->v.timesigned = (uint64_t)get16(p) << 32 |
-	    (uint64_t)get16(p + 2) << 16 | get16(p + 4);
-	rr->v.fudge = get16(p + 6);
-	rr->maclen = get16(p + 8);
+	rr->v.timesigned = wire_load48(p);
+	rr->v.fudge = wire_load16(p + 6);
+	rr->maclen = wire_load16(p + 8);
 	rr->mac = wire_getptr(&w, rr->maclen);
 	/* Original ID, Error and Other Len. */
 	if ((p = wire_getptr(&w, 6)) == NULL)
 		return -1;
-	rr->origid = get16(p);
-	rr->v.error = get16(p + 2);
-	rr->v.otherlen = get16(p + 4);
+	rr->origid = wire_load16(p);
+	rr->v.error = wire_load16(p + 2);
+	rr->v.otherlen = wire_load16(p + 4);
 	rr->v.other = wire_getptr(&w, rr->v.otherlen);
 	if (!wire_ok(&w) || wire_mark(&w) != rdend)
 		return -1;
@@ -364,13 +339,13 @@ feed_head(br_hmac_context *hc, const uint8_t *pre, size_t prelen,
 	uint8_t	 head[HEAD_MAX], *h = head;
 
 	if (pre != NULL) {
-		put16(h, (uint16_t)prelen);
+		wire_store16(h, (uint16_t)prelen);
 		memcpy(h + 2, pre, prelen);
 		h += 2 + prelen;
 	}
-	put16(h, id);
+	wire_store16(h, id);
 	memcpy(h + 2, msg + 2, HDR_ARCOUNT - 2);
-	put16(h + HDR_ARCOUNT, arcount);
+	wire_store16(h + HDR_ARCOUNT, arcount);
 	h += HDR_LEN;
 	br_hmac_update(hc, head, (size_t)(h - head));
 	br_hmac_update(hc, msg + HDR_LEN, end - HDR_LEN);
@@ -388,18 +363,18 @@ feed_vars(br_hmac_context *hc, const struct vars *v, int full)
 	if (full) {
 		memcpy(p, v->keyname, v->keylen);
 		p += v->keylen;
-		put16(p, TSIG_CLASS_ANY);
+		wire_store16(p, TSIG_CLASS_ANY);
 		memset(p + 2, 0, 4);		/* TTL */
 		p += 6;
 		memcpy(p, v->algname, v->alglen);
 		p += v->alglen;
 	}
-	put48(p, v->timesigned);
-	put16(p + 6, v->fudge);
+	wire_store48(p, v->timesigned);
+	wire_store16(p + 6, v->fudge);
 	p += 8;
 	if (full) {
-		put16(p, v->error);
-		put16(p + 2, (uint16_t)v->otherlen);
+		wire_store16(p, v->error);
+		wire_store16(p + 2, (uint16_t)v->otherlen);
 		p += 4;
 		if (v->otherlen <= VARS_OTHER_MAX) {
 			if (v->otherlen > 0)
@@ -497,7 +472,7 @@ tsig_verify(struct tsig_result *res, const uint8_t *msg, size_t len,
 
 	br_hmac_init(&hc, &k->kc, 0);
 	feed_head(&hc, NULL, 0, msg, tsigoff, rr.origid,
-	    get16(msg + HDR_ARCOUNT) - 1);
+	    wire_load16(msg + HDR_ARCOUNT) - 1);
 	feed_vars(&hc, &rr.v, 1);
 	e = check_mac(&hc, k, &rr);
 	wipe(&hc, sizeof(hc));
@@ -586,33 +561,33 @@ put_rr(uint8_t *buf, size_t len, size_t cap, size_t *outlen,
 	uint16_t	 ar;
 
 	if (!fits(len, cap, v, maclen) ||
-	    (ar = get16(buf + HDR_ARCOUNT)) == 0xffff)
+	    (ar = wire_load16(buf + HDR_ARCOUNT)) == 0xffff)
 		return -1;
 	memcpy(p, v->keyname, v->keylen);
 	p += v->keylen;
-	put16(p, TSIG_TYPE);
-	put16(p + 2, TSIG_CLASS_ANY);
+	wire_store16(p, TSIG_TYPE);
+	wire_store16(p + 2, TSIG_CLASS_ANY);
 	memset(p + 4, 0, 4);			/* TTL */
-	put16(p + 8, (uint16_t)(v->alglen + 16 + maclen + v->otherlen));
+	wire_store16(p + 8, (uint16_t)(v->alglen + 16 + maclen + v->otherlen));
 	p += 10;
 	memcpy(p, v->algname, v->alglen);
 	p += v->alglen;
-	put48(p, v->timesigned);
-	put16(p + 6, v->fudge);
-	put16(p + 8, (uint16_t)maclen);
+	wire_store48(p, v->timesigned);
+	wire_store16(p + 6, v->fudge);
+	wire_store16(p + 8, (uint16_t)maclen);
 	p += 10;
 	if (maclen > 0)
 		memcpy(p, mac, maclen);
 	p += maclen;
 	memcpy(p, buf, 2);			/* Original ID */
-	put16(p + 2, v->error);
-	put16(p + 4, (uint16_t)v->otherlen);
+	wire_store16(p + 2, v->error);
+	wire_store16(p + 4, (uint16_t)v->otherlen);
 	p += 6;
 	if (v->otherlen > 0)
 		memcpy(p, v->other, v->otherlen);
 	p += v->otherlen;
 	*outlen = (size_t)(p - buf);
-	put16(buf + HDR_ARCOUNT, ar + 1);
+	wire_store16(buf + HDR_ARCOUNT, ar + 1);
 	return 0;
 }
 
@@ -634,8 +609,8 @@ sign_with(br_hmac_context *hc, size_t n, uint8_t *buf, size_t len,
 
 	if (!fits(len, cap, v, n))
 		return -1;
-	feed_head(hc, pre, prelen, buf, len, get16(buf),
-	    get16(buf + HDR_ARCOUNT));
+	feed_head(hc, pre, prelen, buf, len, wire_load16(buf),
+	    wire_load16(buf + HDR_ARCOUNT));
 	feed_vars(hc, v, full);
 	br_hmac_out(hc, digest);
 	r = put_rr(buf, len, cap, outlen, v, digest, n);
@@ -668,7 +643,7 @@ tsig_sign_response(const struct tsig_result *res, uint8_t *buf, size_t len,
 	    res->key == NULL)
 		return put_rr(buf, len, cap, outlen, &v, NULL, 0);
 	if (res->error == TSIG_BADTIME) {
-		put48(other, (uint64_t)now);
+		wire_store48(other, (uint64_t)now);
 		v.other = other;
 		v.otherlen = sizeof(other);
 		v.timesigned = res->timesigned;
@@ -740,7 +715,7 @@ stream_chain(struct tsig_stream *st, const uint8_t *mac, size_t maclen)
 	uint8_t	 b[2 + TSIG_MAC_MAX];
 
 	br_hmac_init(&st->hc, &st->kc, 0);
-	put16(b, (uint16_t)maclen);
+	wire_store16(b, (uint16_t)maclen);
 	memcpy(b + 2, mac, maclen);
 	br_hmac_update(&st->hc, b, 2 + maclen);
 	st->nsigned++;
@@ -790,7 +765,7 @@ tsig_stream_verify(struct tsig_stream *st, const uint8_t *msg, size_t len,
 	if (rr.v.error != TSIG_NOERROR && rr.maclen == 0)
 		return stream_fail(st, TSIG_E_PEER);
 	feed_head(&st->hc, stream_pre(st), st->reqmaclen, msg, tsigoff,
-	    rr.origid, get16(msg + HDR_ARCOUNT) - 1);
+	    rr.origid, wire_load16(msg + HDR_ARCOUNT) - 1);
 	feed_vars(&st->hc, &rr.v, st->nsigned == 0);
 	if ((e = check_mac(&st->hc, k, &rr)) != TSIG_NOERROR)
 		return stream_fail(st, e);

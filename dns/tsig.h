@@ -81,7 +81,7 @@
 #pragma GCC diagnostic pop
 
 #include "dns/wire.h"
-#include "tsigalg.h"
+#include "dns/tsigalg.h"
 
 #define TSIG_TYPE		250	/* RR type */
 #define TSIG_CLASS_ANY		255

@@ -15,7 +15,7 @@
 #include "dns/serial.h"
 #include "dns/update.h"
 #include "dns/update_impl.h"
-#include "fmt.h"
+#include "dns/fmt.h"
 
 
 /* Stands in for the RDATA of empty RRs: never pass NULL on. */
@@ -212,7 +212,7 @@ set_serial(const struct rrset *s, uint32_t *serial)
 {
 	if (s == NULL || (s->flags & RRSET_OPAQUE) || s->nrr != 1)
 		return -1;
-	return soa_serial(s->rr[0].rdata, s->rr[0].len, serial);
+	return rdata_soa_serial(s->rr[0].rdata, s->rr[0].len, serial);
 }
 
 static int
@@ -659,7 +659,7 @@ updates(struct uctx *u, int *soa_changed)
 					continue;
 				}
 				s = zview_get(u->v, q->origin, DNS_T_SOA);
-				if (soa_serial(r->rdata, r->rdlen, &want) ==
+				if (rdata_soa_serial(r->rdata, r->rdlen, &want) ==
 				    -1 || set_serial(s, &cur) == -1)
 					return fail(u, DNS_R_SERVFAIL, "no "
 					    "usable SOA at the apex");
@@ -763,7 +763,7 @@ put_serial(struct zview *v, const uint8_t *origin, const struct rrset *cur,
 	int		 rv;
 
 	memcpy(rd, cur->rr[0].rdata, cur->rr[0].len);
-	if (soa_set_serial(rd, cur->rr[0].len, serial) == -1)
+	if (rdata_soa_set_serial(rd, cur->rr[0].len, serial) == -1)
 		return -1;
 	rr.rdata = rd;
 	rr.len = cur->rr[0].len;

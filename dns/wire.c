@@ -79,7 +79,7 @@ wire_get16(struct wire *w)
 
 	if ((p = take(w, 2)) == NULL)
 		return 0;
-	return (uint16_t)(p[0] << 8 | p[1]);
+	return wire_load16(p);
 }
 
 uint32_t
@@ -89,8 +89,17 @@ wire_get32(struct wire *w)
 
 	if ((p = take(w, 4)) == NULL)
 		return 0;
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
+	return wire_load32(p);
+}
+
+uint64_t
+wire_get48(struct wire *w)
+{
+	const uint8_t	*p;
+
+	if ((p = take(w, 6)) == NULL)
+		return 0;
+	return wire_load48(p);
 }
 
 void
@@ -217,10 +226,8 @@ wire_put16(struct wire *w, uint16_t v)
 {
 	uint8_t	*p;
 
-	if ((p = reserve(w, 2)) != NULL) {
-		p[0] = v >> 8;
-		p[1] = v & 0xff;
-	}
+	if ((p = reserve(w, 2)) != NULL)
+		wire_store16(p, v);
 }
 
 void
@@ -228,12 +235,17 @@ wire_put32(struct wire *w, uint32_t v)
 {
 	uint8_t	*p;
 
-	if ((p = reserve(w, 4)) != NULL) {
-		p[0] = v >> 24;
-		p[1] = (v >> 16) & 0xff;
-		p[2] = (v >> 8) & 0xff;
-		p[3] = v & 0xff;
-	}
+	if ((p = reserve(w, 4)) != NULL)
+		wire_store32(p, v);
+}
+
+void
+wire_put48(struct wire *w, uint64_t v)
+{
+	uint8_t	*p;
+
+	if ((p = reserve(w, 6)) != NULL)
+		wire_store48(p, v);
 }
 
 void

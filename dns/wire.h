@@ -58,6 +58,7 @@ size_t		 wire_left(const struct wire *);	/* 0 after an error */
 uint8_t		 wire_get8(struct wire *);
 uint16_t	 wire_get16(struct wire *);
 uint32_t	 wire_get32(struct wire *);
+uint64_t	 wire_get48(struct wire *);	/* TSIG's Time Signed */
 void		 wire_getbytes(struct wire *, void *, size_t);
 const uint8_t	*wire_getptr(struct wire *, size_t);	/* NULL on error */
 void		 wire_skip(struct wire *, size_t);
@@ -75,6 +76,7 @@ void		 wire_skipname(struct wire *);
 void		 wire_put8(struct wire *, uint8_t);
 void		 wire_put16(struct wire *, uint16_t);
 void		 wire_put32(struct wire *, uint32_t);
+void		 wire_put48(struct wire *, uint64_t);	/* the low 48 bits */
 void		 wire_putbytes(struct wire *, const void *, size_t);
 /*
  * Write an uncompressed wire name, compressing it against the table if ct
@@ -87,5 +89,50 @@ size_t		 wire_mark(const struct wire *);	/* current position */
 void		 wire_ctab_trim(struct wire_ctab *, size_t);
 void		 wire_seek(struct wire *, size_t);	/* back to a mark */
 void		 wire_set16(struct wire *, size_t, uint16_t); /* patch at mark */
+
+/*
+ * Fields at a known place in a buffer the caller has already checked
+ * holds them (RDATA of a known length, a header): network byte order,
+ * like the cursor, without one.
+ */
+static inline uint16_t
+wire_load16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t
+wire_load32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline uint64_t
+wire_load48(const uint8_t *p)
+{
+	return (uint64_t)wire_load16(p) << 32 | wire_load32(p + 2);
+}
+
+static inline void
+wire_store16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void
+wire_store32(uint8_t *p, uint32_t v)
+{
+	wire_store16(p, (uint16_t)(v >> 16));
+	wire_store16(p + 2, (uint16_t)v);
+}
+
+static inline void
+wire_store48(uint8_t *p, uint64_t v)
+{
+	wire_store16(p, (uint16_t)(v >> 32));
+	wire_store32(p + 2, (uint32_t)v);
+}
 
 #endif

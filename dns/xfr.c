@@ -112,19 +112,7 @@ xfr_strerror(enum xfr_error e)
 	return errtext[e];
 }
 
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
 
-/* Serial of checked, uncompressed SOA RDATA. */
-static uint32_t
-soa_serial(const uint8_t *rd, size_t rdlen)
-{
-	return get32(rd + rdlen - SOA_TAIL);
-}
 
 /* No question, or the one asked (name, type, class IN). */
 static int
@@ -239,7 +227,8 @@ take_rr(struct xfr *x, const struct dns_msg *m, const struct dns_rr *rr,
 	if ((soa = rr->type == DNS_T_SOA)) {
 		if (!name_equal(rr->owner, x->origin))
 			return fail(x, XFR_E_BADSOA);
-		serial = soa_serial(x->rd, rdlen);
+		if (rdata_soa_serial(x->rd, rdlen, &serial) == -1)
+			return fail(x, XFR_E_MALFORMED);
 	}
 
 	switch (x->state) {
@@ -496,7 +485,7 @@ xfr_soa_answer(const uint8_t *msg, size_t len, const uint8_t *origin,
 	struct dns_rr_iter	 it;
 	struct dns_rr		 rr;
 	uint8_t			 rd[2 * DNS_NAME_MAX + SOA_TAIL];
-	const uint8_t		*p;
+	struct rdata_soa	 t;
 	size_t			 rdlen;
 	int			 rc;
 
@@ -531,12 +520,13 @@ xfr_soa_answer(const uint8_t *msg, size_t len, const uint8_t *origin,
 			continue;
 		if (dns_rr_rdata(&m, &rr, rd, sizeof(rd), &rdlen) == -1)
 			return XFR_E_MALFORMED;
-		p = rd + rdlen - SOA_TAIL;
-		soa->serial = get32(p);
-		soa->refresh = get32(p + 4);
-		soa->retry = get32(p + 8);
-		soa->expire = get32(p + 12);
-		soa->minimum = get32(p + 16);
+		if (rdata_soa(rd, rdlen, &t) == -1)
+			return XFR_E_MALFORMED;
+		soa->serial = t.serial;
+		soa->refresh = t.refresh;
+		soa->retry = t.retry;
+		soa->expire = t.expire;
+		soa->minimum = t.minimum;
 		soa->ttl = rr.ttl;
 		return XFR_E_NONE;
 	}

@@ -27,11 +27,11 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-make -s libr53d.a || exit 1
+make -s lib || exit 1
 BEAR=
 [ -f /usr/include/bearssl/bearssl.h ] && BEAR=-I/usr/include/bearssl
 ${CC:-cc} -std=c11 -O2 -g -I. -D_DEFAULT_SOURCE -DR53D_VERSION=\"bench\" \
-    $BEAR -o "$TMP/r53cli" tests/r53cli.c libr53d.a -lcares -lbearssl || exit 1
+    $BEAR -o "$TMP/r53cli" tests/r53cli.c obj/libr53d.a -lcares -lbearssl || exit 1
 CLI=$TMP/r53cli
 
 # Throwaway CA and a server certificate for localhost and 127.0.0.1.

@@ -70,6 +70,8 @@ for t in tests/*_ref.py tests/sigv4_botocore.py; do
 	[ -f "$t" ] && run "$t" $PY "$t"
 done
 
+run "tests/layers.sh" sh tests/layers.sh
+
 run "mandoc -Tlint" sh -c '
 	out=$(mandoc -Tlint -W warning r53d.8 r53d.conf.5 2>&1)
 	[ -z "$out" ] && echo "1 passed, 0 failed" && exit 0

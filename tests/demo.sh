@@ -1,7 +1,8 @@
 #!/bin/sh
 # Run r53d on the shipped example: the bundled Route 53 emulator on
 # 127.0.0.1:8053 holding example.com, and r53d in the foreground on
-# 127.0.0.1 and ::1 port 5353 with r53d.conf.example.  Ctrl-C stops both.
+# 127.0.0.1 and ::1 port 5353 with tests/demo/r53d.conf.example.  Ctrl-C
+# stops both.
 cd "$(dirname "$0")/.." || exit 1
 /usr/bin/python3 tests/r53emu.py --listen 127.0.0.1:8053 \
     --zone example.com --max-runtime 86400 --quiet &
@@ -19,7 +20,7 @@ Try, in another terminal:
   send
   END
   dig @127.0.0.1 -p 5353 www.example.com A
-  ./r53d -c r53d.conf.example -e example.com
+  ./r53d -c tests/demo/r53d.conf.example -e example.com
 
 EOT
-./r53d -d -c r53d.conf.example
+./r53d -d -c tests/demo/r53d.conf.example

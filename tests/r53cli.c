@@ -299,6 +299,9 @@ int
 main(int argc, char *argv[])
 {
 	struct r53_opts	 o;
+	struct aws_settings 	 as;
+	struct pollfd	 pfd[R53_FDS_MAX];
+	size_t		 npfd;
 	struct conf	*cf;
 	struct export	*ex = NULL;
 	const char	*path = NULL, *errstr;
@@ -367,7 +370,16 @@ main(int argc, char *argv[])
 	log_init(1, verbose);
 	if ((cf = conf_load(path, report, NULL)) == NULL)
 		return 64;
-	if ((r53 = r53_new(&cf->aws, &o)) == NULL)
+	memset(&as, 0, sizeof(as));
+	as.endpoint = cf->aws.endpoint.url;
+	as.region = cf->aws.region;
+	as.ca_file = cf->aws.ca_file;
+	as.access_key_id = cf->aws.access_key_id;
+	as.secret_key = cf->aws.secret_key;
+	as.rate = cf->aws.rate;
+	as.imds = cf->aws.imds;
+	as.imds_endpoint = cf->aws.imds_endpoint.url;
+	if ((r53 = r53_new(&as, &o)) == NULL)
 		return 2;
 
 	t0 = now_s();
@@ -380,7 +392,9 @@ main(int argc, char *argv[])
 		}
 		while (!finished && (ex == NULL || !export_finished(ex))) {
 			io_reset(&io);
-			r53_poll(r53, &io);
+			npfd = r53_pollfds(r53, pfd, R53_FDS_MAX);
+			io_add_pollfds(&io, pfd, npfd);
+			io_deadline(&io, r53_deadline(r53));
 			now = mono_ms();
 			if (poll(io.pfd, (nfds_t)io.n,
 			    io_timeout(&io, now)) == -1 && errno != EINTR) {
@@ -388,7 +402,7 @@ main(int argc, char *argv[])
 				return 2;
 			}
 			io_dispatch(&io);
-			r53_timer(r53, mono_ms());
+			r53_step(r53, pfd, npfd, mono_ms());
 		}
 		if (ex != NULL) {
 			rc = export_status(ex);

@@ -424,7 +424,7 @@ def build(tmp):
     cmd = [cc, "-std=c11", "-Wall", "-Wextra", "-D_DEFAULT_SOURCE", "-I.",
            *bearssl, "-o", exe, "tests/unit/rdata_cli.c", "dns/rdata.c",
            "dns/rdata_str.c", "dns/rdata_svcb.c", "dns/name.c",
-           "dns/wire.c", "base64.c", "fmt.c"]
+           "dns/wire.c", "dns/base64.c", "dns/fmt.c"]
     subprocess.run(cmd, cwd=ROOT, check=True)
     return exe
 

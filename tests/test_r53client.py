@@ -4,7 +4,7 @@ aws/rate) and of the zone export, against the bundled emulator over TLS
 with signature checking.
 
 The client is driven through tests/r53cli.c, built here against
-libr53d.a.  Everything runs on 127.0.0.1 with ports picked by the kernel;
+obj/libr53d.a.  Everything runs on 127.0.0.1 with ports picked by the kernel;
 every server started here has a run-time cap and is stopped at the end.
 Credentials never come from the machine: each run gets a clean
 environment and an empty HOME.
@@ -70,17 +70,17 @@ def setUpModule():
     os.makedirs(TMPROOT, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix="r53client-", dir=TMPROOT)
     T["tmp"] = tmp
-    r = subprocess.run(["make", "-s", "libr53d.a"], cwd=ROOT,
+    r = subprocess.run(["make", "-s", "lib"], cwd=ROOT,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     if r.returncode != 0:
-        raise RuntimeError("make libr53d.a failed:\n" + r.stdout.decode())
+        raise RuntimeError("make lib failed:\n" + r.stdout.decode())
     cli = os.path.join(tmp, "r53cli")
     bear = ["-I/usr/include/bearssl"] if os.path.exists(
         "/usr/include/bearssl/bearssl.h") else []
     cc = os.environ.get("CC", "cc")
     r = subprocess.run([cc, "-std=c11", "-g", "-O2", "-I.", "-D_DEFAULT_SOURCE",
                         "-DR53D_VERSION=\"test\""] + bear +
-                       ["-o", cli, "tests/r53cli.c", "libr53d.a", "-lcares",
+                       ["-o", cli, "tests/r53cli.c", "obj/libr53d.a", "-lcares",
                         "-lbearssl"], cwd=ROOT, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT)
     if r.returncode != 0:

@@ -11,7 +11,7 @@ both and the final zones (AXFR from named, dump from the driver; SOA left
 out because named advances the serial per UPDATE and r53d per batch) are
 equal RR for RR, TTLs included.
 
-Needs named (bind9), dnspython and libr53d.a (built with make if absent).
+Needs named (bind9), dnspython and obj/libr53d.a (built with make if absent).
 Prints "N passed, N failed".
 """
 import os
@@ -70,9 +70,9 @@ def free_port():
 
 
 def build_driver(tmp):
-    lib = os.path.join(TOP, 'libr53d.a')
+    lib = os.path.join(TOP, 'obj', 'libr53d.a')
     if not os.path.exists(lib):
-        subprocess.run(['make', '-s', 'libr53d.a'], cwd=TOP, check=True)
+        subprocess.run(['make', '-s', 'lib'], cwd=TOP, check=True)
     exe = os.path.join(tmp, 'update_drv')
     subprocess.run(['cc', '-std=c11', '-D_DEFAULT_SOURCE', '-I' + TOP, '-o',
                     exe, os.path.join(TOP, 'tests/update_drv.c'), lib,

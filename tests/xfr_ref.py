@@ -77,7 +77,7 @@ CLI = os.path.join(TMP, "xfr_cli")
 CLI_SRCS = ["tests/unit/xfr_cli.c", "dns/xfr.c", "dns/msg.c", "dns/name.c",
             "dns/wire.c", "dns/rdata.c", "dns/rdata_str.c",
             "dns/rdata_svcb.c", "dns/rrtype.c", "dns/serial.c",
-            "dns/tsig.c", "log.c", "sha256.c", "fmt.c", "base64.c"]
+            "dns/tsig.c", "log.c", "sha256.c", "dns/fmt.c", "dns/base64.c"]
 
 passed = 0
 failed = 0

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base64.h"
+#include "dns/base64.h"
 
 /* RFC 4648 section 10 */
 static const struct {

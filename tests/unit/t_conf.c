@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "base64.h"
+#include "dns/base64.h"
 #include "conf.h"
 
 static char	msgs[8192];
@@ -129,7 +129,7 @@ Test(conf, shipped_example)
 	const struct conf_key		*k;
 	const struct zone_conf		*z;
 
-	c = load("../../r53d.conf.example");
+	c = load("../demo/r53d.conf.example");
 	cr_assert_not_null(c, "r53d.conf.example rejected:\n%s", msgs);
 	cr_expect_str_eq(msgs, "");
 	cr_assert_eq(c->nlisten, 2);
@@ -142,7 +142,7 @@ Test(conf, shipped_example)
 	cr_expect_str_eq(c->aws.endpoint.host, "127.0.0.1");
 	cr_expect_eq(c->aws.endpoint.port, 8053);
 	cr_expect_str_eq(c->aws.access_key_id, "AKIDEXAMPLE");
-	cr_expect_str_eq(c->aws.secret_key_file, "../../aws-secret.example");
+	cr_expect_str_eq(c->aws.secret_key_file, "../demo/aws-secret.example");
 	cr_expect_str_eq(c->aws.secret_key,
 	    "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
 	cr_assert_not_null(z = conf_zone_find(c, "example.com"));

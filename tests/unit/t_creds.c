@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "aws/creds.h"
-#include "conf.h"
+#include "aws/settings.h"
 
 #define INI(s)	(s), sizeof(s) - 1
 
@@ -191,7 +191,7 @@ write_creds(const char *text)
 
 Test(sources, config_then_env_then_file, .init = clear_env, .fini = remove_tmp)
 {
-	struct conf_aws			 aws;
+	struct aws_settings		 aws;
 	struct creds			 c;
 	const struct sigv4_creds	*sv;
 
@@ -202,8 +202,8 @@ Test(sources, config_then_env_then_file, .init = clear_env, .fini = remove_tmp)
 	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
 	setenv("AWS_SECRET_ACCESS_KEY", "senv", 1);
 	setenv("AWS_SESSION_TOKEN", "tenv", 1);
-	snprintf(aws.access_key_id, sizeof(aws.access_key_id), "AKIDCONF");
-	snprintf(aws.secret_key, sizeof(aws.secret_key), "sconf");
+	aws.access_key_id = "AKIDCONF";
+	aws.secret_key = "sconf";
 
 	cr_assert_eq(creds_init(&c, &aws, NULL), 0);
 	cr_assert_eq(c.source, CREDS_CONFIG);
@@ -214,7 +214,7 @@ Test(sources, config_then_env_then_file, .init = clear_env, .fini = remove_tmp)
 	creds_free(&c);
 	cr_assert_null(creds_get(&c));
 
-	aws.access_key_id[0] = '\0';
+	aws.access_key_id = "";
 	cr_assert_eq(creds_init(&c, &aws, NULL), 0);
 	cr_assert_eq(c.source, CREDS_ENV);
 	sv = creds_get(&c);
@@ -245,7 +245,7 @@ Test(sources, config_then_env_then_file, .init = clear_env, .fini = remove_tmp)
 
 Test(sources, explicit_file_and_nothing, .init = clear_env, .fini = remove_tmp)
 {
-	struct conf_aws	 aws;
+	struct aws_settings	 aws;
 	struct creds	 c;
 	char		 path[128];
 	FILE		*f;

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fmt.h"
+#include "dns/fmt.h"
 
 static void
 check(uint64_t v)

@@ -15,6 +15,7 @@
 #include <criterion/criterion.h>
 
 #include "dns/name.h"
+#include "dns/rdata.h"
 #include "dns/rrset.h"
 #include "dns/rrtype.h"
 
@@ -126,15 +127,12 @@ rd_soa(const char *mname, const char *rname, uint32_t serial,
 static inline uint32_t
 soa_serial_of(const struct rrset *s)
 {
-	int		 off;
-	const uint8_t	*p;
+	uint32_t	 serial;
 
 	cr_assert(s != NULL && s->nrr == 1);
-	off = soa_serial_off(s->rr[0].rdata, s->rr[0].len);
-	cr_assert(off >= 0);
-	p = s->rr[0].rdata + off;
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
+	cr_assert_eq(rdata_soa_serial(s->rr[0].rdata, s->rr[0].len,
+	    &serial), 0);
+	return serial;
 }
 
 /* An RRset of n RDATA (struct rd arguments), one reference held. */

@@ -1,7 +1,7 @@
 /*
  * fmt.c: number formatting without stdio (fmt.h).
  */
-#include "fmt.h"
+#include "dns/fmt.h"
 
 char *
 fmt_u64(char *end, uint64_t v)

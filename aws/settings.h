@@ -1,0 +1,23 @@
+/*
+ * settings.h: what the aws/ engines are told by their owner: where Route
+ * 53 is, how to sign for it, which credentials to use and how fast to
+ * go.  The owner fills it from its own configuration; aws/ never sees
+ * that configuration.  Every string is the owner's, NUL-terminated, and
+ * needs to live only during the call it is passed to (r53_new(),
+ * creds_init()); NULL and "" both mean "not set".
+ */
+#ifndef R53D_AWS_SETTINGS_H
+#define R53D_AWS_SETTINGS_H
+
+struct aws_settings {
+	const char	*endpoint;	/* https://route53.amazonaws.com */
+	const char	*region;	/* signing region; default us-east-1 */
+	const char	*ca_file;	/* trust anchors; default the system's */
+	const char	*access_key_id;	/* with secret_key: configured keys */
+	const char	*secret_key;	/* a secret: never logged */
+	unsigned	 rate;		/* API requests per second */
+	int		 imds;		/* 1: the instance metadata service */
+	const char	*imds_endpoint;	/* its http:// URL */
+};
+
+#endif
