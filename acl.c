@@ -261,7 +261,7 @@ grant_type(const struct grant *g, uint16_t rrtype)
 }
 
 int
-grant_scoped(const struct zone_conf *z, const char *keyname)
+acl_grant_scoped(const struct zone_conf *z, const char *keyname)
 {
 	size_t	i;
 
@@ -274,7 +274,7 @@ grant_scoped(const struct zone_conf *z, const char *keyname)
 }
 
 int
-grant_allows(const struct zone_conf *z, const char *keyname,
+acl_grant_allows(const struct zone_conf *z, const char *keyname,
     const char *owner, uint16_t rrtype)
 {
 	const struct grant	*g;

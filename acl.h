@@ -88,13 +88,13 @@ struct zone_conf;
  * existing type.  An owner outside the zone or not a valid name is never
  * allowed.  Returns 1 (allowed) or 0.
  */
-int	grant_allows(const struct zone_conf *z, const char *keyname,
+int	acl_grant_allows(const struct zone_conf *z, const char *keyname,
 	    const char *owner, uint16_t rrtype);
 /*
  * 1 if zone z has a grant for keyname (NULL: none has), i.e. whether
- * grant_allows() can refuse an owner inside the zone for that key.
+ * acl_grant_allows() can refuse an owner inside the zone for that key.
  */
-int	grant_scoped(const struct zone_conf *z, const char *keyname);
+int	acl_grant_scoped(const struct zone_conf *z, const char *keyname);
 
 /*
  * Canonical presentation form of a domain name: letters lowercased, no

@@ -98,7 +98,7 @@ static void	tcp_close(struct tconn *);
  * path.
  */
 const char *
-client_str(const struct client *cl, char *buf, size_t len)
+listen_client_str(const struct client *cl, char *buf, size_t len)
 {
 	char		 a[64], d[5], *p = d + sizeof(d);
 	int		 n;
@@ -327,7 +327,7 @@ conn_victim(void)
 }
 
 void
-listen_poll(struct io *io)
+listen_poll(struct loop *io)
 {
 	struct tconn	*c;
 	const char	*why;
@@ -335,13 +335,13 @@ listen_poll(struct io *io)
 	short		 ev;
 	int		 i, left = nconns;
 
-	if (accept_resume != 0 && mono_ms() >= accept_resume)
+	if (accept_resume != 0 && loop_now() >= accept_resume)
 		accept_resume = 0;
-	io_deadline(io, accept_resume);
+	loop_deadline(io, accept_resume);
 	for (i = 0; i < nsocks; i++) {
 		if (socks[i].tcp && accept_resume != 0)
 			continue;
-		io_add(io, socks[i].fd, POLLIN,
+		loop_add(io, socks[i].fd, POLLIN,
 		    socks[i].tcp ? tcp_accept : udp_read, &socks[i]);
 	}
 	/* Up to the last open connection, not through every slot. */
@@ -355,9 +355,9 @@ listen_poll(struct io *io)
 			ev |= POLLIN;
 		if (c->out != NULL)
 			ev |= POLLOUT;
-		io_add(io, c->fd, ev, tcp_io, c);
+		loop_add(io, c->fd, ev, tcp_io, c);
 		if ((t = conn_since(c, &why)) != 0)
-			io_deadline(io, t + idle);
+			loop_deadline(io, t + idle);
 	}
 }
 
@@ -380,7 +380,7 @@ listen_timer(uint64_t now)
 			continue;
 		}
 		if ((t = conn_since(c, &why)) != 0 && now >= t + idle) {
-			log_debug("tcp %s: %s", client_str(&c->cl, b,
+			log_debug("tcp %s: %s", listen_client_str(&c->cl, b,
 			    sizeof(b)), why);
 			tcp_close(c);
 		}
@@ -528,7 +528,7 @@ tcp_accept(void *arg, int fd, short revents)
 		if (errno == EMFILE || errno == ENFILE) {
 			/* The connection waits; do not spin on it. */
 			log_warn("tcp accept, pausing");
-			accept_resume = mono_ms() + ACCEPT_PAUSE_MS;
+			accept_resume = loop_now() + ACCEPT_PAUSE_MS;
 		} else if (errno != EAGAIN && errno != EWOULDBLOCK &&
 		    errno != EINTR && errno != ECONNABORTED)
 			log_warn("tcp accept");
@@ -536,19 +536,19 @@ tcp_accept(void *arg, int fd, short revents)
 	}
 	cl.proto = CLIENT_TCP;
 	if (nonblock(nfd) == -1) {
-		log_warn("tcp %s", client_str(&cl, b, sizeof(b)));
+		log_warn("tcp %s", listen_client_str(&cl, b, sizeof(b)));
 		close(nfd);
 		return;
 	}
 	/* A reload may have lowered tcp-clients below what is open. */
 	while (nconns >= max_conns && (v = conn_victim()) != NULL) {
 		log_debug("tcp %s: closed to make room",
-		    client_str(&v->cl, b, sizeof(b)));
+		    listen_client_str(&v->cl, b, sizeof(b)));
 		tcp_close(v);
 	}
 	if (nconns >= max_conns) {
 		log_warnx("tcp %s: refused, %d connections open, none idle",
-		    client_str(&cl, b, sizeof(b)), nconns);
+		    listen_client_str(&cl, b, sizeof(b)), nconns);
 		close(nfd);
 		return;
 	}
@@ -569,7 +569,7 @@ tcp_accept(void *arg, int fd, short revents)
 	c->cl.slot = (int)(c - conns);
 	c->cl.gen = c->gen;
 	c->outtail = &c->out;
-	c->last = mono_ms();
+	c->last = loop_now();
 	nconns++;
 }
 
@@ -614,7 +614,7 @@ tcp_read(struct tconn *c)
 			c->eof = 1;
 			return 0;
 		}
-		c->last = mono_ms();
+		c->last = loop_now();
 		if (c->have == 0)
 			c->begun = c->last;
 		c->have += (size_t)n;
@@ -657,7 +657,7 @@ tcp_write(struct tconn *c)
 				return 0;
 			return -1;
 		}
-		c->last = c->wlast = mono_ms();
+		c->last = c->wlast = loop_now();
 		o->off += (size_t)n;
 		if (o->off < o->len)
 			return 0;
@@ -747,14 +747,14 @@ listen_reply(const struct client *cl, const uint8_t *buf, size_t len)
 			n = 0;
 		}
 		if (n > 0)
-			c->last = mono_ms();
+			c->last = loop_now();
 		if ((size_t)n == 2 + len)
 			return 0;
 	}
 	if (c->outbytes + 2 + len > LISTEN_TCP_OUTMAX ||
 	    outtotal + 2 + len > LISTEN_TCP_OUTTOTAL) {
 		log_debug("tcp %s: answers not read, closing",
-		    client_str(&c->cl, b, sizeof(b)));
+		    listen_client_str(&c->cl, b, sizeof(b)));
 		tcp_close(c);
 		return -1;
 	}
@@ -769,7 +769,7 @@ listen_reply(const struct client *cl, const uint8_t *buf, size_t len)
 	memcpy(o->data, pfx, 2);
 	memcpy(o->data + 2, buf, len);
 	if (c->out == NULL)
-		c->wlast = mono_ms();
+		c->wlast = loop_now();
 	*c->outtail = o;
 	c->outtail = &o->next;
 	c->nout++;

@@ -84,13 +84,13 @@ struct listen_conf {
 
 int	listen_open(const struct listen_conf *, listen_handler, void *);
 void	listen_set_limits(int tcp_clients, int tcp_idle_ms);
-void	listen_poll(struct io *);
+void	listen_poll(struct loop *);
 void	listen_timer(uint64_t);
 int	listen_reply(const struct client *, const uint8_t *, size_t);
 /* Tell the module a request of this TCP client has ended unanswered. */
 void	listen_done(const struct client *);
 void	listen_close(void);
 /* Text form "addr#port" of a client, for logs. */
-const char *client_str(const struct client *, char *, size_t);
+const char *listen_client_str(const struct client *, char *, size_t);
 
 #endif

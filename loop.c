@@ -7,7 +7,7 @@
 #include "loop.h"
 
 uint64_t
-mono_ms(void)
+loop_now(void)
 {
 	struct timespec	ts;
 
@@ -17,14 +17,14 @@ mono_ms(void)
 }
 
 void
-io_reset(struct io *io)
+loop_reset(struct loop *io)
 {
 	io->n = 0;
 	io->deadline = 0;
 }
 
 void
-io_add(struct io *io, int fd, short events, io_cb cb, void *arg)
+loop_add(struct loop *io, int fd, short events, loop_cb cb, void *arg)
 {
 	if (fd < 0)
 		return;
@@ -48,25 +48,25 @@ set_revents(void *arg, int fd, short revents)
 }
 
 void
-io_add_pollfds(struct io *io, struct pollfd *pfd, size_t n)
+loop_add_pollfds(struct loop *io, struct pollfd *pfd, size_t n)
 {
 	size_t	i;
 
 	for (i = 0; i < n; i++) {
 		pfd[i].revents = 0;
-		io_add(io, pfd[i].fd, pfd[i].events, set_revents, &pfd[i]);
+		loop_add(io, pfd[i].fd, pfd[i].events, set_revents, &pfd[i]);
 	}
 }
 
 void
-io_deadline(struct io *io, uint64_t when)
+loop_deadline(struct loop *io, uint64_t when)
 {
 	if (when != 0 && (io->deadline == 0 || when < io->deadline))
 		io->deadline = when;
 }
 
 int
-io_timeout(const struct io *io, uint64_t now)
+loop_timeout(const struct loop *io, uint64_t now)
 {
 	uint64_t	d;
 
@@ -79,7 +79,7 @@ io_timeout(const struct io *io, uint64_t now)
 }
 
 void
-io_dispatch(struct io *io)
+loop_dispatch(struct loop *io)
 {
 	int	i;
 

@@ -49,7 +49,7 @@ static int		 sigpipe[2] = { -1, -1 };
 static struct pollfd	 r53pfd[R53_FDS_MAX];	/* the client's, this pass */
 static size_t		 nr53pfd;
 static volatile sig_atomic_t sig_term, sig_hup;
-static struct io	 io;
+static struct loop	 io;
 static struct r53	*r53;
 
 static void
@@ -125,8 +125,8 @@ static void
 r53_wait(void)
 {
 	nr53pfd = r53_pollfds(r53, r53pfd, R53_FDS_MAX);
-	io_add_pollfds(&io, r53pfd, nr53pfd);
-	io_deadline(&io, r53_deadline(r53));
+	loop_add_pollfds(&io, r53pfd, nr53pfd);
+	loop_deadline(&io, r53_deadline(r53));
 }
 
 /* The aws/ settings from the configuration's aws block. */
@@ -314,7 +314,7 @@ run_export(struct conf *cf, const char *zone)
 	o.op_timeout_ms = 30000;
 	o.connect_ms = 5000;
 	o.quiet = 1;
-	o.clock = mono_ms;
+	o.clock = loop_now;
 	aws_settings_of(&cf->aws, &as);
 	if ((r53 = r53_new(&as, &o)) == NULL)
 		return 1;
@@ -323,14 +323,14 @@ run_export(struct conf *cf, const char *zone)
 		return 1;
 	}
 	while (!export_finished(ex) && !sig_term) {
-		io_reset(&io);
-		io_add(&io, sigpipe[0], POLLIN, sig_drain, NULL);
+		loop_reset(&io);
+		loop_add(&io, sigpipe[0], POLLIN, sig_drain, NULL);
 		r53_wait();
-		if (poll(io.pfd, (nfds_t)io.n, io_timeout(&io, mono_ms())) ==
-		    -1 && errno != EINTR)
+		if (poll(io.pfd, (nfds_t)io.n, loop_timeout(&io,
+		    loop_now())) == -1 && errno != EINTR)
 			fatal("poll");
-		io_dispatch(&io);
-		r53_step(r53, r53pfd, nr53pfd, mono_ms());
+		loop_dispatch(&io);
+		r53_step(r53, r53pfd, nr53pfd, loop_now());
 	}
 	rv = export_finished(ex) ? export_status(ex) : 1;
 	fflush(stdout);
@@ -398,7 +398,7 @@ main(int argc, char *argv[])
 		return run_export(cf, export);
 
 	memset(&ro, 0, sizeof(ro));
-	ro.clock = mono_ms;
+	ro.clock = loop_now;
 	aws_settings_of(&cf->aws, &as);
 	if (cf->nzones > 0 && (r53 = r53_new(&as, &ro)) == NULL)
 		fatalx("cannot set up the Route 53 client");
@@ -428,21 +428,21 @@ main(int argc, char *argv[])
 			sig_hup = 0;
 			cf = reload(path, cf);
 		}
-		io_reset(&io);
-		io_add(&io, sigpipe[0], POLLIN, sig_drain, NULL);
-		io_add(&io, priv_fd(), POLLIN, parent_gone, NULL);
+		loop_reset(&io);
+		loop_add(&io, sigpipe[0], POLLIN, sig_drain, NULL);
+		loop_add(&io, priv_fd(), POLLIN, parent_gone, NULL);
 		listen_poll(&io);
 		zones_poll(&io);
 		if (r53 != NULL)
 			r53_wait();
-		now = mono_ms();
-		if (poll(io.pfd, (nfds_t)io.n, io_timeout(&io, now)) == -1) {
+		now = loop_now();
+		if (poll(io.pfd, (nfds_t)io.n, loop_timeout(&io, now)) == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll");
 		}
-		io_dispatch(&io);
-		now = mono_ms();
+		loop_dispatch(&io);
+		now = loop_now();
 		listen_timer(now);
 		if (r53 != NULL)
 			r53_step(r53, r53pfd, nr53pfd, now);

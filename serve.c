@@ -46,24 +46,8 @@ key_text(const uint8_t *wname)
 		t[kl - 1] = '\0';
 	return strdup(t);
 }
+
 static uint8_t		 resp[DNS_MSG_MAX];
-
-const char *
-rcode_name(int rc)
-{
-	static const char *names[] = { "NOERROR", "FORMERR", "SERVFAIL",
-	    "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN", "YXRRSET",
-	    "NXRRSET", "NOTAUTH", "NOTZONE" };
-
-	if (rc >= 0 && rc < (int)(sizeof(names) / sizeof(names[0])))
-		return names[rc];
-	switch (rc) {
-	case DNS_R_BADVERS:
-		return "BADVERS";
-	default:
-		return "RCODE?";
-	}
-}
 
 void
 serve_setconf(const struct conf *cf)
@@ -153,9 +137,10 @@ log_req(const struct client *cl, const struct dns_msg *m, int rcode,
 	if (!m->has_q || name_to_text(m->qname, qn, sizeof(qn)) == -1)
 		snprintf(qn, sizeof(qn), "-");
 	log_debug("%s %s op %d %s type %u: %s%s%s",
-	    client_str(cl, cs, sizeof(cs)),
+	    listen_client_str(cl, cs, sizeof(cs)),
 	    cl->proto == CLIENT_TCP ? "tcp" : "udp", m->opcode, qn,
-	    m->qtype, rcode_name(rcode), what ? ": " : "", what ? what : "");
+	    m->qtype, dns_rcode_name(rcode), what ? ": " : "",
+	    what ? what : "");
 }
 
 /*
@@ -227,7 +212,7 @@ do_update(const struct client *cl, const struct dns_msg *m,
 		char	cs[64];
 
 		log_info("update %s key %s zone %s: REFUSED: not allowed by "
-		    "allow-update", client_str(cl, cs, sizeof(cs)),
+		    "allow-update", listen_client_str(cl, cs, sizeof(cs)),
 		    keyname ? keyname : "-", zc->name);
 		return DNS_R_REFUSED;
 	}
@@ -248,7 +233,7 @@ do_update(const struct client *cl, const struct dns_msg *m,
 		kl = sizeof(req.key) - 1;
 	memcpy(req.key, keyname != NULL ? keyname : "", kl);
 	req.key[kl] = '\0';
-	req.start = mono_ms();
+	req.start = loop_now();
 	upd_take(zone_upd(z), &req, buf, len);
 	return -1;
 }
@@ -310,20 +295,21 @@ replayed(const struct client *cl, const struct dns_msg *m, size_t cap,
 		return 0;
 	case REPLAY_PENDING:
 		log_debug("update %s key %s: a copy of an update in progress; "
-		    "its answer serves both", client_str(cl, cs, sizeof(cs)),
-		    kn);
+		    "its answer serves both", listen_client_str(cl, cs,
+		    sizeof(cs)), kn);
 		listen_done(cl);
 		return 1;
 	case REPLAY_DONE:
 		log_info("update %s key %s: %s again, as before: a copy of an "
 		    "update already taken is not applied again",
-		    client_str(cl, cs, sizeof(cs)), kn, rcode_name(rcode));
+		    listen_client_str(cl, cs, sizeof(cs)), kn,
+		    dns_rcode_name(rcode));
 		answer_rcode(cl, m, cap, rcode, ts);
 		return 1;
 	case REPLAY_STALE:
 		log_info("update %s key %s: NOTAUTH (BADTIME): signed before "
 		    "updates of this key that can no longer be told from "
-		    "replays", client_str(cl, cs, sizeof(cs)), kn);
+		    "replays", listen_client_str(cl, cs, sizeof(cs)), kn);
 		ts->rcode = TSIG_RCODE_NOTAUTH;
 		ts->error = TSIG_BADTIME;
 		answer_rcode(cl, m, cap, DNS_R_NOTAUTH, ts);

@@ -43,6 +43,5 @@ void	serve_request(const struct client *, const uint8_t *, size_t, void *);
 /* Answer a kept request with a bare rcode (zone section echoed). */
 void	serve_answer(struct dnsreq *, int rcode);
 void	serve_forget(struct dnsreq *);
-const char *rcode_name(int);
 
 #endif

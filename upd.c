@@ -85,7 +85,7 @@ recent_add(struct updq *q, const struct upd *u, int rcode)
 	r->dklen = u->dklen;
 	r->dhash = u->dhash;
 	r->rcode = rcode;
-	r->when = mono_ms();
+	r->when = loop_now();
 }
 
 /* The log line of one UPDATE, built without stdio; cut at the end. */
@@ -128,7 +128,7 @@ finish(struct upd *u, int rcode, const char *change, const char *note)
 	struct updq	*q = u->q;
 	struct line	 l;
 	char		 cs[64];
-	const char	*rn = rcode_name(rcode), *why = u->why;
+	const char	*rn = dns_rcode_name(rcode), *why = u->why;
 	size_t		 rl = strlen(rn);
 
 	/* dns/update.h reasons for failures start with the rcode. */
@@ -136,7 +136,7 @@ finish(struct upd *u, int rcode, const char *change, const char *note)
 		why += rl + 2;
 	l.n = 0;
 	line_puts(&l, "update ");
-	line_puts(&l, client_str(&u->req.cl, cs, sizeof(cs)));
+	line_puts(&l, listen_client_str(&u->req.cl, cs, sizeof(cs)));
 	line_puts(&l, " key ");
 	line_puts(&l, u->req.key[0] ? u->req.key : "-");
 	line_puts(&l, " zone ");
@@ -156,7 +156,7 @@ finish(struct upd *u, int rcode, const char *change, const char *note)
 	if (u->answered)
 		line_puts(&l, ", answered SERVFAIL at update-timeout before");
 	line_puts(&l, " (");
-	line_u64(&l, mono_ms() - u->req.start);
+	line_u64(&l, loop_now() - u->req.start);
 	line_puts(&l, " ms)");
 	log_infoline(l.b);
 	recent_add(q, u, rcode);
@@ -244,7 +244,7 @@ struct allow_ctx {
 
 /*
  * update_eval() asks only for owners inside the zone, which
- * grant_allows() refuses only when the key has grants of its own.
+ * acl_grant_allows() refuses only when the key has grants of its own.
  */
 static int
 allow_cb(void *arg, const uint8_t *name, uint16_t type)
@@ -256,7 +256,7 @@ allow_cb(void *arg, const uint8_t *name, uint16_t type)
 		return 1;
 	if (name_to_text(name, t, sizeof(t)) == -1)
 		return 0;
-	return grant_allows(a->zc, a->u->req.key[0] ? a->u->req.key : NULL,
+	return acl_grant_allows(a->zc, a->u->req.key[0] ? a->u->req.key : NULL,
 	    t, type);
 }
 
@@ -417,7 +417,7 @@ upd_apply(struct bunit *unit, struct bctx *c)
 	}
 	a.zc = zc;
 	a.u = u;
-	a.scoped = grant_scoped(zc, u->req.key[0] ? u->req.key : NULL);
+	a.scoped = acl_grant_scoped(zc, u->req.key[0] ? u->req.key : NULL);
 	r.origin = u->q->origin;
 	r.zclass = DNS_C_IN;
 	r.allow = allow_cb;
@@ -508,7 +508,7 @@ upd_take(struct updq *q, struct dnsreq *req, const uint8_t *msg, size_t len)
 	const struct zone_conf	*zc = *q->zc;
 	struct upd		*u;
 	struct upd_recent	*r;
-	uint64_t		 now = mono_ms();
+	uint64_t		 now = loop_now();
 
 	/*
 	 * One block for the struct and the message.  Not calloc(): struct
@@ -632,7 +632,7 @@ upd_timer(struct updq *q, uint64_t now)
 			log_info("update %s key %s zone %s: SERVFAIL: "
 			    "update-timeout reached while Route 53 has not "
 			    "answered; the batch goes on (%llu ms)",
-			    client_str(&u->req.cl, cs, sizeof(cs)),
+			    listen_client_str(&u->req.cl, cs, sizeof(cs)),
 			    u->req.key[0] ? u->req.key : "-", q->name,
 			    (unsigned long long)(now - u->req.start));
 			u->answered = 1;

@@ -423,15 +423,15 @@ zones_setconf(const struct conf *cf)
 }
 
 void
-zones_poll(struct io *io)
+zones_poll(struct loop *io)
 {
 	struct zone	*z;
 
 	for (z = zones; z != NULL; z = z->next) {
-		io_deadline(io, z->retry_at);
-		io_deadline(io, z->kick_at);
-		io_deadline(io, upd_deadline(&z->upd));
-		io_deadline(io, batch_deadline(&z->batch));
+		loop_deadline(io, z->retry_at);
+		loop_deadline(io, z->kick_at);
+		loop_deadline(io, upd_deadline(&z->upd));
+		loop_deadline(io, batch_deadline(&z->batch));
 	}
 }
 

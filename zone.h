@@ -27,14 +27,14 @@
 #include "dns/msg.h"
 
 struct conf;
-struct io;
+struct loop;
 struct r53;
 struct updq;
 struct zone;
 
 void		 zones_init(struct r53 *);
 void		 zones_setconf(const struct conf *);
-void		 zones_poll(struct io *);
+void		 zones_poll(struct loop *);
 /* Step every zone. */
 void		 zones_timer(uint64_t now);
 void		 zones_free(void);

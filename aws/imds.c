@@ -16,7 +16,7 @@
 
 #include "aws/creds.h"
 #include "aws/imds.h"
-#include "aws/rate.h"
+#include "aws/retry.h"
 #include "aws/util.h"
 #include "http/conn.h"
 #include "log.h"
@@ -75,7 +75,7 @@ imds_new(const char *url, struct http_resolver *res)
 	}
 	snprintf(m->url, sizeof(m->url), "%.*s", (int)sizeof(m->url) - 1,
 	    url);
-	if (http_endpoint_authority(&ep, m->authority,
+	if (http_url_authority(&ep, m->authority,
 	    sizeof(m->authority)) == -1 ||
 	    http_conn_init(&m->conn, &ep, res, NULL, &to, IMDS_MAXRESP) == -1) {
 		log_warnx("imds-endpoint %s: cannot set up", url);
@@ -249,7 +249,7 @@ done(const struct http_result *res, void *arg)
 	    "credentials";
 	if (res->error != HTTP_OK) {
 		fail(m, what, res->errtext != NULL ? res->errtext :
-		    http_strerror(res->error));
+		    http_conn_strerror(res->error));
 		return;
 	}
 	if (res->status != 200) {

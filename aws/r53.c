@@ -31,6 +31,7 @@
 #include "aws/r53_impl.h"
 #include "aws/sigv4.h"
 #include "aws/rate.h"
+#include "aws/retry.h"
 #include "aws/util.h"
 #include "http/conn.h"
 #include "log.h"
@@ -96,7 +97,7 @@ r53_new(const struct aws_settings *aws, const struct r53_opts *o)
 		    aws->endpoint);
 		goto fail;
 	}
-	if (http_endpoint_authority(&r->ep, r->authority,
+	if (http_url_authority(&r->ep, r->authority,
 	    sizeof(r->authority)) == -1)
 		goto fail;
 	snprintf(r->region, sizeof(r->region), "%s",

@@ -18,6 +18,7 @@
 #include "aws/creds.h"
 #include "aws/r53.h"
 #include "aws/rate.h"
+#include "aws/retry.h"
 #include "aws/sigv4.h"
 #include "http/conn.h"
 

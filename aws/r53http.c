@@ -18,6 +18,7 @@
 #include "aws/r53.h"
 #include "aws/r53_impl.h"
 #include "aws/rate.h"
+#include "aws/retry.h"
 #include "aws/sigv4.h"
 #include "aws/util.h"
 #include "http/conn.h"
@@ -378,7 +379,7 @@ on_done(const struct http_result *res, void *arg)
 	ms = r->now - op->sent_at;
 	if (res->error != HTTP_OK) {
 		r53_set_error(op, 0, "", res->errtext != NULL ? res->errtext :
-		    http_strerror(res->error));
+		    http_conn_strerror(res->error));
 		if (op->type == OP_CHANGE && res->may_have_reached) {
 			r53_log_attempt(r, op, 2, ms, 0, "", op->message,
 			    "; outcome unknown");

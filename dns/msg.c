@@ -382,3 +382,20 @@ dns_msg_error(uint8_t *buf, size_t cap, const struct dns_msg *req,
 	dns_wmsg_rcode(&m, rcode);
 	return dns_wmsg_finish(&m, lenp);
 }
+
+const char *
+dns_rcode_name(int rc)
+{
+	static const char *names[] = { "NOERROR", "FORMERR", "SERVFAIL",
+	    "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN", "YXRRSET",
+	    "NXRRSET", "NOTAUTH", "NOTZONE" };
+
+	if (rc >= 0 && rc < (int)(sizeof(names) / sizeof(names[0])))
+		return names[rc];
+	switch (rc) {
+	case DNS_R_BADVERS:
+		return "BADVERS";
+	default:
+		return "RCODE?";
+	}
+}

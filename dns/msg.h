@@ -286,4 +286,7 @@ int	dns_wmsg_finish(struct dns_wmsg *, size_t *lenp);
 int	dns_msg_error(uint8_t *buf, size_t cap, const struct dns_msg *req,
 	    uint16_t rcode, int with_opt, size_t *lenp);
 
+/* "NOERROR", "SERVFAIL", ... "BADVERS"; "RCODE?" for others. */
+const char *dns_rcode_name(int rcode);
+
 #endif

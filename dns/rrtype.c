@@ -139,14 +139,14 @@ rrtype_from_text(const char *s, uint16_t *out)
 }
 
 const char *
-rrclass_to_text(uint16_t class, char *buf)
+rrtype_class_to_text(uint16_t class, char *buf)
 {
 	return to_text(lookup_num(classes, NELEM(classes), class), "CLASS",
 	    class, buf);
 }
 
 int
-rrclass_from_text(const char *s, uint16_t *out)
+rrtype_class_from_text(const char *s, uint16_t *out)
 {
 	return lookup_text(classes, NELEM(classes), s, strlen(s), "CLASS",
 	    out);

@@ -69,7 +69,7 @@
 #define DNS_C_NONE		254
 #define DNS_C_ANY		255
 
-/* Longest text rrtype_to_text()/rrclass_to_text() write, with the NUL. */
+/* Longest text rrtype_to_text()/rrtype_class_to_text() write, with the NUL. */
 #define RRTYPE_TEXTMAX		16
 
 /*
@@ -83,8 +83,8 @@ int		 rrtype_from_textn(const char *, size_t, uint16_t *);
 /* Static mnemonic of a known type, NULL if the number has none. */
 const char	*rrtype_name(uint16_t);
 
-const char	*rrclass_to_text(uint16_t, char *);
-int		 rrclass_from_text(const char *, uint16_t *);
+const char	*rrtype_class_to_text(uint16_t, char *);
+int		 rrtype_class_from_text(const char *, uint16_t *);
 
 /* 1 for the 17 types a Route 53 hosted zone stores, else 0. */
 int		 rrtype_r53_ok(uint16_t);

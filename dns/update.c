@@ -727,8 +727,8 @@ update_eval(struct zview *v, const struct upd_req *req,
 		goto out;
 	/* BIND's order: NS sanity, MX integrity, orphaned DS. */
 	if (zview_nchanged(v) > 0 &&
-	    (ns_check(&u) == -1 || mx_check(&u) == -1 ||
-	    orphaned_ds(&u) == -1)) {
+	    (update_check_ns(&u) == -1 || update_check_mx(&u) == -1 ||
+	    update_check_ds(&u) == -1)) {
 		rc = res->rcode;
 		goto out;
 	}

@@ -71,7 +71,7 @@ find_addr(struct uctx *u, const uint8_t *t)
  * have an address and must not be a CNAME.
  */
 int
-ns_check(struct uctx *u)
+update_check_ns(struct uctx *u)
 {
 	const struct rrset	*ns;
 	const uint8_t		*t;
@@ -101,7 +101,7 @@ ns_check(struct uctx *u)
  * new TTL) whose target is inside the zone needs an address there.
  */
 int
-mx_check(struct uctx *u)
+update_check_mx(struct uctx *u)
 {
 	const struct upd_req	*q = u->req;
 	const struct rrset	*cur, *old;
@@ -151,7 +151,7 @@ mx_check(struct uctx *u)
  * UPDATE added DS or may have removed NS.
  */
 int
-orphaned_ds(struct uctx *u)
+update_check_ds(struct uctx *u)
 {
 	const struct upd_req	*q = u->req;
 	const struct upd_rr	*r;

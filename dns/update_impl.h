@@ -36,8 +36,8 @@ int		 del_rrset(struct uctx *, const uint8_t *, uint16_t);
  * dns/update_check.c: BIND's checks after the changes: 0, or -1 when the
  * UPDATE fails (the result says why).
  */
-int		 ns_check(struct uctx *);
-int		 mx_check(struct uctx *);
-int		 orphaned_ds(struct uctx *);
+int		 update_check_ns(struct uctx *);
+int		 update_check_mx(struct uctx *);
+int		 update_check_ds(struct uctx *);
 
 #endif

@@ -765,7 +765,7 @@ http_conn_stats(const struct http_conn *c)
 }
 
 const char *
-http_strerror(enum http_error e)
+http_conn_strerror(enum http_error e)
 {
 	switch (e) {
 	case HTTP_OK:		return "OK";

@@ -22,7 +22,7 @@
  * (resolve.h) must be stepped by the same loop.
  *
  * Requests.  The caller builds the whole request head: request line and
- * every header including Host (http_endpoint_authority() gives its value)
+ * every header including Host (http_url_authority() gives its value)
  * and, when there is a body, Content-Length, ending with the blank line.
  * The connection sends head and body unchanged (Route 53 signs them).
  * The caller owns head and body and must keep them unchanged until the
@@ -221,6 +221,6 @@ int	 http_conn_connected(const struct http_conn *c);
 const struct http_conn_stats *http_conn_stats(const struct http_conn *c);
 
 /* Static name of an error class ("TIMEOUT", ...). */
-const char *http_strerror(enum http_error e);
+const char *http_conn_strerror(enum http_error e);
 
 #endif

@@ -97,7 +97,7 @@ http_url_parse(const char *url, struct http_endpoint *ep,
 }
 
 int
-http_endpoint_authority(const struct http_endpoint *ep, char *buf,
+http_url_authority(const struct http_endpoint *ep, char *buf,
     size_t len)
 {
 	const char	*lb = "", *rb = "";

@@ -34,7 +34,7 @@ int	 http_url_parse(const char *url, struct http_endpoint *ep,
  * IPv6), with ":port" only when it is not the scheme's default.  Returns
  * its length, or -1 if buf is too small.
  */
-int	 http_endpoint_authority(const struct http_endpoint *ep, char *buf,
+int	 http_url_authority(const struct http_endpoint *ep, char *buf,
 	    size_t len);
 
 #endif

@@ -60,8 +60,9 @@ done(const struct http_result *r, void *arg)
 {
 	(void)arg;
 	if (r->error != HTTP_OK) {
-		printf("error %s reached %d: %s\n", http_strerror(r->error),
-		    r->may_have_reached, r->errtext);
+		printf("error %s reached %d: %s\n",
+		    http_conn_strerror(r->error), r->may_have_reached,
+		    r->errtext);
 		failed = stop = 1;
 		return;
 	}
@@ -154,7 +155,7 @@ main(int argc, char *argv[])
 		fprintf(stderr, "httpget: %s: %s\n", url, err);
 		return 2;
 	}
-	if (http_endpoint_authority(&ep, auth, sizeof(auth)) == -1)
+	if (http_url_authority(&ep, auth, sizeof(auth)) == -1)
 		return 2;
 	n = snprintf(head, sizeof(head), "%s %s HTTP/1.1\r\nHost: %s\r\n"
 	    "User-Agent: httpget\r\n", post ? "POST" : "GET",

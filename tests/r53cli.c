@@ -44,7 +44,7 @@
 #define MAXCHANGES	64
 #define MAXVALUES	R53_VALUES_MAX
 
-static struct io	 io;
+static struct loop	 io;
 static struct r53	*r53;
 static int		 finished, rc;
 static unsigned long	 count, stop_after;
@@ -391,18 +391,18 @@ main(int argc, char *argv[])
 			return 2;
 		}
 		while (!finished && (ex == NULL || !export_finished(ex))) {
-			io_reset(&io);
+			loop_reset(&io);
 			npfd = r53_pollfds(r53, pfd, R53_FDS_MAX);
-			io_add_pollfds(&io, pfd, npfd);
-			io_deadline(&io, r53_deadline(r53));
-			now = mono_ms();
+			loop_add_pollfds(&io, pfd, npfd);
+			loop_deadline(&io, r53_deadline(r53));
+			now = loop_now();
 			if (poll(io.pfd, (nfds_t)io.n,
-			    io_timeout(&io, now)) == -1 && errno != EINTR) {
+			    loop_timeout(&io, now)) == -1 && errno != EINTR) {
 				perror("poll");
 				return 2;
 			}
-			io_dispatch(&io);
-			r53_step(r53, pfd, npfd, mono_ms());
+			loop_dispatch(&io);
+			r53_step(r53, pfd, npfd, loop_now());
 		}
 		if (ex != NULL) {
 			rc = export_status(ex);

@@ -45,8 +45,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < c->nzones; i++) {
 		(void)acl_match(&c->zones[i].allow_update,
 		    (struct sockaddr *)&sin6, c->nkeys ? c->keys[0].name : NULL);
-		(void)grant_allows(&c->zones[i], c->nkeys ? c->keys[0].name :
-		    NULL, c->zones[i].name, 16);
+		(void)acl_grant_allows(&c->zones[i], c->nkeys ?
+		    c->keys[0].name : NULL, c->zones[i].name, 16);
 		(void)conf_zone_for(c, c->zones[i].name);
 	}
 	conf_free(c);

@@ -147,13 +147,14 @@ Test(conf, shipped_example)
 	    "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
 	cr_assert_not_null(z = conf_zone_find(c, "example.com"));
 	cr_expect(acl_match(&z->allow_update, sa("127.0.0.1"), NULL));
-	cr_expect(grant_allows(z, "acme", "_acme-challenge.example.com", 16));
-	cr_expect(!grant_allows(z, "acme", "www.example.com", 16));
-	cr_expect(grant_scoped(z, "acme"));
-	cr_expect(grant_scoped(z, "ACME."));
-	cr_expect(!grant_scoped(z, "ddns-key"));
-	cr_expect(!grant_scoped(z, NULL));
-	cr_expect(grant_allows(z, "ddns-key", "www.example.com", 16));
+	cr_expect(acl_grant_allows(z, "acme", "_acme-challenge.example.com",
+	    16));
+	cr_expect(!acl_grant_allows(z, "acme", "www.example.com", 16));
+	cr_expect(acl_grant_scoped(z, "acme"));
+	cr_expect(acl_grant_scoped(z, "ACME."));
+	cr_expect(!acl_grant_scoped(z, "ddns-key"));
+	cr_expect(!acl_grant_scoped(z, NULL));
+	cr_expect(acl_grant_allows(z, "ddns-key", "www.example.com", 16));
 	conf_free(c);
 }
 
@@ -242,8 +243,8 @@ Test(conf, every_statement)
 	cr_assert_not_null(z = conf_zone_find(c, "example.net"));
 	cr_expect(acl_match(&z->allow_update, NULL, "acme"));
 	cr_expect(!acl_match(&z->allow_update, sa("192.0.2.1"), NULL));
-	cr_expect(grant_allows(z, "acme", "x.y.example.net", 16));
-	cr_expect(!grant_allows(z, "acme", "x.y.example.net", 1));
+	cr_expect(acl_grant_allows(z, "acme", "x.y.example.net", 16));
+	cr_expect(!acl_grant_allows(z, "acme", "x.y.example.net", 1));
 	cr_expect(acl_match(&z->allow_notify, sa("198.51.100.1"), NULL));
 	cr_expect(!acl_match(&z->allow_notify, sa("198.51.100.2"), NULL));
 	cr_expect(acl_match(&z->allow_query, sa("203.0.113.9"), NULL));
@@ -325,12 +326,12 @@ Test(conf, ddns_confgen_output)
 	cr_assert_not_null(z = conf_zone_find(c, "example.com"));
 	cr_expect(acl_match(&z->allow_update, sa("192.0.2.1"), "upd-key"));
 	cr_expect(!acl_match(&z->allow_update, sa("192.0.2.1"), NULL));
-	cr_expect(grant_allows(z, "upd-key", "example.com", 1));
-	cr_expect(grant_allows(z, "upd-key", "a.b.example.com", 16));
+	cr_expect(acl_grant_allows(z, "upd-key", "example.com", 1));
+	cr_expect(acl_grant_allows(z, "upd-key", "a.b.example.com", 16));
 	/* zonesub ANY: every type but NSEC and NSEC3, SOA and NS too */
-	cr_expect(grant_allows(z, "upd-key", "example.com", 6));
-	cr_expect(grant_allows(z, "upd-key", "sub.example.com", 2));
-	cr_expect(!grant_allows(z, "upd-key", "example.com", 47));
+	cr_expect(acl_grant_allows(z, "upd-key", "example.com", 6));
+	cr_expect(acl_grant_allows(z, "upd-key", "sub.example.com", 2));
+	cr_expect(!acl_grant_allows(z, "upd-key", "example.com", 47));
 	conf_free(c);
 }
 
@@ -762,43 +763,45 @@ Test(conf, grants)
 	z = conf_zone_find(c, "example.com");
 
 	/* subdomain: the name and below, only the listed type */
-	cr_expect(grant_allows(z, "acme", "_acme-challenge.example.com", 16));
-	cr_expect(grant_allows(z, "ACME.", "x._ACME-challenge.Example.COM.",
+	cr_expect(acl_grant_allows(z, "acme", "_acme-challenge.example.com",
 	    16));
-	cr_expect(!grant_allows(z, "acme", "_acme-challenge.example.com", 1));
-	cr_expect(!grant_allows(z, "acme", "x_acme-challenge.example.com",
+	cr_expect(acl_grant_allows(z, "ACME.", "x._ACME-challenge.Example.COM.",
+	    16));
+	cr_expect(!acl_grant_allows(z, "acme", "_acme-challenge.example.com",
+	    1));
+	cr_expect(!acl_grant_allows(z, "acme", "x_acme-challenge.example.com",
 	    16));
 	/* name: exactly */
-	cr_expect(grant_allows(z, "acme", "example.com.", 16));
-	cr_expect(!grant_allows(z, "acme", "www.example.com", 16));
+	cr_expect(acl_grant_allows(z, "acme", "example.com.", 16));
+	cr_expect(!acl_grant_allows(z, "acme", "www.example.com", 16));
 	/* wildcard: strictly below the suffix, like BIND */
-	cr_expect(grant_allows(z, "dhcp", "pc1.dhcp.example.com", 1));
-	cr_expect(grant_allows(z, "dhcp", "a.b.dhcp.example.com", 28));
-	cr_expect(grant_allows(z, "dhcp", "*.dhcp.example.com", 49));
-	cr_expect(!grant_allows(z, "dhcp", "dhcp.example.com", 1));
-	cr_expect(!grant_allows(z, "dhcp", "pc1.dhcp.example.com", 16));
+	cr_expect(acl_grant_allows(z, "dhcp", "pc1.dhcp.example.com", 1));
+	cr_expect(acl_grant_allows(z, "dhcp", "a.b.dhcp.example.com", 28));
+	cr_expect(acl_grant_allows(z, "dhcp", "*.dhcp.example.com", 49));
+	cr_expect(!acl_grant_allows(z, "dhcp", "dhcp.example.com", 1));
+	cr_expect(!acl_grant_allows(z, "dhcp", "pc1.dhcp.example.com", 16));
 	/* no types: all but RRSIG, NS, SOA, NSEC, NSEC3 */
-	cr_expect(grant_allows(z, "web", "www.example.com", 1));
-	cr_expect(grant_allows(z, "web", "www.example.com", 257));
-	cr_expect(grant_allows(z, "web", "www.example.com", 255 + 1000));
-	cr_expect(!grant_allows(z, "web", "www.example.com", 2));
-	cr_expect(!grant_allows(z, "web", "www.example.com", 6));
-	cr_expect(!grant_allows(z, "web", "www.example.com", 46));
-	cr_expect(!grant_allows(z, "web", "www.example.com", 47));
-	cr_expect(!grant_allows(z, "web", "www.example.com", 50));
+	cr_expect(acl_grant_allows(z, "web", "www.example.com", 1));
+	cr_expect(acl_grant_allows(z, "web", "www.example.com", 257));
+	cr_expect(acl_grant_allows(z, "web", "www.example.com", 255 + 1000));
+	cr_expect(!acl_grant_allows(z, "web", "www.example.com", 2));
+	cr_expect(!acl_grant_allows(z, "web", "www.example.com", 6));
+	cr_expect(!acl_grant_allows(z, "web", "www.example.com", 46));
+	cr_expect(!acl_grant_allows(z, "web", "www.example.com", 47));
+	cr_expect(!acl_grant_allows(z, "web", "www.example.com", 50));
 	/* a key without grants: the whole zone, any type */
-	cr_expect(grant_allows(z, "admin", "example.com", 6));
-	cr_expect(grant_allows(z, "admin", "deep.www.example.com", 2));
-	cr_expect(grant_allows(z, NULL, "example.com", 1));
+	cr_expect(acl_grant_allows(z, "admin", "example.com", 6));
+	cr_expect(acl_grant_allows(z, "admin", "deep.www.example.com", 2));
+	cr_expect(acl_grant_allows(z, NULL, "example.com", 1));
 	/* never outside the zone, nor a malformed owner */
-	cr_expect(!grant_allows(z, "admin", "example.net", 1));
-	cr_expect(!grant_allows(z, "admin", "com", 1));
-	cr_expect(!grant_allows(z, NULL, "a..example.com", 1));
-	cr_expect(!grant_allows(z, "acme", "_acme-challenge.example.net",
+	cr_expect(!acl_grant_allows(z, "admin", "example.net", 1));
+	cr_expect(!acl_grant_allows(z, "admin", "com", 1));
+	cr_expect(!acl_grant_allows(z, NULL, "a..example.com", 1));
+	cr_expect(!acl_grant_allows(z, "acme", "_acme-challenge.example.net",
 	    16));
 	/* escapes: "a\.b" is one label, not a subdomain of b */
-	cr_expect(grant_allows(z, "dhcp", "a\\.b.dhcp.example.com", 1));
-	cr_expect(!grant_allows(z, "acme",
+	cr_expect(acl_grant_allows(z, "dhcp", "a\\.b.dhcp.example.com", 1));
+	cr_expect(!acl_grant_allows(z, "acme",
 	    "x\\._acme-challenge.example.com", 16));
 	conf_free(c);
 }

@@ -20,7 +20,7 @@ ok(const char *url, int tls, const char *host, unsigned port,
 	cr_assert_str_eq(ep.host, host);
 	cr_assert_eq(ep.port, port, "%s", url);
 	cr_assert_str_eq(p, path);
-	cr_assert_eq(http_endpoint_authority(&ep, a, sizeof(a)),
+	cr_assert_eq(http_url_authority(&ep, a, sizeof(a)),
 	    (int)strlen(authority));
 	cr_assert_str_eq(a, authority);
 }
@@ -72,5 +72,5 @@ Test(url, authority_too_small)
 
 	cr_assert_eq(http_url_parse("https://example.com:8443", &ep, &p,
 	    &err), 0);
-	cr_assert_eq(http_endpoint_authority(&ep, a, sizeof(a)), -1);
+	cr_assert_eq(http_url_authority(&ep, a, sizeof(a)), -1);
 }

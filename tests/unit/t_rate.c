@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 
 #include "aws/rate.h"
+#include "aws/retry.h"
 
 Test(rate, starts_full_then_waits)
 {

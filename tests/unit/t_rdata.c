@@ -647,9 +647,9 @@ Test(rdata, rrtype_mnemonics)
 	cr_assert_eq(rrtype_from_text("TYPE01", &t), -1);
 	cr_assert_eq(rrtype_from_text("TYPE", &t), -1);
 	cr_assert_eq(rrtype_from_text("AA", &t), -1);
-	cr_assert_str_eq(rrclass_to_text(DNS_C_NONE, buf), "NONE");
-	cr_assert_str_eq(rrclass_to_text(42, buf), "CLASS42");
-	cr_assert_eq(rrclass_from_text("in", &t), 0);
+	cr_assert_str_eq(rrtype_class_to_text(DNS_C_NONE, buf), "NONE");
+	cr_assert_str_eq(rrtype_class_to_text(42, buf), "CLASS42");
+	cr_assert_eq(rrtype_class_from_text("in", &t), 0);
 	cr_assert_eq(t, DNS_C_IN);
 	/* Every mnemonic reads back as its number. */
 	for (i = 0; i < 65536; i++) {
@@ -813,7 +813,7 @@ Test(rdata, client_str_as_printf)
 			memset(expect, 'x', sizeof(expect));
 			memset(got, 'x', sizeof(got));
 			snprintf(expect, len, "%s#%u", addr, port);
-			cr_assert_eq(client_str(&cl, got, len), got);
+			cr_assert_eq(listen_client_str(&cl, got, len), got);
 			cr_assert_eq(memcmp(got, expect, sizeof(got)), 0,
 			    "%s#%u in %zu bytes: %.*s", addr, port, len,
 			    (int)len, got);
@@ -821,7 +821,7 @@ Test(rdata, client_str_as_printf)
 	}
 	memset(&cl, 0, sizeof(cl));
 	cl.peer.ss_family = AF_UNIX;
-	cr_assert_str_eq(client_str(&cl, got, sizeof(got)), "?#0");
+	cr_assert_str_eq(listen_client_str(&cl, got, sizeof(got)), "?#0");
 }
 
 Test(rdata, numbers_as_printf)
@@ -1032,7 +1032,8 @@ Test(rdata, rrtype_text_as_printf)
 			snprintf(expect, sizeof(expect), "%s", name);
 		else
 			snprintf(expect, sizeof(expect), "CLASS%u", i);
-		cr_assert_str_eq(rrclass_to_text((uint16_t)i, buf), expect);
+		cr_assert_str_eq(rrtype_class_to_text((uint16_t)i, buf),
+		    expect);
 		cr_assert_lt(strlen(buf), RRTYPE_TEXTMAX);
 	}
 	cr_assert_eq(named, sizeof(known) / sizeof(known[0]));

@@ -161,7 +161,7 @@ parse_rr(const char *spec, uint8_t *owner, uint16_t *class, uint16_t *type,
 	    "%s", spec);
 	p = spec + n;
 	*class = DNS_C_IN;
-	if (rrclass_from_text(t, class) == 0) {
+	if (rrtype_class_from_text(t, class) == 0) {
 		cr_assert_eq(sscanf(p, "%31s %n", c, &n), 1);
 		p += n;
 		memcpy(t, c, sizeof(t));
