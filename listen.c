@@ -75,7 +75,12 @@ struct lsock {
 
 static struct lsock	 socks[LISTEN_SOCK_MAX];
 static int		 nsocks;
+/*
+ * Slots [0, nslots) have been used (fd -1 when free again); the rest were
+ * never touched, so their pages cost no memory until a busy moment.
+ */
 static struct tconn	 conns[LISTEN_CONN_MAX];
+static int		 nslots;
 static int		 nconns;
 static size_t		 outtotal;	/* outbytes of every connection */
 static int		 max_conns = 64;
@@ -214,8 +219,6 @@ listen_open(const struct listen_conf *lc, listen_handler h, void *arg)
 	handler = h;
 	handler_arg = arg;
 	listen_set_limits(lc->tcp_clients, lc->tcp_idle_ms);
-	for (i = 0; i < LISTEN_CONN_MAX; i++)
-		conns[i].fd = -1;
 	for (i = 0; i < lc->naddrs; i++) {
 		if (bind_one(&lc->addrs[i], 0) == -1)
 			rv = -1;
@@ -310,7 +313,7 @@ conn_victim(void)
 	uint64_t	 t, vt = 0;
 	int		 i, left = nconns;
 
-	for (i = 0; i < LISTEN_CONN_MAX && left > 0; i++) {
+	for (i = 0; i < nslots && left > 0; i++) {
 		c = &conns[i];
 		if (c->fd == -1)
 			continue;
@@ -345,7 +348,7 @@ listen_poll(struct loop *io)
 		    socks[i].tcp ? tcp_accept : udp_read, &socks[i]);
 	}
 	/* Up to the last open connection, not through every slot. */
-	for (i = 0; i < LISTEN_CONN_MAX && left > 0; i++) {
+	for (i = 0; i < nslots && left > 0; i++) {
 		c = &conns[i];
 		if (c->fd == -1)
 			continue;
@@ -370,7 +373,7 @@ listen_timer(uint64_t now)
 	uint64_t	 idle = idle_now(), t;
 	int		 i, left = nconns;
 
-	for (i = 0; i < LISTEN_CONN_MAX && left > 0; i++) {
+	for (i = 0; i < nslots && left > 0; i++) {
 		c = &conns[i];
 		if (c->fd == -1)
 			continue;
@@ -552,11 +555,13 @@ tcp_accept(void *arg, int fd, short revents)
 		close(nfd);
 		return;
 	}
-	for (i = 0; i < LISTEN_CONN_MAX; i++)
+	for (i = 0; i < nslots; i++)
 		if (conns[i].fd == -1) {
 			c = &conns[i];
 			break;
 		}
+	if (c == NULL && nslots < LISTEN_CONN_MAX)
+		c = &conns[nslots++];
 	if (c == NULL) {
 		close(nfd);
 		return;
@@ -706,6 +711,8 @@ conn_of(const struct client *cl)
 
 	if (cl->slot < 0 || cl->slot >= LISTEN_CONN_MAX)
 		return NULL;
+	if (cl->slot >= nslots)
+		return NULL;
 	c = &conns[cl->slot];
 	if (c->fd == -1 || c->gen != cl->gen)
 		return NULL;
@@ -793,7 +800,7 @@ listen_close(void)
 {
 	int	i;
 
-	for (i = 0; i < LISTEN_CONN_MAX; i++)
+	for (i = 0; i < nslots; i++)
 		if (conns[i].fd != -1)
 			tcp_close(&conns[i]);
 	for (i = 0; i < nsocks; i++)

@@ -18,20 +18,25 @@
 #define NFLOOR		1024		/* keys with a floor */
 #define PENDING		(-1)
 
+/*
+ * 16 octets an entry, and its rcode beside it: 64 bits of the MAC and 16
+ * of a hash of the key tell messages apart (the MAC is an HMAC, which
+ * nobody without the key can choose).
+ */
 struct entry {
-	uint64_t	 khash;		/* key name and algorithm */
-	uint8_t		 mac[REPLAY_MACLEN];
+	uint64_t	 mac;		/* the MAC's first 8 octets */
 	uint32_t	 ts;		/* Time Signed, low 32 bits */
 	uint16_t	 next;		/* index + 1 on the chain; 0 ends */
-	int16_t		 rcode;		/* PENDING until answered */
+	uint16_t	 khash;		/* key name and algorithm */
 };
 
 struct floor {
-	uint64_t	 khash;
+	uint16_t	 khash;
 	uint32_t	 ts;
 };
 
 static struct entry	*ring;
+static int8_t		*rcodes;	/* PENDING until answered */
 static uint16_t		*bucket;	/* index + 1 of a chain's head */
 static size_t		 head;		/* where the next entry goes */
 static size_t		 count;
@@ -62,41 +67,48 @@ name_hash(uint64_t h, const uint8_t *name)
 	return h;
 }
 
-static uint64_t
+static uint16_t
 key_hash(const uint8_t *keyname, const uint8_t *algname)
 {
-	return name_hash(name_hash(1469598103934665603ULL, keyname), algname);
+	uint64_t	h;
+
+	h = name_hash(name_hash(1469598103934665603ULL, keyname), algname);
+	return (uint16_t)(h ^ h >> 16 ^ h >> 32 ^ h >> 48);
 }
 
-static size_t
-mac_len(size_t maclen)
+/* The first 8 octets of a MAC (at least 10 are sent), zero-padded. */
+static uint64_t
+mac_key(const uint8_t *mac, size_t maclen)
 {
-	return maclen < REPLAY_MACLEN ? maclen : REPLAY_MACLEN;
-}
-
-static size_t
-bucket_of(uint64_t khash, const uint8_t *mac)
-{
+	uint8_t		b[8];
 	uint64_t	m;
 
-	memcpy(&m, mac, sizeof(m));
-	m ^= khash;
-	m *= 0x9e3779b97f4a7c15ULL;
-	return (size_t)(m >> 32) & (NBUCKET - 1);
+	memset(b, 0, sizeof(b));
+	memcpy(b, mac, maclen < sizeof(b) ? maclen : sizeof(b));
+	memcpy(&m, b, sizeof(m));
+	return m;
 }
 
-static struct entry *
-find(uint64_t khash, const uint8_t *mac)
+static size_t
+bucket_of(uint16_t khash, uint64_t mac)
+{
+	mac ^= khash;
+	mac *= 0x9e3779b97f4a7c15ULL;
+	return (size_t)(mac >> 32) & (NBUCKET - 1);
+}
+
+/* The index of the entry, or -1. */
+static long
+find(uint16_t khash, uint64_t mac)
 {
 	uint16_t	i;
 
 	if (ring == NULL)
-		return NULL;
+		return -1;
 	for (i = bucket[bucket_of(khash, mac)]; i != 0; i = ring[i - 1].next)
-		if (ring[i - 1].khash == khash &&
-		    memcmp(ring[i - 1].mac, mac, REPLAY_MACLEN) == 0)
-			return &ring[i - 1];
-	return NULL;
+		if (ring[i - 1].khash == khash && ring[i - 1].mac == mac)
+			return (long)i - 1;
+	return -1;
 }
 
 static void
@@ -114,7 +126,7 @@ unlink_entry(size_t idx)
 }
 
 static int
-floor_of(uint64_t khash, uint32_t *ts)
+floor_of(uint16_t khash, uint32_t *ts)
 {
 	size_t	i;
 
@@ -131,7 +143,7 @@ floor_of(uint64_t khash, uint32_t *ts)
 }
 
 static void
-raise_floor(uint64_t khash, uint32_t ts)
+raise_floor(uint16_t khash, uint32_t ts)
 {
 	size_t	i;
 
@@ -188,32 +200,29 @@ replay_check(const uint8_t *keyname, const uint8_t *algname,
     const uint8_t *mac, size_t maclen, uint64_t timesigned, uint64_t now,
     int *rcode)
 {
-	uint8_t		 m[REPLAY_MACLEN];
-	uint64_t	 kh = key_hash(keyname, algname);
+	uint16_t	 kh = key_hash(keyname, algname);
+	uint64_t	 m = mac_key(mac, maclen);
 	uint32_t	 ts = (uint32_t)timesigned, fl;
 	struct entry	*e;
+	long		 k;
 	size_t		 b;
 
-	memset(m, 0, sizeof(m));
-	memcpy(m, mac, mac_len(maclen));
 	if (ring == NULL) {
 		ring = calloc(REPLAY_MAX, sizeof(*ring));
+		rcodes = calloc(REPLAY_MAX, sizeof(*rcodes));
 		bucket = calloc(NBUCKET, sizeof(*bucket));
-		if (ring == NULL || bucket == NULL) {
-			free(ring);
-			free(bucket);
-			ring = NULL;
-			bucket = NULL;
+		if (ring == NULL || rcodes == NULL || bucket == NULL) {
+			replay_free();
 			log_warn("replay table");
 			/* Without memory: refuse rather than risk a replay. */
 			return REPLAY_STALE;
 		}
 	}
 	expire((uint32_t)now);
-	if ((e = find(kh, m)) != NULL) {
-		if (e->rcode == PENDING)
+	if ((k = find(kh, m)) != -1) {
+		if (rcodes[k] == PENDING)
 			return REPLAY_PENDING;
-		*rcode = e->rcode;
+		*rcode = rcodes[k];
 		return REPLAY_DONE;
 	}
 	if (floor_of(kh, &fl) && ts_le(ts, fl))
@@ -222,9 +231,9 @@ replay_check(const uint8_t *keyname, const uint8_t *algname,
 		drop_tail(1);
 	e = &ring[head];
 	e->khash = kh;
-	memcpy(e->mac, m, sizeof(e->mac));
+	e->mac = m;
 	e->ts = ts;
-	e->rcode = PENDING;
+	rcodes[head] = PENDING;
 	b = bucket_of(kh, m);
 	e->next = bucket[b];
 	bucket[b] = (uint16_t)(head + 1);
@@ -237,13 +246,10 @@ void
 replay_answer(const uint8_t *keyname, const uint8_t *algname,
     const uint8_t *mac, size_t maclen, int rcode)
 {
-	uint8_t		 m[REPLAY_MACLEN];
-	struct entry	*e;
+	long	k;
 
-	memset(m, 0, sizeof(m));
-	memcpy(m, mac, mac_len(maclen));
-	if ((e = find(key_hash(keyname, algname), m)) != NULL)
-		e->rcode = (int16_t)rcode;
+	if ((k = find(key_hash(keyname, algname), mac_key(mac, maclen))) != -1)
+		rcodes[k] = (int8_t)rcode;
 }
 
 size_t
@@ -262,8 +268,10 @@ void
 replay_free(void)
 {
 	free(ring);
+	free(rcodes);
 	free(bucket);
 	ring = NULL;
+	rcodes = NULL;
 	bucket = NULL;
 	head = count = nfloors = 0;
 	hasallfloor = 0;

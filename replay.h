@@ -33,9 +33,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define REPLAY_MAX	16384	/* entries, 32 octets each */
+#define REPLAY_MAX	16384	/* entries, 17 octets each */
 #define REPLAY_WINDOW	(2 * 300 + 60)	/* seconds: 2 fudges and slack */
-#define REPLAY_MACLEN	16	/* MAC octets compared (at least 10 sent) */
 
 enum replay_verdict {
 	REPLAY_NEW,		/* entered as pending: go on */
