@@ -24,8 +24,8 @@
 #include "mirror.h"
 
 /* Room left in every batch for the SOA's DELETE and CREATE. */
-#define SOA_RECORDS	2
-#define SOA_CHARS	(2 * 1100)
+#define SOA_RECORDS	(R53_BATCH_RECORDS_MAX - BATCH_RECORDS)
+#define SOA_CHARS	(R53_BATCH_CHARS_MAX - BATCH_CHARS)
 
 struct bctx {
 	struct batch	*b;
@@ -34,9 +34,12 @@ struct bctx {
 	int		 overflow;	/* more names than room */
 	int		 setserial;
 	uint32_t	 serial;
+	int		 keepserial;
 };
 
 static char	 vbuf[RDATA_R53_MAX * 4 + 16];
+
+static int	 set_cost(const struct rrset *, size_t *, size_t *);
 
 void
 batch_init(struct batch *b, struct r53 *r53, struct mirror *m,
@@ -193,6 +196,18 @@ batch_set_serial(struct bctx *c, uint32_t serial)
 {
 	c->setserial = 1;
 	c->serial = serial;
+}
+
+void
+batch_keep_serial(struct bctx *c)
+{
+	c->keepserial = 1;
+}
+
+int
+batch_cost(const struct rrset *s, size_t *records, size_t *chars)
+{
+	return set_cost(s, records, chars);
 }
 
 int
@@ -485,7 +500,10 @@ view_serial(const struct batch *b, uint32_t *serial)
 	return rdata_soa_serial(s->rr[0].rdata, s->rr[0].len, serial);
 }
 
-/* The batch's serial: the one a unit set, or the zone's policy. */
+/*
+ * The batch's serial: the one a unit set, the one it has when units
+ * asked to keep it, or the zone's policy.
+ */
 static int
 put_serial(struct batch *b, const struct batch_conf *bc,
     const struct bctx *c)
@@ -493,8 +511,23 @@ put_serial(struct batch *b, const struct batch_conf *bc,
 	zview_begin(&b->view);
 	if (c->setserial)
 		return update_set_serial(&b->view, b->origin, c->serial);
+	if (c->keepserial)
+		return 0;
 	return update_bump_serial(&b->view, b->origin, bc->policy,
 	    time(NULL));
+}
+
+/* 1 if the SOA serial of the store is not serial. */
+static int
+serial_differs(const struct batch *b, uint32_t serial)
+{
+	const struct rrset	*s;
+	uint32_t		 have;
+
+	s = zstore_get(b->view.base, b->origin, DNS_T_SOA);
+	return s == NULL || s->nrr != 1 ||
+	    rdata_soa_serial(s->rr[0].rdata, s->rr[0].len, &have) == -1 ||
+	    have != serial;
 }
 
 /*
@@ -614,7 +647,8 @@ batch_build(struct batch *b, const struct batch_conf *bc, uint64_t now,
 		zview_init(&b->view, &b->mirror->store);
 		return b->q != NULL ? BN_AGAIN : BN_IDLE;
 	}
-	if (b->nbchanged == 0 || zview_ntrans(&b->view) == 0) {
+	if (b->nbchanged == 0 || (zview_ntrans(&b->view) == 0 &&
+	    !(c.setserial && serial_differs(b, c.serial)))) {
 		/* Nothing to send: every unit ends now. */
 		zview_free(&b->view);
 		zview_init(&b->view, &b->mirror->store);
@@ -622,6 +656,7 @@ batch_build(struct batch *b, const struct batch_conf *bc, uint64_t now,
 		return BN_AGAIN;
 	}
 	b->setserial = c.setserial;
+	b->keepserial = c.keepserial && !c.setserial;
 	if (put_serial(b, bc, &c) == -1 ||
 	    view_serial(b, &b->newserial) == -1 || send_batch(b, now) == -1) {
 		log_warnx("zone %s: cannot build a change batch", b->name);
@@ -782,6 +817,19 @@ batch_outcome(struct batch *b, uint64_t now, uint8_t (*names)[DNS_NAME_MAX],
 		commit(b, b->changeid, !b->insync);
 		return BN_AGAIN;
 	case R53_UNKNOWN:
+		if (b->keepserial) {
+			/*
+			 * The serial does not tell: read what the batch
+			 * touched again and apply its units again (parts of
+			 * an increment, which set absolute RRsets).
+			 */
+			log_warnx("zone %s: outcome of a change batch unknown "
+			    "(%s); reading its names again", b->name, b->msg);
+			*n = names_in_view(b, names, MIRROR_REREAD_MAX);
+			batch_requeue(b);
+			return *n == 0 || *n > MIRROR_REREAD_MAX ? BN_RELOAD :
+			    BN_REREAD;
+		}
 		log_warnx("zone %s: outcome of a change batch unknown (%s); "
 		    "reading the SOA back", b->name, b->msg);
 		return BN_CHECK;

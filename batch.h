@@ -52,6 +52,9 @@
 #include "mirror.h"
 
 #define BATCH_UNITS_MAX		1000	/* units in one batch */
+/* What one batch holds besides its SOA's DELETE and CREATE. */
+#define BATCH_RECORDS		(R53_BATCH_RECORDS_MAX - 2)
+#define BATCH_CHARS		(R53_BATCH_CHARS_MAX - 2 * 1100)
 #define BATCH_ASSERT_MAX	32	/* RRsets asserted per batch */
 #define BATCH_WAIT_MIN_MS	1000	/* GetChange polls: first ... */
 #define BATCH_WAIT_MAX_MS	15000	/* ... and longest interval */
@@ -150,6 +153,7 @@ struct batch {
 	size_t		 nasrt;
 	uint32_t	 newserial;	/* the batch's SOA serial */
 	int		 setserial;	/* a unit set it */
+	int		 keepserial;	/* units kept it: it did not move */
 	uint64_t	 sent;
 
 	uint32_t	 op;		/* ChangeResourceRecordSets */
@@ -242,5 +246,16 @@ int	batch_assert(struct bctx *, const uint8_t *name, uint16_t type);
 int	batch_reread(struct bctx *, const uint8_t *name);
 /* Set the SOA serial of this batch (the last unit to ask wins). */
 void	batch_set_serial(struct bctx *, uint32_t serial);
+/*
+ * Leave the SOA serial as it is in this batch, unless a unit sets it: a
+ * part of an increment that is not its last.  Such a batch's unknown
+ * outcome is settled by reading its names again, not the SOA.
+ */
+void	batch_keep_serial(struct bctx *);
+/*
+ * What sending RRset s costs in a batch, as the pipeline counts it:
+ * adds its records and value characters.  -1 if its text cannot be made.
+ */
+int	batch_cost(const struct rrset *s, size_t *records, size_t *chars);
 
 #endif

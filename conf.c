@@ -377,6 +377,14 @@ finish(struct parser *p)
 		for (j = 0; j < z->nprimaries; j++)
 			checkkey(p, z->primaries[j].key, z->primaries[j].file,
 			    z->primaries[j].line);
+		if (z->min_refresh > z->max_refresh)
+			cf_perr(p, z->file, z->line, "zone \"%s\": "
+			    "min-refresh-time %u above max-refresh-time %u",
+			    z->name, z->min_refresh, z->max_refresh);
+		if (z->min_retry > z->max_retry)
+			cf_perr(p, z->file, z->line, "zone \"%s\": "
+			    "min-retry-time %u above max-retry-time %u",
+			    z->name, z->min_retry, z->max_retry);
 	}
 	if (p->nerrors > 0 || p->stop)
 		return;

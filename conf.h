@@ -64,6 +64,13 @@
 #define CONF_DEFAULT_TCP_IDLE		10		/* seconds */
 #define CONF_DEFAULT_UPDATE_TIMEOUT	60		/* seconds */
 #define CONF_DEFAULT_QUEUE_LIMIT	1000
+/* Secondary zones: as BIND's defaults, the transfer limits r53d's own. */
+#define CONF_DEFAULT_MIN_REFRESH	300		/* seconds */
+#define CONF_DEFAULT_MAX_REFRESH	2419200
+#define CONF_DEFAULT_MIN_RETRY		500
+#define CONF_DEFAULT_MAX_RETRY		1209600
+#define CONF_DEFAULT_XFR_SIZE		(64 * 1024 * 1024)	/* octets */
+#define CONF_DEFAULT_XFR_TIMEOUT	3600		/* seconds */
 
 /* listen ADDR [port N]; */
 struct conf_listen {
@@ -133,6 +140,12 @@ struct zone_conf {
 	int		 coalesce;		/* default 1 */
 	unsigned	 update_timeout;	/* seconds, default 60 */
 	unsigned	 queue_limit;		/* default 1000 */
+	/* Secondary zones (with primaries). */
+	int		 request_ixfr;		/* default 1 */
+	unsigned	 max_transfer_size;	/* octets */
+	unsigned	 transfer_timeout;	/* seconds */
+	unsigned	 min_refresh, max_refresh;	/* seconds: clamps of */
+	unsigned	 min_retry, max_retry;		/* the SOA's timers */
 	const char	*file;			/* where the zone was defined */
 	int		 line;
 };

@@ -166,6 +166,18 @@ conf_print(FILE *fp, const struct conf *c)
 		fprintf(fp, "\tcoalesce %s;\n", z->coalesce ? "yes" : "no");
 		fprintf(fp, "\tupdate-timeout %u;\n", z->update_timeout);
 		fprintf(fp, "\tqueue-limit %u;\n", z->queue_limit);
+		if (z->nprimaries > 0) {
+			fprintf(fp, "\trequest-ixfr %s;\n", z->request_ixfr ?
+			    "yes" : "no");
+			fprintf(fp, "\tmax-transfer-size %u;\n",
+			    z->max_transfer_size);
+			fprintf(fp, "\ttransfer-timeout %u;\n",
+			    z->transfer_timeout);
+			fprintf(fp, "\tmin-refresh-time %u;\n", z->min_refresh);
+			fprintf(fp, "\tmax-refresh-time %u;\n", z->max_refresh);
+			fprintf(fp, "\tmin-retry-time %u;\n", z->min_retry);
+			fprintf(fp, "\tmax-retry-time %u;\n", z->max_retry);
+		}
 		fprintf(fp, "};\n");
 	}
 }

@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,7 +224,30 @@ struct zonectx {
 enum {
 	Z_HOSTED = 1, Z_UPDATE = 2, Z_QUERY = 4, Z_NOTIFY = 8, Z_SERIAL = 16,
 	Z_INSYNC = 32, Z_TIMEOUT = 64, Z_QLIMIT = 128, Z_PRIMARIES = 256,
-	Z_POLICY = 512, Z_COALESCE = 1024
+	Z_POLICY = 512, Z_COALESCE = 1024, Z_IXFR = 2048, Z_XFRSIZE = 4096,
+	Z_XFRTIME = 8192, Z_MINREF = 16384, Z_MAXREF = 32768,
+	Z_MINRETRY = 65536, Z_MAXRETRY = 131072
+};
+
+/* The secondary's number settings: keyword, bit, bounds, field. */
+static const struct {
+	const char	*kw;
+	unsigned	 bit;
+	unsigned	 min, max;
+	size_t		 off;
+} secnum[] = {
+	{ "max-transfer-size", Z_XFRSIZE, 4096, 1024U * 1024 * 1024,
+	    offsetof(struct zone_conf, max_transfer_size) },
+	{ "transfer-timeout", Z_XFRTIME, 10, 86400,
+	    offsetof(struct zone_conf, transfer_timeout) },
+	{ "min-refresh-time", Z_MINREF, 1, 2419200,
+	    offsetof(struct zone_conf, min_refresh) },
+	{ "max-refresh-time", Z_MAXREF, 1, 2419200,
+	    offsetof(struct zone_conf, max_refresh) },
+	{ "min-retry-time", Z_MINRETRY, 1, 1209600,
+	    offsetof(struct zone_conf, min_retry) },
+	{ "max-retry-time", Z_MAXRETRY, 1, 1209600,
+	    offsetof(struct zone_conf, max_retry) },
 };
 
 /*
@@ -423,6 +447,20 @@ zone_opt(struct parser *p, const char *kw, void *arg)
 		rv = cf_number(p, kw, 1, 100000, &z->queue_limit);
 		return cf_end(p, rv);
 	}
+	if (strcasecmp(kw, "request-ixfr") == 0) {
+		if (cf_once(p, &zc->seen, Z_IXFR, kw) == -1)
+			return -1;
+		return cf_end(p, cf_boolean(p, kw, &z->request_ixfr));
+	}
+	for (i = 0; i < sizeof(secnum) / sizeof(secnum[0]); i++) {
+		if (strcasecmp(kw, secnum[i].kw) != 0)
+			continue;
+		if (cf_once(p, &zc->seen, secnum[i].bit, kw) == -1)
+			return -1;
+		rv = cf_number(p, kw, secnum[i].min, secnum[i].max,
+		    (unsigned *)(void *)((char *)z + secnum[i].off));
+		return cf_end(p, rv);
+	}
 	TERR(p, "unknown keyword \"%s\" in zone", kw);
 	return -1;
 }
@@ -478,6 +516,13 @@ cf_zone(struct parser *p)
 	z->update_timeout = CONF_DEFAULT_UPDATE_TIMEOUT;
 	z->queue_limit = CONF_DEFAULT_QUEUE_LIMIT;
 	z->coalesce = 1;
+	z->request_ixfr = 1;
+	z->max_transfer_size = CONF_DEFAULT_XFR_SIZE;
+	z->transfer_timeout = CONF_DEFAULT_XFR_TIMEOUT;
+	z->min_refresh = CONF_DEFAULT_MIN_REFRESH;
+	z->max_refresh = CONF_DEFAULT_MAX_REFRESH;
+	z->min_retry = CONF_DEFAULT_MIN_RETRY;
+	z->max_retry = CONF_DEFAULT_MAX_RETRY;
 	memset(&zc, 0, sizeof(zc));
 	zc.idx = c->nzones - 1;
 	if (expect_lbrace(p) == -1)

@@ -11,6 +11,7 @@
 #include "conf.h"
 #include "dns/msg.h"
 #include "dns/name.h"
+#include "dns/rdata.h"
 #include "dns/tsig.h"
 #include "listen.h"
 #include "log.h"
@@ -185,6 +186,81 @@ do_query(const struct client *cl, const struct dns_msg *m, size_t cap,
 	return -1;
 }
 
+/* The serial of an SOA for the zone in a NOTIFY's answer section. */
+static int
+notify_serial(const struct dns_msg *m, const uint8_t *origin,
+    uint32_t *serial)
+{
+	struct dns_rr_iter	 it;
+	struct dns_rr		 rr;
+	uint8_t			 rd[RDATA_MAX];
+	size_t			 len;
+
+	dns_rr_iter_init(&it, m, DNS_SEC_AN);
+	while (dns_rr_next(&it, &rr) == 1)
+		if (rr.type == DNS_T_SOA && name_equal(rr.owner, origin) &&
+		    dns_rr_rdata(m, &rr, rd, sizeof(rd), &len) == 0 &&
+		    rdata_soa_serial(rd, len, serial) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * NOTIFY (RFC 1996) for a secondary zone, from an address or key its
+ * allow-notify allows: answered at once (AA, the question echoed), and
+ * the zone refreshes.  The SOA in the answer section is optional.
+ * Returns -1 when it answered, else the rcode for a bare answer.
+ */
+static int
+do_notify(const struct client *cl, const struct dns_msg *m, size_t cap,
+    const char *keyname, const struct tsig_result *ts)
+{
+	struct dns_wmsg		 w;
+	struct zone		*z;
+	const struct zone_conf	*zc;
+	char			 cs[64], qn[DNS_NAME_TEXTMAX];
+	uint32_t		 serial = 0;
+	size_t			 len;
+	int			 has;
+
+	if (m->count[DNS_SEC_QD] != 1 || !m->has_q ||
+	    m->qtype != DNS_T_SOA)
+		return DNS_R_FORMERR;
+	if (name_to_text(m->qname, qn, sizeof(qn)) == -1)
+		snprintf(qn, sizeof(qn), "?");
+	listen_client_str(cl, cs, sizeof(cs));
+	if ((z = zone_find(m->qname)) == NULL ||
+	    !name_equal(zone_origin(z), m->qname) || m->qclass != DNS_C_IN ||
+	    !zone_is_secondary(z)) {
+		log_info("notify %s key %s zone %s: NOTAUTH: not a secondary "
+		    "zone here", cs, keyname ? keyname : "-", qn);
+		return DNS_R_NOTAUTH;
+	}
+	zc = zone_conf(z);
+	if (!acl_match(&zc->allow_notify, (const struct sockaddr *)&cl->peer,
+	    keyname)) {
+		log_info("notify %s key %s zone %s: REFUSED: not allowed by "
+		    "allow-notify", cs, keyname ? keyname : "-", zc->name);
+		return DNS_R_REFUSED;
+	}
+	has = notify_serial(m, zone_origin(z), &serial);
+	if (dns_wmsg_reply(&w, resp, cap, m, DNS_F_AA) == -1 ||
+	    (ts != NULL && dns_wmsg_reserve(&w, tsig_space(ts)) == -1) ||
+	    (m->opt.present && dns_wmsg_edns(&w, DNS_EDNS_UDP,
+	    m->opt.flags & DNS_EDNS_DO) == -1) ||
+	    dns_wmsg_finish(&w, &len) == -1)
+		return DNS_R_SERVFAIL;
+	send_resp(cl, len, cap, ts);
+	if (has)
+		log_info("notify %s key %s zone %s: serial %u", cs,
+		    keyname ? keyname : "-", zc->name, serial);
+	else
+		log_info("notify %s key %s zone %s", cs,
+		    keyname ? keyname : "-", zc->name);
+	zone_notify(z, has, serial);
+	return -1;
+}
+
 /*
  * Hand an UPDATE to its zone's engine.  Returns -1 when the engine took
  * it, else the rcode for a bare answer.
@@ -207,6 +283,15 @@ do_update(const struct client *cl, const struct dns_msg *m,
 	zc = zone_conf(z);
 	if (!name_equal(zone_origin(z), m->qname) || m->qclass != DNS_C_IN)
 		return DNS_R_NOTAUTH;
+	if (zone_is_secondary(z)) {
+		char	cs[64];
+
+		log_info("update %s key %s zone %s: REFUSED: the zone is a "
+		    "secondary: change it on its primary",
+		    listen_client_str(cl, cs, sizeof(cs)),
+		    keyname ? keyname : "-", zc->name);
+		return DNS_R_REFUSED;
+	}
 	if (!acl_match(&zc->allow_update,
 	    (const struct sockaddr *)&cl->peer, keyname)) {
 		char	cs[64];
@@ -390,6 +475,9 @@ serve_request(const struct client *cl, const uint8_t *buf, size_t len,
 		if (rcode != -1 && ts != NULL)
 			replay_answer(ts->keyname, ts->algname, ts->mac,
 			    ts->maclen, rcode);
+		break;
+	case DNS_OP_NOTIFY:
+		rcode = do_notify(cl, &m, cap, kn, ts);
 		break;
 	default:
 		rcode = DNS_R_NOTIMP;

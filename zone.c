@@ -17,6 +17,7 @@
 #include "log.h"
 #include "loop.h"
 #include "mirror.h"
+#include "secondary.h"
 #include "upd.h"
 #include "zone.h"
 
@@ -59,6 +60,8 @@ struct zone {
 	struct mirror		 mirror;
 	struct batch		 batch;
 	struct updq		 upd;
+	struct secondary	*sec;		/* with primaries, else NULL */
+	short			 sec_revents;
 };
 
 static struct r53	*zone_r53;
@@ -347,6 +350,19 @@ zone_upd(struct zone *z)
 }
 
 int
+zone_is_secondary(const struct zone *z)
+{
+	return z->sec != NULL;
+}
+
+void
+zone_notify(struct zone *z, int has_serial, uint32_t serial)
+{
+	if (z->sec != NULL)
+		secondary_notify(z->sec, has_serial, serial);
+}
+
+int
 zones_ready(void)
 {
 	struct zone	*z;
@@ -384,6 +400,7 @@ static void
 zone_destroy(struct zone *z)
 {
 	batch_drop(&z->batch);
+	secondary_free(z->sec);
 	upd_free(&z->upd);
 	mirror_free(&z->mirror);
 	free(z);
@@ -411,6 +428,18 @@ zones_setconf(const struct conf *cf)
 			log_warnx("zone %s: cannot set up", zc->name);
 			continue;
 		}
+		/* Primaries configured: the zone is a secondary. */
+		if (zc->nprimaries > 0 && z->sec == NULL &&
+		    (z->sec = secondary_new(z->name, z->origin, &z->mirror,
+		    &z->batch)) == NULL)
+			log_warnx("zone %s: cannot set up transfers", z->name);
+		if (z->sec != NULL && zc->nprimaries == 0) {
+			log_info("zone %s: no primaries any more", z->name);
+			secondary_free(z->sec);
+			z->sec = NULL;
+		}
+		if (z->sec != NULL)
+			secondary_setconf(z->sec, cf, zc);
 		z->next = list;
 		list = z;
 	}
@@ -422,12 +451,27 @@ zones_setconf(const struct conf *cf)
 	zones = list;
 }
 
+static void
+sec_io(void *arg, int fd, short revents)
+{
+	struct zone	*z = arg;
+
+	(void)fd;
+	z->sec_revents |= revents;
+}
+
 void
 zones_poll(struct loop *io)
 {
+	struct pollfd	 pfd;
 	struct zone	*z;
 
 	for (z = zones; z != NULL; z = z->next) {
+		if (z->sec != NULL) {
+			secondary_pollfd(z->sec, &pfd);
+			loop_add(io, pfd.fd, pfd.events, sec_io, z);
+			loop_deadline(io, secondary_deadline(z->sec));
+		}
 		loop_deadline(io, z->retry_at);
 		loop_deadline(io, z->kick_at);
 		loop_deadline(io, upd_deadline(&z->upd));
@@ -443,6 +487,12 @@ zones_timer(uint64_t now)
 	for (z = zones; z != NULL; z = z->next) {
 		upd_timer(&z->upd, now);
 		zone_step(z, now);
+		if (z->sec != NULL) {
+			secondary_step(z->sec, z->sec_revents, now);
+			z->sec_revents = 0;
+			/* Units it handed over go out in this pass. */
+			zone_step(z, now);
+		}
 	}
 }
 

@@ -6,7 +6,7 @@
  * A zone's engine holds its mirror (mirror.h: finding the hosted zone,
  * loading it, re-reading names), its write pipeline (batch.h: units of
  * change to Route 53 change batches) and its producers of units: UPDATE
- * (upd.h).  Route 53 callbacks only record; zone_step(), run for every
+ * (upd.h), and zone transfers from primaries (secondary.h).  Route 53 callbacks only record; zone_step(), run for every
  * zone on every loop pass, looks at what was recorded and at the time,
  * and starts what comes next: find, load, build and send a batch, act on
  * its outcome, read names or the SOA back, or wait (with backoff after
@@ -49,6 +49,10 @@ const struct zone_conf *zone_conf(const struct zone *);
 const uint8_t	*zone_origin(const struct zone *);
 /* The zone's UPDATE producer, for upd_take(). */
 struct updq	*zone_upd(struct zone *);
+/* 1 when the zone has primaries: transfers, not UPDATEs, change it. */
+int		 zone_is_secondary(const struct zone *);
+/* An allowed NOTIFY for the zone (with its SOA serial, if it had one). */
+void		 zone_notify(struct zone *, int has_serial, uint32_t serial);
 
 /*
  * Answer a query from the mirror into w (already holding the header and

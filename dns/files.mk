@@ -14,6 +14,6 @@ DNS_SRCS+=	dns/rrset.c dns/zview.c dns/update.c dns/update_check.c dns/lookup.c 
 UNIT_TESTS+=	tests/unit/t_rrset.c tests/unit/t_update.c tests/unit/t_lookup.c
 FUZZ_TARGETS+=	tests/fuzz/fuzz_zone.c
 # Zone transfers: requests and the answer parser of a secondary.
-DNS_SRCS+=	dns/xfr.c
+DNS_SRCS+=	dns/xfr.c dns/zdiff.c
 UNIT_TESTS+=	tests/unit/t_xfr.c
 FUZZ_TARGETS+=	tests/fuzz/fuzz_xfr.c
