@@ -582,7 +582,7 @@ enum bnext
 batch_build(struct batch *b, const struct batch_conf *bc, uint64_t now,
     uint8_t (*names)[DNS_NAME_MAX], size_t *n)
 {
-	struct bctx	 c;
+	struct bctx	 c, saved;
 	struct bunit	*u;
 	size_t		 vrec = 0, vchr = 0, nasrt;
 	enum bapply	 a;
@@ -602,10 +602,14 @@ batch_build(struct batch *b, const struct batch_conf *bc, uint64_t now,
 		nasrt = b->nasrt;
 		c.nnames = 0;
 		c.overflow = 0;
+		saved = c;
 		a = u->ops->apply(u, &c);
 		if (a == BA_REREAD) {
 			zview_rollback(&b->view);
 			b->nasrt = nasrt;
+			c.setserial = saved.setserial;
+			c.serial = saved.serial;
+			c.keepserial = saved.keepserial;
 			if (b->nb > 0)
 				break;	/* send those before it first */
 			zview_free(&b->view);
@@ -617,8 +621,12 @@ batch_build(struct batch *b, const struct batch_conf *bc, uint64_t now,
 		u->changed = a == BA_CHANGED || a == BA_FULL;
 		if (a == BA_FULL || (u->changed &&
 		    !view_fits(b, &vrec, &vchr))) {
+			/* What it asked of the batch goes with it. */
 			zview_rollback(&b->view);
 			b->nasrt = nasrt;
+			c.setserial = saved.setserial;
+			c.serial = saved.serial;
+			c.keepserial = saved.keepserial;
 			if (b->nbchanged > 0)
 				break;
 			/* It does not fit even alone. */

@@ -39,6 +39,7 @@
 #define QUERY_MAX	(DNS_HDR_LEN + 3 * DNS_NAME_MAX + 64 + TSIG_RR_MAX)
 #define IDLE_MS		60000		/* a transfer silent this long */
 #define SOA_TIMEOUT_MS	10000		/* an SOA query, UDP retries too */
+#define NOTIFY_GAP_MS	1000		/* NOTIFYs: one refresh this often */
 
 /* Until a primary's SOA says otherwise, in seconds (clamped). */
 #define DEF_REFRESH	3600
@@ -100,6 +101,7 @@ struct secondary {
 	unsigned		 refresh, retry, expire;	/* seconds */
 	unsigned		 fails;		/* failed rounds in a row */
 	uint64_t		 last_ok;	/* a primary answered */
+	uint64_t		 last_refresh;	/* when the last round began */
 	int			 expired;
 
 	/* The exchange. */
@@ -846,6 +848,18 @@ xfr_over(struct secondary *s, int done, const char *why, uint64_t now)
 	int		 rc = s->x.rcode;
 
 	log_skipped(s);
+	if (done && !serial_gt(s->goal, s->lserial) &&
+	    !(s->full && s->goal == s->lserial)) {
+		/* A zone or increment that would take Route 53 back. */
+		log_warnx("zone %s: %s from %s ends at serial %u, not newer "
+		    "than %u in Route 53: not taken", s->name,
+		    q == DNS_T_IXFR ? "IXFR" : "AXFR", p->str, s->goal,
+		    s->lserial);
+		drop_units(s, 1);
+		done = 0;
+		why = "an older serial";
+		e = XFR_E_SERIAL;
+	}
 	if (done) {
 		log_info("zone %s: %s from %s: serial %u to %u, %zu RRs, %zu "
 		    "increment%s, %zu RRsets to change, in %llu ms", s->name,
@@ -919,11 +933,21 @@ xfr_messages(struct secondary *s, uint64_t now)
 void
 secondary_notify(struct secondary *s, int has_serial, uint32_t serial)
 {
-	(void)has_serial;
-	(void)serial;
+	uint32_t	have;
+
+	/*
+	 * A NOTIFY for a serial Route 53 already has, while nothing is
+	 * going on, needs no refresh: so a burst of them is one refresh.
+	 */
+	if (has_serial && s->state == SS_WAIT && !s->notified &&
+	    our_serial(s, &have) == 0 && !serial_gt(serial, have)) {
+		log_debug("zone %s: serial %u is in Route 53 already",
+		    s->name, serial);
+		return;
+	}
 	s->notified = 1;
 	if (s->state == SS_WAIT)
-		s->next_at = 1;
+		s->next_at = s->last_refresh + NOTIFY_GAP_MS;
 }
 
 void
@@ -972,6 +996,9 @@ secondary_step(struct secondary *s, short revents, uint64_t now)
 			return;
 		s->ip = 0;
 		s->roundfail = 0;
+		/* This refresh answers every NOTIFY so far. */
+		s->notified = 0;
+		s->last_refresh = now;
 		soa_start(s, now);
 		return;
 	case SS_SOA:
