@@ -42,17 +42,15 @@ primary_str(const struct sockaddr_storage *ss, char *buf, size_t len)
 static void
 fail(struct primary *p, const char *what, int err)
 {
-	char	a[80];
-
 	if (p->failed || p->eof)
 		return;
 	p->failed = 1;
+	/* The caller's log line names the primary. */
 	if (err != 0)
-		snprintf(p->why, sizeof(p->why), "%s: %s: %s",
-		    primary_str(&p->ss, a, sizeof(a)), what, strerror(err));
+		snprintf(p->why, sizeof(p->why), "%s: %s", what,
+		    strerror(err));
 	else
-		snprintf(p->why, sizeof(p->why), "%s: %s",
-		    primary_str(&p->ss, a, sizeof(a)), what);
+		snprintf(p->why, sizeof(p->why), "%s", what);
 	if (p->fd != -1)
 		close(p->fd);
 	p->fd = -1;

@@ -66,6 +66,7 @@ struct xunit {
 	struct bunit		 unit;		/* first */
 	struct xunit		*next;		/* before it goes */
 	struct secondary	*s;
+	int			 first;		/* of its transfer */
 	int			 last;		/* sets the serial */
 	int			 committed;
 	uint32_t		 serial;	/* the increment's end */
@@ -102,6 +103,7 @@ struct secondary {
 	unsigned		 fails;		/* failed rounds in a row */
 	uint64_t		 last_ok;	/* a primary answered */
 	uint64_t		 last_refresh;	/* when the last round began */
+	uint64_t		 notify_time;	/* of the first NOTIFY waiting */
 	int			 expired;
 
 	/* The exchange. */
@@ -119,6 +121,11 @@ struct secondary {
 	uint32_t		 lserial;	/* Route 53's, at the start */
 	uint64_t		 started;
 	size_t			 nrrs;
+	uint64_t		 cpu_us;	/* spent parsing and comparing */
+	uint64_t		 notified_at;	/* the NOTIFY that began it */
+	uint64_t		 sent_at;	/* the query out ... */
+	uint64_t		 waited;	/* ... and the primary's time */
+	int			 timed;		/* log the NOTIFY's latency */
 
 	/* What the transfer brings. */
 	struct zrrs		 all;		/* AXFR */
@@ -360,6 +367,14 @@ xu_apply(struct bunit *unit, struct bctx *c)
 		} else if (!rrset_same(cur, u->e[i].set) &&
 		    zview_put(v, u->e[i].name, u->e[i].set) == -1)
 			return BA_FULL;
+	}
+	if (u->first && u->s->timed) {
+		/* The change batch is sent as soon as this returns. */
+		log_debug("zone %s: %llu ms from the NOTIFY to the change "
+		    "batch, %llu of them the primary's", u->s->name,
+		    (unsigned long long)(loop_now() - u->s->notified_at),
+		    (unsigned long long)u->s->waited);
+		u->s->timed = 0;
 	}
 	if (u->last) {
 		batch_set_serial(c, u->serial);
@@ -666,6 +681,7 @@ send_query(struct secondary *s, uint16_t qtype, int tcp, uint64_t now)
 		    s->conn.why);
 		return -1;
 	}
+	s->sent_at = now;
 	return 0;
 }
 
@@ -745,6 +761,7 @@ xfr_start(struct secondary *s, uint16_t qtype, uint64_t now)
 	s->nseq = 0;
 	s->nrrs = 0;
 	s->nchanges = 0;
+	s->cpu_us = 0;
 	s->goal = s->lserial;
 	s->started = now;
 	for (i = 0; i < s->nskip; i++)
@@ -826,6 +843,13 @@ hand_over(struct secondary *s)
 {
 	struct xunit	*u, *next;
 
+	if (s->units != NULL)
+		s->units->first = 1;
+	if (s->timed)
+		log_debug("zone %s: %llu ms from the NOTIFY to the changes "
+		    "ready, %llu of them the primary's", s->name,
+		    (unsigned long long)(loop_now() - s->notified_at),
+		    (unsigned long long)s->waited);
 	for (u = s->units; u != NULL; u = next) {
 		next = u->next;
 		u->next = NULL;
@@ -862,11 +886,13 @@ xfr_over(struct secondary *s, int done, const char *why, uint64_t now)
 	}
 	if (done) {
 		log_info("zone %s: %s from %s: serial %u to %u, %zu RRs, %zu "
-		    "increment%s, %zu RRsets to change, in %llu ms", s->name,
+		    "increment%s, %zu RRsets to change, in %llu ms (%llu ms "
+		    "of CPU reading and comparing)", s->name,
 		    s->full ? (q == DNS_T_IXFR ? "IXFR answered in full" :
 		    "AXFR") : "IXFR", p->str, s->lserial, s->goal, s->nrrs,
 		    s->full ? 1 : s->nseq, s->full || s->nseq == 1 ? "" : "s",
-		    s->nchanges, (unsigned long long)(now - s->started));
+		    s->nchanges, (unsigned long long)(now - s->started),
+		    (unsigned long long)(s->cpu_us / 1000));
 		end_exchange(s);
 		hand_over(s);
 		return;
@@ -897,15 +923,33 @@ xfr_over(struct secondary *s, int done, const char *why, uint64_t now)
 	next_primary(s, now);
 }
 
+/* CPU time of the process, in microseconds. */
+static uint64_t
+cpu_us(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) == -1)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
 static void
 xfr_messages(struct secondary *s, uint64_t now)
 {
 	const uint8_t	*msg;
 	size_t		 len;
+	uint64_t	 t0;
 	int		 rv;
 
 	while (s->state == SS_XFR && primary_next(&s->conn, &msg, &len)) {
+		if (s->sent_at != 0) {
+			s->waited += loop_now() - s->sent_at;
+			s->sent_at = 0;
+		}
+		t0 = cpu_us();
 		rv = xfr_feed(&s->x, msg, len, time(NULL), &sink, s);
+		s->cpu_us += cpu_us() - t0;
 		if (rv == XFR_DONE) {
 			xfr_over(s, 1, NULL, now);
 			return;
@@ -945,8 +989,18 @@ secondary_notify(struct secondary *s, int has_serial, uint32_t serial)
 		    s->name, serial);
 		return;
 	}
+	if (!s->notified)
+		s->notify_time = loop_now();
 	s->notified = 1;
-	if (s->state == SS_WAIT)
+	if (s->state != SS_WAIT)
+		return;
+	/*
+	 * A newer serial: at once.  Without one (PowerDNS sends none),
+	 * at most one refresh a second, so that a burst is one refresh.
+	 */
+	if (has_serial)
+		s->next_at = 1;
+	else
 		s->next_at = s->last_refresh + NOTIFY_GAP_MS;
 }
 
@@ -997,6 +1051,9 @@ secondary_step(struct secondary *s, short revents, uint64_t now)
 		s->ip = 0;
 		s->roundfail = 0;
 		/* This refresh answers every NOTIFY so far. */
+		s->timed = s->notified;
+		s->notified_at = s->notify_time;
+		s->waited = 0;
 		s->notified = 0;
 		s->last_refresh = now;
 		soa_start(s, now);
@@ -1005,6 +1062,8 @@ secondary_step(struct secondary *s, short revents, uint64_t now)
 		primary_step(&s->conn, revents, now);
 		while (s->state == SS_SOA &&
 		    primary_next(&s->conn, &msg, &len)) {
+			s->waited += now - s->sent_at;
+			s->sent_at = 0;
 			soa_answer(s, msg, len, now);
 			return;
 		}

@@ -832,20 +832,31 @@ class Primary:
                 self.added.add(a)
                 recs.append(a)
         self.model = set()
+        sets = {}
         for r in recs:
-            self._check_add(self.model, r)
+            self._check_add(sets, r)
             self.model.add(r)
 
-    def _check_add(self, model, r):
+    def _check_add(self, sets, r):
+        """r may join the zone whose RRs sets holds by (owner, type)
+        (a dict built by _sets()); it is added to sets."""
         if r[0] != self.zone and not r[0].endswith("." + self.zone):
             raise ValueError("not in zone %s: %s" % (self.zone, r[0]))
+        same = sets.setdefault((r[0], r[2]), [])
+        for o in same:
+            if o[3] == r[3]:
+                raise ValueError("already in the zone: %s" % (r,))
+            if o[1] != r[1]:
+                raise ValueError("TTL %d differs from its RRset's %d: %s"
+                                 % (r[1], o[1], r))
+        same.append(r)
+
+    @staticmethod
+    def _sets(model):
+        sets = {}
         for o in model:
-            if o[0] == r[0] and o[2] == r[2]:
-                if o[3] == r[3]:
-                    raise ValueError("already in the zone: %s" % (r,))
-                if o[1] != r[1]:
-                    raise ValueError("TTL %d differs from its RRset's %d: %s"
-                                     % (r[1], o[1], r))
+            sets.setdefault((o[0], o[2]), []).append(o)
+        return sets
 
     def expected(self):
         """The zone as this module believes the server holds it."""
@@ -906,8 +917,9 @@ class Primary:
                 raise ValueError("not in the zone: %s" % (r,))
             real_dels.append(byk[k])
             model.discard(byk.pop(k))
+        sets = self._sets(model)
         for r in adds:
-            self._check_add(model, r)
+            self._check_add(sets, r)
             model.add(r)
         old_soa = self.soa()
         old = soa_serial_of(old_soa)

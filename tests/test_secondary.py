@@ -386,5 +386,67 @@ class Misbehaving(Secondary, unittest.TestCase):
         self.assertEqual(r.rcode(), dns.rcode.NOERROR)
 
 
+class TwoPrimaries(Secondary, unittest.TestCase):
+    """Two primaries, the first silent (a socket that never answers, as
+    a host that is down drops queries): r53d gives up on it and
+    transfers from the second, every round."""
+    server = P.Garbage
+    records = 100
+
+    @classmethod
+    def setUpClass(cls):
+        cls.silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        cls.silent.bind(("127.0.0.1", 0))
+        cls.silent_port = cls.silent.getsockname()[1]
+        cls.emu = T.Emulator([ZONE.rstrip(".")])
+        cls.port = T.free_port()
+        try:
+            cls.p = cls.server(zone=ZONE, records=zone_records(cls.records),
+                               key=KEY, notify=[("127.0.0.1", cls.port)],
+                               soa_timers=TIMERS)
+        except Exception:
+            cls.emu.close()
+            cls.silent.close()
+            raise
+        conf = daemon_conf(cls.port, cls.emu, cls.p.port)
+        conf = conf.replace("\tprimaries { ", '\tprimaries { 127.0.0.1 port '
+                            '%d key "xfr-key"; ' % cls.silent_port)
+        cls.d = T.Daemon(conf, port=cls.port, args=("-v",))
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        cls.silent.close()
+
+    def test_1_second_primary_serves_when_first_is_silent(self):
+        self.assert_same(timeout=40)
+        log = self.d.logtext()
+        first = "127.0.0.1#%d" % self.silent_port
+        self.assertRegex(log, r"primary %s: no answer over UDP" % re.escape(first))
+        self.assertRegex(log, r"(IXFR answered in full|AXFR) from "
+                         r"127\.0\.0\.1#%d" % self.p.port)
+        # The silent one was asked, over UDP, more than once.
+        self.silent.settimeout(0)
+        n = 0
+        while True:
+            try:
+                self.silent.recv(512)
+            except BlockingIOError:
+                break
+            n += 1
+        self.assertGreaterEqual(n, 2)
+
+    def test_2_increment_from_the_second(self):
+        self.assert_same(timeout=40)
+        mark = len(self.d.logtext())
+        self.p.change(add=[("two", 300, "A", "192.0.2.22")])
+        r = P.send_notify("127.0.0.1", self.port, ZONE,
+                          serial=self.p.serial(), key=KEY)
+        self.assertEqual(r.rcode(), dns.rcode.NOERROR)
+        self.assert_same(timeout=40)
+        self.assertRegex(self.log_since(mark),
+                         r"IXFR from 127\.0\.0\.1#%d" % self.p.port)
+
+
 if __name__ == "__main__":
     T.Results.main()
