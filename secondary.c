@@ -10,6 +10,7 @@
  * not move under the private view.
  */
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <stdio.h>
@@ -121,7 +122,8 @@ struct secondary {
 	uint32_t		 lserial;	/* Route 53's, at the start */
 	uint64_t		 started;
 	size_t			 nrrs;
-	uint64_t		 cpu_us;	/* spent parsing and comparing */
+	uint64_t		 cpu[3];	/* parsing and comparing: user
+					   and system us, page faults */
 	uint64_t		 notified_at;	/* the NOTIFY that began it */
 	uint64_t		 sent_at;	/* the query out ... */
 	uint64_t		 waited;	/* ... and the primary's time */
@@ -761,7 +763,7 @@ xfr_start(struct secondary *s, uint16_t qtype, uint64_t now)
 	s->nseq = 0;
 	s->nrrs = 0;
 	s->nchanges = 0;
-	s->cpu_us = 0;
+	memset(s->cpu, 0, sizeof(s->cpu));
 	s->goal = s->lserial;
 	s->started = now;
 	for (i = 0; i < s->nskip; i++)
@@ -892,7 +894,11 @@ xfr_over(struct secondary *s, int done, const char *why, uint64_t now)
 		    "AXFR") : "IXFR", p->str, s->lserial, s->goal, s->nrrs,
 		    s->full ? 1 : s->nseq, s->full || s->nseq == 1 ? "" : "s",
 		    s->nchanges, (unsigned long long)(now - s->started),
-		    (unsigned long long)(s->cpu_us / 1000));
+		    (unsigned long long)((s->cpu[0] + s->cpu[1]) / 1000));
+		log_debug("zone %s: of the CPU, %llu ms in the kernel, for "
+		    "%llu page faults among others", s->name,
+		    (unsigned long long)(s->cpu[1] / 1000),
+		    (unsigned long long)s->cpu[2]);
 		end_exchange(s);
 		hand_over(s);
 		return;
@@ -923,15 +929,21 @@ xfr_over(struct secondary *s, int done, const char *why, uint64_t now)
 	next_primary(s, now);
 }
 
-/* CPU time of the process, in microseconds. */
-static uint64_t
-cpu_us(void)
+/* The process's CPU so far: user and system microseconds, page faults. */
+static void
+cpu_use(uint64_t v[3])
 {
-	struct timespec	ts;
+	struct rusage	ru;
 
-	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) == -1)
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	if (getrusage(RUSAGE_SELF, &ru) == -1) {
+		v[0] = v[1] = v[2] = 0;
+		return;
+	}
+	v[0] = (uint64_t)ru.ru_utime.tv_sec * 1000000 +
+	    (uint64_t)ru.ru_utime.tv_usec;
+	v[1] = (uint64_t)ru.ru_stime.tv_sec * 1000000 +
+	    (uint64_t)ru.ru_stime.tv_usec;
+	v[2] = (uint64_t)ru.ru_minflt + (uint64_t)ru.ru_majflt;
 }
 
 static void
@@ -939,17 +951,19 @@ xfr_messages(struct secondary *s, uint64_t now)
 {
 	const uint8_t	*msg;
 	size_t		 len;
-	uint64_t	 t0;
-	int		 rv;
+	uint64_t	 t0[3], t1[3];
+	int		 rv, i;
 
 	while (s->state == SS_XFR && primary_next(&s->conn, &msg, &len)) {
 		if (s->sent_at != 0) {
 			s->waited += loop_now() - s->sent_at;
 			s->sent_at = 0;
 		}
-		t0 = cpu_us();
+		cpu_use(t0);
 		rv = xfr_feed(&s->x, msg, len, time(NULL), &sink, s);
-		s->cpu_us += cpu_us() - t0;
+		cpu_use(t1);
+		for (i = 0; i < 3; i++)
+			s->cpu[i] += t1[i] - t0[i];
 		if (rv == XFR_DONE) {
 			xfr_over(s, 1, NULL, now);
 			return;

@@ -188,11 +188,33 @@ rr_cmp(const void *x, const void *y)
 	return keycmp(a->rdata, a->rdlen, b->rdata, b->rdlen);
 }
 
+/*
+ * Primaries send their zones in or near canonical order (BIND, Knot and
+ * NSD walk sorted trees; the RRsets of one owner may come in another
+ * order): an insertion sort does that in one pass.  It gives up after
+ * moving INSERT_BUDGET elements an RR, and qsort() takes what is left.
+ */
+#define INSERT_BUDGET	8
+
 void
 zrrs_sort(struct zrrs *rs)
 {
-	if (rs->n > 1)
-		qsort(rs->v, rs->n, sizeof(rs->v[0]), rr_cmp);
+	struct zrr	 t, *v = rs->v;
+	size_t		 i, j, budget = rs->n * INSERT_BUDGET;
+
+	for (i = 1; i < rs->n; i++) {
+		if (rr_cmp(&v[i - 1], &v[i]) <= 0)
+			continue;
+		t = v[i];
+		for (j = i; j > 0 && budget > 0 && rr_cmp(&v[j - 1], &t) > 0;
+		    j--, budget--)
+			v[j] = v[j - 1];
+		v[j] = t;
+		if (budget == 0) {
+			qsort(rs->v, rs->n, sizeof(rs->v[0]), rr_cmp);
+			return;
+		}
+	}
 }
 
 /* The end of the run of RRs of v[i]'s owner (and type, if bytype). */

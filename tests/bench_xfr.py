@@ -105,6 +105,9 @@ def main():
         m = re.search(r"in (\d+) ms \((\d+) ms of CPU reading and "
                       r"comparing\)", log)
         xfr_ms, cpu_ms = int(m.group(1)), int(m.group(2))
+        m = re.search(r"of the CPU, (\d+) ms in the kernel, for (\d+) page "
+                      r"faults", log)
+        kern_ms, faults = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
         batches = len(re.findall(r"sending \d+ changes", log))
         stats = emu.call("GET", "/_emu/stats")
         calls = stats["operations"].get("ChangeResourceRecordSets", 0)
@@ -149,6 +152,8 @@ def main():
               % (wall, wall / (need / a.rate)))
         print("  transfer and comparison              %d ms, of which "
               "CPU %d ms" % (xfr_ms, cpu_ms))
+        print("  of which the kernel's                %d ms, %d page faults"
+              % (kern_ms, faults))
         print("  records read and compared per s CPU  %.0f"
               % (a.records / (cpu_ms / 1000.0) if cpu_ms else float("inf")))
         print("  r53d peak RSS                        %d KiB" % hwm)

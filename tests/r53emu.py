@@ -323,7 +323,7 @@ class Emulator(object):
         if errors:
             raise ApiError(400, "InvalidChangeBatch",
                            "[" + ", ".join(errors) + "]")
-        z.replace(work)
+        z.commit(work)
         cid = self.new_change(batch.get("Comment"), z)
         return 200, "ChangeResourceRecordSetsResponse", \
             self.change_info_xml(cid, "PENDING"), cid

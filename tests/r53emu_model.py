@@ -756,6 +756,7 @@ class Zone(object):
         self.vpc = vpc
         self.rrsets = {}
         self.sorted_keys = None
+        self.by_name = None
         self.last_change = None
         apex = self.name
         soa = "ns-2048.awsdns-64.net. awsdns-hostmaster.amazon.com. " \
@@ -773,9 +774,30 @@ class Zone(object):
             self.sorted_keys = sorted(self.rrsets)
         return self.sorted_keys
 
-    def replace(self, rrsets):
-        self.rrsets = rrsets
-        self.sorted_keys = None
+    def names(self):
+        """The keys of the RRsets by owner (name_key), kept up to date
+        by commit()."""
+        if self.by_name is None:
+            self.by_name = {}
+            for k in self.rrsets:
+                self.by_name.setdefault(k[0], set()).add(k)
+        return self.by_name
+
+    def commit(self, work):
+        """Make a checked batch (an _Overlay from apply_batch) the
+        zone's RRsets."""
+        names = self.names()
+        for key, rr in work.upd.items():
+            if rr is _GONE:
+                self.rrsets.pop(key, None)
+                names.get(key[0], set()).discard(key)
+                if not names.get(key[0], True):
+                    del names[key[0]]
+            else:
+                self.rrsets[key] = rr
+                names.setdefault(key[0], set()).add(key)
+        if work.upd:
+            self.sorted_keys = None
 
     def zone_text(self):
         """Zone name as it appears at the end of Route 53 messages."""
@@ -834,6 +856,57 @@ def request_limits(changes):
     return None
 
 
+_GONE = object()
+
+
+class _Overlay(object):
+    """A zone's RRsets with a batch's changes on top, copied on write, so
+    that a batch costs what it changes, not the size of the zone."""
+
+    def __init__(self, zone):
+        self.base = zone.rrsets
+        self.base_names = zone.names()
+        self.upd = {}           # key -> rr, or _GONE
+        self.names = {}         # name_key -> set of keys, where changed
+        self.n = len(self.base)
+
+    def get(self, key):
+        rr = self.upd.get(key)
+        if rr is None:
+            return self.base.get(key)
+        return None if rr is _GONE else rr
+
+    def __contains__(self, key):
+        return self.get(key) is not None
+
+    def __len__(self):
+        return self.n
+
+    def _names(self, nk):
+        s = self.names.get(nk)
+        if s is None:
+            s = set(self.base_names.get(nk, ()))
+            self.names[nk] = s
+        return s
+
+    def at(self, nk):
+        """The keys of the RRsets of owner nk."""
+        s = self.names.get(nk)
+        return s if s is not None else self.base_names.get(nk, ())
+
+    def put(self, key, rr):
+        if key not in self:
+            self.n += 1
+        self.upd[key] = rr
+        self._names(key[0]).add(key)
+
+    def delete(self, key):
+        if key in self:
+            self.n -= 1
+        self.upd[key] = _GONE
+        self._names(key[0]).discard(key)
+
+
 def apply_batch(zone, changes, zones_by_id, max_rrsets):
     """Check a parsed batch against zone.  Returns (errors, new rrsets);
     errors is a list of Route 53 messages, empty when the batch is good.
@@ -843,10 +916,7 @@ def apply_batch(zone, changes, zones_by_id, max_rrsets):
     if lim:
         return [lim], None
     check_shape(changes)
-    work = dict(zone.rrsets)
-    by_name = {}
-    for k in work:
-        by_name.setdefault(k[0], set()).add(k)
+    work = _Overlay(zone)
     errors = []
     touched = {}
     zt = zone.zone_text()
@@ -949,12 +1019,11 @@ def apply_batch(zone, changes, zones_by_id, max_rrsets):
                               "values provided do not match the current "
                               "values" % _rrdesc(rr))
                 continue
-            del work[key]
-            by_name[key[0]].discard(key)
+            work.delete(key)
             touched.setdefault(key, []).append(action)
             continue
         # CREATE or UPSERT: coexistence rules against the current state.
-        same_name = [work[k] for k in by_name.get(key[0], ()) if k != key]
+        same_name = [work.get(k) for k in work.at(key[0]) if k != key]
         if rtype == "CNAME":
             if any(x["Type"] != "CNAME" for x in same_name):
                 errors.append("RRSet of type CNAME with DNS name %s is not "
@@ -994,19 +1063,18 @@ def apply_batch(zone, changes, zones_by_id, max_rrsets):
             if tz is not None:
                 tk = name_key(parse_name(at["DNSName"]))
                 if tz is zone:
-                    found = any(k[1] == rtype for k in by_name.get(tk, ()))
+                    found = any(k[1] == rtype for k in work.at(tk))
                 else:
-                    found = any(k[0] == tk and k[1] == rtype
-                                for k in tz.rrsets)
+                    found = any(k[1] == rtype
+                                for k in tz.names().get(tk, ()))
                 if not found:
                     errors.append("Tried to create an alias that targets %s, "
                                   "type %s in zone %s, but that target was not "
                                   "found" % (at["DNSName"], rtype, tz.id))
                     continue
-        work[key] = rr
-        by_name.setdefault(key[0], set()).add(key)
+        work.put(key, rr)
         touched.setdefault(key, []).append(action)
-    apex = by_name.get(name_key(zone.labels), ())
+    apex = work.at(name_key(zone.labels))
     if not any(k[1] == "SOA" for k in apex):
         errors.append("A HostedZone must contain exactly one SOA record.")
     if not any(k[1] == "NS" for k in apex):

@@ -93,6 +93,46 @@ Test(zdiff, canonical_order_of_the_sort)
 	zrrs_free(&rs);
 }
 
+/*
+ * Orders the sort meets: in order, in order but for a few, backwards
+ * (past the insertion sort's budget), shuffled.
+ */
+Test(zdiff, sort_whatever_the_order)
+{
+	struct zrrs	rs;
+	char		owner[64];
+	unsigned	k, i, n = 3000, idx, x = 12345;
+	uint8_t		prev[DNS_NAME_MAX], o[DNS_NAME_MAX];
+
+	for (k = 0; k < 4; k++) {
+		zrrs_init(&rs);
+		for (i = 0; i < n; i++) {
+			if (k == 0)
+				idx = i;
+			else if (k == 1)
+				idx = i % 100 == 7 ? n - 1 - i : i;
+			else if (k == 2)
+				idx = n - 1 - i;
+			else {
+				x = x * 1103515245 + 12345;
+				idx = (x >> 8) % n;
+			}
+			snprintf(owner, sizeof(owner), "h%05u.example.com.",
+			    idx);
+			add(&rs, owner, DNS_T_A, 300, rd_a("192.0.2.1"));
+		}
+		zrrs_sort(&rs);
+		cr_assert_eq(rs.n, n);
+		for (i = 1; i < rs.n; i++) {
+			zrr_owner(&rs.v[i - 1], prev);
+			zrr_owner(&rs.v[i], o);
+			cr_assert(name_cmp(prev, o) <= 0, "order %u, at %u",
+			    k, i);
+		}
+		zrrs_free(&rs);
+	}
+}
+
 Test(zdiff, zone_against_store)
 {
 	struct zstore	st;
