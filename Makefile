@@ -36,7 +36,7 @@ ALL_CFLAGS=	$(WARNFLAGS) $(WERROR) $(CPPFLAGS) $(CFLAGS)
 # The daemon's own files at the top (r53d.c holds main): configuration,
 # the loop and listeners, the zone engines, the rest.
 TOP_SRCS=	log.c conf.c conf_lex.c conf_key.c conf_zone.c conf_aws.c \
-		conf_print.c acl.c
+		conf_print.c conf_files.c acl.c
 TOP_SRCS+=	loop.c listen.c serve.c replay.c priv.c
 TOP_SRCS+=	zone.c mirror.c batch.c upd.c secondary.c primary.c
 TOP_SRCS+=	export.c sha256.c

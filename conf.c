@@ -257,6 +257,21 @@ top_opt(struct parser *p, const char *kw, void *arg)
 			return -1;
 		return cf_end(p, cf_pathopt(p, kw, &c->pid_file));
 	}
+	if (strcasecmp(kw, "chroot") == 0) {
+		if (cf_once(p, seen, 0x400, kw) == -1)
+			return -1;
+		if ((c->chroot = calloc(1, CONF_STRING_MAX)) == NULL) {
+			cf_oom(p);
+			return -1;
+		}
+		if (cf_word(p, kw, c->chroot, CONF_STRING_MAX) == -1)
+			return -1;
+		if (c->chroot[0] != '/') {
+			TERR(p, "chroot: not an absolute path");
+			return -1;
+		}
+		return expect_semi(p);
+	}
 	if (strcasecmp(kw, "tcp-clients") == 0) {
 		if (cf_once(p, seen, 8, kw) == -1)
 			return -1;
@@ -521,8 +536,10 @@ parser_init(struct parser *p, const char *name, int flags,
 	return 0;
 }
 
-struct conf *
-conf_load(const char *path, conf_report_fn *report, void *arg)
+/* conf_load() and its recording and replaying forms. */
+static struct conf *
+load(const char *path, conf_report_fn *report, void *arg,
+    struct conf_files *record, const struct conf_files *replay)
 {
 	struct parser	*p;
 	struct conf	*c;
@@ -542,7 +559,9 @@ conf_load(const char *path, conf_report_fn *report, void *arg)
 		free(p);
 		return NULL;
 	}
-	if (cf_readfile(path, CONF_FILE_MAX, &buf, &len, &st) == -1) {
+	p->record = record;
+	p->replay = replay;
+	if (cf_readfile(p, path, CONF_FILE_MAX, &buf, &len, &st) == -1) {
 		if (errno == EFBIG)
 			cf_perr(p, path, 0, "file too large (max %d bytes)",
 			    CONF_FILE_MAX);
@@ -564,6 +583,46 @@ conf_load(const char *path, conf_report_fn *report, void *arg)
 	explicit_bzero(p, sizeof(*p));
 	free(p);
 	return c;
+}
+
+struct conf *
+conf_load(const char *path, conf_report_fn *report, void *arg)
+{
+	return load(path, report, arg, NULL, NULL);
+}
+
+struct conf *
+conf_load_record(const char *path, conf_report_fn *report, void *arg,
+    struct conf_files **files)
+{
+	struct conf_files	*fs;
+	struct conf		*c;
+
+	*files = NULL;
+	if ((fs = conf_files_new()) == NULL) {
+		if (report != NULL)
+			report(arg, "out of memory");
+		else
+			log_warnx("%s: out of memory", path);
+		return NULL;
+	}
+	if ((c = load(path, report, arg, fs, NULL)) == NULL) {
+		conf_files_free(fs);
+		return NULL;
+	}
+	*files = fs;
+	return c;
+}
+
+struct conf *
+conf_load_files(const struct conf_files *fs, conf_report_fn *report,
+    void *arg)
+{
+	const char	*path = conf_files_main(fs);
+
+	if (path == NULL)
+		return NULL;
+	return load(path, report, arg, NULL, fs);
 }
 
 struct conf *
@@ -626,6 +685,7 @@ conf_free(struct conf *c)
 	free(c->aws.secret_key_file);
 	free(c->user);
 	free(c->pid_file);
+	free(c->chroot);
 	for (i = 0; i < c->nfiles; i++)
 		free(c->files[i]);
 	free(c->files);

@@ -51,6 +51,10 @@
 #define CONF_PRIMARIES_MAX	16		/* per zone */
 #define CONF_SECRET_MAX		512		/* decoded TSIG secret */
 #define CONF_STRING_MAX		4096		/* any quoted or bare word */
+#define CONF_PATH_MAX		(2 * CONF_STRING_MAX)	/* resolved path */
+/* Everything one load may read: every include and secret file full. */
+#define CONF_FILES_BYTES	((CONF_INCLUDE_MAX + 1) * CONF_FILE_MAX + \
+				    CONF_KEYS_MAX * 4096)
 
 /* Defaults. */
 #define CONF_DEFAULT_PORT		53
@@ -161,6 +165,7 @@ struct conf {
 	char		*user;		/* NULL: not set; then switch to
 					   CONF_DEFAULT_USER if run as root */
 	char		*pid_file;	/* NULL: none */
+	char		*chroot;	/* NULL: none */
 	unsigned	 tcp_clients;
 	unsigned	 tcp_idle_timeout;	/* seconds */
 	char		**files;	/* private: names for file fields */
@@ -192,6 +197,32 @@ struct conf	*conf_load(const char *path, conf_report_fn *report, void *arg);
  */
 struct conf	*conf_parse(const char *name, const char *text, size_t len,
 		    int flags, conf_report_fn *report, void *arg);
+
+/*
+ * The files of a configuration, kept so that another process can parse
+ * the same configuration without reading them (a privileged parent
+ * reads, its unprivileged worker parses: priv.h).  conf_load_record()
+ * is conf_load() that also returns, when the configuration is good,
+ * every file it read (path, contents, fstat()); conf_load_files() parses
+ * such a set, reading nothing from disk: the same bytes give the same
+ * configuration, relative paths included.  conf_files_pack() gives the
+ * set as one malloc'd buffer and conf_files_unpack() takes it back
+ * (NULL when it is not well formed); a set may hold secrets, and
+ * conf_files_free() wipes them.
+ */
+struct conf_files;
+
+struct conf	*conf_load_record(const char *path, conf_report_fn *report,
+		    void *arg, struct conf_files **files);
+struct conf	*conf_load_files(const struct conf_files *,
+		    conf_report_fn *report, void *arg);
+/* The path of the main file (the first one read), or NULL. */
+const char	*conf_files_main(const struct conf_files *);
+size_t		 conf_files_count(const struct conf_files *);
+int		 conf_files_pack(const struct conf_files *, uint8_t **buf,
+		    size_t *len);
+struct conf_files *conf_files_unpack(const uint8_t *buf, size_t len);
+void		 conf_files_free(struct conf_files *);
 
 /* Free a configuration and wipe its secrets.  NULL is fine. */
 void		 conf_free(struct conf *);

@@ -69,6 +69,8 @@ struct parser {
 	int		 peeked;
 	const char	*eoffile;	/* position of the end of input */
 	int		 eofline;
+	struct conf_files *record;	/* files read go here too */
+	const struct conf_files *replay; /* files come from here only */
 };
 
 /*
@@ -151,10 +153,20 @@ int	 cf_once(struct parser *, unsigned *seen, unsigned bit,
 
 /*
  * Read a whole file of at most max bytes into a NUL-terminated malloc'd
- * buffer.  0, or -1 with errno set (EFBIG when too large).
+ * buffer, from disk or from the parser's replay set, and into its record
+ * set.  0, or -1 with errno set (EFBIG when too large).
  */
-int	 cf_readfile(const char *path, size_t max, char **bufp,
-	    size_t *lenp, struct stat *st);
+int	 cf_readfile(struct parser *, const char *path, size_t max,
+	    char **bufp, size_t *lenp, struct stat *st);
+
+/* conf_files.c: a set of files read (see conf.h). */
+struct conf_files *conf_files_new(void);
+/* Copy a file read into the set: 0, or -1 (no memory, a limit). */
+int	 cf_files_record(struct conf_files *, const char *path,
+	    const char *data, size_t len, const struct stat *);
+/* A file of the set, as cf_readfile() gives it (ENOENT: not there). */
+int	 cf_files_replay(const struct conf_files *, const char *path,
+	    size_t max, char **bufp, size_t *lenp, struct stat *);
 
 /* Push a file onto the source stack; it takes buf.  st may be NULL. */
 void	 cf_pushsrc(struct parser *, const char *name, char *buf,

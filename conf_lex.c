@@ -558,8 +558,29 @@ resolve(struct parser *p, const char *path)
  * Read a whole file of at most max bytes into a NUL-terminated malloc'd
  * buffer.  Returns 0, or -1 with errno set (EFBIG when too large).
  */
+static int	readfile(const char *, size_t, char **, size_t *,
+		    struct stat *);
+
 int
-cf_readfile(const char *path, size_t max, char **bufp, size_t *lenp,
+cf_readfile(struct parser *p, const char *path, size_t max, char **bufp,
+    size_t *lenp, struct stat *st)
+{
+	if (p->replay != NULL)
+		return cf_files_replay(p->replay, path, max, bufp, lenp, st);
+	if (readfile(path, max, bufp, lenp, st) == -1)
+		return -1;
+	if (p->record != NULL && cf_files_record(p->record, path, *bufp,
+	    *lenp, st) == -1) {
+		explicit_bzero(*bufp, *lenp);
+		free(*bufp);
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+readfile(const char *path, size_t max, char **bufp, size_t *lenp,
     struct stat *st)
 {
 	char	*buf;
@@ -674,7 +695,7 @@ cf_include(struct parser *p)
 		free(full);
 		return 0;
 	}
-	if (cf_readfile(full, CONF_FILE_MAX, &buf, &len, &st) == -1) {
+	if (cf_readfile(p, full, CONF_FILE_MAX, &buf, &len, &st) == -1) {
 		if (errno == EFBIG)
 			cf_perr(p, file, line, "include \"%s\": file too "
 			    "large (max %d bytes)", cf_show(full, b,
@@ -725,7 +746,7 @@ cf_readsecret(struct parser *p, const char *kw, const char *path, char *out,
 	size_t		 len, flen;
 	struct stat	 st;
 
-	if (cf_readfile(path, 4096, &buf, &len, &st) == -1) {
+	if (cf_readfile(p, path, 4096, &buf, &len, &st) == -1) {
 		cf_perr(p, file, line, "%s \"%s\": %s", kw,
 		    cf_show(path, b, sizeof(b)),
 		    errno == EFBIG ? "file too large" : strerror(errno));

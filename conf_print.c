@@ -85,6 +85,11 @@ conf_print(FILE *fp, const struct conf *c)
 		pq(fp, c->pid_file);
 		fprintf(fp, ";\n");
 	}
+	if (c->chroot != NULL) {
+		fprintf(fp, "chroot ");
+		pq(fp, c->chroot);
+		fprintf(fp, ";\n");
+	}
 	fprintf(fp, "tcp-clients %u;\n", c->tcp_clients);
 	fprintf(fp, "tcp-idle-timeout %u;\n", c->tcp_idle_timeout);
 

@@ -86,17 +86,6 @@ sig_drain(void *arg, int fd, short revents)
 		;
 }
 
-/* The privileged parent died (SIGKILL): go with it. */
-static void
-parent_gone(void *arg, int fd, short revents)
-{
-	(void)arg;
-	(void)fd;
-	(void)revents;
-	log_warnx("the privileged parent is gone; exiting");
-	_exit(1);
-}
-
 static void
 signals_init(void)
 {
@@ -199,23 +188,54 @@ write_pidfile(const char *path)
 	fclose(f);
 }
 
-static void
-drop_privileges(const char *user)
+/* The user to run as, looked up while /etc/passwd can be read. */
+static struct passwd *
+run_as(const char *user)
 {
 	struct passwd	*pw;
+	static struct passwd saved;
 
 	if (geteuid() != 0)
-		return;
+		return NULL;
 	if (user == NULL || *user == '\0')
 		user = CONF_DEFAULT_USER;
 	if ((pw = getpwnam(user)) == NULL)
 		fatalx("unknown user %s", user);
+	saved = *pw;
+	if ((saved.pw_name = strdup(pw->pw_name)) == NULL)
+		fatal("strdup");
+	return &saved;
+}
+
+static void
+drop_privileges(const struct passwd *pw)
+{
+	if (pw == NULL)
+		return;
 	if (setgroups(1, &pw->pw_gid) == -1 || setgid(pw->pw_gid) == -1 ||
 	    setuid(pw->pw_uid) == -1)
-		fatal("cannot drop privileges to %s", user);
+		fatal("cannot drop privileges to %s", pw->pw_name);
 	if (setuid(0) != -1)
 		fatalx("privileges could be regained after dropping them");
-	log_debug("running as %s", user);
+	log_debug("running as %s", pw->pw_name);
+}
+
+/*
+ * chroot(2) into dir, as root, before dropping privileges.  What r53d
+ * reads afterwards comes through the privileged parent or was read
+ * before (the CA certificates, resolv.conf); the host name lookups of
+ * the resolver look for etc/hosts inside dir.
+ */
+static void
+enter_chroot(const char *dir)
+{
+	if (dir == NULL)
+		return;
+	if (geteuid() != 0)
+		fatalx("chroot %s: only root can chroot", dir);
+	if (chroot(dir) == -1 || chdir("/") == -1)
+		fatal("chroot %s", dir);
+	log_debug("chroot %s", dir);
 }
 
 /*
@@ -272,6 +292,32 @@ listen_conf_of(const struct conf *cf, struct listen_conf *lc,
 	lc->tcp_idle_ms = (int)cf->tcp_idle_timeout * 1000;
 }
 
+/* Put a new configuration in place of old; returns the one in use. */
+static struct conf *
+apply_conf(struct conf *cf, struct conf *old)
+{
+	serve_setconf(cf);
+	zones_setconf(cf);
+	listen_set_limits((int)cf->tcp_clients,
+	    (int)cf->tcp_idle_timeout * 1000);
+	check_nofile(cf);
+	if (cf->nlisten != old->nlisten || memcmp(cf->listen, old->listen,
+	    cf->nlisten * sizeof(cf->listen[0])) != 0)
+		log_warnx("listen addresses change only at restart");
+	if (memcmp(&cf->aws, &old->aws, offsetof(struct conf_aws, ca_file)) != 0)
+		log_warnx("changes to the aws block take effect at restart");
+	if ((cf->user == NULL) != (old->user == NULL) || (cf->user != NULL &&
+	    strcmp(cf->user, old->user) != 0))
+		log_warnx("a new user takes effect at restart");
+	if ((cf->chroot == NULL) != (old->chroot == NULL) ||
+	    (cf->chroot != NULL && strcmp(cf->chroot, old->chroot) != 0))
+		log_warnx("a new chroot takes effect at restart");
+	conf_free(old);
+	log_info("configuration reloaded");
+	return cf;
+}
+
+/* SIGHUP without a privileged parent: read the files ourselves. */
 static struct conf *
 reload(const char *path, struct conf *old)
 {
@@ -283,19 +329,44 @@ reload(const char *path, struct conf *old)
 		    path);
 		return old;
 	}
-	serve_setconf(cf);
-	zones_setconf(cf);
-	listen_set_limits((int)cf->tcp_clients,
-	    (int)cf->tcp_idle_timeout * 1000);
-	check_nofile(cf);
-	if (cf->nlisten != old->nlisten || memcmp(cf->listen, old->listen,
-	    cf->nlisten * sizeof(cf->listen[0])) != 0)
-		log_warnx("listen addresses change only at restart");
-	if (memcmp(&cf->aws, &old->aws, offsetof(struct conf_aws, ca_file)) != 0)
-		log_warnx("changes to the aws block take effect at restart");
-	conf_free(old);
-	log_info("configuration reloaded");
-	return cf;
+	return apply_conf(cf, old);
+}
+
+static void
+report_debug(void *arg, const char *msg)
+{
+	(void)arg;
+	log_debug("%s", msg);
+}
+
+/* What the privileged parent sent: a configuration it read, or its end. */
+static void
+priv_input(void *arg, int fd, short revents)
+{
+	struct conf		**cfp = arg;
+	struct conf_files	 *fs;
+	struct conf		 *cf;
+
+	(void)fd;
+	(void)revents;
+	switch (priv_read(&fs)) {
+	case PRIV_NOTHING:
+		return;
+	case PRIV_GONE:
+		log_warnx("the privileged parent is gone; exiting");
+		_exit(1);
+	case PRIV_CONF:
+		/* The parent reported its problems and warnings already. */
+		cf = conf_load_files(fs, report_debug, NULL);
+		conf_files_free(fs);
+		if (cf == NULL) {
+			log_warnx("the configuration from the privileged "
+			    "parent cannot be used; keeping the old one");
+			return;
+		}
+		*cfp = apply_conf(cf, *cfp);
+		return;
+	}
 }
 
 /* "r53d -e ZONE": print the hosted zone and exit. */
@@ -349,6 +420,8 @@ main(int argc, char *argv[])
 	struct aws_settings	 as;
 	struct conf		*cf;
 	const char		*path = R53D_CONF, *export = NULL;
+	char			*abspath = NULL;
+	struct passwd		*pw;
 	int			 ch, debug = 0, check = 0, verbose = 0;
 	uint64_t		 now;
 
@@ -396,6 +469,9 @@ main(int argc, char *argv[])
 	}
 	if (export != NULL)
 		return run_export(cf, export);
+	/* Reloads come after chdir("/"). */
+	if ((abspath = realpath(path, NULL)) != NULL)
+		path = abspath;
 
 	memset(&ro, 0, sizeof(ro));
 	ro.clock = loop_now;
@@ -415,8 +491,15 @@ main(int argc, char *argv[])
 	write_pidfile(cf->pid_file);
 	/* Root stays in a parent that waits and removes the pid file. */
 	if (geteuid() == 0)
-		priv_split(cf->pid_file, listen_close);
-	drop_privileges(cf->user);
+		priv_split(cf->pid_file, path, listen_close);
+	pw = run_as(cf->user);
+	enter_chroot(cf->chroot);
+	drop_privileges(pw);
+#ifdef __OpenBSD__
+	/* Sockets, name lookups (etc/hosts), nothing else. */
+	if (pledge("stdio rpath inet dns", NULL) == -1)
+		fatal("pledge");
+#endif
 	signals_init();
 	priv_unblock();
 	serve_setconf(cf);
@@ -426,11 +509,15 @@ main(int argc, char *argv[])
 	while (!sig_term) {
 		if (sig_hup) {
 			sig_hup = 0;
-			cf = reload(path, cf);
+			/* With a privileged parent, it reads as root. */
+			if (priv_fd() != -1)
+				priv_reload();
+			else
+				cf = reload(path, cf);
 		}
 		loop_reset(&io);
 		loop_add(&io, sigpipe[0], POLLIN, sig_drain, NULL);
-		loop_add(&io, priv_fd(), POLLIN, parent_gone, NULL);
+		loop_add(&io, priv_fd(), POLLIN, priv_input, &cf);
 		listen_poll(&io);
 		zones_poll(&io);
 		if (r53 != NULL)
@@ -458,5 +545,6 @@ main(int argc, char *argv[])
 	if (cf->pid_file != NULL && priv_fd() == -1)
 		unlink(cf->pid_file);
 	conf_free(cf);
+	free(abspath);
 	return 0;
 }

@@ -1,0 +1,210 @@
+#!/usr/bin/python3
+"""r53d's life on a real box: reloads with key files only root can read
+while the worker runs as nobody, a bad file on reload, chroot, draining
+on SIGTERM, change tracking, dry-run.
+
+Everything runs on loopback: the Route 53 emulator over TLS with a
+throwaway CA, r53d on a free port.  Tests that need root to drop
+privileges say so and are counted as skipped, not passed.
+"""
+import os
+import re
+import signal
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import r53dtest as T  # noqa: E402
+
+import dns.message  # noqa: E402
+import dns.query  # noqa: E402
+import dns.rcode  # noqa: E402
+import dns.tsig  # noqa: E402
+import dns.tsigkeyring  # noqa: E402
+import dns.update  # noqa: E402
+
+SECRET_A = "c2VjcmV0LWEtZm9yLXRoZS1yZWxvYWQtdGVzdC0wMTIzNDU2Nzg5"
+SECRET_B = "c2VjcmV0LWItZm9yLXRoZS1yZWxvYWQtdGVzdC05ODc2NTQzMjEw"
+SECRET_C = "c2VjcmV0LWMtZm9yLXRoZS1uZXctem9uZS1hYmNkZWZnaGlqa2xt"
+
+
+def update(port, zone, name, addr, key, secret, timeout=10):
+    """Add name A addr to zone, signed with key/secret; the rcode."""
+    ring = dns.tsigkeyring.from_text({key: secret})
+    u = dns.update.UpdateMessage(zone, keyring=ring, keyname=key,
+                                 keyalgorithm=dns.tsig.HMAC_SHA256)
+    u.add(name, 300, "A", addr)
+    try:
+        r = dns.query.tcp(u, "127.0.0.1", port=port, timeout=timeout)
+    except dns.tsig.PeerBadSignature:
+        return "BADSIG"
+    except dns.tsig.PeerBadKey:
+        return "BADKEY"
+    return dns.rcode.to_text(r.rcode())
+
+
+def uid_of(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for ln in f:
+            if ln.startswith("Uid:"):
+                return int(ln.split()[1])
+    return None
+
+
+def keyfile(name, secret, extra=""):
+    return ('key "%s" {\n\talgorithm hmac-sha256;\n\tsecret "%s";\n};\n'
+            % (name, secret)) + extra
+
+
+class ReloadAsRoot(unittest.TestCase):
+    """The key file is 0600 root, the worker nobody: SIGHUP reads it in
+    the privileged parent and the worker takes the new key and zone."""
+
+    @classmethod
+    def setUpClass(cls):
+        if os.geteuid() != 0:
+            raise unittest.SkipTest("needs root to drop privileges")
+        cls.emu = T.Emulator(["example.com", "example.net"])
+        cls.port = T.free_port()
+        cls.tmp = tempfile.mkdtemp(prefix="r53d-reload-")
+        os.chmod(cls.tmp, 0o755)
+        cls.keys = os.path.join(cls.tmp, "keys.conf")
+        cls.write_keys(keyfile("k1", SECRET_A))
+        cls.base = ("listen 127.0.0.1 port %d;\n" % cls.port
+                    + 'include "keys.conf";\n' + cls.emu.aws_conf()
+                    + 'zone "example.com" { allow-update { key "k1"; }; };\n')
+        cls.d = T.Daemon(cls.base, tmpdir=cls.tmp, port=cls.port)
+        if not cls.d.wait_log("zone example.com: loaded", timeout=20):
+            cls.d.close()
+            cls.emu.close()
+            raise RuntimeError(cls.d.logtext())
+
+    @classmethod
+    def write_keys(cls, text):
+        with open(cls.keys, "w") as f:
+            f.write(text)
+        os.chown(cls.keys, 0, 0)
+        os.chmod(cls.keys, 0o600)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.d.close()
+        cls.emu.close()
+
+    def reload(self, via_worker=False):
+        mark = len(self.d.logtext())
+        if via_worker:
+            os.kill(self.d.worker_pid(), signal.SIGHUP)
+        else:
+            self.d.signal(signal.SIGHUP)
+        end = time.time() + 10
+        while time.time() < end:
+            log = self.d.logtext()[mark:]
+            if ("configuration reloaded" in log or
+                    "keeping the old one" in log):
+                return log
+            time.sleep(0.05)
+        self.fail("no reload:\n" + self.d.logtext()[mark:])
+
+    def test_1_worker_cannot_read_the_key_file(self):
+        worker = self.d.worker_pid()
+        self.assertNotEqual(uid_of(worker), 0)
+        self.assertEqual(os.stat(self.keys).st_mode & 0o777, 0o600)
+        # What the worker could do on its own: nothing with that file.
+        r = T.run(["setpriv", "--reuid", str(uid_of(worker)),
+                   "--regid", "65534", "--clear-groups", "cat", self.keys])
+        self.assertNotEqual(r.returncode, 0)
+        self.assertEqual(update(self.port, "example.com", "a1", "192.0.2.1",
+                                "k1", SECRET_A), "NOERROR")
+
+    def test_2_sighup_takes_new_key_and_new_zone(self):
+        self.write_keys(keyfile("k1", SECRET_B, keyfile("k2", SECRET_C)))
+        T.Daemon.rewrite(self.d, self.base + 'zone "example.net" { '
+                         'allow-update { key "k2"; }; };\n')
+        log = self.reload()
+        self.assertIn("configuration reloaded", log)
+        self.assertTrue(self.d.wait_log("zone example.net: loaded", 20))
+        self.assertEqual(update(self.port, "example.com", "a2", "192.0.2.2",
+                                "k1", SECRET_A), "BADSIG")
+        self.assertEqual(update(self.port, "example.com", "a2", "192.0.2.2",
+                                "k1", SECRET_B), "NOERROR")
+        self.assertEqual(update(self.port, "example.net", "b1", "192.0.2.3",
+                                "k2", SECRET_C), "NOERROR")
+        self.assertIn(("a2.example.com.", "A"),
+                      self.emu.rrsets("example.com."))
+        self.assertIn(("b1.example.net.", "A"),
+                      self.emu.rrsets("example.net."))
+
+    def test_3_bad_key_file_keeps_the_old_configuration(self):
+        self.write_keys(keyfile("k1", SECRET_B) + "key \"k2\" {\n"
+                        "\talgorithm hmac-sha999;\n};\nbogus;\n")
+        log = self.reload()
+        self.assertIn("keeping the old one", log)
+        # Every problem, at file:line.
+        self.assertRegex(log, re.escape(self.keys) + r":6: ")
+        self.assertRegex(log, re.escape(self.keys) + r":8: ")
+        self.assertNotIn(SECRET_B, self.d.logtext())
+        self.assertEqual(update(self.port, "example.com", "a3", "192.0.2.4",
+                                "k1", SECRET_B), "NOERROR")
+        self.assertTrue(self.d.alive())
+
+    def test_4_sighup_to_the_worker_reads_as_root_too(self):
+        self.write_keys(keyfile("k1", SECRET_A, keyfile("k2", SECRET_C)))
+        log = self.reload(via_worker=True)
+        self.assertIn("configuration reloaded", log)
+        self.assertEqual(update(self.port, "example.com", "a4", "192.0.2.5",
+                                "k1", SECRET_A), "NOERROR")
+
+
+class Chroot(unittest.TestCase):
+    """chroot: the worker runs inside an empty directory and still
+    serves, updates and reloads."""
+
+    def test_chroot(self):
+        if os.geteuid() != 0:
+            self.skipTest("needs root to chroot")
+        emu = T.Emulator(["example.com"])
+        port = T.free_port()
+        tmp = tempfile.mkdtemp(prefix="r53d-chroot-")
+        os.chmod(tmp, 0o755)
+        root = os.path.join(tmp, "empty")
+        os.makedirs(os.path.join(root, "etc"))
+        # The resolver reads etc/hosts at each lookup, inside the chroot.
+        with open(os.path.join(root, "etc", "hosts"), "w") as f:
+            f.write("127.0.0.1 localhost\n")
+        conf = ("listen 127.0.0.1 port %d;\nchroot \"%s\";\n" % (port, root)
+                + keyfile("k1", SECRET_A) + emu.aws_conf()
+                + 'zone "example.com" { allow-update { key "k1"; }; };\n')
+        d = T.Daemon(conf, tmpdir=tmp, port=port)
+        try:
+            self.assertTrue(d.wait_log("zone example.com: loaded", 20),
+                            d.logtext())
+            self.assertEqual(os.readlink("/proc/%d/root" % d.worker_pid()),
+                             root)
+            self.assertEqual(update(port, "example.com", "c1", "192.0.2.9",
+                                    "k1", SECRET_A), "NOERROR")
+            d.rewrite(conf.replace(SECRET_A, SECRET_B))
+            mark = len(d.logtext())
+            d.signal(signal.SIGHUP)
+            self.assertTrue(d.wait_log("configuration reloaded"), d.logtext())
+            self.assertNotIn("keeping the old one", d.logtext()[mark:])
+            self.assertEqual(update(port, "example.com", "c2", "192.0.2.10",
+                                    "k1", SECRET_B), "NOERROR")
+        finally:
+            self.assertEqual(d.close(), 0)
+            emu.close()
+
+    def test_chroot_must_be_absolute(self):
+        tmp = tempfile.mkdtemp(prefix="r53d-chroot-")
+        conf = os.path.join(tmp, "r53d.conf")
+        with open(conf, "w") as f:
+            f.write("listen 127.0.0.1 port 5353;\nchroot \"var/empty\";\n")
+        r = T.run([T.R53D, "-n", "-c", conf])
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(conf + ":2: chroot: not an absolute path", r.stdout)
+
+
+if __name__ == "__main__":
+    T.Results.main()
