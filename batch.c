@@ -531,6 +531,26 @@ serial_differs(const struct batch *b, uint32_t serial)
 }
 
 /*
+ * Too many changes tracked: the oldest that no unit waits for is no
+ * longer followed.
+ */
+static void
+forget_oldest(struct batch *b)
+{
+	struct bchange	*c, **cp;
+
+	for (cp = &b->w; (c = *cp) != NULL; cp = &c->next)
+		if (c->units == NULL && c->next != NULL) {
+			*cp = c->next;
+			log_debug("zone %s: change %s no longer followed",
+			    b->name, c->id);
+			free(c);
+			b->nw--;
+			return;
+		}
+}
+
+/*
  * Every unit of the batch ends: applied (change id, or NULL when nothing
  * was sent), or failed.  The batch is over whichever way it ended: a
  * refusal of the next one is a first one.
@@ -564,13 +584,15 @@ end_batch(struct batch *b, enum bend_how how, const char *change, int track)
 	}
 	b->btail = &b->b;
 	b->nb = b->nbchanged = 0;
-	if (c != NULL && c->units == NULL) {
-		free(c);
-		c = NULL;
-	}
 	if (c != NULL) {
+		/*
+		 * Kept even when no unit waits for it: the log tells when
+		 * each change became INSYNC.
+		 */
 		*b->wtail = c;
 		b->wtail = &c->next;
+		if (++b->nw > BATCH_TRACK_MAX)
+			forget_oldest(b);
 		if (b->wop == 0 && b->wnext == 0) {
 			b->wdelay = BATCH_WAIT_MIN_MS;
 			b->wnext = b->sent + b->wdelay;
@@ -915,6 +937,7 @@ insync(struct batch *b, struct bchange *upto, uint64_t now)
 	while (!last && (c = b->w) != NULL) {
 		last = c == upto;
 		b->w = c->next;
+		b->nw--;
 		if (b->w == NULL)
 			b->wtail = &b->w;
 		log_info("zone %s: change %s INSYNC after %llu ms", b->name,
@@ -930,19 +953,9 @@ insync(struct batch *b, struct bchange *upto, uint64_t now)
 void
 batch_track(struct batch *b, uint64_t now)
 {
-	struct bchange	*c, **cp;
+	struct bchange	*c;
+	int		 waited = 0;
 
-	/* Changes whose units all left (deadline) need no poll. */
-	for (cp = &b->w; (c = *cp) != NULL;) {
-		if (c->units == NULL) {
-			*cp = c->next;
-			free(c);
-		} else
-			cp = &c->next;
-	}
-	b->wtail = &b->w;
-	for (c = b->w; c != NULL; c = c->next)
-		b->wtail = &c->next;
 	if (b->wended) {
 		b->wended = 0;
 		if (b->winsync) {
@@ -967,6 +980,18 @@ batch_track(struct batch *b, uint64_t now)
 	if (b->wnext == 0)
 		b->wnext = now + b->wdelay;
 	if (b->wop == 0 && now >= b->wnext) {
+		/*
+		 * When no unit waits, the poll only tells the log: it goes
+		 * when the client has nothing else to send and a token to
+		 * spare, so that it never delays a change.
+		 */
+		for (c = b->w; c != NULL; c = c->next)
+			waited |= c->units != NULL;
+		if (!waited && (b->untrack || r53_pending(b->r53) > 0 ||
+		    r53_send_at(b->r53, now) > now)) {
+			b->wnext = now + BATCH_WAIT_MIN_MS;
+			return;
+		}
 		/* Poll the newest change: once it is INSYNC, all are. */
 		for (c = b->w; c->next != NULL; c = c->next)
 			;
@@ -975,6 +1000,27 @@ batch_track(struct batch *b, uint64_t now)
 		if (b->wop == 0)
 			b->wnext = now + BATCH_WAIT_MAX_MS;
 	}
+}
+
+void
+batch_untrack(struct batch *b)
+{
+	struct bchange	*c, **cp;
+
+	b->untrack = 1;
+	for (cp = &b->w; (c = *cp) != NULL;) {
+		if (c->units == NULL) {
+			*cp = c->next;
+			free(c);
+			b->nw--;
+		} else
+			cp = &c->next;
+	}
+	b->wtail = &b->w;
+	for (c = b->w; c != NULL; c = c->next)
+		b->wtail = &c->next;
+	if (b->w == NULL)
+		b->wnext = 0;
 }
 
 uint64_t
@@ -1005,6 +1051,7 @@ batch_drop(struct batch *b)
 	b->nq = 0;
 	while ((c = b->w) != NULL) {
 		b->w = c->next;
+		b->nw--;
 		while ((u = c->units) != NULL) {
 			c->units = u->next;
 			end_unit(u, BE_DROPPED, c->id, 0, "", "zone removed");

@@ -26,7 +26,8 @@
  *     back: its serial, unique to the batch, says whether it was
  *     applied); transient (the batch is sent again later); any other
  *     error (the units that changed something end BE_FAILED);
- *   - telling each unit how it ended, once, and at INSYNC if it asks.
+ *   - telling each unit how it ended, once, and at INSYNC if it asks;
+ *   - following every change it sent to INSYNC, for the log.
  *
  * The pipeline does not decide when to act: the zone's step (zone.c) calls
  * batch_build() when it may send, and batch_outcome() once the request in
@@ -58,6 +59,7 @@
 #define BATCH_ASSERT_MAX	32	/* RRsets asserted per batch */
 #define BATCH_WAIT_MIN_MS	1000	/* GetChange polls: first ... */
 #define BATCH_WAIT_MAX_MS	15000	/* ... and longest interval */
+#define BATCH_TRACK_MAX		64	/* changes followed to INSYNC */
 
 struct bunit;
 struct bctx;
@@ -165,7 +167,9 @@ struct batch {
 	char		 changeid[R53_ID_MAX + 1];
 	int		 insync;
 
-	struct bchange	*w, **wtail;	/* changes units wait on */
+	struct bchange	*w, **wtail;	/* changes not yet INSYNC */
+	size_t		 nw;
+	int		 untrack;	/* follow only those units wait on */
 	uint32_t	 wop;		/* GetChange */
 	int		 wended;
 	int		 wok;
@@ -226,11 +230,16 @@ enum bnext batch_checked(struct batch *, uint32_t serial, uint64_t now,
 /* Put the batch back at the head of the queue, the view emptied. */
 void	batch_requeue(struct batch *);
 /*
- * Units waiting for INSYNC: poll GetChange for the newest change, and
- * end the units of every change it shows INSYNC.  batch_deadline() is
- * when the next poll is due (0: none).
+ * Changes Route 53 accepted and not yet INSYNC (BATCH_TRACK_MAX at most):
+ * poll GetChange for the newest, log each change that became INSYNC and
+ * how long it took, and end the units waiting on it.  With no unit
+ * waiting, a poll goes only when the Route 53 client has nothing else to
+ * send and a token to spare.  batch_deadline() is when the next poll is
+ * due (0: none).  batch_untrack() stops following changes no unit waits
+ * on (shutting down).
  */
 void	batch_track(struct batch *, uint64_t now);
+void	batch_untrack(struct batch *);
 uint64_t batch_deadline(const struct batch *);
 
 /* For apply(): the view, the mirror, and what a unit may ask. */

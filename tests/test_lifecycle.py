@@ -206,5 +206,54 @@ class Chroot(unittest.TestCase):
         self.assertIn(conf + ":2: chroot: not an absolute path", r.stdout)
 
 
+class ChangeTracking(unittest.TestCase):
+    """wait-insync no (the default): the answer comes at PENDING, and the
+    log still tells when each change became INSYNC and how long it
+    took, GetChange being polled when nothing else waits."""
+
+    def test_insync_logged_without_waiting(self):
+        emu = T.Emulator(["example.com"], args=["--insync-delay", "2"])
+        port = T.free_port()
+        conf = ("listen 127.0.0.1 port %d;\n" % port
+                + keyfile("k1", SECRET_A) + emu.aws_conf()
+                + 'zone "example.com" { allow-update { key "k1"; }; };\n')
+        d = T.Daemon(conf, port=port)
+        try:
+            self.assertTrue(d.wait_log("zone example.com: loaded", 20),
+                            d.logtext())
+            ids = []
+            for i in range(3):
+                t0 = time.time()
+                self.assertEqual(update(port, "example.com", "t%d" % i,
+                                        "192.0.2.%d" % (i + 1), "k1",
+                                        SECRET_A), "NOERROR")
+                # Answered at PENDING, well before INSYNC.
+                self.assertLess(time.time() - t0, 1.5)
+                m = re.findall(r"change (\S+) accepted \(PENDING\)",
+                               d.logtext())
+                ids.append(m[-1])
+            self.assertEqual(len(set(ids)), 3)
+            end = time.time() + 20
+            while time.time() < end:
+                log = d.logtext()
+                if all("change %s INSYNC after" % c in log for c in ids):
+                    break
+                time.sleep(0.1)
+            log = d.logtext()
+            for c in ids:
+                m = re.search(r"change %s INSYNC after (\d+) ms"
+                              % re.escape(c), log)
+                self.assertIsNotNone(m, log)
+                self.assertGreaterEqual(int(m.group(1)), 1500)
+            st = emu.call("GET", "/_emu/stats")
+            # The newest is polled; older ones are INSYNC with it.
+            self.assertGreaterEqual(st["operations"].get("GetChange", 0), 1)
+            self.assertEqual(
+                st["operations"].get("ChangeResourceRecordSets", 0), 3)
+        finally:
+            self.assertEqual(d.close(), 0)
+            emu.close()
+
+
 if __name__ == "__main__":
     T.Results.main()
