@@ -564,7 +564,7 @@ end_batch(struct batch *b, enum bend_how how, const char *change, int track)
 	b->refused = 0;
 	b->bcap = BATCH_UNITS_MAX;
 	b->nasrt = 0;
-	if (track && (c = calloc(1, sizeof(*c))) != NULL) {
+	if (track && !b->untrack && (c = calloc(1, sizeof(*c))) != NULL) {
 		snprintf(c->id, sizeof(c->id), "%s", change);
 		c->sent = b->sent;
 	}
@@ -1005,22 +1005,26 @@ batch_track(struct batch *b, uint64_t now)
 void
 batch_untrack(struct batch *b)
 {
-	struct bchange	*c, **cp;
+	struct bchange	*c;
+	struct bunit	*u;
 
 	b->untrack = 1;
-	for (cp = &b->w; (c = *cp) != NULL;) {
-		if (c->units == NULL) {
-			*cp = c->next;
-			free(c);
-			b->nw--;
-		} else
-			cp = &c->next;
+	if (b->wop != 0)
+		r53_cancel(b->r53, b->wop);
+	b->wop = 0;
+	while ((c = b->w) != NULL) {
+		b->w = c->next;
+		b->nw--;
+		/* Accepted: applied, whether INSYNC yet or not. */
+		while ((u = c->units) != NULL) {
+			c->units = u->next;
+			u->where = BU_NONE;
+			end_unit(u, BE_APPLIED, c->id, 0, NULL, NULL);
+		}
+		free(c);
 	}
 	b->wtail = &b->w;
-	for (c = b->w; c != NULL; c = c->next)
-		b->wtail = &c->next;
-	if (b->w == NULL)
-		b->wnext = 0;
+	b->wnext = 0;
 }
 
 uint64_t
@@ -1032,7 +1036,7 @@ batch_deadline(const struct batch *b)
 /* ---- the end ---- */
 
 void
-batch_drop(struct batch *b)
+batch_drop(struct batch *b, const char *why)
 {
 	struct bunit	*u;
 	struct bchange	*c;
@@ -1045,7 +1049,7 @@ batch_drop(struct batch *b)
 	batch_requeue(b);
 	while ((u = b->q) != NULL) {
 		b->q = u->next;
-		end_unit(u, BE_DROPPED, NULL, 0, "", "zone removed");
+		end_unit(u, BE_DROPPED, NULL, 0, "", why);
 	}
 	b->qtail = &b->q;
 	b->nq = 0;
@@ -1054,7 +1058,7 @@ batch_drop(struct batch *b)
 		b->nw--;
 		while ((u = c->units) != NULL) {
 			c->units = u->next;
-			end_unit(u, BE_DROPPED, c->id, 0, "", "zone removed");
+			end_unit(u, BE_DROPPED, c->id, 0, "", why);
 		}
 		free(c);
 	}

@@ -198,8 +198,11 @@ enum bnext {
 
 void	batch_init(struct batch *, struct r53 *, struct mirror *,
 	    const char *name, const uint8_t *origin);
-/* End every unit BE_DROPPED and free what the pipeline holds. */
-void	batch_drop(struct batch *);
+/*
+ * End every unit BE_DROPPED (why: "zone removed", "shutting down") and
+ * free what the pipeline holds.
+ */
+void	batch_drop(struct batch *, const char *why);
 
 void	batch_add(struct batch *, struct bunit *);
 /* Take back a unit that is queued or waiting: 0, or -1 in a batch. */
@@ -235,8 +238,9 @@ void	batch_requeue(struct batch *);
  * how long it took, and end the units waiting on it.  With no unit
  * waiting, a poll goes only when the Route 53 client has nothing else to
  * send and a token to spare.  batch_deadline() is when the next poll is
- * due (0: none).  batch_untrack() stops following changes no unit waits
- * on (shutting down).
+ * due (0: none).  batch_untrack() stops following changes, now and
+ * from then on (shutting down): the units waiting for INSYNC end
+ * BE_APPLIED at once, their changes being accepted.
  */
 void	batch_track(struct batch *, uint64_t now);
 void	batch_untrack(struct batch *);

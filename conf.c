@@ -279,6 +279,12 @@ top_opt(struct parser *p, const char *kw, void *arg)
 		    &c->tcp_clients);
 		return cf_end(p, rv);
 	}
+	if (strcasecmp(kw, "shutdown-timeout") == 0) {
+		if (cf_once(p, seen, 0x800, kw) == -1)
+			return -1;
+		rv = cf_number(p, kw, 0, 3600, &c->shutdown_timeout);
+		return cf_end(p, rv);
+	}
 	if (strcasecmp(kw, "tcp-idle-timeout") == 0) {
 		if (cf_once(p, seen, 16, kw) == -1)
 			return -1;
@@ -428,6 +434,8 @@ finish(struct parser *p)
 		c->tcp_clients = CONF_DEFAULT_TCP_CLIENTS;
 	if (c->tcp_idle_timeout == 0)
 		c->tcp_idle_timeout = CONF_DEFAULT_TCP_IDLE;
+	if (c->shutdown_timeout == -1U)
+		c->shutdown_timeout = CONF_DEFAULT_SHUTDOWN;
 
 	for (i = 0; i < c->nzones; i++) {
 		z = &c->zones[i];
@@ -533,6 +541,7 @@ parser_init(struct parser *p, const char *name, int flags,
 		conf_free(p->conf);
 		return -1;
 	}
+	p->conf->shutdown_timeout = -1U;	/* 0 is a value */
 	return 0;
 }
 

@@ -66,6 +66,7 @@
 #define CONF_DEFAULT_USER		"nobody"	/* when run as root */
 #define CONF_DEFAULT_TCP_CLIENTS	64
 #define CONF_DEFAULT_TCP_IDLE		10		/* seconds */
+#define CONF_DEFAULT_SHUTDOWN		5	/* seconds to drain */
 #define CONF_DEFAULT_UPDATE_TIMEOUT	60		/* seconds */
 #define CONF_DEFAULT_QUEUE_LIMIT	1000
 /* Secondary zones: as BIND's defaults, the transfer limits r53d's own. */
@@ -168,6 +169,7 @@ struct conf {
 	char		*chroot;	/* NULL: none */
 	unsigned	 tcp_clients;
 	unsigned	 tcp_idle_timeout;	/* seconds */
+	unsigned	 shutdown_timeout;	/* seconds; -1U: not set */
 	char		**files;	/* private: names for file fields */
 	size_t		 nfiles;
 };

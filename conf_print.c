@@ -92,6 +92,7 @@ conf_print(FILE *fp, const struct conf *c)
 	}
 	fprintf(fp, "tcp-clients %u;\n", c->tcp_clients);
 	fprintf(fp, "tcp-idle-timeout %u;\n", c->tcp_idle_timeout);
+	fprintf(fp, "shutdown-timeout %u;\n", c->shutdown_timeout);
 
 	for (i = 0; i < c->nkeys; i++) {
 		k = &c->keys[i];

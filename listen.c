@@ -796,6 +796,33 @@ listen_done(const struct client *cl)
 }
 
 void
+listen_drain(void)
+{
+	int	i, j;
+
+	for (i = j = 0; i < nsocks; i++) {
+		if (socks[i].tcp) {
+			close(socks[i].fd);
+			continue;
+		}
+		socks[j++] = socks[i];
+	}
+	nsocks = j;
+}
+
+int
+listen_busy(void)
+{
+	int	i;
+
+	for (i = 0; i < nslots; i++)
+		if (conns[i].fd != -1 && (conns[i].pending > 0 ||
+		    conns[i].outbytes > 0))
+			return 1;
+	return 0;
+}
+
+void
 listen_close(void)
 {
 	int	i;

@@ -89,6 +89,13 @@ void	listen_timer(uint64_t);
 int	listen_reply(const struct client *, const uint8_t *, size_t);
 /* Tell the module a request of this TCP client has ended unanswered. */
 void	listen_done(const struct client *);
+/*
+ * Shutting down: close the TCP listeners (no new connections); the UDP
+ * sockets and the connections open stay, for the answers still due.
+ */
+void	listen_drain(void);
+/* 1 while a TCP connection has a request outstanding or answers to write. */
+int	listen_busy(void);
 void	listen_close(void);
 /* Text form "addr#port" of a client, for logs. */
 const char *listen_client_str(const struct client *, char *, size_t);

@@ -67,8 +67,8 @@ on_signal(int sig)
 
 	if (sig == SIGHUP)
 		sig_hup = 1;
-	else
-		sig_term = 1;
+	else if (sig_term < 2)
+		sig_term++;		/* a second one: exit at once */
 	if (write(sigpipe[1], &c, 1) == -1) {
 		/* the pipe is full: a wake-up is pending anyway */
 	}
@@ -423,7 +423,7 @@ main(int argc, char *argv[])
 	char			*abspath = NULL;
 	struct passwd		*pw;
 	int			 ch, debug = 0, check = 0, verbose = 0;
-	uint64_t		 now;
+	uint64_t		 now, drain_end = 0;
 
 	while ((ch = getopt(argc, argv, "c:de:nv")) != -1) {
 		switch (ch) {
@@ -506,7 +506,31 @@ main(int argc, char *argv[])
 	zones_setconf(cf);
 	log_info("r53d %s started", R53D_VERSION);
 
-	while (!sig_term) {
+	for (;;) {
+		now = loop_now();
+		if (sig_term > 0 && drain_end == 0) {
+			/* At least 1 ms, so that 0 still means "not yet". */
+			drain_end = now + cf->shutdown_timeout * 1000ULL + 1;
+			log_info("shutting down: finishing the work in "
+			    "progress, for %u s at most", cf->shutdown_timeout);
+			listen_drain();
+			serve_drain();
+			zones_drain();
+		}
+		if (drain_end != 0) {
+			if (sig_term > 1) {
+				log_info("exiting at once on a second signal");
+				break;
+			}
+			if (zones_idle() && !listen_busy())
+				break;
+			if (now >= drain_end) {
+				log_warnx("shutdown-timeout passed with work in "
+				    "progress: what was not sent is answered "
+				    "SERVFAIL");
+				break;
+			}
+		}
 		if (sig_hup) {
 			sig_hup = 0;
 			/* With a privileged parent, it reads as root. */
@@ -520,6 +544,7 @@ main(int argc, char *argv[])
 		loop_add(&io, priv_fd(), POLLIN, priv_input, &cf);
 		listen_poll(&io);
 		zones_poll(&io);
+		loop_deadline(&io, drain_end);
 		if (r53 != NULL)
 			r53_wait();
 		now = loop_now();
@@ -535,9 +560,10 @@ main(int argc, char *argv[])
 			r53_step(r53, r53pfd, nr53pfd, now);
 		zones_timer(now);
 	}
-	log_info("exiting on signal");
-	listen_close();
+	log_info("exiting");
+	/* Units still held are answered before the sockets close. */
 	zones_free();
+	listen_close();
 	replay_free();
 	if (r53 != NULL)
 		r53_free(r53);

@@ -106,6 +106,7 @@ struct secondary {
 	uint64_t		 last_refresh;	/* when the last round began */
 	uint64_t		 notify_time;	/* of the first NOTIFY waiting */
 	int			 expired;
+	int			 stopped;	/* shutting down */
 
 	/* The exchange. */
 	struct primary		 conn;
@@ -993,6 +994,8 @@ secondary_notify(struct secondary *s, int has_serial, uint32_t serial)
 {
 	uint32_t	have;
 
+	if (s->stopped)
+		return;
 	/*
 	 * A NOTIFY for a serial Route 53 already has, while nothing is
 	 * going on, needs no refresh: so a burst of them is one refresh.
@@ -1019,6 +1022,21 @@ secondary_notify(struct secondary *s, int has_serial, uint32_t serial)
 }
 
 void
+secondary_stop(struct secondary *s)
+{
+	if (s->stopped)
+		return;
+	if (s->state == SS_SOA || s->state == SS_XFR)
+		log_info("zone %s: refresh from %s stopped: shutting down",
+		    s->name, s->pri[s->ip].str);
+	end_exchange(s);
+	/* Not handed over: Route 53's serial says where to resume. */
+	drop_units(s, 1);
+	s->stopped = 1;
+	s->state = SS_WAIT;
+}
+
+void
 secondary_pollfd(struct secondary *s, struct pollfd *pfd)
 {
 	primary_pollfd(&s->conn, pfd);
@@ -1029,6 +1047,8 @@ secondary_deadline(const struct secondary *s)
 {
 	uint64_t	d = 0, e;
 
+	if (s->stopped)
+		return 0;
 	if (s->state == SS_WAIT && s->m->loaded && s->npri > 0)
 		d = s->next_at;
 	if (primary_active(&s->conn) && (e = primary_deadline(&s->conn)) != 0 &&
@@ -1048,6 +1068,8 @@ secondary_step(struct secondary *s, short revents, uint64_t now)
 	const uint8_t	*msg;
 	size_t		 len;
 
+	if (s->stopped)
+		return;
 	if (s->last_ok == 0 && s->m->loaded)
 		s->last_ok = now;	/* Route 53's data is current now */
 	if (!s->expired && s->last_ok != 0 &&

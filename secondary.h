@@ -37,7 +37,8 @@
  * secondary_setconf() after each reload; secondary_notify() for each
  * NOTIFY allowed; every loop pass secondary_pollfd() and
  * secondary_deadline() before poll(2) and secondary_step() after it;
- * secondary_free() when the zone goes (after batch_drop()).
+ * secondary_stop() when shutting down; secondary_free() when the zone
+ * goes (after batch_drop()).
  */
 #ifndef R53D_SECONDARY_H
 #define R53D_SECONDARY_H
@@ -62,6 +63,12 @@ void		 secondary_setconf(struct secondary *, const struct conf *,
  */
 void		 secondary_notify(struct secondary *, int has_serial,
 		    uint32_t serial);
+/*
+ * Shutting down: end the exchange in progress, drop what it brought and
+ * was not handed to the pipeline yet, and start nothing more.  Units in
+ * the pipeline stay (secondary_free() still comes after batch_drop()).
+ */
+void		 secondary_stop(struct secondary *);
 void		 secondary_pollfd(struct secondary *, struct pollfd *);
 uint64_t	 secondary_deadline(const struct secondary *);
 void		 secondary_step(struct secondary *, short revents,

@@ -22,6 +22,7 @@
 #include "zone.h"
 
 /* TSIG keys of the configuration in force, in wire form for dns/tsig.c. */
+static int		 draining;	/* shutting down: no new UPDATEs */
 static struct tsig_key	 keys[CONF_KEYS_MAX];
 static char		*keytext[CONF_KEYS_MAX];	/* as logged, ACLs */
 static size_t		 nkeys;
@@ -301,6 +302,14 @@ do_update(const struct client *cl, const struct dns_msg *m,
 		    keyname ? keyname : "-", zc->name);
 		return DNS_R_REFUSED;
 	}
+	if (draining) {
+		char	cs[64];
+
+		log_info("update %s key %s zone %s: SERVFAIL: shutting down",
+		    listen_client_str(cl, cs, sizeof(cs)),
+		    keyname ? keyname : "-", zc->name);
+		return DNS_R_SERVFAIL;
+	}
 	/* Each field set: the struct is large, and copied once more. */
 	req.cl = *cl;
 	req.hdr = *m;
@@ -321,6 +330,12 @@ do_update(const struct client *cl, const struct dns_msg *m,
 	req.start = loop_now();
 	upd_take(zone_upd(z), &req, buf, len);
 	return -1;
+}
+
+void
+serve_drain(void)
+{
+	draining = 1;
 }
 
 void

@@ -39,6 +39,8 @@ struct dnsreq {
 };
 
 void	serve_setconf(const struct conf *);
+/* Shutting down: UPDATEs from now on are answered SERVFAIL. */
+void	serve_drain(void);
 void	serve_request(const struct client *, const uint8_t *, size_t, void *);
 /* Answer a kept request with a bare rcode (zone section echoed). */
 void	serve_answer(struct dnsreq *, int rcode);

@@ -224,9 +224,9 @@ upd_done(struct bunit *unit, const struct bend *e)
 		break;
 	case BE_DROPPED:
 		if (e->change != NULL)
-			finish(u, DNS_R_NOERROR, e->change, "zone removed");
+			finish(u, DNS_R_NOERROR, e->change, e->message);
 		else {
-			snprintf(u->why, sizeof(u->why), "zone removed");
+			snprintf(u->why, sizeof(u->why), "%s", e->message);
 			finish(u, DNS_R_SERVFAIL, NULL, NULL);
 		}
 		break;

@@ -397,9 +397,9 @@ zone_new(const struct zone_conf *zc)
 }
 
 static void
-zone_destroy(struct zone *z)
+zone_destroy(struct zone *z, const char *why)
 {
-	batch_drop(&z->batch);
+	batch_drop(&z->batch, why);
 	secondary_free(z->sec);
 	upd_free(&z->upd);
 	mirror_free(&z->mirror);
@@ -446,7 +446,7 @@ zones_setconf(const struct conf *cf)
 	for (z = zones; z != NULL; z = nz) {
 		nz = z->next;
 		log_info("zone %s: removed from the configuration", z->name);
-		zone_destroy(z);
+		zone_destroy(z, "zone removed");
 	}
 	zones = list;
 }
@@ -497,13 +497,36 @@ zones_timer(uint64_t now)
 }
 
 void
+zones_drain(void)
+{
+	struct zone	*z;
+
+	for (z = zones; z != NULL; z = z->next) {
+		batch_untrack(&z->batch);
+		if (z->sec != NULL)
+			secondary_stop(z->sec);
+	}
+}
+
+int
+zones_idle(void)
+{
+	struct zone	*z;
+
+	for (z = zones; z != NULL; z = z->next)
+		if (batch_queued(&z->batch) > 0 || batch_busy(&z->batch))
+			return 0;
+	return 1;
+}
+
+void
 zones_free(void)
 {
 	struct zone	*z, *nz;
 
 	for (z = zones; z != NULL; z = nz) {
 		nz = z->next;
-		zone_destroy(z);
+		zone_destroy(z, "shutting down");
 	}
 	zones = NULL;
 }

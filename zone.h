@@ -15,7 +15,8 @@
  * Life cycle: zones_init() once with the Route 53 client; zones_setconf()
  * at start-up and after each reload (engines of zones that stay keep
  * their mirror and units; removed zones end their units); zones_poll()
- * and zones_timer() on every loop pass; zones_free() at exit.  The struct
+ * and zones_timer() on every loop pass; zones_drain() when shutting
+ * down, then the loop until zones_idle(); zones_free() at exit.  The struct
  * conf passed in must outlive the engines' use of it.
  */
 #ifndef R53D_ZONE_H
@@ -37,6 +38,14 @@ void		 zones_setconf(const struct conf *);
 void		 zones_poll(struct loop *);
 /* Step every zone. */
 void		 zones_timer(uint64_t now);
+/*
+ * Shutting down: stop following changes to INSYNC (units waiting for it
+ * are answered: their changes were accepted) and stop transfers; the
+ * units queued and the batches out go on.  zones_idle() is 1 once no
+ * zone holds a unit queued or a batch out.
+ */
+void		 zones_drain(void);
+int		 zones_idle(void);
 void		 zones_free(void);
 /* 1 when every zone is loaded (tests, start-up logging). */
 int		 zones_ready(void);

@@ -12,12 +12,14 @@ import re
 import signal
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import r53dtest as T  # noqa: E402
 
+import dns.exception  # noqa: E402
 import dns.message  # noqa: E402
 import dns.query  # noqa: E402
 import dns.rcode  # noqa: E402
@@ -253,6 +255,130 @@ class ChangeTracking(unittest.TestCase):
         finally:
             self.assertEqual(d.close(), 0)
             emu.close()
+
+
+def update_result(port, zone, name, addr, key, secret, tcp, timeout=8):
+    """Like update(), but any failure to get an answer is a string."""
+    ring = dns.tsigkeyring.from_text({key: secret})
+    u = dns.update.UpdateMessage(zone, keyring=ring, keyname=key,
+                                 keyalgorithm=dns.tsig.HMAC_SHA256)
+    u.add(name, 300, "A", addr)
+    try:
+        if tcp:
+            r = dns.query.tcp(u, "127.0.0.1", port=port, timeout=timeout)
+        else:
+            r = dns.query.udp(u, "127.0.0.1", port=port, timeout=timeout)
+    except dns.exception.Timeout:
+        return "timeout"
+    except OSError as e:
+        return "error %s" % e.__class__.__name__
+    except EOFError:
+        return "closed"
+    return dns.rcode.to_text(r.rcode())
+
+
+class Drain(unittest.TestCase):
+    """SIGTERM with 40 UPDATEs in flight: no new work, the work in
+    progress finished or answered within shutdown-timeout, every UPDATE
+    answered NOERROR in Route 53."""
+
+    def run_drain(self, emu_args, timeout, faults=()):
+        emu = T.Emulator(["example.com"], args=emu_args)
+        port = T.free_port()
+        conf = ("listen 127.0.0.1 port %d;\nshutdown-timeout %d;\n"
+                % (port, timeout) + keyfile("k1", SECRET_A)
+                + emu.aws_conf()
+                + 'zone "example.com" { allow-update { key "k1"; }; };\n')
+        d = T.Daemon(conf, port=port)
+        try:
+            self.assertTrue(d.wait_log("zone example.com: loaded", 20),
+                            d.logtext())
+            if faults:
+                emu.call("POST", "/_emu/faults", {"faults": list(faults)})
+            results = {}
+            lock = threading.Lock()
+
+            def one(i):
+                r = update_result(port, "example.com", "d%02d" % i,
+                                  "192.0.2.%d" % (i + 1), "k1", SECRET_A,
+                                  tcp=i % 2 == 0)
+                with lock:
+                    results[i] = r
+
+            threads = [threading.Thread(target=one, args=(i,))
+                       for i in range(40)]
+            for t in threads:
+                t.start()
+            # The first change batch is out, the others queued.
+            end = time.time() + 10
+            while time.time() < end and "sending" not in d.logtext():
+                time.sleep(0.01)
+            time.sleep(0.05)
+            t0 = time.time()
+            d.signal(signal.SIGTERM)
+            # New work after the signal is not taken.
+            late = [threading.Thread(target=one, args=(i,))
+                    for i in range(40, 45)]
+            for t in late:
+                t.start()
+            d.proc.wait(timeout + 10)
+            took = time.time() - t0
+            for t in threads + late:
+                t.join(15)
+            rc = d.proc.returncode
+            log = d.logtext()
+            have = emu.rrsets("example.com.")
+            return results, took, rc, log, have
+        finally:
+            d.close()
+            emu.close()
+
+    def check_acknowledged(self, results, have, log):
+        ok = [i for i, r in results.items() if r == "NOERROR"]
+        for i in ok:
+            self.assertIn(("d%02d.example.com." % i, "A"), have,
+                          "acknowledged d%02d missing\n%s" % (i, log))
+        for r in results.values():
+            self.assertIn(r, ("NOERROR", "SERVFAIL", "timeout", "closed",
+                              "error ConnectionRefusedError",
+                              "error ConnectionResetError"))
+        return ok
+
+    def test_drain_finishes_work_in_progress(self):
+        # Slow Route 53: the UPDATEs queue behind the rate limit.
+        results, took, rc, log, have = self.run_drain(
+            ["--latency", "300", "--rate", "1"], 10)
+        self.assertEqual(rc, 0, log)
+        self.assertEqual(len(results), 45)
+        self.assertIn("shutting down: finishing the work in progress", log)
+        ok = self.check_acknowledged(results, have, log)
+        # Those queued at the signal were sent and answered, not
+        # dropped: all of the first 40.
+        self.assertEqual(sorted(ok), list(range(40)), results)
+        late = [results[i] for i in range(40, 45)]
+        self.assertNotIn("NOERROR", late)
+        self.assertIn("SERVFAIL: shutting down", log)
+        # Well within the bound: the queued UPDATEs went in a batch or
+        # two, not one by one.
+        self.assertLess(took, 10 + 2, log)
+        self.assertNotIn("shutdown-timeout passed", log)
+
+    def test_drain_gives_up_at_the_bound(self):
+        # Route 53 stops answering change batches: the process still
+        # exits at shutdown-timeout, and nothing unanswered is lost.
+        results, took, rc, log, have = self.run_drain(
+            [], 2, faults=({"type": "slow", "delay": 30,
+                            "op": "ChangeResourceRecordSets",
+                            "count": 100},))
+        self.assertEqual(rc, 0, log)
+        self.assertIn("shutdown-timeout passed with work in progress", log)
+        self.assertLess(took, 2 + 2, log)
+        self.check_acknowledged(results, have, log)
+        self.assertNotIn("NOERROR", results.values())
+        # Those held at the bound are answered SERVFAIL, over UDP at
+        # least (the TCP connections may close first).
+        udp = [results[i] for i in range(0, 40) if i % 2 == 1]
+        self.assertIn("SERVFAIL", udp, results)
 
 
 if __name__ == "__main__":
