@@ -418,6 +418,50 @@ change_done(void *arg, const struct r53_result *res,
 	}
 }
 
+/*
+ * dry-run: log the batch that would go, one line a change, and end it as
+ * if Route 53 had accepted it; commit() then leaves the mirror as it is.
+ */
+static void
+dry_run(struct batch *b, const struct chlist *cl)
+{
+	char	line[1024];
+	size_t	i, j, n;
+	int	w;
+
+	log_info("zone %s: dry run: a change batch of %zu changes for %zu "
+	    "units, serial %u, not sent", b->name, cl->n, b->nb,
+	    b->newserial);
+	for (i = 0; i < cl->n; i++) {
+		const struct r53_change *c = &cl->c[i];
+
+		w = snprintf(line, sizeof(line), "%s %s %u %s",
+		    c->action == R53_DELETE ? "DELETE" : c->action ==
+		    R53_CREATE ? "CREATE" : "UPSERT", c->name,
+		    (unsigned)c->ttl, c->type);
+		n = w > 0 && (size_t)w < sizeof(line) ? (size_t)w : 0;
+		for (j = 0; j < c->nvalues && n < sizeof(line); j++) {
+			w = snprintf(line + n, sizeof(line) - n, "%s%s",
+			    j == 0 ? " " : " | ", c->values[j]);
+			if (w < 0 || (size_t)w >= sizeof(line) - n) {
+				/* Long sets: the log line ends with "...". */
+				memcpy(line + sizeof(line) - 4, "...", 4);
+				break;
+			}
+			n += (size_t)w;
+		}
+		log_info("zone %s: dry run: %s", b->name, line);
+	}
+	b->op = 0;
+	b->ended = 1;
+	b->outcome = R53_SUCCESS;
+	b->transient = 0;
+	b->code[0] = b->msg[0] = '\0';
+	snprintf(b->changeid, sizeof(b->changeid), "(dry run)");
+	b->insync = 1;
+	b->dryrun = 1;
+}
+
 /* Send the view's transitions: every DELETE first, then every CREATE. */
 static int
 send_batch(struct batch *b, uint64_t now)
@@ -473,6 +517,11 @@ send_batch(struct batch *b, uint64_t now)
 	    b->nbchanged, b->nbchanged == 1 ? "" : "s", b->newserial);
 	b->sent = now;
 	b->ended = 0;
+	if (b->dry) {
+		dry_run(b, &cl);
+		rv = 0;
+		goto out;
+	}
 	b->op = r53_change(b->r53, b->mirror->hzid, comment, cl.c, cl.n,
 	    change_done, b);
 	if (b->op != 0) {
@@ -618,6 +667,7 @@ batch_build(struct batch *b, const struct batch_conf *bc, uint64_t now,
 	zview_init(&b->view, &b->mirror->store);
 	b->nb = b->nbchanged = 0;
 	b->nasrt = 0;
+	b->dry = bc->dry_run;
 	while ((u = b->q) != NULL && b->nb < b->bcap &&
 	    b->nb < BATCH_UNITS_MAX && (bc->coalesce || b->nb == 0)) {
 		zview_begin(&b->view);
@@ -716,6 +766,14 @@ commit(struct batch *b, const char *change, int track)
 	struct ztrans	t;
 	size_t		cur = 0;
 
+	if (b->dryrun) {
+		/* Nothing was sent: the mirror stays as Route 53 has it. */
+		b->dryrun = 0;
+		zview_free(&b->view);
+		zview_init(&b->view, &b->mirror->store);
+		end_batch(b, BE_APPLIED, change, 0);
+		return;
+	}
 	/* Route 53 held these names as the view has them once it applied. */
 	while (zview_trans_next(&b->view, &cur, &t))
 		mirror_seen(b->mirror, t.name, b->sent);

@@ -166,6 +166,8 @@ struct batch {
 	char		 msg[R53_ERRMSG_SIZE];
 	char		 changeid[R53_ID_MAX + 1];
 	int		 insync;
+	int		 dry;		/* dry-run: nothing is sent */
+	int		 dryrun;	/* the batch out was not sent */
 
 	struct bchange	*w, **wtail;	/* changes not yet INSYNC */
 	size_t		 nw;
@@ -182,6 +184,7 @@ struct batch {
 /* How a batch is built: the zone's settings at the time. */
 struct batch_conf {
 	int		 coalesce;	/* 0: one unit per batch */
+	int		 dry_run;	/* log the batches, send nothing */
 	int		 policy;	/* UPD_SERIAL_* */
 };
 

@@ -279,6 +279,11 @@ top_opt(struct parser *p, const char *kw, void *arg)
 		    &c->tcp_clients);
 		return cf_end(p, rv);
 	}
+	if (strcasecmp(kw, "dry-run") == 0) {
+		if (cf_once(p, seen, 0x1000, kw) == -1)
+			return -1;
+		return cf_end(p, cf_boolean(p, kw, &c->dry_run));
+	}
 	if (strcasecmp(kw, "shutdown-timeout") == 0) {
 		if (cf_once(p, seen, 0x800, kw) == -1)
 			return -1;
@@ -439,6 +444,8 @@ finish(struct parser *p)
 
 	for (i = 0; i < c->nzones; i++) {
 		z = &c->zones[i];
+		if (z->dry_run == -1)
+			z->dry_run = c->dry_run;
 		if (z->allow_query.nelems == 0) {
 			if ((e = cf_acl_add(p, &z->allow_query)) == NULL)
 				return;

@@ -143,6 +143,7 @@ struct zone_conf {
 	enum serial_policy serial_policy;	/* default increment */
 	int		 wait_insync;		/* default 0 */
 	int		 coalesce;		/* default 1 */
+	int		 dry_run;		/* default: the top level's */
 	unsigned	 update_timeout;	/* seconds, default 60 */
 	unsigned	 queue_limit;		/* default 1000 */
 	/* Secondary zones (with primaries). */
@@ -170,6 +171,7 @@ struct conf {
 	unsigned	 tcp_clients;
 	unsigned	 tcp_idle_timeout;	/* seconds */
 	unsigned	 shutdown_timeout;	/* seconds; -1U: not set */
+	int		 dry_run;		/* default 0 */
 	char		**files;	/* private: names for file fields */
 	size_t		 nfiles;
 };

@@ -93,6 +93,7 @@ conf_print(FILE *fp, const struct conf *c)
 	fprintf(fp, "tcp-clients %u;\n", c->tcp_clients);
 	fprintf(fp, "tcp-idle-timeout %u;\n", c->tcp_idle_timeout);
 	fprintf(fp, "shutdown-timeout %u;\n", c->shutdown_timeout);
+	fprintf(fp, "dry-run %s;\n", c->dry_run ? "yes" : "no");
 
 	for (i = 0; i < c->nkeys; i++) {
 		k = &c->keys[i];
@@ -170,6 +171,7 @@ conf_print(FILE *fp, const struct conf *c)
 		fprintf(fp, "\twait-insync %s;\n", z->wait_insync ? "yes" :
 		    "no");
 		fprintf(fp, "\tcoalesce %s;\n", z->coalesce ? "yes" : "no");
+		fprintf(fp, "\tdry-run %s;\n", z->dry_run ? "yes" : "no");
 		fprintf(fp, "\tupdate-timeout %u;\n", z->update_timeout);
 		fprintf(fp, "\tqueue-limit %u;\n", z->queue_limit);
 		if (z->nprimaries > 0) {

@@ -226,7 +226,7 @@ enum {
 	Z_INSYNC = 32, Z_TIMEOUT = 64, Z_QLIMIT = 128, Z_PRIMARIES = 256,
 	Z_POLICY = 512, Z_COALESCE = 1024, Z_IXFR = 2048, Z_XFRSIZE = 4096,
 	Z_XFRTIME = 8192, Z_MINREF = 16384, Z_MAXREF = 32768,
-	Z_MINRETRY = 65536, Z_MAXRETRY = 131072
+	Z_MINRETRY = 65536, Z_MAXRETRY = 131072, Z_DRYRUN = 262144
 };
 
 /* The secondary's number settings: keyword, bit, bounds, field. */
@@ -430,6 +430,11 @@ zone_opt(struct parser *p, const char *kw, void *arg)
 			return -1;
 		return cf_end(p, cf_boolean(p, kw, &z->coalesce));
 	}
+	if (strcasecmp(kw, "dry-run") == 0) {
+		if (cf_once(p, &zc->seen, Z_DRYRUN, kw) == -1)
+			return -1;
+		return cf_end(p, cf_boolean(p, kw, &z->dry_run));
+	}
 	if (strcasecmp(kw, "wait-insync") == 0) {
 		if (cf_once(p, &zc->seen, Z_INSYNC, kw) == -1)
 			return -1;
@@ -516,6 +521,7 @@ cf_zone(struct parser *p)
 	z->update_timeout = CONF_DEFAULT_UPDATE_TIMEOUT;
 	z->queue_limit = CONF_DEFAULT_QUEUE_LIMIT;
 	z->coalesce = 1;
+	z->dry_run = -1;		/* the top level's */
 	z->request_ixfr = 1;
 	z->max_transfer_size = CONF_DEFAULT_XFR_SIZE;
 	z->transfer_timeout = CONF_DEFAULT_XFR_TIMEOUT;

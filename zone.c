@@ -115,7 +115,8 @@ follow(struct zone *z, enum bnext bn, const uint8_t (*names)[DNS_NAME_MAX],
 		return 1;
 	case BN_SENT:
 		z->state = Z_SENT;
-		return 0;
+		/* A dry run has its outcome already. */
+		return batch_ended(&z->batch);
 	case BN_REREAD:
 		memcpy(z->rnames, names, n * sizeof(names[0]));
 		z->nrnames = n;
@@ -229,6 +230,7 @@ zone_step(struct zone *z, uint64_t now)
 			z->kick_at = 0;
 			z->retry_at = 0;
 			bc.coalesce = z->zc->coalesce;
+			bc.dry_run = z->zc->dry_run;
 			bc.policy = z->zc->serial_policy == SERIAL_UNIXTIME ?
 			    UPD_SERIAL_UNIXTIME : UPD_SERIAL_INCREMENT;
 			bn = batch_build(&z->batch, &bc, now, names, &n);

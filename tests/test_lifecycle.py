@@ -381,5 +381,65 @@ class Drain(unittest.TestCase):
         self.assertIn("SERVFAIL", udp, results)
 
 
+class DryRun(unittest.TestCase):
+    """dry-run: UPDATEs are evaluated and answered as if sent, the
+    batch is logged, and nothing changes in Route 53 or in what r53d
+    answers; a zone may turn it off for itself."""
+
+    def test_dry_run(self):
+        emu = T.Emulator(["example.com", "example.net"])
+        port = T.free_port()
+        conf = ("listen 127.0.0.1 port %d;\ndry-run yes;\n" % port
+                + keyfile("k1", SECRET_A) + emu.aws_conf()
+                + 'zone "example.com" { allow-update { key "k1"; }; };\n'
+                + 'zone "example.net" { allow-update { key "k1"; };\n'
+                '\tdry-run no;\n};\n')
+        d = T.Daemon(conf, port=port)
+        try:
+            for z in ("example.com", "example.net"):
+                self.assertTrue(d.wait_log("zone %s: loaded" % z, 20),
+                                d.logtext())
+            before = emu.rrsets("example.com.")
+            emu.call("POST", "/_emu/stats/reset")
+            self.assertEqual(update(port, "example.com", "dry", "192.0.2.7",
+                                    "k1", SECRET_A), "NOERROR")
+            # Prerequisites are still checked against what Route 53 has.
+            ring = dns.tsigkeyring.from_text({"k1": SECRET_A})
+            u = dns.update.UpdateMessage("example.com", keyring=ring,
+                                         keyname="k1",
+                                         keyalgorithm=dns.tsig.HMAC_SHA256)
+            u.present("dry", "A")
+            u.add("dry2", 300, "A", "192.0.2.8")
+            r = dns.query.tcp(u, "127.0.0.1", port=port, timeout=5)
+            self.assertEqual(r.rcode(), dns.rcode.NXRRSET)
+            log = d.logtext()
+            self.assertRegex(log, r"zone example\.com: dry run: a change "
+                             r"batch of \d+ changes for 1 units, serial \d+, "
+                             r"not sent")
+            self.assertIn("zone example.com: dry run: CREATE "
+                          "dry.example.com. 300 A 192.0.2.7", log)
+            self.assertRegex(log, r"zone example\.com: dry run: DELETE "
+                             r"example\.com\. 900 SOA ")
+            self.assertEqual(emu.rrsets("example.com."), before)
+            st = emu.call("GET", "/_emu/stats")
+            self.assertEqual(
+                st["operations"].get("ChangeResourceRecordSets", 0), 0)
+            q = dns.message.make_query("dry.example.com.", "A")
+            r = dns.query.udp(q, "127.0.0.1", port=port, timeout=3)
+            self.assertEqual(r.rcode(), dns.rcode.NXDOMAIN)
+            # The zone that said no is changed for real.
+            self.assertEqual(update(port, "example.net", "real",
+                                    "192.0.2.9", "k1", SECRET_A), "NOERROR")
+            self.assertIn(("real.example.net.", "A"),
+                          emu.rrsets("example.net."))
+            r = T.run([T.R53D, "-nv", "-c", os.path.join(d.tmp,
+                                                         "r53d.conf")])
+            self.assertIn("dry-run yes;", r.stdout)
+            self.assertIn("\tdry-run no;", r.stdout)
+        finally:
+            self.assertEqual(d.close(), 0)
+            emu.close()
+
+
 if __name__ == "__main__":
     T.Results.main()
