@@ -688,7 +688,13 @@ batch_build(struct batch *b, const struct batch_conf *bc, uint64_t now,
 			zview_init(&b->view, &b->mirror->store);
 			*n = c.nnames;
 			u->reread = 1;
-			return c.overflow ? BN_RELOAD : BN_REREAD;
+			/*
+			 * In partial mode a reload would forget what was
+			 * read: these names now, the others at the next
+			 * apply.
+			 */
+			return c.overflow && !b->mirror->partial ? BN_RELOAD :
+			    BN_REREAD;
 		}
 		u->changed = a == BA_CHANGED || a == BA_FULL;
 		if (a == BA_FULL || (u->changed &&
@@ -1058,6 +1064,19 @@ batch_track(struct batch *b, uint64_t now)
 		if (b->wop == 0)
 			b->wnext = now + BATCH_WAIT_MAX_MS;
 	}
+}
+
+void
+batch_fail_queued(struct batch *b, const char *why)
+{
+	struct bunit	*u;
+
+	while ((u = b->q) != NULL) {
+		b->q = u->next;
+		b->nq--;
+		end_unit(u, BE_FAILED, NULL, 0, "", why);
+	}
+	b->qtail = &b->q;
 }
 
 void

@@ -208,6 +208,8 @@ void	batch_init(struct batch *, struct r53 *, struct mirror *,
 void	batch_drop(struct batch *, const char *why);
 
 void	batch_add(struct batch *, struct bunit *);
+/* End every queued unit BE_FAILED (why): the zone cannot be read. */
+void	batch_fail_queued(struct batch *, const char *why);
 /* Take back a unit that is queued or waiting: 0, or -1 in a batch. */
 int	batch_cancel(struct batch *, struct bunit *);
 size_t	batch_queued(const struct batch *);

@@ -87,6 +87,7 @@ static int		 max_conns = 64;
 static int		 idle_ms = 10000;
 static uint32_t		 gen_next = 1;
 static uint64_t		 accept_resume;	/* 0, or when to accept again */
+static uint64_t		 last_io;	/* a datagram or connection came */
 static listen_handler	 handler;
 static void		*handler_arg;
 static uint8_t		 udpbuf[LISTEN_UDP_MAX];
@@ -423,6 +424,7 @@ udp_read(void *arg, int fd, short revents)
 				log_warn("udp recvmsg");
 			return;
 		}
+		last_io = loop_now();
 		cl.proto = CLIENT_UDP;
 		cl.peerlen = mh.msg_namelen;
 		cl.ufd = fd;
@@ -514,12 +516,13 @@ udp_send(const struct client *cl, const uint8_t *buf, size_t len)
 	return 0;
 }
 
+static int	conn_add(int, const struct client *);
+
 static void
 tcp_accept(void *arg, int fd, short revents)
 {
-	struct tconn	*c = NULL, *v;
 	struct client	 cl;
-	int		 nfd, i;
+	int		 nfd;
 	char		 b[64];
 
 	(void)arg;
@@ -543,6 +546,19 @@ tcp_accept(void *arg, int fd, short revents)
 		close(nfd);
 		return;
 	}
+	conn_add(nfd, &cl);
+}
+
+/* A connection to serve (accepted, or given by inetd): a slot for it. */
+static int
+conn_add(int nfd, const struct client *clp)
+{
+	struct tconn	*c = NULL, *v;
+	struct client	 cl = *clp;
+	int		 i;
+	char		 b[64];
+
+	last_io = loop_now();
 	/* A reload may have lowered tcp-clients below what is open. */
 	while (nconns >= max_conns && (v = conn_victim()) != NULL) {
 		log_debug("tcp %s: closed to make room",
@@ -553,7 +569,7 @@ tcp_accept(void *arg, int fd, short revents)
 		log_warnx("tcp %s: refused, %d connections open, none idle",
 		    listen_client_str(&cl, b, sizeof(b)), nconns);
 		close(nfd);
-		return;
+		return -1;
 	}
 	for (i = 0; i < nslots; i++)
 		if (conns[i].fd == -1) {
@@ -564,7 +580,7 @@ tcp_accept(void *arg, int fd, short revents)
 		c = &conns[nslots++];
 	if (c == NULL) {
 		close(nfd);
-		return;
+		return -1;
 	}
 	memset(c, 0, sizeof(*c));
 	c->fd = nfd;
@@ -576,6 +592,7 @@ tcp_accept(void *arg, int fd, short revents)
 	c->outtail = &c->out;
 	c->last = loop_now();
 	nconns++;
+	return 0;
 }
 
 static void
@@ -793,6 +810,83 @@ listen_done(const struct client *cl)
 	if (cl->proto == CLIENT_TCP && (c = conn_of(cl)) != NULL &&
 	    c->pending > 0)
 		c->pending--;
+}
+
+/* The options bind_one() sets on a UDP socket, for one given to us. */
+static void
+udp_options(int fd, int family)
+{
+	int	on = 1, rcvbuf = UDP_RCVBUF;
+
+	if (family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on,
+		    sizeof(on));
+	else
+		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+}
+
+enum listen_kind
+listen_adopt(int fd, listen_handler h, void *arg, int tcp_idle_ms)
+{
+	struct sockaddr_storage	 ss;
+	struct client		 cl;
+	socklen_t		 len;
+	int			 type, acc = 0;
+
+	handler = h;
+	handler_arg = arg;
+	listen_set_limits(1, tcp_idle_ms);
+	len = sizeof(type);
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == -1)
+		return LISTEN_NONE;
+	len = sizeof(ss);
+	memset(&ss, 0, sizeof(ss));
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1 ||
+	    (ss.ss_family != AF_INET && ss.ss_family != AF_INET6) ||
+	    nonblock(fd) == -1)
+		return LISTEN_NONE;
+	last_io = loop_now();
+	if (type == SOCK_DGRAM) {
+		udp_options(fd, ss.ss_family);
+		socks[nsocks].fd = fd;
+		socks[nsocks].tcp = 0;
+		socks[nsocks].family = ss.ss_family;
+		nsocks++;
+		return LISTEN_UDP;
+	}
+	if (type != SOCK_STREAM)
+		return LISTEN_NONE;
+	len = sizeof(acc);
+	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &len) == 0 &&
+	    acc) {
+		listen_set_limits(LISTEN_CONN_MAX, tcp_idle_ms);
+		socks[nsocks].fd = fd;
+		socks[nsocks].tcp = 1;
+		socks[nsocks].family = ss.ss_family;
+		nsocks++;
+		return LISTEN_TCP;
+	}
+	memset(&cl, 0, sizeof(cl));
+	cl.proto = CLIENT_TCP;
+	cl.peerlen = sizeof(cl.peer);
+	if (getpeername(fd, (struct sockaddr *)&cl.peer, &cl.peerlen) == -1)
+		return LISTEN_NONE;
+	if (conn_add(fd, &cl) == -1)
+		return LISTEN_NONE;
+	return LISTEN_CONN;
+}
+
+uint64_t
+listen_last(void)
+{
+	return last_io;
+}
+
+int
+listen_nconns(void)
+{
+	return nconns;
 }
 
 void

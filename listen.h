@@ -90,6 +90,22 @@ int	listen_reply(const struct client *, const uint8_t *, size_t);
 /* Tell the module a request of this TCP client has ended unanswered. */
 void	listen_done(const struct client *);
 /*
+ * inetd mode: serve the socket fd (standard input) as inetd or systemd
+ * gave it, instead of listen_open(): a UDP socket (inetd "wait"), a
+ * listening TCP socket (also "wait"), or one TCP connection ("nowait",
+ * or systemd's Accept=yes).  Returns which, or LISTEN_NONE when fd is
+ * none of them.  listen_last() is when the last datagram or connection
+ * came, listen_nconns() how many connections are open: the caller
+ * decides from them when it is idle.
+ */
+enum listen_kind { LISTEN_NONE, LISTEN_UDP, LISTEN_TCP, LISTEN_CONN };
+
+enum listen_kind listen_adopt(int fd, listen_handler, void *,
+	    int tcp_idle_ms);
+uint64_t listen_last(void);
+int	listen_nconns(void);
+
+/*
  * Shutting down: close the TCP listeners (no new connections); the UDP
  * sockets and the connections open stay, for the answers still due.
  */

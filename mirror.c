@@ -16,7 +16,10 @@
 #include "dns/rrset.h"
 #include "dns/rrtype.h"
 #include "log.h"
+#include "loop.h"
 #include "mirror.h"
+
+static void	known_clear(struct mirror *);
 
 void
 mirror_init(struct mirror *m, struct r53 *r53, const char *name,
@@ -40,6 +43,8 @@ rd_clear(struct mirror *m)
 		rrset_unref(m->rd[i]);
 	m->nrd = 0;
 	m->rdbad = 0;
+	rrset_unref(m->rdnext);
+	m->rdnext = NULL;
 }
 
 void
@@ -51,6 +56,7 @@ mirror_free(struct mirror *m)
 	rd_clear(m);
 	zstore_free(&m->store);
 	zstore_free(&m->fresh);
+	known_clear(m);
 }
 
 int
@@ -266,6 +272,8 @@ find_end(struct mirror *m)
 	return over(m, MIRROR_OK);
 }
 
+static int	reread_next(struct mirror *, uint64_t);
+
 /* ---- loading ---- */
 
 static int
@@ -302,6 +310,20 @@ load_done(void *arg, const struct r53_result *res)
 int
 mirror_load(struct mirror *m)
 {
+	if (m->partial) {
+		/* Everything read so far is forgotten: the apex again. */
+		zstore_free(&m->store);
+		zstore_init(&m->store, 0);
+		known_clear(m);
+		m->loaded = 0;
+		memcpy(m->names[0], m->origin, name_len(m->origin,
+		    DNS_NAME_MAX));
+		m->nnames = 1;
+		m->iname = 0;
+		m->apexload = 1;
+		rd_clear(m);
+		return reread_next(m, loop_now());
+	}
 	zstore_free(&m->fresh);
 	zstore_init(&m->fresh, 0);
 	return started(m, MR_LOAD, r53_list_rrsets(m->r53, m->hzid, NULL,
@@ -357,10 +379,79 @@ seen_hash(const uint8_t *name)
 }
 
 void
+mirror_set_partial(struct mirror *m)
+{
+	m->partial = 1;
+}
+
+/* Put hash h in the known set; -1 without memory. */
+static int
+known_add(struct mirror *m, uint64_t h)
+{
+	uint64_t	*t;
+	size_t		 i, cap;
+
+	if (h == 0)
+		h = 1;		/* 0 marks an empty slot */
+	if ((m->nknown + 1) * 4 > m->kcap * 3) {
+		cap = m->kcap ? m->kcap * 2 : 64;
+		if ((t = calloc(cap, sizeof(*t))) == NULL)
+			return -1;
+		for (i = 0; i < m->kcap; i++)
+			if (m->known[i] != 0) {
+				size_t j = m->known[i] & (cap - 1);
+
+				while (t[j] != 0)
+					j = (j + 1) & (cap - 1);
+				t[j] = m->known[i];
+			}
+		free(m->known);
+		m->known = t;
+		m->kcap = cap;
+	}
+	for (i = h & (m->kcap - 1); m->known[i] != 0; i = (i + 1) & (m->kcap - 1))
+		if (m->known[i] == h)
+			return 0;
+	m->known[i] = h;
+	m->nknown++;
+	return 0;
+}
+
+int
+mirror_known(const struct mirror *m, const uint8_t *name)
+{
+	uint64_t	h;
+	size_t		i;
+
+	if (!m->partial)
+		return 1;
+	if (m->kcap == 0)
+		return 0;
+	if ((h = seen_hash(name)) == 0)
+		h = 1;
+	for (i = h & (m->kcap - 1); m->known[i] != 0; i = (i + 1) & (m->kcap - 1))
+		if (m->known[i] == h)
+			return 1;
+	return 0;
+}
+
+static void
+known_clear(struct mirror *m)
+{
+	free(m->known);
+	m->known = NULL;
+	m->nknown = m->kcap = 0;
+}
+
+void
 mirror_seen(struct mirror *m, const uint8_t *name, uint64_t when)
 {
 	uint64_t		 h = seen_hash(name);
 	struct mirror_seen_ent	*s = &m->seen[h % MIRROR_SEEN];
+
+	/* Without memory the name stays unknown: it is read again. */
+	if (m->partial)
+		(void)known_add(m, h);
 
 	if (s->hash != h || s->when < when) {
 		s->hash = h;
@@ -391,6 +482,14 @@ rd_each(void *arg, const struct r53_rrset *rs)
 	if ((rv = mirror_rrset_from_r53(rs, owner, &s)) == 1)
 		return 0;
 	if (rv == -1 || !name_equal(owner, m->names[m->iname])) {
+		if (rv == 0 && m->partial && m->rdnext == NULL &&
+		    name_is_sub(owner, m->names[m->iname])) {
+			/* Listed next: the name has descendants. */
+			m->rdnext = s;
+			memcpy(m->rdnextname, owner, name_len(owner,
+			    DNS_NAME_MAX));
+			return 1;
+		}
 		rrset_unref(s);
 		m->rdbad = rv == -1;
 		return 1;
@@ -423,8 +522,9 @@ reread_next(struct mirror *m, uint64_t now)
 
 	name_to_r53(m->names[m->iname], r, sizeof(r));
 	m->rdstart = now;
+	/* Partial mode: one set past the name, which rd_each() stops at. */
 	return started(m, MR_NAMES, r53_list_rrsets(m->r53, m->hzid, r, NULL,
-	    R53_LIST_ONLY_NAME, rd_each, rd_done, m));
+	    m->partial ? 0 : R53_LIST_ONLY_NAME, rd_each, rd_done, m));
 }
 
 int
@@ -444,6 +544,25 @@ mirror_reread(struct mirror *m, const uint8_t (*names)[DNS_NAME_MAX],
 	m->iname = 0;
 	rd_clear(m);
 	return reread_next(m, now);
+}
+
+/* Partial mode: the apex is read; the store is usable. */
+static enum mirror_status
+apex_end(struct mirror *m)
+{
+	const struct rrset	*soa;
+
+	m->apexload = 0;
+	soa = zstore_get(&m->store, m->origin, DNS_T_SOA);
+	if (soa == NULL || soa->nrr != 1 || (soa->flags & RRSET_OPAQUE)) {
+		log_warnx("zone %s: hosted zone %s has no usable SOA record",
+		    m->name, m->hzid);
+		return over(m, MIRROR_FAIL);
+	}
+	m->loaded = 1;
+	log_info("zone %s: read the apex of hosted zone %s; other names are "
+	    "read as requests need them", m->name, m->hzid);
+	return over(m, MIRROR_OK);
 }
 
 static enum mirror_status
@@ -467,10 +586,17 @@ reread_end(struct mirror *m, uint64_t now)
 		m->loaded = 0;
 		return over(m, MIRROR_FAIL);
 	}
+	if (m->rdnext != NULL && zstore_node(&m->store, m->rdnextname) ==
+	    NULL && zstore_put(&m->store, m->rdnextname, m->rdnext) == -1) {
+		/* Not known anyway: it would only be read when needed. */
+	}
 	rd_clear(m);
 	mirror_seen(m, m->names[m->iname], m->rdstart);
-	if (++m->iname >= m->nnames)
+	if (++m->iname >= m->nnames) {
+		if (m->apexload)
+			return apex_end(m);
 		return over(m, MIRROR_OK);
+	}
 	if (reread_next(m, now) == -1)
 		return over(m, MIRROR_FAIL);
 	return MIRROR_BUSY;

@@ -94,8 +94,21 @@ struct mirror {
 	uint64_t	 rdstart;	/* when names[iname] was asked */
 	uint32_t	 soa_serial;	/* MR_SOA */
 	int		 soa_found;
+	/* The first set of a name below the one read (partial mode). */
+	struct rrset	*rdnext;
+	uint8_t		 rdnextname[DNS_NAME_MAX];
 
 	struct mirror_seen_ent seen[MIRROR_SEEN];
+
+	/*
+	 * Partial mode (inetd): a load reads the apex only, and the store
+	 * holds just the names read since, as requests needed them; known
+	 * is the set of those names (hashes, open addressing).
+	 */
+	int		 partial;
+	int		 apexload;	/* MR_NAMES is reading the apex */
+	uint64_t	*known;
+	size_t		 nknown, kcap;
 };
 
 /* name and origin must outlive the mirror (the zone's own copies). */
@@ -129,6 +142,18 @@ uint32_t	 mirror_soa(const struct mirror *);
 /* Take the next step of the read in progress; see above. */
 enum mirror_status mirror_step(struct mirror *, uint64_t now);
 int		 mirror_busy(const struct mirror *);
+
+/*
+ * Partial mode (see struct mirror), set once before the first load.
+ * mirror_known() says whether the store holds what Route 53 has for
+ * name: always in full mode; in partial mode, once the name was read
+ * (or written by a batch Route 53 accepted).  A read of a name in
+ * partial mode also keeps the first record set of a name below it, if
+ * there is one, so that the store knows the name has descendants (an
+ * empty non-terminal is not NXDOMAIN).
+ */
+void		 mirror_set_partial(struct mirror *);
+int		 mirror_known(const struct mirror *, const uint8_t *name);
 
 /* Route 53 held what the store holds for name at some time >= when. */
 void		 mirror_seen(struct mirror *, const uint8_t *, uint64_t when);

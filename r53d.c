@@ -55,7 +55,7 @@ static struct r53	*r53;
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: r53d [-dnv] [-c file] [-e zone]\n");
+	fprintf(stderr, "usage: r53d [-dinv] [-c file] [-e zone]\n");
 	exit(1);
 }
 
@@ -369,6 +369,143 @@ priv_input(void *arg, int fd, short revents)
 	}
 }
 
+/* A request held by a zone, handed back (zone.h). */
+static void
+dispatch(const struct client *cl, const uint8_t *msg, size_t len)
+{
+	serve_request(cl, msg, len, NULL);
+}
+
+/* SIGTERM: no new work; returns when it must be done by. */
+static uint64_t
+drain_begin(const struct conf *cf, uint64_t now)
+{
+	log_info("shutting down: finishing the work in progress, for %u s "
+	    "at most", cf->shutdown_timeout);
+	listen_drain();
+	serve_drain();
+	zones_drain();
+	/* At least 1 ms, so that 0 still means "not yet". */
+	return now + cf->shutdown_timeout * 1000ULL + 1;
+}
+
+/*
+ * While draining: 1 when it is time to exit (nothing left, the time is
+ * up, or a second signal).
+ */
+static int
+drain_over(uint64_t end, uint64_t now)
+{
+	if (sig_term > 1) {
+		log_info("exiting at once on a second signal");
+		return 1;
+	}
+	if (zones_idle() && !listen_busy())
+		return 1;
+	if (now >= end) {
+		log_warnx("shutdown-timeout passed with work in progress: "
+		    "what was not sent is answered SERVFAIL");
+		return 1;
+	}
+	return 0;
+}
+
+/* 1 when standard output or error is a socket (inetd's). */
+static int
+stdio_socket(void)
+{
+	struct stat	st;
+	int		fd;
+
+	for (fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++)
+		if (fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode))
+			return 1;
+	return 0;
+}
+
+/*
+ * "r53d -i": serve the socket inetd or systemd passed as standard input
+ * (listen_adopt()), then exit: after one TCP connection, or when nothing
+ * has come for tcp-idle-timeout seconds and nothing is pending.  Zones
+ * are read only as far as the requests need (zones_init()).
+ */
+static int
+run_inetd(struct conf *cf)
+{
+	struct r53_opts		 ro;
+	struct aws_settings	 as;
+	struct passwd		*pw;
+	enum listen_kind	 kind;
+	uint64_t		 now, idle_ms, drain_end = 0;
+	int			 fd;
+
+	/* Standard output and error may be the socket: not for us. */
+	if (stdio_socket() && (fd = open("/dev/null", O_RDWR)) != -1) {
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+	idle_ms = (uint64_t)cf->tcp_idle_timeout * 1000;
+	memset(&ro, 0, sizeof(ro));
+	ro.clock = loop_now;
+	aws_settings_of(&cf->aws, &as);
+	if (cf->nzones > 0 && (r53 = r53_new(&as, &ro)) == NULL)
+		fatalx("cannot set up the Route 53 client");
+	zones_init(r53, 1, dispatch);
+	kind = listen_adopt(STDIN_FILENO, serve_request, NULL,
+	    (int)cf->tcp_idle_timeout * 1000);
+	if (kind == LISTEN_NONE)
+		fatalx("-i: standard input is not a UDP or TCP socket");
+	pw = run_as(cf->user);
+	enter_chroot(cf->chroot);
+	drop_privileges(pw);
+	signals_init();
+	serve_setconf(cf);
+	zones_setconf(cf);
+	log_debug("inetd mode: serving %s", kind == LISTEN_UDP ? "UDP" :
+	    kind == LISTEN_TCP ? "TCP connections" : "a TCP connection");
+
+	for (;;) {
+		now = loop_now();
+		if (sig_term > 0 && drain_end == 0)
+			drain_end = drain_begin(cf, now);
+		if (drain_end != 0 && drain_over(drain_end, now))
+			break;
+		if (zones_idle() && !listen_busy() && listen_nconns() == 0 &&
+		    (kind == LISTEN_CONN || now >= listen_last() + idle_ms))
+			break;
+		loop_reset(&io);
+		loop_add(&io, sigpipe[0], POLLIN, sig_drain, NULL);
+		listen_poll(&io);
+		zones_poll(&io);
+		if (kind != LISTEN_CONN)
+			loop_deadline(&io, listen_last() + idle_ms);
+		loop_deadline(&io, drain_end);
+		if (r53 != NULL)
+			r53_wait();
+		if (poll(io.pfd, (nfds_t)io.n, loop_timeout(&io, now)) == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("poll");
+		}
+		loop_dispatch(&io);
+		now = loop_now();
+		listen_timer(now);
+		if (r53 != NULL)
+			r53_step(r53, r53pfd, nr53pfd, now);
+		zones_timer(now);
+	}
+	log_debug("inetd mode: done");
+	zones_free();
+	listen_close();
+	replay_free();
+	if (r53 != NULL)
+		r53_free(r53);
+	conf_free(cf);
+	return 0;
+}
+
 /* "r53d -e ZONE": print the hosted zone and exit. */
 static int
 run_export(struct conf *cf, const char *zone)
@@ -422,10 +559,10 @@ main(int argc, char *argv[])
 	const char		*path = R53D_CONF, *export = NULL;
 	char			*abspath = NULL;
 	struct passwd		*pw;
-	int			 ch, debug = 0, check = 0, verbose = 0;
+	int			 ch, debug = 0, check = 0, verbose = 0, inetd = 0;
 	uint64_t		 now, drain_end = 0;
 
-	while ((ch = getopt(argc, argv, "c:de:nv")) != -1) {
+	while ((ch = getopt(argc, argv, "c:de:inv")) != -1) {
 		switch (ch) {
 		case 'c':
 			path = optarg;
@@ -435,6 +572,9 @@ main(int argc, char *argv[])
 			break;
 		case 'e':
 			export = optarg;
+			break;
+		case 'i':
+			inetd = 1;
 			break;
 		case 'n':
 			check = 1;
@@ -453,7 +593,11 @@ main(int argc, char *argv[])
 		return 0;
 	}
 
-	log_init(1, debug ? 1 + verbose : 0);
+	if (inetd && stdio_socket())
+		/* inetd's standard error is the socket: syslog instead. */
+		log_init(0, verbose);
+	else
+		log_init(1, debug || inetd ? 1 + verbose : 0);
 	if ((cf = conf_load(path, report_stderr, NULL)) == NULL) {
 		if (check)
 			return 1;
@@ -469,6 +613,8 @@ main(int argc, char *argv[])
 	}
 	if (export != NULL)
 		return run_export(cf, export);
+	if (inetd)
+		return run_inetd(cf);
 	/* Reloads come after chdir("/"). */
 	if ((abspath = realpath(path, NULL)) != NULL)
 		path = abspath;
@@ -478,7 +624,7 @@ main(int argc, char *argv[])
 	aws_settings_of(&cf->aws, &as);
 	if (cf->nzones > 0 && (r53 = r53_new(&as, &ro)) == NULL)
 		fatalx("cannot set up the Route 53 client");
-	zones_init(r53);
+	zones_init(r53, 0, dispatch);
 	raise_nofile();
 	check_nofile(cf);
 	listen_conf_of(cf, &lc, addrs);
@@ -508,29 +654,10 @@ main(int argc, char *argv[])
 
 	for (;;) {
 		now = loop_now();
-		if (sig_term > 0 && drain_end == 0) {
-			/* At least 1 ms, so that 0 still means "not yet". */
-			drain_end = now + cf->shutdown_timeout * 1000ULL + 1;
-			log_info("shutting down: finishing the work in "
-			    "progress, for %u s at most", cf->shutdown_timeout);
-			listen_drain();
-			serve_drain();
-			zones_drain();
-		}
-		if (drain_end != 0) {
-			if (sig_term > 1) {
-				log_info("exiting at once on a second signal");
-				break;
-			}
-			if (zones_idle() && !listen_busy())
-				break;
-			if (now >= drain_end) {
-				log_warnx("shutdown-timeout passed with work in "
-				    "progress: what was not sent is answered "
-				    "SERVFAIL");
-				break;
-			}
-		}
+		if (sig_term > 0 && drain_end == 0)
+			drain_end = drain_begin(cf, now);
+		if (drain_end != 0 && drain_over(drain_end, now))
+			break;
 		if (sig_hup) {
 			sig_hup = 0;
 			/* With a privileged parent, it reads as root. */

@@ -151,7 +151,8 @@ log_req(const struct client *cl, const struct dns_msg *m, int rcode,
  */
 static int
 do_query(const struct client *cl, const struct dns_msg *m, size_t cap,
-    const char *keyname, const struct tsig_result *ts)
+    const char *keyname, const struct tsig_result *ts, const uint8_t *buf,
+    size_t buflen)
 {
 	struct dns_wmsg		 w;
 	struct zone		*z;
@@ -171,6 +172,15 @@ do_query(const struct client *cl, const struct dns_msg *m, size_t cap,
 		return DNS_R_REFUSED;
 	if (m->qclass != DNS_C_IN && m->qclass != DNS_C_ANY)
 		return DNS_R_REFUSED;
+	switch (zone_query_wait(z, m->qname)) {
+	case ZQ_HOLD:
+		/* inetd mode: answered once the names it needs are read. */
+		if (zone_query_hold(z, cl, m->qname, buf, buflen) == 0)
+			return -1;
+		return DNS_R_SERVFAIL;
+	case ZQ_FAIL:
+		return DNS_R_SERVFAIL;
+	}
 	if (!zone_loaded(z))
 		return DNS_R_SERVFAIL;
 	if (dns_wmsg_reply(&w, resp, cap, m, 0) == -1 ||
@@ -481,7 +491,7 @@ serve_request(const struct client *cl, const uint8_t *buf, size_t len,
 	}
 	switch (m.opcode) {
 	case DNS_OP_QUERY:
-		rcode = do_query(cl, &m, cap, kn, ts);
+		rcode = do_query(cl, &m, cap, kn, ts, buf, len);
 		break;
 	case DNS_OP_UPDATE:
 		if (ts != NULL && replayed(cl, &m, cap, kn, ts))

@@ -394,6 +394,29 @@ assert_prereqs(const struct upd_req *r, struct bctx *c)
 	return 0;
 }
 
+/*
+ * Partial mode (inetd): the names the UPDATE touches that the mirror has
+ * not read yet are asked for (batch_reread()).  Returns how many.
+ */
+static size_t
+unknown_names(const struct upd_req *r, struct bctx *c)
+{
+	const struct mirror	*m = batch_mirror(c);
+	size_t			 n = 0, i;
+
+	for (i = 0; i < r->nprereq + r->nupdate; i++) {
+		const uint8_t *nm = i < r->nprereq ? r->prereq[i].name :
+		    r->update[i - r->nprereq].name;
+
+		/* Outside the zone: NOTZONE, nothing to read. */
+		if (!name_is_sub(nm, r->origin) || mirror_known(m, nm))
+			continue;
+		if (batch_reread(c, nm) != 0)
+			n++;
+	}
+	return n;
+}
+
 /* Evaluate the UPDATE on the pipeline's view. */
 static enum bapply
 upd_apply(struct bunit *unit, struct bctx *c)
@@ -422,6 +445,11 @@ upd_apply(struct bunit *unit, struct bctx *c)
 	r.zclass = DNS_C_IN;
 	r.allow = allow_cb;
 	r.allow_arg = &a;
+	if ((n = unknown_names(&r, c)) > 0) {
+		log_debug("zone %s: reading %zu name%s the update touches",
+		    u->q->name, n, n == 1 ? "" : "s");
+		return BA_REREAD;
+	}
 	update_eval(batch_view(c), &r, &res);
 	u->rcode = res.rcode;
 	u->changed = res.changed;
@@ -538,7 +566,7 @@ upd_take(struct updq *q, struct dnsreq *req, const uint8_t *msg, size_t len)
 	memcpy(u->msg, msg, len);
 	u->len = len;
 	u->req = *req;
-	if (q->mirror->loaded) {
+	if (q->mirror->loaded || q->mirror->partial) {
 		dkey_of(u);
 		if (u->dklen > 0 && in_progress(q, u)) {
 			log_debug("zone %s: retransmitted update joins the "
@@ -566,7 +594,7 @@ upd_take(struct updq *q, struct dnsreq *req, const uint8_t *msg, size_t len)
 	else
 		q->head = u;
 	q->tail = u;
-	if (!q->mirror->loaded) {
+	if (!q->mirror->loaded && !q->mirror->partial) {
 		/* Loading, or reloading after a SIGHUP: logged like any. */
 		snprintf(u->why, sizeof(u->why), "the zone is not loaded "
 		    "from Route 53 yet");

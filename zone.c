@@ -18,11 +18,27 @@
 #include "loop.h"
 #include "mirror.h"
 #include "secondary.h"
+#include "listen.h"
 #include "upd.h"
 #include "zone.h"
 
 #define ZONE_BACKOFF_MIN 1000		/* ms */
 #define ZONE_BACKOFF_MAX 300000
+#define ZONE_HELD_MAX	256		/* queries held, partial mode */
+#define ZONE_HELD_MS	10000		/* ... at most this long */
+
+/*
+ * A query held in partial mode until the names it needs are read: the
+ * request as it came, handed to the dispatcher again then.
+ */
+struct zheld {
+	struct zheld	*next;
+	struct client	 cl;
+	uint8_t		 qname[DNS_NAME_MAX];	/* lowercased */
+	uint64_t	 deadline;
+	size_t		 len;
+	uint8_t		 msg[];
+};
 
 /*
  * The states of a zone's engine.  At most one read of the mirror and one
@@ -62,16 +78,26 @@ struct zone {
 	struct updq		 upd;
 	struct secondary	*sec;		/* with primaries, else NULL */
 	short			 sec_revents;
+	struct zheld		*held, **heldtail;
+	size_t			 nheld;
 };
 
 static struct r53	*zone_r53;
 static struct zone	*zones;
+static int		 partial;	/* inetd: names read as needed */
+static zone_dispatch_fn	*dispatch;
+static int		 redispatching;
 
 void
-zones_init(struct r53 *r)
+zones_init(struct r53 *r, int part, zone_dispatch_fn *fn)
 {
 	zone_r53 = r;
+	partial = part;
+	dispatch = fn;
 }
+
+static void	held_release(struct zone *, int, uint64_t);
+static size_t	held_names(struct zone *, uint8_t (*)[DNS_NAME_MAX]);
 
 /* After a failure: the next attempt after a doubling, jittered delay. */
 static void
@@ -173,6 +199,19 @@ read_step(struct zone *z, uint64_t now)
 	return MIRROR_BUSY;
 }
 
+/*
+ * Partial mode: the hosted zone could not be found or read.  Nobody
+ * should wait for the retry: what waits is answered SERVFAIL now.
+ */
+static void
+partial_failed(struct zone *z, uint64_t now)
+{
+	if (!partial)
+		return;
+	held_release(z, 1, now);
+	batch_fail_queued(&z->batch, "the hosted zone cannot be read");
+}
+
 /* Take every step the zone can take now. */
 static void
 zone_step(struct zone *z, uint64_t now)
@@ -191,6 +230,7 @@ zone_step(struct zone *z, uint64_t now)
 			if ((ms = read_step(z, now)) == MIRROR_BUSY)
 				return;
 			if (ms == MIRROR_FAIL) {
+				partial_failed(z, now);
 				retry_later(z, now);
 				return;
 			}
@@ -203,6 +243,7 @@ zone_step(struct zone *z, uint64_t now)
 			if (ms == MIRROR_FAIL) {
 				if (z->mirror.hzid[0] == '\0')
 					z->state = Z_FIND;
+				partial_failed(z, now);
 				retry_later(z, now);
 				return;
 			}
@@ -214,6 +255,15 @@ zone_step(struct zone *z, uint64_t now)
 				/* A commit ran out of memory. */
 				enter(z, Z_LOAD);
 				continue;
+			}
+			if (z->held != NULL) {
+				held_release(z, 0, now);
+				if ((n = held_names(z, z->rnames)) > 0 &&
+				    (z->retry_at == 0 || now >= z->retry_at)) {
+					z->nrnames = n;
+					enter(z, Z_REREAD);
+					continue;
+				}
 			}
 			if (batch_queued(&z->batch) == 0 ||
 			    (z->retry_at != 0 && now < z->retry_at))
@@ -308,6 +358,185 @@ done:
 	return a.rcode;
 }
 
+/* ---- queries held in partial mode ---- */
+
+/*
+ * The names a lookup of qname needs the store to hold (partial mode):
+ * qname, the names between the apex and it (delegations, empty
+ * non-terminals), and the wildcard below each of those and the apex.
+ * fn(arg, name) for each; stops when it returns non-zero.
+ */
+static void
+query_names(const struct zone *z, const uint8_t *qname,
+    int (*fn)(void *, const uint8_t *), void *arg)
+{
+	uint8_t		 w[DNS_NAME_MAX];
+	const uint8_t	*a = qname;
+	int		 lq = name_labels(qname), l0 = name_labels(z->origin);
+	int		 k;
+	size_t		 len;
+
+	/* a runs from qname up to the apex, k its label count. */
+	for (k = lq; k >= l0; k--) {
+		if (k > l0 && fn(arg, a))
+			return;
+		if (k < lq) {
+			len = name_len(a, DNS_NAME_MAX);
+			if (len + 2 <= DNS_NAME_MAX) {
+				w[0] = 1;
+				w[1] = '*';
+				memcpy(w + 2, a, len);
+				if (fn(arg, w))
+					return;
+			}
+		}
+		a += a[0] + 1;
+	}
+}
+
+static int
+unknown_cb(void *arg, const uint8_t *name)
+{
+	const struct zone	*z = ((void **)arg)[0];
+	int			*found = ((void **)arg)[1];
+
+	if (!mirror_known(&z->mirror, name)) {
+		*found = 1;
+		return 1;
+	}
+	return 0;
+}
+
+int
+zone_query_wait(struct zone *z, const uint8_t *qname)
+{
+	int	 found = 0;
+	void	*arg[2] = { z, &found };
+
+	if (!partial)
+		return ZQ_ANSWER;
+	if (redispatching)
+		return redispatching == 2 ? ZQ_FAIL : ZQ_ANSWER;
+	if (!z->mirror.loaded)
+		return ZQ_HOLD;
+	query_names(z, qname, unknown_cb, arg);
+	return found ? ZQ_HOLD : ZQ_ANSWER;
+}
+
+/* 1 while names the query for qname needs are not read. */
+static int
+held_waits(struct zone *z, const uint8_t *qname)
+{
+	int	 found = 0;
+	void	*arg[2] = { z, &found };
+
+	if (!z->mirror.loaded)
+		return 1;
+	query_names(z, qname, unknown_cb, arg);
+	return found;
+}
+
+int
+zone_query_hold(struct zone *z, const struct client *cl,
+    const uint8_t *qname, const uint8_t *msg, size_t len)
+{
+	struct zheld	*h;
+
+	if (z->nheld >= ZONE_HELD_MAX || (h = malloc(sizeof(*h) + len)) ==
+	    NULL)
+		return -1;
+	h->next = NULL;
+	h->cl = *cl;
+	memcpy(h->qname, qname, name_len(qname, DNS_NAME_MAX));
+	name_lower(h->qname);
+	h->deadline = loop_now() + ZONE_HELD_MS;
+	h->len = len;
+	memcpy(h->msg, msg, len);
+	*z->heldtail = h;
+	z->heldtail = &h->next;
+	z->nheld++;
+	return 0;
+}
+
+struct names_acc {
+	const struct zone	*z;
+	uint8_t			(*names)[DNS_NAME_MAX];
+	size_t			 n;
+};
+
+static int
+collect_cb(void *arg, const uint8_t *name)
+{
+	struct names_acc	*a = arg;
+	size_t			 i;
+
+	if (mirror_known(&a->z->mirror, name))
+		return 0;
+	for (i = 0; i < a->n; i++)
+		if (name_equal(a->names[i], name))
+			return 0;
+	if (a->n == MIRROR_REREAD_MAX)
+		return 1;
+	memcpy(a->names[a->n], name, name_len(name, DNS_NAME_MAX));
+	name_lower(a->names[a->n]);
+	a->n++;
+	return 0;
+}
+
+/*
+ * Hand the held queries that can be answered now back to the
+ * dispatcher, which answers them from the store; those whose time is
+ * up, or all when fail is set (the hosted zone cannot be read), are
+ * answered SERVFAIL: an answer from names not read could be wrong.
+ */
+static void
+held_release(struct zone *z, int fail, uint64_t now)
+{
+	struct zheld	*h, **hp;
+	int		 give_up;
+
+	for (hp = &z->held; (h = *hp) != NULL;) {
+		give_up = fail || now >= h->deadline;
+		if (!give_up && held_waits(z, h->qname)) {
+			hp = &h->next;
+			continue;
+		}
+		*hp = h->next;
+		z->nheld--;
+		redispatching = give_up ? 2 : 1;
+		dispatch(&h->cl, h->msg, h->len);
+		redispatching = 0;
+		free(h);
+	}
+	z->heldtail = &z->held;
+	for (h = z->held; h != NULL; h = h->next)
+		z->heldtail = &h->next;
+}
+
+/* The names the held queries wait for; 0 if none. */
+static size_t
+held_names(struct zone *z, uint8_t (*names)[DNS_NAME_MAX])
+{
+	struct names_acc	 a = { z, names, 0 };
+	struct zheld		*h;
+
+	for (h = z->held; h != NULL && a.n < MIRROR_REREAD_MAX; h = h->next)
+		query_names(z, h->qname, collect_cb, &a);
+	return a.n;
+}
+
+static uint64_t
+held_deadline(const struct zone *z)
+{
+	const struct zheld	*h;
+	uint64_t		 d = 0;
+
+	for (h = z->held; h != NULL; h = h->next)
+		if (d == 0 || h->deadline < d)
+			d = h->deadline;
+	return d;
+}
+
 /* ---- life cycle ---- */
 
 struct zone *
@@ -390,6 +619,9 @@ zone_new(const struct zone_conf *zc)
 	}
 	name_lower(z->origin);
 	mirror_init(&z->mirror, zone_r53, z->name, z->origin);
+	if (partial)
+		mirror_set_partial(&z->mirror);
+	z->heldtail = &z->held;
 	batch_init(&z->batch, zone_r53, &z->mirror, z->name, z->origin);
 	upd_init(&z->upd, z->name, z->origin, &z->zc, &z->batch,
 	    &z->mirror);
@@ -401,6 +633,7 @@ zone_new(const struct zone_conf *zc)
 static void
 zone_destroy(struct zone *z, const char *why)
 {
+	held_release(z, 1, loop_now());
 	batch_drop(&z->batch, why);
 	secondary_free(z->sec);
 	upd_free(&z->upd);
@@ -476,6 +709,7 @@ zones_poll(struct loop *io)
 		}
 		loop_deadline(io, z->retry_at);
 		loop_deadline(io, z->kick_at);
+		loop_deadline(io, held_deadline(z));
 		loop_deadline(io, upd_deadline(&z->upd));
 		loop_deadline(io, batch_deadline(&z->batch));
 	}
@@ -488,6 +722,8 @@ zones_timer(uint64_t now)
 
 	for (z = zones; z != NULL; z = z->next) {
 		upd_timer(&z->upd, now);
+		if (z->held != NULL)
+			held_release(z, 0, now);
 		zone_step(z, now);
 		if (z->sec != NULL) {
 			secondary_step(z->sec, z->sec_revents, now);
@@ -516,7 +752,8 @@ zones_idle(void)
 	struct zone	*z;
 
 	for (z = zones; z != NULL; z = z->next)
-		if (batch_queued(&z->batch) > 0 || batch_busy(&z->batch))
+		if (batch_queued(&z->batch) > 0 || batch_busy(&z->batch) ||
+		    z->held != NULL)
 			return 0;
 	return 1;
 }

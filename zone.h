@@ -33,7 +33,18 @@ struct r53;
 struct updq;
 struct zone;
 
-void		 zones_init(struct r53 *);
+struct client;
+
+/* A request handed back to the dispatcher (serve_request()). */
+typedef void	 zone_dispatch_fn(const struct client *, const uint8_t *,
+		    size_t);
+
+/*
+ * partial: inetd mode; every zone's mirror reads its apex and then only
+ * the names requests need (mirror.h), and queries wait for them: they
+ * are held and handed back to fn once the names are read.
+ */
+void		 zones_init(struct r53 *, int partial, zone_dispatch_fn *fn);
 void		 zones_setconf(const struct conf *);
 void		 zones_poll(struct loop *);
 /* Step every zone. */
@@ -62,6 +73,18 @@ struct updq	*zone_upd(struct zone *);
 int		 zone_is_secondary(const struct zone *);
 /* An allowed NOTIFY for the zone (with its SOA serial, if it had one). */
 void		 zone_notify(struct zone *, int has_serial, uint32_t serial);
+
+/*
+ * Partial mode: whether a query for qname can be answered from the
+ * mirror now (ZQ_ANSWER), must wait for names to be read (ZQ_HOLD: hold
+ * it with zone_query_hold(), which copies the request; -1 when too many
+ * are held), or is to be answered SERVFAIL (ZQ_FAIL: the names could
+ * not be read in time).  Always ZQ_ANSWER in full mode.
+ */
+enum { ZQ_ANSWER, ZQ_HOLD, ZQ_FAIL };
+int		 zone_query_wait(struct zone *, const uint8_t *qname);
+int		 zone_query_hold(struct zone *, const struct client *,
+		    const uint8_t *qname, const uint8_t *msg, size_t len);
 
 /*
  * Answer a query from the mirror into w (already holding the header and
