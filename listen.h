@@ -91,8 +91,8 @@ int	listen_reply(const struct client *, const uint8_t *, size_t);
 void	listen_done(const struct client *);
 void	listen_close(void);
 /*
- * Log each address listened on, one line with the transports bound to
- * it: "listening on 192.0.2.53#53 (udp, tcp)".
+ * Log each address listen_open() bound, one line with the transports
+ * bound to it: "listening on 192.0.2.53#53 (udp, tcp)".
  */
 void	listen_log(void);
 /* Text form "addr#port" of a client, for logs. */

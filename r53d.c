@@ -57,7 +57,7 @@ static struct r53	*r53;
 static void
 usage(void)
 {
-	fprintf(stderr, USAGE);
+	fputs(USAGE, stderr);
 	exit(1);
 }
 
@@ -65,7 +65,7 @@ usage(void)
 static void __attribute__((__noreturn__))
 help(void)
 {
-	printf(USAGE
+	fputs(USAGE
 	    "  -c file  read the configuration from file, not " R53D_CONF "\n"
 	    "  -d       stay in the foreground and log to standard error,"
 	    " with debug lines\n"
@@ -76,7 +76,7 @@ help(void)
 	    "  -n       check the configuration and exit; with -v, print it"
 	    " back too\n"
 	    "  -v       print the version and exit; with -d or -n,"
-	    " be more verbose\n");
+	    " be more verbose\n", stdout);
 	exit(0);
 }
 
