@@ -6,6 +6,11 @@
 # Override CC, CFLAGS, LDFLAGS, PREFIX, DESTDIR as usual.  For
 # cross-compiling, set CC and point BEARSSL_CPPFLAGS / CARES_CPPFLAGS and
 # LDFLAGS at the target's headers and libraries.
+#
+# "make install" installs the daemon, its manual pages, the example
+# configuration as $(SYSCONFDIR)/r53d.conf when there is none yet, and
+# the systemd unit (not with SYSTEMDDIR=); "make install-openwrt" the
+# same with the procd init script instead of the unit.
 
 PROG=		r53d
 VERSION=	0.1
@@ -29,7 +34,13 @@ CRITERION_LIBS?= -lcriterion
 PREFIX?=	/usr/local
 BINDIR?=	$(PREFIX)/sbin
 MANDIR?=	$(PREFIX)/share/man
+SYSCONFDIR?=	/etc
+SYSTEMDDIR?=	$(PREFIX)/lib/systemd/system
+INITDIR?=	$(SYSCONFDIR)/init.d
 DESTDIR?=
+# The installed paths, in the files of etc/ that name them.
+INSTALL_SED=	sed -e 's|/usr/sbin/r53d|$(BINDIR)/r53d|g' \
+		    -e 's|/etc/r53d|$(SYSCONFDIR)/r53d|g'
 
 ALL_CFLAGS=	$(WARNFLAGS) $(WERROR) $(CPPFLAGS) $(CFLAGS)
 
@@ -102,15 +113,41 @@ demo:
 	$(MAKE) all
 	sh tests/demo.sh
 
-install: $(PROG)
+install: install-common
+	if [ -n "$(SYSTEMDDIR)" ]; then \
+		mkdir -p $(DESTDIR)$(SYSTEMDDIR) && \
+		$(INSTALL_SED) etc/r53d.service \
+		    >$(DESTDIR)$(SYSTEMDDIR)/r53d.service && \
+		chmod 0644 $(DESTDIR)$(SYSTEMDDIR)/r53d.service; \
+	fi
+
+install-openwrt: install-common
+	mkdir -p $(DESTDIR)$(INITDIR)
+	$(INSTALL_SED) etc/r53d.init >$(DESTDIR)$(INITDIR)/r53d
+	chmod 0755 $(DESTDIR)$(INITDIR)/r53d
+
+# The example configuration holds no secret; an existing configuration
+# is never replaced.
+install-common: $(PROG)
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man5 \
-	    $(DESTDIR)$(MANDIR)/man8
-	cp $(PROG) $(DESTDIR)$(BINDIR)/$(PROG)
-	chmod 0755 $(DESTDIR)$(BINDIR)/$(PROG)
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)
+	cp $(PROG) $(DESTDIR)$(BINDIR)/$(PROG).new
+	chmod 0755 $(DESTDIR)$(BINDIR)/$(PROG).new
+	mv $(DESTDIR)$(BINDIR)/$(PROG).new $(DESTDIR)$(BINDIR)/$(PROG)
 	cp r53d.8 $(DESTDIR)$(MANDIR)/man8/r53d.8
 	cp r53d.conf.5 $(DESTDIR)$(MANDIR)/man5/r53d.conf.5
 	chmod 0644 $(DESTDIR)$(MANDIR)/man8/r53d.8 \
 	    $(DESTDIR)$(MANDIR)/man5/r53d.conf.5
+	if [ -e $(DESTDIR)$(SYSCONFDIR)/r53d.conf ] || \
+	    [ -L $(DESTDIR)$(SYSCONFDIR)/r53d.conf ]; then \
+		echo "$(DESTDIR)$(SYSCONFDIR)/r53d.conf exists: kept"; \
+	else \
+		$(INSTALL_SED) etc/r53d.conf.example \
+		    >$(DESTDIR)$(SYSCONFDIR)/r53d.conf.new && \
+		chmod 0644 $(DESTDIR)$(SYSCONFDIR)/r53d.conf.new && \
+		mv $(DESTDIR)$(SYSCONFDIR)/r53d.conf.new \
+		    $(DESTDIR)$(SYSCONFDIR)/r53d.conf; \
+	fi
 
 lint:
 	mandoc -Tlint -W warning r53d.8 r53d.conf.5
@@ -119,7 +156,8 @@ clean:
 	rm -f $(PROG)
 	rm -rf $(OBJ) tests/tmp
 
-.PHONY: all lib demo unit fuzz check install lint clean print-unit print-fuzz
+.PHONY: all lib demo unit fuzz check install install-openwrt install-common \
+	lint clean print-unit print-fuzz
 
 print-unit:
 	@echo $(UNIT_BINS)

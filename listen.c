@@ -229,6 +229,68 @@ listen_open(const struct listen_conf *lc, listen_handler h, void *arg)
 	return rv;
 }
 
+/* Whether a and b are the same address and port. */
+static int
+same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	const struct sockaddr_in	*a4, *b4;
+	const struct sockaddr_in6	*a6, *b6;
+
+	if (a->ss_family != b->ss_family)
+		return 0;
+	if (a->ss_family == AF_INET6) {
+		a6 = (const struct sockaddr_in6 *)a;
+		b6 = (const struct sockaddr_in6 *)b;
+		return a6->sin6_port == b6->sin6_port &&
+		    a6->sin6_scope_id == b6->sin6_scope_id &&
+		    memcmp(&a6->sin6_addr, &b6->sin6_addr, 16) == 0;
+	}
+	if (a->ss_family == AF_INET) {
+		a4 = (const struct sockaddr_in *)a;
+		b4 = (const struct sockaddr_in *)b;
+		return a4->sin_port == b4->sin_port &&
+		    a4->sin_addr.s_addr == b4->sin_addr.s_addr;
+	}
+	return 1;
+}
+
+void
+listen_log(void)
+{
+	struct sockaddr_storage	 ss[LISTEN_SOCK_MAX];
+	struct client		 cl;
+	socklen_t		 len;
+	char			 a[64];
+	int			 i, j, udp, tcp;
+
+	for (i = 0; i < nsocks; i++) {
+		memset(&ss[i], 0, sizeof(ss[i]));
+		len = sizeof(ss[i]);
+		if (getsockname(socks[i].fd, (struct sockaddr *)&ss[i],
+		    &len) == -1)
+			memset(&ss[i], 0, sizeof(ss[i]));
+	}
+	for (i = 0; i < nsocks; i++) {
+		for (j = 0; j < i && !same_addr(&ss[j], &ss[i]); j++)
+			;
+		if (j < i)
+			continue;	/* logged with an earlier socket */
+		udp = tcp = 0;
+		for (j = i; j < nsocks; j++)
+			if (same_addr(&ss[j], &ss[i])) {
+				if (socks[j].tcp)
+					tcp = 1;
+				else
+					udp = 1;
+			}
+		memset(&cl, 0, sizeof(cl));
+		cl.peer = ss[i];
+		log_info("listening on %s (%s%s%s)",
+		    listen_client_str(&cl, a, sizeof(a)), udp ? "udp" : "",
+		    udp && tcp ? ", " : "", tcp ? "tcp" : "");
+	}
+}
+
 void
 listen_set_limits(int tcp_clients, int tcp_idle_ms)
 {

@@ -113,6 +113,11 @@ void	listen_drain(void);
 /* 1 while a TCP connection has a request outstanding or answers to write. */
 int	listen_busy(void);
 void	listen_close(void);
+/*
+ * Log each address listen_open() bound, one line with the transports
+ * bound to it: "listening on 192.0.2.53#53 (udp, tcp)".
+ */
+void	listen_log(void);
 /* Text form "addr#port" of a client, for logs. */
 const char *listen_client_str(const struct client *, char *, size_t);
 

@@ -52,11 +52,32 @@ static volatile sig_atomic_t sig_term, sig_hup;
 static struct loop	 io;
 static struct r53	*r53;
 
+#define USAGE	"usage: r53d [-dhinv] [-c file] [-e zone]\n"
+
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: r53d [-dinv] [-c file] [-e zone]\n");
+	fputs(USAGE, stderr);
 	exit(1);
+}
+
+/* -h: every option, one line each, on standard output. */
+static void __attribute__((__noreturn__))
+help(void)
+{
+	fputs(USAGE
+	    "  -c file  read the configuration from file, not " R53D_CONF "\n"
+	    "  -d       stay in the foreground and log to standard error,"
+	    " with debug lines\n"
+	    "  -e zone  print the hosted zone of zone as a zone file and exit\n"
+	    "  -h       print this help and exit\n"
+	    "  -i       inetd mode: serve the socket on standard input,"
+	    " exit when idle\n"
+	    "  -n       check the configuration and exit; with -v, print it"
+	    " back too\n"
+	    "  -v       print the version and exit; with -d or -n,"
+	    " be more verbose\n", stdout);
+	exit(0);
 }
 
 static void
@@ -562,7 +583,7 @@ main(int argc, char *argv[])
 	int			 ch, debug = 0, check = 0, verbose = 0, inetd = 0;
 	uint64_t		 now, drain_end = 0;
 
-	while ((ch = getopt(argc, argv, "c:de:inv")) != -1) {
+	while ((ch = getopt(argc, argv, "c:de:hinv")) != -1) {
 		switch (ch) {
 		case 'c':
 			path = optarg;
@@ -573,6 +594,8 @@ main(int argc, char *argv[])
 		case 'e':
 			export = optarg;
 			break;
+		case 'h':
+			help();
 		case 'i':
 			inetd = 1;
 			break;
@@ -651,6 +674,7 @@ main(int argc, char *argv[])
 	serve_setconf(cf);
 	zones_setconf(cf);
 	log_info("r53d %s started", R53D_VERSION);
+	listen_log();
 
 	for (;;) {
 		now = loop_now();

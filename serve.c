@@ -3,6 +3,7 @@
  */
 #include <sys/socket.h>
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "dns/msg.h"
 #include "dns/name.h"
 #include "dns/rdata.h"
+#include "dns/rrtype.h"
 #include "dns/tsig.h"
 #include "listen.h"
 #include "log.h"
@@ -29,23 +31,34 @@ static size_t		 nkeys;
 static unsigned		 keygen;	/* bumped when keys[] changes */
 
 /*
- * A key's name as text, lowercased and without the final dot: what the
- * log and the ACLs see.  NULL if it cannot be written.
+ * A key's name as text in t (DNS_NAME_TEXTMAX bytes), lowercased and
+ * without the final dot: what the log and the ACLs see.  Returns t, or
+ * NULL if it cannot be written.
  */
-static char *
-key_text(const uint8_t *wname)
+static const char *
+key_name_text(const uint8_t *wname, char *t)
 {
 	uint8_t	 low[DNS_NAME_MAX];
-	char	 t[DNS_NAME_TEXTMAX];
 	size_t	 kl;
 
 	memcpy(low, wname, name_len(wname, DNS_NAME_MAX));
 	name_lower(low);
-	if (name_to_text(low, t, sizeof(t)) == -1)
+	if (name_to_text(low, t, DNS_NAME_TEXTMAX) == -1)
 		return NULL;
 	kl = strlen(t);
 	if (kl > 1 && t[kl - 1] == '.')
 		t[kl - 1] = '\0';
+	return t;
+}
+
+/* The same, allocated: NULL if it cannot be written or allocated. */
+static char *
+key_text(const uint8_t *wname)
+{
+	char	 t[DNS_NAME_TEXTMAX];
+
+	if (key_name_text(wname, t) == NULL)
+		return NULL;
 	return strdup(t);
 }
 
@@ -128,21 +141,45 @@ answer_rcode(const struct client *cl, const struct dns_msg *m, size_t cap,
 	send_resp(cl, len, cap, ts);
 }
 
+/*
+ * One line per request answered here, with -d: opcode, client, key,
+ * transport, question and rcode, then why when there is more to say:
+ * "query 192.0.2.1#5353 key - udp example.com. SOA: NOERROR".
+ * UPDATEs taken by their zone are logged by upd.c instead.
+ */
 static void
 log_req(const struct client *cl, const struct dns_msg *m, int rcode,
-    const char *what)
+    const char *keyname, const char *why)
 {
-	char	cs[64], qn[DNS_NAME_TEXTMAX];
+	char		 q[DNS_NAME_TEXTMAX + 2 * RRTYPE_TEXTMAX];
+	char		 tt[RRTYPE_TEXTMAX], ct[RRTYPE_TEXTMAX];
+	char		 cs[64], op[16];
+	const char	*on;
+	size_t		 i;
 
 	if (log_getverbose() < 1)
 		return;
-	if (!m->has_q || name_to_text(m->qname, qn, sizeof(qn)) == -1)
-		snprintf(qn, sizeof(qn), "-");
-	log_debug("%s %s op %d %s type %u: %s%s%s",
+	if ((on = dns_opcode_name(m->opcode)) != NULL) {
+		for (i = 0; on[i] != '\0' && i < sizeof(op) - 1; i++)
+			op[i] = (char)tolower((unsigned char)on[i]);
+		op[i] = '\0';
+	} else
+		snprintf(op, sizeof(op), "opcode %d", m->opcode);
+	if (!m->has_q || name_to_text(m->qname, q, DNS_NAME_TEXTMAX) == -1)
+		snprintf(q, sizeof(q), "-");
+	else if (m->qclass != DNS_C_IN)
+		snprintf(q + strlen(q), sizeof(q) - strlen(q), " %s %s",
+		    rrtype_class_to_text(m->qclass, ct),
+		    rrtype_to_text(m->qtype, tt));
+	else
+		snprintf(q + strlen(q), sizeof(q) - strlen(q), " %s",
+		    rrtype_to_text(m->qtype, tt));
+	log_debug("%s %s key %s %s %s: %s%s%s", op,
 	    listen_client_str(cl, cs, sizeof(cs)),
-	    cl->proto == CLIENT_TCP ? "tcp" : "udp", m->opcode, qn,
-	    m->qtype, dns_rcode_name(rcode), what ? ": " : "",
-	    what ? what : "");
+	    keyname != NULL ? keyname : "-",
+	    cl->proto == CLIENT_TCP ? "tcp" : "udp", q,
+	    dns_rcode_name(rcode), why != NULL ? ": " : "",
+	    why != NULL ? why : "");
 }
 
 /*
@@ -192,7 +229,7 @@ do_query(const struct client *cl, const struct dns_msg *m, size_t cap,
 	dns_wmsg_rcode(&w, (uint16_t)rcode);
 	if (dns_wmsg_finish(&w, &len) == -1)
 		return DNS_R_SERVFAIL;
-	log_req(cl, m, rcode, keyname);
+	log_req(cl, m, rcode, keyname, NULL);
 	send_resp(cl, len, cap, ts);
 	return -1;
 }
@@ -449,12 +486,12 @@ serve_request(const struct client *cl, const uint8_t *buf, size_t len,
 	}
 	cap = cl->proto == CLIENT_UDP ? dns_msg_udp_max(&m) : DNS_MSG_MAX;
 	if (rv != DNS_PARSE_OK) {
-		log_req(cl, &m, DNS_R_FORMERR, "malformed");
+		log_req(cl, &m, DNS_R_FORMERR, NULL, "malformed");
 		answer_rcode(cl, &m, cap, DNS_R_FORMERR, NULL);
 		return;
 	}
 	if (m.opt.present && m.opt.version != 0) {
-		log_req(cl, &m, DNS_R_BADVERS, NULL);
+		log_req(cl, &m, DNS_R_BADVERS, NULL, NULL);
 		answer_rcode(cl, &m, cap, DNS_R_BADVERS, NULL);
 		return;
 	}
@@ -462,7 +499,7 @@ serve_request(const struct client *cl, const uint8_t *buf, size_t len,
 		tsig_verify(&tres, buf, len, m.tsig_off, key_lookup, NULL,
 		    time(NULL));
 		if (tres.rcode == TSIG_RCODE_FORMERR) {
-			log_req(cl, &m, DNS_R_FORMERR, "malformed TSIG");
+			log_req(cl, &m, DNS_R_FORMERR, NULL, "malformed TSIG");
 			answer_rcode(cl, &m, cap, DNS_R_FORMERR, NULL);
 			return;
 		}
@@ -474,20 +511,16 @@ serve_request(const struct client *cl, const uint8_t *buf, size_t len,
 			const char *w = (tres.error >= 0 && tres.error <=
 			    TSIG_BADTRUNC) ? why[tres.error] : NULL;
 
-			log_req(cl, &m, DNS_R_NOTAUTH, w ? w : "TSIG");
+			/* The key the client named, known or not. */
+			kn = key_name_text(tres.keyname, keyname);
+			log_req(cl, &m, DNS_R_NOTAUTH, kn, w ? w : "TSIG");
 			answer_rcode(cl, &m, cap, DNS_R_NOTAUTH, ts);
 			return;
 		}
 		/* Made when the keys were set: the same text as ever. */
 		kn = keytext[tres.key - keys];
-		if (kn == NULL &&
-		    name_to_text(tres.keyname, keyname, sizeof(keyname)) == 0) {
-			size_t	kl = strlen(keyname);
-
-			if (kl > 1 && keyname[kl - 1] == '.')
-				keyname[kl - 1] = '\0';
-			kn = keyname;
-		}
+		if (kn == NULL)
+			kn = key_name_text(tres.keyname, keyname);
 	}
 	switch (m.opcode) {
 	case DNS_OP_QUERY:
@@ -510,6 +543,6 @@ serve_request(const struct client *cl, const uint8_t *buf, size_t len,
 	}
 	if (rcode == -1)
 		return;
-	log_req(cl, &m, rcode, kn);
+	log_req(cl, &m, rcode, kn, NULL);
 	answer_rcode(cl, &m, cap, rcode, ts);
 }

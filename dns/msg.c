@@ -399,3 +399,14 @@ dns_rcode_name(int rc)
 		return "RCODE?";
 	}
 }
+
+const char *
+dns_opcode_name(int op)
+{
+	static const char *names[] = { "QUERY", "IQUERY", "STATUS", NULL,
+	    "NOTIFY", "UPDATE", "DSO" };
+
+	if (op >= 0 && op < (int)(sizeof(names) / sizeof(names[0])))
+		return names[op];
+	return NULL;
+}

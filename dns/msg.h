@@ -57,6 +57,7 @@
 #define DNS_OP_STATUS		2
 #define DNS_OP_NOTIFY		4
 #define DNS_OP_UPDATE		5
+#define DNS_OP_DSO		6
 
 /* Response codes; values above 15 need OPT (or TSIG's error field). */
 #define DNS_R_NOERROR		0
@@ -288,5 +289,7 @@ int	dns_msg_error(uint8_t *buf, size_t cap, const struct dns_msg *req,
 
 /* "NOERROR", "SERVFAIL", ... "BADVERS"; "RCODE?" for others. */
 const char *dns_rcode_name(int rcode);
+/* "QUERY", "IQUERY", "STATUS", "NOTIFY", "UPDATE", "DSO"; NULL for others. */
+const char *dns_opcode_name(int opcode);
 
 #endif

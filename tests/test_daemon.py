@@ -409,6 +409,85 @@ class DaemonTest(unittest.TestCase):
                      tcp=True)
         self.assertEqual(r.rcode(), dns.rcode.REFUSED)
 
+    # --- the log --------------------------------------------------------
+
+    def log_line(self, pattern, timeout=5.0):
+        """The first line of r53d's log that matches the regular
+        expression pattern, waiting for it a while."""
+        end = time.time() + timeout
+        while True:
+            for line in self.d.logtext().splitlines():
+                if re.search(pattern, line):
+                    return line
+            if time.time() > end:
+                self.fail("no log line matches %r in:\n%s"
+                          % (pattern, self.d.logtext()[-3000:]))
+            time.sleep(0.05)
+
+    def test_log_listening_addresses(self):
+        self.log_line(r"^r53d: listening on 127\.0\.0\.1#%d \(udp, tcp\)$"
+                      % self.port)
+        if T.have_ipv6():
+            self.log_line(r"^r53d: listening on ::1#%d \(udp, tcp\)$"
+                          % self.port)
+
+    def test_log_request_lines(self):
+        # One line per request: opcode, client, key, transport, question
+        # with type (and class, when not IN) by name, rcode by name.
+        cl = r"127\.0\.0\.1#\d+"
+        self.ask(dns.message.make_query("log-udp.example.org.", "A"))
+        self.log_line(r"^r53d: query %s key - udp log-udp\.example\.org\. "
+                      r"A: REFUSED$" % cl)
+        self.ask(dns.message.make_query("log-tcp.example.com.", "MX"),
+                 tcp=True)
+        self.log_line(r"^r53d: query %s key - tcp log-tcp\.example\.com\. "
+                      r"MX: SERVFAIL$" % cl)
+        self.ask(dns.message.make_query("version.bind.", "TXT", "CH"))
+        self.log_line(r"^r53d: query %s key - udp version\.bind\. CH TXT: "
+                      r"REFUSED$" % cl)
+        self.ask(dns.message.make_query("log-t.example.com.", "TYPE65280"))
+        self.log_line(r"^r53d: query %s key - udp log-t\.example\.com\. "
+                      r"TYPE65280: SERVFAIL$" % cl)
+        # The key, right after the client: verified, or the one the
+        # client named when it does not verify.
+        name, secret = T.KEYS["hmac-sha256"]
+        kr = dns.tsigkeyring.from_text({name: ("hmac-sha256", secret)})
+        q = dns.message.make_query("log-key.example.com.", "TXT")
+        q.use_tsig(kr, keyname=name, algorithm="hmac-sha256")
+        self.ask(q)
+        self.log_line(r"^r53d: query %s key %s udp log-key\.example\.com\. "
+                      r"TXT: SERVFAIL$" % (cl, name))
+        kr = dns.tsigkeyring.from_text({"log-nokey": ("hmac-sha256",
+                                                      secret)})
+        q = dns.message.make_query("log-badkey.example.com.", "SOA")
+        q.use_tsig(kr, keyname="log-nokey", algorithm="hmac-sha256")
+        with self.assertRaises(dns.tsig.PeerBadKey):
+            self.ask(q)
+        self.log_line(r"^r53d: query %s key log-nokey udp "
+                      r"log-badkey\.example\.com\. SOA: NOTAUTH: BADKEY$"
+                      % cl)
+        # Other opcodes by name, or by number when they have none.
+        for op, text in ((1, "iquery"), (2, "status"), (3, "opcode 3"),
+                         (6, "dso")):
+            w = bytearray(dns.message.make_query(
+                "log-op%d.example.com." % op, "SOA").to_wire())
+            w[2] = (w[2] & 0x87) | (op << 3)
+            self.assertIsNotNone(T.udp_exchange(bytes(w), self.port))
+            self.log_line(r"^r53d: %s %s key - udp log-op%d\.example\.com\. "
+                          r"SOA: NOTIMP$" % (text, cl, op))
+        u = dns.message.make_query("example.net.", "SOA")
+        u.set_opcode(dns.opcode.UPDATE)
+        self.ask(u)
+        self.log_line(r"^r53d: update %s key - udp example\.net\. SOA: "
+                      r"NOTAUTH$" % cl)
+        # A message without a readable question.
+        bad = dns.message.make_query("example.com.", "SOA").to_wire()
+        bad = bad[:12] + b"\x07exam"
+        self.assertIsNotNone(T.udp_exchange(bad, self.port))
+        self.log_line(r"^r53d: query %s key - udp -: FORMERR: malformed$"
+                      % cl)
+        self.assertNotRegex(self.d.logtext(), r" op \d| type \d")
+
 
 class LifecycleTest(unittest.TestCase):
     """Options, -n, reload on SIGHUP, exit on SIGTERM/SIGINT."""
@@ -420,6 +499,25 @@ class LifecycleTest(unittest.TestCase):
         out = T.run([T.R53D, "-x"])
         self.assertEqual(out.returncode, 1)
         self.assertIn("usage:", out.stdout)
+        # -h: every option, one line each, on standard output.
+        import subprocess
+        h = subprocess.run([T.R53D, "-h"], capture_output=True, text=True,
+                           timeout=10)
+        self.assertEqual(h.returncode, 0, h.stderr)
+        self.assertEqual(h.stderr, "")
+        self.assertRegex(h.stdout, r"^usage: r53d ")
+        for opt in ("-c file", "-d", "-e zone", "-h", "-i", "-n", "-v"):
+            self.assertRegex(h.stdout, r"\n  %s +\S" % re.escape(opt),
+                             opt)
+        for line in h.stdout.splitlines():
+            self.assertLess(len(line), 80, line)
+        # A bad option: the short usage on standard error only.
+        b = subprocess.run([T.R53D, "-x"], capture_output=True, text=True,
+                           timeout=10)
+        self.assertEqual(b.returncode, 1)
+        self.assertEqual(b.stdout, "")
+        self.assertRegex(b.stderr, r"usage: r53d \[")
+        self.assertNotIn("  -c file", b.stderr)
         out = T.run([T.R53D, "extra-arg"])
         self.assertEqual(out.returncode, 1)
 

@@ -482,3 +482,23 @@ Test(msg, writer_refuses_bad_input)
 	cr_assert_eq(dns_wmsg_rr(&w, DNS_SEC_QD, owner, DNS_T_A, DNS_C_IN, 0,
 	    (const uint8_t *)"\1\2\3\4", 4), DNS_W_BAD);
 }
+
+Test(msg, opcode_and_rcode_names)
+{
+	cr_assert_str_eq(dns_opcode_name(DNS_OP_QUERY), "QUERY");
+	cr_assert_str_eq(dns_opcode_name(DNS_OP_IQUERY), "IQUERY");
+	cr_assert_str_eq(dns_opcode_name(DNS_OP_STATUS), "STATUS");
+	cr_assert_str_eq(dns_opcode_name(DNS_OP_NOTIFY), "NOTIFY");
+	cr_assert_str_eq(dns_opcode_name(DNS_OP_UPDATE), "UPDATE");
+	cr_assert_str_eq(dns_opcode_name(DNS_OP_DSO), "DSO");
+	/* Unassigned, and out of the four bits. */
+	cr_assert_null(dns_opcode_name(3));
+	cr_assert_null(dns_opcode_name(7));
+	cr_assert_null(dns_opcode_name(15));
+	cr_assert_null(dns_opcode_name(-1));
+	cr_assert_null(dns_opcode_name(16));
+	cr_assert_str_eq(dns_rcode_name(DNS_R_NOERROR), "NOERROR");
+	cr_assert_str_eq(dns_rcode_name(DNS_R_NOTAUTH), "NOTAUTH");
+	cr_assert_str_eq(dns_rcode_name(DNS_R_BADVERS), "BADVERS");
+	cr_assert_str_eq(dns_rcode_name(12), "RCODE?");
+}
