@@ -611,7 +611,7 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc)
 		usage();
-	if (verbose && !check && !debug && export == NULL) {
+	if (verbose && !check && !debug && !inetd && export == NULL) {
 		printf("r53d %s\n", R53D_VERSION);
 		return 0;
 	}
