@@ -370,6 +370,32 @@ defurl(struct parser *p, struct conf_url *u, const char *def)
 	return 0;
 }
 
+/*
+ * Route 53's endpoint and signing region, where not given: the
+ * partition's, its FIPS or dual-stack host if asked for (cf_aws() has
+ * refused the variants a partition does not have).
+ */
+static void
+aws_defaults(struct parser *p, struct conf_aws *a)
+{
+	const struct partition	*pt;
+	const char		*host;
+	char			 url[300];
+
+	if (a->partition == NULL)
+		a->partition = partition_default();
+	pt = a->partition;
+	host = pt->host;
+	if (a->fips && pt->fips_host != NULL)
+		host = pt->fips_host;
+	else if (a->dual_stack && pt->dualstack_host != NULL)
+		host = pt->dualstack_host;
+	snprintf(url, sizeof(url), "https://%s", host);
+	defurl(p, &a->endpoint, url);
+	if (a->region[0] == '\0')
+		snprintf(a->region, sizeof(a->region), "%s", pt->region);
+}
+
 static int
 strdef(struct parser *p, char **dst, const char *def)
 {
@@ -426,11 +452,8 @@ finish(struct parser *p)
 			return;
 		sockaddr_parse("::", CONF_DEFAULT_PORT, &l->ss, &l->sslen);
 	}
-	defurl(p, &c->aws.endpoint, CONF_DEFAULT_ENDPOINT);
+	aws_defaults(p, &c->aws);
 	defurl(p, &c->aws.imds_endpoint, CONF_DEFAULT_IMDS_ENDPOINT);
-	if (c->aws.region[0] == '\0')
-		snprintf(c->aws.region, sizeof(c->aws.region), "%s",
-		    CONF_DEFAULT_REGION);
 	if (c->aws.rate == 0)
 		c->aws.rate = CONF_DEFAULT_RATE;
 	if (strdef(p, &c->aws.ca_file, CONF_DEFAULT_CA_FILE) == -1)

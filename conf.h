@@ -35,6 +35,7 @@
 #include <stdio.h>
 
 #include "acl.h"
+#include "aws/partition.h"
 #include "dns/tsigalg.h"
 
 /* Limits.  Exceeding one is a configuration error. */
@@ -49,6 +50,7 @@
 #define CONF_ACL_MAX		64		/* elements per list */
 #define CONF_GRANTS_MAX		64		/* per zone */
 #define CONF_PRIMARIES_MAX	16		/* per zone */
+#define CONF_VPC_MAX		64		/* characters of a VPC ID */
 #define CONF_SECRET_MAX		512		/* decoded TSIG secret */
 #define CONF_STRING_MAX		4096		/* any quoted or bare word */
 #define CONF_PATH_MAX		(2 * CONF_STRING_MAX)	/* resolved path */
@@ -58,8 +60,7 @@
 
 /* Defaults. */
 #define CONF_DEFAULT_PORT		53
-#define CONF_DEFAULT_ENDPOINT		"https://route53.amazonaws.com"
-#define CONF_DEFAULT_REGION		"us-east-1"
+/* Route 53's endpoint and signing region: the partition's (partition.h). */
 #define CONF_DEFAULT_CA_FILE		"/etc/ssl/certs/ca-certificates.crt"
 #define CONF_DEFAULT_RATE		5
 #define CONF_DEFAULT_IMDS_ENDPOINT	"http://169.254.169.254"
@@ -104,8 +105,11 @@ struct conf_url {
 
 /* aws { ... }; */
 struct conf_aws {
-	struct conf_url	 endpoint;
-	char		 region[64];
+	const struct partition *partition;	/* never NULL after load */
+	int		 fips;		/* 1: the partition's FIPS endpoint */
+	int		 dual_stack;	/* 1: its dual-stack endpoint */
+	struct conf_url	 endpoint;	/* explicit, or the partition's */
+	char		 region[64];	/* explicit, or the partition's */
 	char		*ca_file;	/* path, resolved like include */
 	char		 access_key_id[128];	/* "" when not configured */
 	char		*secret_key_file;	/* NULL when not configured */
@@ -133,6 +137,10 @@ struct conf_primary {
 struct zone_conf {
 	char		 name[ACL_NAME_MAX];	/* canonical: lowercase, no dot */
 	char		 hosted_zone[64];	/* "" : look it up by name */
+	/* Among same-name hosted zones, looked up by name: */
+	int		 private_zone;		/* -1 either, 0 public, 1 private */
+	char		 vpc[CONF_VPC_MAX + 1];	/* "": any; else private, with
+						   this VPC associated */
 	struct acl	 allow_update;		/* default none */
 	struct acl	 allow_query;		/* default any */
 	struct acl	 allow_notify;		/* default: the primaries */

@@ -1,7 +1,7 @@
 /*
- * conf_aws.c: aws { ... }; -- the Route 53 endpoint, region, trust
- * anchors, credentials (access key and secret key file, or instance
- * metadata) and request rate.
+ * conf_aws.c: aws { ... }; -- the partition and the Route 53 endpoint
+ * and region in it, trust anchors, credentials (access key and secret
+ * key file, or instance metadata) and request rate.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -78,13 +78,18 @@ bad:
 
 enum {
 	A_ENDPOINT = 1, A_REGION = 2, A_CA = 4, A_KEYID = 8, A_SECRET = 16,
-	A_RATE = 32, A_IMDS = 64, A_IMDSURL = 128
+	A_RATE = 32, A_IMDS = 64, A_IMDSURL = 128, A_PARTITION = 256,
+	A_FIPS = 512, A_DUALSTACK = 1024
 };
 
 struct awsctx {
 	unsigned	 seen;
 	const char	*file;
 	int		 line;
+	const char	*fips_file;	/* where fips yes was given */
+	int		 fips_line;
+	const char	*ds_file;	/* where dual-stack yes was */
+	int		 ds_line;
 };
 
 /* Characters allowed in a word: the given set plus alphanumerics. */
@@ -108,6 +113,32 @@ aws_opt(struct parser *p, const char *kw, void *arg)
 	const char	*file;
 	int		 line, rv;
 
+	if (strcasecmp(kw, "partition") == 0) {
+		if (cf_once(p, &ac->seen, A_PARTITION, kw) == -1 ||
+		    cf_word(p, kw, buf, sizeof(buf)) == -1)
+			return -1;
+		if ((a->partition = partition_find(buf)) == NULL) {
+			TERR(p, "partition: expected one of %s, got %s",
+			    partition_names(), cf_tokdesc(&p->tok, b,
+			    sizeof(b)));
+			return -1;
+		}
+		return expect_semi(p);
+	}
+	if (strcasecmp(kw, "fips") == 0) {
+		if (cf_once(p, &ac->seen, A_FIPS, kw) == -1)
+			return -1;
+		ac->fips_file = cf_peek(p)->file;
+		ac->fips_line = p->tok.line;
+		return cf_end(p, cf_boolean(p, kw, &a->fips));
+	}
+	if (strcasecmp(kw, "dual-stack") == 0) {
+		if (cf_once(p, &ac->seen, A_DUALSTACK, kw) == -1)
+			return -1;
+		ac->ds_file = cf_peek(p)->file;
+		ac->ds_line = p->tok.line;
+		return cf_end(p, cf_boolean(p, kw, &a->dual_stack));
+	}
 	if (strcasecmp(kw, "endpoint") == 0) {
 		if (cf_once(p, &ac->seen, A_ENDPOINT, kw) == -1)
 			return -1;
@@ -173,9 +204,33 @@ aws_opt(struct parser *p, const char *kw, void *arg)
 			return -1;
 		return cf_end(p, cf_boolean(p, kw, &a->imds));
 	}
-	(void)buf;
 	TERR(p, "unknown keyword \"%s\" in aws", kw);
 	return -1;
+}
+
+/*
+ * The endpoint variants asked for must exist in the partition, in
+ * whatever order the keywords came; errors at the variant's line.
+ */
+static void
+variants(struct parser *p, const struct awsctx *ac)
+{
+	const struct conf_aws	*a = &p->conf->aws;
+	const struct partition	*pt;
+
+	pt = a->partition != NULL ? a->partition : partition_default();
+	if (a->fips && a->dual_stack) {
+		cf_perr(p, ac->ds_file, ac->ds_line, "dual-stack: no "
+		    "endpoint is documented for FIPS and dual-stack together");
+		return;
+	}
+	if (a->fips && pt->fips_host == NULL)
+		cf_perr(p, ac->fips_file, ac->fips_line, "fips: partition "
+		    "%s has no FIPS endpoint for Route 53", pt->name);
+	if (a->dual_stack && pt->dualstack_host == NULL)
+		cf_perr(p, ac->ds_file, ac->ds_line, "dual-stack: partition "
+		    "%s has no documented dual-stack endpoint for Route 53",
+		    pt->name);
 }
 
 int
@@ -201,5 +256,6 @@ cf_aws(struct parser *p, int *seen)
 	if (!(ac.seen & A_KEYID) && (ac.seen & A_SECRET))
 		cf_perr(p, ac.file, ac.line, "aws: secret-access-key-file "
 		    "needs access-key-id");
+	variants(p, &ac);
 	return rv;
 }

@@ -105,7 +105,9 @@ conf_print(FILE *fp, const struct conf *c)
 		fprintf(fp, ";\n\tsecret \"...\";\n};\n");
 	}
 
-	fprintf(fp, "\naws {\n\tendpoint ");
+	fprintf(fp, "\naws {\n\tpartition %s;\n\tfips %s;\n\tdual-stack %s;\n"
+	    "\tendpoint ", c->aws.partition->name, c->aws.fips ? "yes" : "no",
+	    c->aws.dual_stack ? "yes" : "no");
 	pq(fp, c->aws.endpoint.url);
 	fprintf(fp, ";\n\tregion ");
 	pq(fp, c->aws.region);
@@ -135,6 +137,14 @@ conf_print(FILE *fp, const struct conf *c)
 		if (z->hosted_zone[0] != '\0') {
 			fprintf(fp, "\thosted-zone ");
 			pq(fp, z->hosted_zone);
+			fprintf(fp, ";\n");
+		}
+		if (z->private_zone != -1)
+			fprintf(fp, "\tprivate %s;\n", z->private_zone ? "yes" :
+			    "no");
+		if (z->vpc[0] != '\0') {
+			fprintf(fp, "\tvpc ");
+			pq(fp, z->vpc);
 			fprintf(fp, ";\n");
 		}
 		print_acl(fp, "allow-update", &z->allow_update);

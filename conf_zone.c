@@ -219,6 +219,8 @@ cf_rrtype_name(uint16_t type, char *buf, size_t size)
 struct zonectx {
 	size_t		 idx;		/* index of the zone in conf->zones */
 	unsigned	 seen;
+	const char	*hz_file, *priv_file, *vpc_file;	/* where */
+	int		 hz_line, priv_line, vpc_line;
 };
 
 enum {
@@ -226,7 +228,8 @@ enum {
 	Z_INSYNC = 32, Z_TIMEOUT = 64, Z_QLIMIT = 128, Z_PRIMARIES = 256,
 	Z_POLICY = 512, Z_COALESCE = 1024, Z_IXFR = 2048, Z_XFRSIZE = 4096,
 	Z_XFRTIME = 8192, Z_MINREF = 16384, Z_MAXREF = 32768,
-	Z_MINRETRY = 65536, Z_MAXRETRY = 131072, Z_DRYRUN = 262144
+	Z_MINRETRY = 65536, Z_MAXRETRY = 131072, Z_DRYRUN = 262144,
+	Z_PRIVATE = 524288, Z_VPC = 1048576
 };
 
 /* The secondary's number settings: keyword, bit, bounds, field. */
@@ -387,6 +390,35 @@ zone_opt(struct parser *p, const char *kw, void *arg)
 			return -1;
 		}
 		memcpy(z->hosted_zone, id, i + 1);
+		zc->hz_file = p->tok.file;
+		zc->hz_line = p->tok.line;
+		return expect_semi(p);
+	}
+	if (strcasecmp(kw, "private") == 0) {
+		if (cf_once(p, &zc->seen, Z_PRIVATE, kw) == -1)
+			return -1;
+		zc->priv_file = p->tok.file;
+		zc->priv_line = p->tok.line;
+		return cf_end(p, cf_boolean(p, kw, &z->private_zone));
+	}
+	if (strcasecmp(kw, "vpc") == 0) {
+		if (cf_once(p, &zc->seen, Z_VPC, kw) == -1 ||
+		    cf_word(p, kw, buf, sizeof(buf)) == -1)
+			return -1;
+		/* EC2 VPC IDs: "vpc-" and hexadecimal digits. */
+		for (i = 4; buf[i] != '\0'; i++)
+			if (!isxdigit((unsigned char)buf[i]))
+				break;
+		if (strncmp(buf, "vpc-", 4) != 0 || i == 4 ||
+		    buf[i] != '\0' || i > CONF_VPC_MAX) {
+			TERR(p, "invalid VPC ID %s (want vpc- and up to %d "
+			    "hexadecimal digits)", cf_tokdesc(&p->tok, b,
+			    sizeof(b)), CONF_VPC_MAX - 4);
+			return -1;
+		}
+		memcpy(z->vpc, buf, i + 1);
+		zc->vpc_file = p->tok.file;
+		zc->vpc_line = p->tok.line;
 		return expect_semi(p);
 	}
 	if (strcasecmp(kw, "allow-update") == 0)
@@ -484,6 +516,35 @@ zone_lookup(const struct conf *c, const char *name, size_t n)
 	return NULL;
 }
 
+/*
+ * private and vpc choose among the hosted zones found by name: not
+ * with hosted-zone, which names one; vpc means private.
+ */
+static void
+choice(struct parser *p, struct zone_conf *z, const struct zonectx *zc)
+{
+	if (z->hosted_zone[0] != '\0' && (zc->seen & (Z_PRIVATE | Z_VPC))) {
+		if (zc->seen & Z_PRIVATE)
+			cf_perr(p, zc->priv_file, zc->priv_line, "zone \"%s\": "
+			    "private chooses among zones found by name; "
+			    "hosted-zone (line %d) already names one", z->name,
+			    zc->hz_line);
+		if (zc->seen & Z_VPC)
+			cf_perr(p, zc->vpc_file, zc->vpc_line, "zone \"%s\": "
+			    "vpc chooses among zones found by name; "
+			    "hosted-zone (line %d) already names one", z->name,
+			    zc->hz_line);
+		return;
+	}
+	if (z->vpc[0] == '\0')
+		return;
+	if (z->private_zone == 0)
+		cf_perr(p, zc->vpc_file, zc->vpc_line, "zone \"%s\": vpc "
+		    "means a private hosted zone, but private is no (line %d)",
+		    z->name, zc->priv_line);
+	z->private_zone = 1;
+}
+
 /* zone "NAME" { ... }; */
 int
 cf_zone(struct parser *p)
@@ -495,7 +556,7 @@ cf_zone(struct parser *p)
 	char			 name[ACL_NAME_MAX], canon[ACL_NAME_MAX];
 	char			 b[100];
 	const char		*file;
-	int			 line;
+	int			 line, rv;
 
 	file = cf_peek(p)->file;
 	line = p->tok.line;
@@ -529,11 +590,14 @@ cf_zone(struct parser *p)
 	z->max_refresh = CONF_DEFAULT_MAX_REFRESH;
 	z->min_retry = CONF_DEFAULT_MIN_RETRY;
 	z->max_retry = CONF_DEFAULT_MAX_RETRY;
+	z->private_zone = -1;
 	memset(&zc, 0, sizeof(zc));
 	zc.idx = c->nzones - 1;
 	if (expect_lbrace(p) == -1)
 		return -1;
-	return cf_stmt_block(p, "zone", zone_opt, &zc);
+	rv = cf_stmt_block(p, "zone", zone_opt, &zc);
+	choice(p, &c->zones[zc.idx], &zc);
+	return rv;
 }
 
 

@@ -3,13 +3,16 @@
  *
  * States:
  *   FIND	ListHostedZonesByName in flight; matches collects the zones
- *		whose name is exactly the zone's
+ *		whose name is exactly the zone's and that are what the
+ *		zone's private asks for (nsame counts them all)
+ *   VPC	GetHostedZone of matches[icand] in flight, for its VPCs
  *   LIST	ListResourceRecordSets in flight; zoneid is the zone
  *   DONE	status is final
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "aws/r53.h"
 #include "conf.h"
@@ -21,7 +24,7 @@
 
 #define EXPORT_MATCHES	8
 
-enum { FIND, LIST, DONE };
+enum { FIND, VPC, LIST, DONE };
 
 struct export {
 	struct r53	*r53;
@@ -42,7 +45,9 @@ struct export {
 		char	 id[R53_ID_MAX + 1];
 		int	 private_zone;
 	}		 matches[EXPORT_MATCHES];
-	size_t		 nmatches;
+	size_t		 nmatches, nsame, icand;
+	int		 want_private;	/* -1: either */
+	const char	*vpc;		/* the zone's, "" for none */
 	unsigned long	 count;
 };
 
@@ -234,13 +239,71 @@ each_zone(void *arg, const struct r53_zone *z)
 	if (name_from_r53(z->name, wire, &len) == -1 ||
 	    !name_equal(wire, ex->wire))
 		return 1;	/* past the zone's name: stop */
+	ex->nsame++;
+	if (ex->want_private != -1 && ex->want_private != z->private_zone)
+		return 0;
 	if (ex->nmatches < EXPORT_MATCHES) {
 		snprintf(ex->matches[ex->nmatches].id,
 		    sizeof(ex->matches[0].id), "%s", z->id);
 		ex->matches[ex->nmatches].private_zone = z->private_zone;
-		ex->nmatches++;
 	}
+	ex->nmatches++;
 	return 0;
+}
+
+static void	vpc_done(void *, const struct r53_result *,
+		    const struct r53_zone *);
+
+/*
+ * GetHostedZone of the next candidate from icand on; none left: no
+ * zone of the name has the VPC.  Route 53 never associates one VPC
+ * with two private zones of the same name, so the first with it is
+ * the one.
+ */
+static void
+vpc_next(struct export *ex)
+{
+	if (ex->icand >= ex->nmatches) {
+		log_warnx("export %s: no private hosted zone of this name is "
+		    "associated with %s", ex->text, ex->vpc);
+		finish(ex, 1);
+		return;
+	}
+	ex->state = VPC;
+	if ((ex->op = r53_get_zone(ex->r53, ex->matches[ex->icand].id,
+	    vpc_done, ex)) == 0) {
+		log_warnx("export %s: cannot read hosted zone %s", ex->text,
+		    ex->matches[ex->icand].id);
+		finish(ex, 1);
+	}
+}
+
+static void
+vpc_done(void *arg, const struct r53_result *res, const struct r53_zone *hz)
+{
+	struct export	*ex = arg;
+	size_t		 i;
+
+	ex->op = 0;
+	if (res->outcome != R53_SUCCESS) {
+		failed(ex, "GetHostedZone", res);
+		return;
+	}
+	for (i = 0; i < hz->nvpcs; i++)
+		if (strcasecmp(hz->vpcs[i], ex->vpc) == 0)
+			break;
+	if (i == hz->nvpcs) {
+		ex->icand++;
+		vpc_next(ex);
+		return;
+	}
+	snprintf(ex->zoneid, sizeof(ex->zoneid), "%s",
+	    ex->matches[ex->icand].id);
+	if (start_list(ex) == -1) {
+		log_warnx("export %s: cannot list hosted zone %s", ex->text,
+		    ex->zoneid);
+		finish(ex, 1);
+	}
 }
 
 static void
@@ -256,20 +319,40 @@ find_done(void *arg, const struct r53_result *res)
 		return;
 	}
 	if (ex->nmatches == 0) {
-		log_warnx("export %s: no hosted zone has this name", ex->text);
+		if (ex->nsame == 0)
+			log_warnx("export %s: no hosted zone has this name",
+			    ex->text);
+		else
+			log_warnx("export %s: %zu hosted zones have this name, "
+			    "none of them %s", ex->text, ex->nsame,
+			    ex->want_private ? "private" : "public");
 		finish(ex, 1);
+		return;
+	}
+	if (ex->vpc[0] != '\0') {
+		if (ex->nmatches > EXPORT_MATCHES) {
+			log_warnx("export %s: %zu private hosted zones have "
+			    "this name, more than r53d looks through for a VPC "
+			    "(%d); set hosted-zone", ex->text, ex->nmatches,
+			    EXPORT_MATCHES);
+			finish(ex, 1);
+			return;
+		}
+		ex->icand = 0;
+		vpc_next(ex);
 		return;
 	}
 	if (ex->nmatches > 1) {
 		list[0] = '\0';
-		for (i = 0; i < ex->nmatches && n < sizeof(list); i++)
+		for (i = 0; i < ex->nmatches && i < EXPORT_MATCHES &&
+		    n < sizeof(list); i++)
 			n += (size_t)snprintf(list + n, sizeof(list) - n,
 			    "%s%s (%s)", i > 0 ? ", " : "",
 			    ex->matches[i].id, ex->matches[i].private_zone ?
 			    "private" : "public");
 		log_warnx("export %s: %zu hosted zones have this name: %s; "
-		    "set hosted-zone in the zone's configuration to choose",
-		    ex->text, ex->nmatches, list);
+		    "set hosted-zone, private or vpc in the zone's "
+		    "configuration to choose", ex->text, ex->nmatches, list);
 		finish(ex, 1);
 		return;
 	}
@@ -303,6 +386,8 @@ export_start(struct r53 *r53, const struct conf *cf, const char *zone,
 		return NULL;
 	}
 	zc = cf != NULL ? conf_zone_find(cf, zone) : NULL;
+	ex->want_private = zc != NULL ? zc->private_zone : -1;
+	ex->vpc = zc != NULL ? zc->vpc : "";
 	if (zc != NULL && zc->hosted_zone[0] != '\0') {
 		snprintf(ex->zoneid, sizeof(ex->zoneid), "%s",
 		    zc->hosted_zone);

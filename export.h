@@ -25,7 +25,9 @@
  * escaped as \DDD, so that no comment can spill into a record.
  *
  * If two hosted zones have the name (a public and a private one, say),
- * the export refuses to guess: it names both and asks for hosted-zone.
+ * the zone's private and vpc choose as for the daemon (mirror.h); if
+ * that leaves more than one, the export refuses to guess: it names them
+ * and asks for hosted-zone.
  * Messages go to the log (stderr in the foreground), never to out.
  *
  * Call order: export_start(), then run the loop with the client's

@@ -40,11 +40,14 @@
 
 #define MIRROR_REREAD_MAX	16	/* names re-read one by one */
 #define MIRROR_SEEN		512	/* names Route 53 confirmed lately */
-#define MIRROR_FOUND_MAX	4	/* same-name zones listed in the log */
+#define MIRROR_FOUND_MAX	8	/* same-name zones kept: logged, and
+					   the candidates for a VPC */
+#define MIRROR_VPC_SIZE		65	/* a VPC ID and its NUL */
 
 enum mirror_read {
 	MR_IDLE,	/* no read: op == 0 */
 	MR_FIND,	/* GetHostedZone or ListHostedZonesByName */
+	MR_VPC,		/* GetHostedZone of found[icand], for its VPCs */
 	MR_LOAD,	/* ListResourceRecordSets, every page, into fresh */
 	MR_NAMES,	/* names[iname] being listed into rd[] */
 	MR_SOA		/* the apex SOA being listed */
@@ -83,9 +86,22 @@ struct mirror {
 	uint64_t	 elapsed;
 
 	struct zstore	 fresh;		/* MR_LOAD */
-	int		 nfound;	/* MR_FIND by name */
-	char		 found[MIRROR_FOUND_MAX][R53_ID_MAX + 12];
+	/*
+	 * MR_FIND by name: nfound zones have the name, the first
+	 * MIRROR_FOUND_MAX of them in found[]; nmatch of them are what
+	 * want_private asks for (-1: either), the first is foundid.
+	 * MR_VPC: found[icand] is being read; vpc_hit says its VPCs hold
+	 * vpc, vpc_cut that some of its VPCs were not kept.
+	 */
+	int		 nfound, nmatch;
+	struct {
+		char	 id[R53_ID_MAX + 1];
+		int	 private_zone;
+	}		 found[MIRROR_FOUND_MAX];
 	char		 foundid[R53_ID_MAX + 1];
+	int		 want_private;
+	char		 vpc[MIRROR_VPC_SIZE];	/* "": none asked for */
+	int		 icand, vpc_hit, vpc_cut;
 	uint8_t		 names[MIRROR_REREAD_MAX][DNS_NAME_MAX];
 	size_t		 nnames, iname;	/* MR_NAMES */
 	struct rrset	*rd[ZNODE_MAXSETS];
@@ -118,10 +134,16 @@ void		 mirror_free(struct mirror *);
 
 /*
  * Find the hosted zone: by ID (hosted_zone not empty: GetHostedZone,
- * checking its name) or by name (ListHostedZonesByName, refusing to
- * guess between same-name zones).  On MIRROR_OK hzid is set.
+ * checking its name) or by name (ListHostedZonesByName).  Among
+ * same-name zones, want_private 1 or 0 keeps the private or the public
+ * ones (-1: all), and vpc (NULL or "": none; at most MIRROR_VPC_SIZE - 1
+ * characters) keeps the private one associated with that VPC, read with
+ * GetHostedZone one candidate after the other.  More than one zone
+ * left is refused, never guessed, and logged with the zones' IDs and
+ * the keyword that would choose.  On MIRROR_OK hzid is set.
  */
-int		 mirror_find(struct mirror *, const char *hosted_zone);
+int		 mirror_find(struct mirror *, const char *hosted_zone,
+		    int want_private, const char *vpc);
 /*
  * Load the whole hosted zone.  On MIRROR_OK the store is replaced and
  * loaded is set; on MIRROR_FAIL with nozone set, the hosted zone is gone

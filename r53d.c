@@ -146,6 +146,8 @@ aws_settings_of(const struct conf_aws *a, struct aws_settings *s)
 	memset(s, 0, sizeof(*s));
 	s->endpoint = a->endpoint.url;
 	s->region = a->region;
+	s->partition = a->partition->name;
+	s->dns_suffix = a->partition->dns_suffix;
 	s->ca_file = a->ca_file;
 	s->access_key_id = a->access_key_id;
 	s->secret_key = a->secret_key;

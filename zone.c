@@ -179,7 +179,8 @@ read_step(struct zone *z, uint64_t now)
 	z->retry_at = 0;
 	switch (z->state) {
 	case Z_FIND:
-		rv = mirror_find(m, z->zc->hosted_zone);
+		rv = mirror_find(m, z->zc->hosted_zone, z->zc->private_zone,
+		    z->zc->vpc);
 		break;
 	case Z_LOAD:
 		rv = mirror_load(m);
@@ -657,6 +658,11 @@ zones_setconf(const struct conf *cf)
 			*zp = z->next;
 			if (strcmp(z->zc->hosted_zone, zc->hosted_zone) != 0)
 				log_warnx("zone %s: a new hosted-zone takes "
+				    "effect at restart", z->name);
+			else if (z->mirror.hzid[0] != '\0' &&
+			    (z->zc->private_zone != zc->private_zone ||
+			    strcmp(z->zc->vpc, zc->vpc) != 0))
+				log_warnx("zone %s: new private or vpc takes "
 				    "effect at restart", z->name);
 			z->zc = zc;
 		} else if ((z = zone_new(zc)) == NULL) {

@@ -5,3 +5,4 @@ FUZZ_TARGETS+=	tests/fuzz/fuzz_xml.c
 AWS_SRCS+=	aws/rate.c aws/retry.c aws/creds.c aws/imds.c aws/r53.c aws/r53http.c
 UNIT_TESTS+=	tests/unit/t_rate.c tests/unit/t_creds.c
 FUZZ_TARGETS+=	tests/fuzz/fuzz_creds.c
+AWS_SRCS+=	aws/partition.c

@@ -66,6 +66,8 @@
 #define R53_LIST_RRSETS_MAX	300	/* maxitems for ListResourceRecordSets */
 #define R53_LIST_ZONES_MAX	100	/* maxitems for ListHostedZonesByName */
 #define R53_NS_MAX		16	/* name servers kept from GetHostedZone */
+#define R53_VPCS_MAX		300	/* VPCs per private zone (quota) */
+#define R53_VPCID_MAX		1024	/* VPCId: characters */
 #define R53_ROUTING_SIZE	256	/* routing description, truncated */
 #define R53_ERRMSG_SIZE		1024	/* error message, truncated */
 
@@ -264,6 +266,13 @@ struct r53_zone {
 	/* GetHostedZone DelegationSet only; beyond R53_NS_MAX are dropped. */
 	const char	*name_servers[R53_NS_MAX];
 	size_t		 nname_servers;
+	/*
+	 * GetHostedZone VPCs/VPC/VPCId, private zones only: the first
+	 * R53_VPCS_MAX in vpcs, all of them counted in nvpcs_listed
+	 * (so nvpcs < nvpcs_listed says some were not kept).
+	 */
+	const char	*vpcs[R53_VPCS_MAX];
+	size_t		 nvpcs, nvpcs_listed;
 };
 
 typedef int	(*r53_zone_cb)(void *arg, const struct r53_zone *z);
@@ -279,7 +288,10 @@ struct r53_zone_page {
 int	r53_parse_list_zones_by_name(char *body, size_t len, r53_zone_cb cb,
 	    void *arg, struct r53_zone_page *page, struct r53_why *why);
 
-/* GetHostedZoneResponse: HostedZone and, if present, DelegationSet. */
+/*
+ * GetHostedZoneResponse: HostedZone and, if present, DelegationSet or
+ * VPCs.  A VPC without a VPCId is R53_ESHAPE.
+ */
 int	r53_parse_get_zone(char *body, size_t len, struct r53_zone *out,
 	    struct r53_why *why);
 

@@ -823,6 +823,41 @@ parse_delegation(struct rp *p, struct r53_zone *z)
 	return r == 0 ? R53_OK : xerr(p);
 }
 
+/* VPCs { VPC { VPCRegion?, VPCId } ... } */
+static int
+parse_vpcs(struct rp *p, struct r53_zone *z)
+{
+	struct xml	*x = &p->x;
+	const char	*id;
+	int		 r, r2, s;
+
+	while ((r = xml_child(x)) == 1) {
+		if (!xml_is(x, "VPC")) {
+			if ((s = skip(p)) != R53_OK)
+				return s;
+			continue;
+		}
+		id = NULL;
+		while ((r2 = xml_child(x)) == 1) {
+			if (xml_is(x, "VPCId")) {
+				if ((s = text_max(p, &id, R53_VPCID_MAX)) !=
+				    R53_OK)
+					return s;
+			} else if ((s = skip(p)) != R53_OK)
+				return s;
+		}
+		if (r2 != 0)
+			return xerr(p);
+		if (id == NULL)
+			return fail(p, R53_ESHAPE, "%s/VPCId missing",
+			    closed(p));
+		if (z->nvpcs < R53_VPCS_MAX)
+			z->vpcs[z->nvpcs++] = id;
+		z->nvpcs_listed++;
+	}
+	return r == 0 ? R53_OK : xerr(p);
+}
+
 int
 r53_parse_get_zone(char *body, size_t len, struct r53_zone *out,
     struct r53_why *why)
@@ -841,6 +876,9 @@ r53_parse_get_zone(char *body, size_t len, struct r53_zone *out,
 			found = 1;
 		} else if (xml_is(&p.x, "DelegationSet")) {
 			if ((s = parse_delegation(&p, out)) != R53_OK)
+				return s;
+		} else if (xml_is(&p.x, "VPCs")) {
+			if ((s = parse_vpcs(&p, out)) != R53_OK)
 				return s;
 		} else if ((s = skip(&p)) != R53_OK)
 			return s;

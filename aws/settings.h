@@ -12,6 +12,15 @@
 struct aws_settings {
 	const char	*endpoint;	/* https://route53.amazonaws.com */
 	const char	*region;	/* signing region; default us-east-1 */
+	/*
+	 * The partition (aws/partition.h) the account is in: "aws",
+	 * "aws-cn" or "aws-us-gov", and its DNS suffix, "amazonaws.com"
+	 * or "amazonaws.com.cn", for the endpoints of other services
+	 * (https://sts.REGION.SUFFIX).  Route 53's own endpoint and
+	 * region are above, already chosen for the partition.
+	 */
+	const char	*partition;
+	const char	*dns_suffix;
 	const char	*ca_file;	/* trust anchors; default the system's */
 	const char	*access_key_id;	/* with secret_key: configured keys */
 	const char	*secret_key;	/* a secret: never logged */

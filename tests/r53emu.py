@@ -24,7 +24,10 @@ Command line
   --port-file     written (atomically) with the bound port once listening.
   --cert/--key    PEM files; serve HTTPS.  Without them, plain HTTP.
   --zone          create a public hosted zone (default SOA and NS).
-  --private-zone  create a private hosted zone (VPC us-east-1/vpc-...).
+  --private-zone  NAME[:VPC[,VPC]...] creates a private hosted zone
+                  associated with these VPCs (VPCRegion us-east-1; each
+                  VPC is vpc- and hexadecimal digits), by default with
+                  one random vpc-....
   --access-key-id/--secret-access-key/--session-token
                   verify signatures exactly against these credentials.
                   Without them any well-formed SigV4 Authorization with a
@@ -203,10 +206,17 @@ class Emulator(object):
         self.reset_stats()
         for name in args.zone:
             self.create_zone(name, "r53emu-%s" % name, None, None)
-        for name in args.private_zone:
-            self.create_zone(name, "r53emu-private-%s" % name, None,
-                             {"VPCRegion": "us-east-1",
-                              "VPCId": "vpc-%017x" % self.rng.getrandbits(68)})
+        for n, spec in enumerate(args.private_zone):
+            name, _, vpcs = spec.partition(":")
+            vpcs = [v for v in vpcs.split(",") if v] or \
+                ["vpc-%017x" % self.rng.getrandbits(68)]
+            for v in vpcs:
+                if not re.match(r"vpc-[0-9a-f]+$", v):
+                    raise SystemExit("--private-zone %s: %s is not a VPC ID"
+                                     % (spec, v))
+            self.create_zone(name, "r53emu-private-%d-%s" % (n, name), None,
+                             [{"VPCRegion": "us-east-1", "VPCId": v}
+                              for v in vpcs])
 
     def now(self):
         return time.time() + self.cfg["clock_offset"]
@@ -256,9 +266,10 @@ class Emulator(object):
 
     # -- zones ------------------------------------------------------------
 
-    def create_zone(self, name, ref, comment, vpc):
+    def create_zone(self, name, ref, comment, vpcs):
+        """vpcs: None for a public zone, else a list of VPC dicts."""
         zid = self.new_id("Z", self.zones)
-        if vpc is None:
+        if vpcs is None:
             n = [self.rng.randrange(512) + 512 * k for k in range(4)]
             tld = ["com", "net", "org", "co.uk"]
             ns = ["ns-%d.awsdns-%02d.%s" % (x, (x % 512) // 8, tld[k])
@@ -268,7 +279,7 @@ class Emulator(object):
             # Private-zone NS values are NOT CONFIRMED (ROUTE53.md 11.15).
             ns = ["ns-0.awsdns-00.com", "ns-512.awsdns-00.net",
                   "ns-1024.awsdns-00.org", "ns-1536.awsdns-00.co.uk"]
-        z = M.Zone(zid, name, ref, comment, vpc is not None, ns, vpc)
+        z = M.Zone(zid, name, ref, comment, vpcs is not None, ns, vpcs)
         self.zones[zid] = z
         self.zone_order.append(zid)
         self.caller_refs[ref] = zid
@@ -296,7 +307,8 @@ class Emulator(object):
 
     def delegation_xml(self, z):
         if z.private:
-            return "<VPCs><VPC>%s</VPC></VPCs>" % M.to_xml(M.VPC_SEQ, z.vpc)
+            return "<VPCs>%s</VPCs>" % "".join(
+                "<VPC>%s</VPC>" % M.to_xml(M.VPC_SEQ, v) for v in z.vpcs)
         return "<DelegationSet><NameServers>%s</NameServers></DelegationSet>" \
             % "".join("<NameServer>%s</NameServer>" % x
                       for x in z.nameservers)
@@ -437,11 +449,12 @@ class Emulator(object):
             vpc = {"VPCRegion": vpc.get("VPCRegion", "us-east-1"),
                    "VPCId": vpc["VPCId"]}
         comment = (req.get("HostedZoneConfig") or {}).get("Comment")
-        z = self.create_zone(req["Name"], ref, comment, vpc)
+        z = self.create_zone(req["Name"], ref, comment,
+                             None if vpc is None else [vpc])
         cid = self.new_change(None, None)
         body = self.zone_xml(z) + self.change_info_xml(cid, "PENDING")
         if z.private:
-            body += "<VPC>%s</VPC>" % M.to_xml(M.VPC_SEQ, z.vpc)
+            body += "<VPC>%s</VPC>" % M.to_xml(M.VPC_SEQ, z.vpcs[0])
         else:
             body += self.delegation_xml(z)
         loc = "https://route53.amazonaws.com/2013-04-01/hostedzone/" + z.id

@@ -745,7 +745,7 @@ def same_rrset(a, b):
 
 class Zone(object):
     def __init__(self, zid, name, caller_ref, comment, private, nameservers,
-                 vpc=None):
+                 vpcs=None):
         self.id = zid
         self.labels = parse_name(name)
         self.name = format_name(self.labels)
@@ -753,7 +753,7 @@ class Zone(object):
         self.comment = comment
         self.private = private
         self.nameservers = nameservers
-        self.vpc = vpc
+        self.vpcs = vpcs or []
         self.rrsets = {}
         self.sorted_keys = None
         self.by_name = None

@@ -75,8 +75,9 @@ class Emu(object):
         deadline = time.monotonic() + 15
         while not os.path.exists(pf):
             if self.proc.poll() is not None or time.monotonic() > deadline:
+                text = self.logtext()
                 self.stop()
-                raise RuntimeError("emulator did not start: " + self.logtext())
+                raise RuntimeError("emulator did not start: " + text)
             time.sleep(0.02)
         self.port = int(open(pf).read())
         scheme = "https" if tls else "http"
@@ -1366,6 +1367,65 @@ class TestThrottleAndFaults(Base):
 
     def zone_name(self, zid):
         return self.c.get_hosted_zone(Id=zid)["HostedZone"]["Name"]
+
+
+class TestPrivateZones(unittest.TestCase):
+    """--private-zone NAME:VPC,...: same-name zones told apart by their
+    Config/PrivateZone and their VPCs, as boto3 reads them; and
+    --signing-region, as for the China partition."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.emu = Emu("--zone", "split.example",
+                      "--private-zone", "split.example:vpc-0a1b2c3d,vpc-77",
+                      "--private-zone", "split.example:vpc-0e0e0e0e",
+                      "--access-key-id", AK, "--secret-access-key", SK,
+                      "--signing-region", "cn-northwest-1", "--quiet")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.emu.stop()
+
+    def client(self, region):
+        return boto3.client(
+            "route53", endpoint_url=self.emu.url, region_name=region,
+            aws_access_key_id=AK, aws_secret_access_key=SK,
+            config=Config(retries={"mode": "standard",
+                                   "total_max_attempts": 1}))
+
+    def test_same_name_zones_and_vpcs(self):
+        c = self.client("cn-northwest-1")
+        r = c.list_hosted_zones_by_name(DNSName="split.example")
+        same = [z for z in r["HostedZones"] if z["Name"] == "split.example."]
+        self.assertEqual(sorted(z["Config"]["PrivateZone"] for z in same),
+                         [False, True, True])
+        vpcs = {}
+        for z in same:
+            g = c.get_hosted_zone(Id=z["Id"])
+            self.assertEqual(g["HostedZone"]["Config"]["PrivateZone"],
+                             z["Config"]["PrivateZone"])
+            if z["Config"]["PrivateZone"]:
+                self.assertNotIn("DelegationSet", g)
+                vpcs[z["Id"]] = sorted(v["VPCId"] for v in g["VPCs"])
+                self.assertEqual({v["VPCRegion"] for v in g["VPCs"]},
+                                 {"us-east-1"})
+            else:
+                self.assertNotIn("VPCs", g)
+                self.assertEqual(len(g["DelegationSet"]["NameServers"]), 4)
+        self.assertEqual(sorted(vpcs.values()),
+                         [["vpc-0a1b2c3d", "vpc-77"], ["vpc-0e0e0e0e"]])
+
+    def test_signing_region_required(self):
+        with self.assertRaises(ClientError) as cm:
+            self.client("us-east-1").list_hosted_zones()
+        st, code, msg = err(cm)
+        self.assertEqual((st, code), (403, "SignatureDoesNotMatch"))
+        self.assertIn("'us-east-1'", msg)
+
+    def test_bad_vpc_refused_at_start(self):
+        with self.assertRaises(RuntimeError) as cm:
+            Emu("--private-zone", "x.example:subnet-1").stop()
+        self.assertIn("not a VPC ID", str(cm.exception))
 
 
 class TestTLS(unittest.TestCase):
