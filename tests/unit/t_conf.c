@@ -998,3 +998,207 @@ Test(conf, recorded_and_replayed)
 	    NULL, &fs));
 	cr_assert_null(fs);
 }
+
+/* Route 53's endpoint and signing region follow the partition. */
+Test(conf, partitions)
+{
+	static const struct {
+		const char	*aws;
+		const char	*url, *region, *suffix;
+	} t[] = {
+		{ "", "https://route53.amazonaws.com", "us-east-1",
+		    "amazonaws.com" },
+		{ "partition aws; fips no; dual-stack no;",
+		    "https://route53.amazonaws.com", "us-east-1",
+		    "amazonaws.com" },
+		{ "fips yes;", "https://route53-fips.amazonaws.com",
+		    "us-east-1", "amazonaws.com" },
+		{ "dual-stack yes;", "https://route53.global.api.aws",
+		    "us-east-1", "amazonaws.com" },
+		{ "partition aws-cn;", "https://route53.amazonaws.com.cn",
+		    "cn-northwest-1", "amazonaws.com.cn" },
+		{ "partition \"AWS-US-GOV\";",
+		    "https://route53.us-gov.amazonaws.com", "us-gov-west-1",
+		    "amazonaws.com" },
+		{ "fips yes; partition aws-us-gov;",
+		    "https://route53.us-gov.amazonaws.com", "us-gov-west-1",
+		    "amazonaws.com" },
+		/* An explicit endpoint or region still wins. */
+		{ "partition aws-cn; endpoint \"http://127.0.0.1:8053\";",
+		    "http://127.0.0.1:8053", "cn-northwest-1",
+		    "amazonaws.com.cn" },
+		{ "region eu-west-1; partition aws-us-gov;",
+		    "https://route53.us-gov.amazonaws.com", "eu-west-1",
+		    "amazonaws.com" },
+	};
+	struct conf	*c;
+	char		 text[512];
+	size_t		 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(text, sizeof(text), "aws { %s };", t[i].aws);
+		cr_assert_not_null(c = parse(text), "%s: %s", t[i].aws, msgs);
+		cr_expect_str_eq(c->aws.endpoint.url, t[i].url, "%s",
+		    t[i].aws);
+		cr_expect_str_eq(c->aws.region, t[i].region, "%s", t[i].aws);
+		cr_expect_str_eq(c->aws.partition->dns_suffix, t[i].suffix,
+		    "%s", t[i].aws);
+		conf_free(c);
+	}
+	cr_assert_not_null(c = parse("listen 127.0.0.1;"), "%s", msgs);
+	cr_expect_str_eq(c->aws.partition->name, "aws");
+	cr_expect_str_eq(c->aws.endpoint.host, "route53.amazonaws.com");
+	cr_expect_eq(c->aws.endpoint.port, 443);
+	cr_expect_eq(c->aws.endpoint.tls, 1);
+	conf_free(c);
+	cr_assert_not_null(c = parse("aws { partition aws-cn; };"));
+	cr_expect_str_eq(c->aws.endpoint.host, "route53.amazonaws.com.cn");
+	conf_free(c);
+}
+
+Test(conf, partition_errors)
+{
+	cr_expect_null(parse("aws {\n\tfips yes;\n\tpartition aws-cn;\n};"));
+	cr_expect_str_eq(msgs, "buf:2: fips: partition aws-cn has no FIPS "
+	    "endpoint for Route 53\n");
+
+	msgs[0] = '\0';
+	cr_expect_null(parse("aws { partition aws-cn;\ndual-stack yes; };\n"
+	    "aws { };"));
+	cr_expect_str_eq(msgs, "buf:2: dual-stack: partition aws-cn has no "
+	    "documented dual-stack endpoint for Route 53\n"
+	    "buf:3: duplicate aws block\n");
+
+	msgs[0] = '\0';
+	cr_expect_null(parse("aws { dual-stack yes;\npartition aws-us-gov; "
+	    "};"));
+	cr_expect_str_eq(msgs, "buf:1: dual-stack: partition aws-us-gov has "
+	    "no documented dual-stack endpoint for Route 53\n");
+
+	msgs[0] = '\0';
+	cr_expect_null(parse("aws { fips yes;\n dual-stack yes; };"));
+	cr_expect_str_eq(msgs, "buf:2: dual-stack: no endpoint is documented "
+	    "for FIPS and dual-stack together\n");
+
+	msgs[0] = '\0';
+	cr_expect_null(parse("aws {\npartition aws-iso;\nfips maybe;\n"
+	    "partition aws;\npartition aws-cn; };"));
+	cr_expect_str_eq(msgs, "buf:2: partition: expected one of aws, "
+	    "aws-cn, aws-us-gov, got \"aws-iso\"\n"
+	    "buf:3: fips: expected yes or no, got \"maybe\"\n"
+	    "buf:4: duplicate partition\n"
+	    "buf:5: duplicate partition\n");
+}
+
+/* private and vpc: which of several same-name hosted zones. */
+Test(conf, private_and_vpc)
+{
+	struct conf		*c, *c2;
+	const struct zone_conf	*z;
+	char			*out = NULL, *out2 = NULL;
+	size_t			 outlen = 0, outlen2 = 0;
+	FILE			*fp;
+
+	c = parse("zone a.example { private yes; };\n"
+	    "zone b.example { private no; };\n"
+	    "zone c.example { vpc vpc-0a1b2c3d4e5f60718; };\n"
+	    "zone d.example { private yes; vpc \"vpc-ABC\"; };\n"
+	    "zone e.example { };\n");
+	cr_assert_not_null(c, "%s", msgs);
+	cr_expect_str_eq(msgs, "");
+	z = conf_zone_find(c, "a.example");
+	cr_expect_eq(z->private_zone, 1);
+	cr_expect_str_eq(z->vpc, "");
+	z = conf_zone_find(c, "b.example");
+	cr_expect_eq(z->private_zone, 0);
+	z = conf_zone_find(c, "c.example");
+	cr_expect_eq(z->private_zone, 1, "vpc means private");
+	cr_expect_str_eq(z->vpc, "vpc-0a1b2c3d4e5f60718");
+	z = conf_zone_find(c, "d.example");
+	cr_expect_str_eq(z->vpc, "vpc-ABC");
+	z = conf_zone_find(c, "e.example");
+	cr_expect_eq(z->private_zone, -1);
+	cr_expect_str_eq(z->vpc, "");
+
+	/* Printed back, and read again to the same. */
+	cr_assert_not_null(fp = open_memstream(&out, &outlen));
+	conf_print(fp, c);
+	fclose(fp);
+	cr_expect_not_null(strstr(out, "zone \"a.example\" {\n"
+	    "\tprivate yes;\n\tallow-update"));
+	cr_expect_not_null(strstr(out, "zone \"b.example\" {\n"
+	    "\tprivate no;\n\tallow-update"));
+	cr_expect_not_null(strstr(out, "zone \"c.example\" {\n"
+	    "\tprivate yes;\n\tvpc \"vpc-0a1b2c3d4e5f60718\";\n"));
+	cr_expect_not_null(strstr(out, "zone \"e.example\" {\n"
+	    "\tallow-update"));
+	cr_expect_not_null(strstr(out, "aws {\n\tpartition aws;\n"
+	    "\tfips no;\n\tdual-stack no;\n"
+	    "\tendpoint \"https://route53.amazonaws.com\";\n"
+	    "\tregion \"us-east-1\";\n"));
+	c2 = conf_parse("printed.conf", out, outlen, 0, capture, NULL);
+	cr_assert_not_null(c2, "%s", msgs);
+	cr_assert_not_null(fp = open_memstream(&out2, &outlen2));
+	conf_print(fp, c2);
+	fclose(fp);
+	cr_expect_str_eq(out2, out);
+	conf_free(c);
+	conf_free(c2);
+	free(out);
+	free(out2);
+
+	/* The partition's settings printed back. */
+	cr_assert_not_null(c = parse("aws { partition aws-us-gov; fips yes; "
+	    "};"), "%s", msgs);
+	out = NULL;
+	cr_assert_not_null(fp = open_memstream(&out, &outlen));
+	conf_print(fp, c);
+	fclose(fp);
+	cr_expect_not_null(strstr(out, "aws {\n\tpartition aws-us-gov;\n"
+	    "\tfips yes;\n\tdual-stack no;\n"
+	    "\tendpoint \"https://route53.us-gov.amazonaws.com\";\n"
+	    "\tregion \"us-gov-west-1\";\n"), "%s", out);
+	conf_free(c);
+	free(out);
+}
+
+Test(conf, private_and_vpc_errors)
+{
+	cr_expect_null(parse("zone a {\n\tprivate no;\n\tvpc vpc-12ab;\n};\n"
+	    "zone b {\n\tvpc vpc-1;\n\thosted-zone Z123;\n\tprivate yes;\n};\n"
+	    "zone c { vpc subnet-12; vpc-12; };\n"
+	    "zone d { vpc vpc-; private maybe; private yes; private no; };\n"));
+	cr_expect_str_eq(msgs,
+	    "buf:3: zone \"a\": vpc means a private hosted zone, but private "
+	    "is no (line 2)\n"
+	    "buf:8: zone \"b\": private chooses among zones found by name; "
+	    "hosted-zone (line 7) already names one\n"
+	    "buf:6: zone \"b\": vpc chooses among zones found by name; "
+	    "hosted-zone (line 7) already names one\n"
+	    "buf:10: invalid VPC ID \"subnet-12\" (want vpc- and up to 60 "
+	    "hexadecimal digits)\n"
+	    "buf:10: unknown keyword \"vpc-12\" in zone\n"
+	    "buf:11: invalid VPC ID \"vpc-\" (want vpc- and up to 60 "
+	    "hexadecimal digits)\n"
+	    "buf:11: private: expected yes or no, got \"maybe\"\n"
+	    "buf:11: duplicate private\n"
+	    "buf:11: duplicate private\n");
+}
+
+/* A VPC ID is at most CONF_VPC_MAX characters. */
+Test(conf, vpc_length)
+{
+	struct conf	*c;
+	char		 text[200], hex[CONF_VPC_MAX];
+
+	memset(hex, 'f', sizeof(hex));
+	hex[CONF_VPC_MAX - 4] = '\0';
+	snprintf(text, sizeof(text), "zone z { vpc vpc-%s; };", hex);
+	cr_assert_not_null(c = parse(text), "%s", msgs);
+	cr_expect_eq(strlen(conf_zone_find(c, "z")->vpc), CONF_VPC_MAX);
+	conf_free(c);
+	snprintf(text, sizeof(text), "zone z { vpc vpc-%sf; };", hex);
+	cr_expect_null(parse(text));
+	cr_expect_eq(nmsgs, 1);
+	cr_expect_not_null(strstr(msgs, "invalid VPC ID"));
+}

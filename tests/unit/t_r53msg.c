@@ -795,6 +795,58 @@ Test(r53msg, list_zones_by_name)
 	    NULL, &pg, NULL), R53_ESHAPE);
 }
 
+/* GetHostedZone of a private zone: VPCs/VPC/VPCId, with their bounds. */
+Test(r53msg, get_zone_vpcs)
+{
+	struct r53_zone	 z;
+	struct r53_why	 why;
+	char		*b, *p;
+	size_t		 i, cap = 120000;
+
+	load("<GetHostedZoneResponse " NS "><HostedZone><Id>/hostedzone/Z2"
+	    "</Id><Name>corp.example.</Name><Config><PrivateZone>true"
+	    "</PrivateZone></Config></HostedZone><VPCs>"
+	    "<VPC><VPCRegion>us-east-1</VPCRegion><VPCId>vpc-0a1b2c3d</VPCId>"
+	    "</VPC><VPC><VPCId>vpc-77</VPCId><VPCRegion>cn-northwest-1"
+	    "</VPCRegion><Future>x</Future></VPC><Other/></VPCs>"
+	    "</GetHostedZoneResponse>");
+	cr_assert_eq(r53_parse_get_zone(body, strlen(body), &z, NULL), R53_OK);
+	cr_expect_str_eq(z.name, "corp.example.");
+	cr_assert_eq(z.nvpcs, 2);
+	cr_expect_eq(z.nvpcs_listed, 2);
+	cr_expect_str_eq(z.vpcs[0], "vpc-0a1b2c3d");
+	cr_expect_str_eq(z.vpcs[1], "vpc-77");
+
+	/* A VPC without its ID, or an empty one: not Route 53's shape. */
+	load("<GetHostedZoneResponse><HostedZone><Id>Z2</Id><Name>p.</Name>"
+	    "</HostedZone><VPCs><VPC><VPCRegion>us-east-1</VPCRegion></VPC>"
+	    "</VPCs></GetHostedZoneResponse>");
+	cr_expect_eq(r53_parse_get_zone(body, strlen(body), &z, &why),
+	    R53_ESHAPE);
+	cr_expect_str_eq(why.text, "GetHostedZoneResponse/VPCs/VPC/VPCId "
+	    "missing");
+	load("<GetHostedZoneResponse><HostedZone><Id>Z2</Id><Name>p.</Name>"
+	    "</HostedZone><VPCs><VPC><VPCId></VPCId></VPC></VPCs>"
+	    "</GetHostedZoneResponse>");
+	cr_expect_eq(r53_parse_get_zone(body, strlen(body), &z, NULL),
+	    R53_ESHAPE);
+
+	/* More than R53_VPCS_MAX: the first kept, all counted. */
+	cr_assert_not_null(b = malloc(cap));
+	p = b + sprintf(b, "<GetHostedZoneResponse><HostedZone><Id>Z2</Id>"
+	    "<Name>p.</Name></HostedZone><VPCs>");
+	for (i = 0; i < R53_VPCS_MAX + 5; i++)
+		p += sprintf(p, "<VPC><VPCId>vpc-%zx</VPCId></VPC>", i);
+	p += sprintf(p, "</VPCs></GetHostedZoneResponse>");
+	cr_assert_lt((size_t)(p - b), cap);
+	cr_assert_eq(r53_parse_get_zone(b, (size_t)(p - b), &z, NULL),
+	    R53_OK);
+	cr_expect_eq(z.nvpcs, R53_VPCS_MAX);
+	cr_expect_eq(z.nvpcs_listed, R53_VPCS_MAX + 5);
+	cr_expect_str_eq(z.vpcs[R53_VPCS_MAX - 1], "vpc-12b");
+	free(b);
+}
+
 Test(r53msg, get_zone)
 {
 	struct r53_zone	z;
@@ -826,6 +878,9 @@ Test(r53msg, get_zone)
 	cr_assert_eq(r53_parse_get_zone(body, strlen(body), &z, NULL), R53_OK);
 	cr_expect_eq(z.private_zone, 1);
 	cr_expect_eq(z.nname_servers, 0);
+	cr_assert_eq(z.nvpcs, 1);
+	cr_expect_eq(z.nvpcs_listed, 1);
+	cr_expect_str_eq(z.vpcs[0], "vpc-1");
 
 	load("<GetHostedZoneResponse><DelegationSet/></GetHostedZoneResponse>");
 	cr_expect_eq(r53_parse_get_zone(body, strlen(body), &z, NULL),
