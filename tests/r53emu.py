@@ -58,7 +58,8 @@ Command line
 Control API (not part of AWS; no signature; JSON in and out)
 ------------------------------------------------------------
   GET  /_emu/state[?zone=ID]  {"zones": [{"Id", "Name", "PrivateZone",
-                              "CallerReference", "Comment",
+                              "VPCs" (their IDs), "CallerReference",
+                              "Comment",
                               "ResourceRecordSets": [boto3-style dicts in
                               listing order]}], "changes": {id: status}}
   POST /_emu/write            {"HostedZoneId": ID or zone name,
@@ -579,6 +580,7 @@ class Emulator(object):
                 continue
             zones.append({
                 "Id": zid, "Name": z.name, "PrivateZone": z.private,
+                "VPCs": [v["VPCId"] for v in z.vpcs],
                 "CallerReference": z.caller_ref, "Comment": z.comment,
                 "ResourceRecordSets": [M.public(z.rrsets[k])
                                        for k in z.keys()]})
