@@ -22,6 +22,7 @@
 #include "dns/update.h"
 #include "log.h"
 #include "mirror.h"
+#include "stats.h"
 
 /* Room left in every batch for the SOA's DELETE and CREATE. */
 #define SOA_RECORDS	(R53_BATCH_RECORDS_MAX - BATCH_RECORDS)
@@ -68,6 +69,7 @@ batch_add(struct batch *b, struct bunit *u)
 	*b->qtail = u;
 	b->qtail = &u->next;
 	b->nq++;
+	stats_queued(b->nq);
 }
 
 static void
@@ -412,6 +414,9 @@ change_done(void *arg, const struct r53_result *res,
 	if (res->outcome == R53_SUCCESS && ci != NULL) {
 		snprintf(b->changeid, sizeof(b->changeid), "%s", ci->id);
 		b->insync = ci->status == R53_INSYNC;
+		stats_pending(res->elapsed_ms);
+		if (b->insync)
+			stats_insync(res->elapsed_ms);
 		log_debug("zone %s: change %s accepted (%s) in %llu ms",
 		    b->name, ci->id, ci->status == R53_INSYNC ? "INSYNC" :
 		    "PENDING", (unsigned long long)res->elapsed_ms);
@@ -518,6 +523,7 @@ send_batch(struct batch *b, uint64_t now)
 	b->sent = now;
 	b->ended = 0;
 	if (b->dry) {
+		stats_batch(b->nb, cl.n);
 		dry_run(b, &cl);
 		rv = 0;
 		goto out;
@@ -526,6 +532,7 @@ send_batch(struct batch *b, uint64_t now)
 	    change_done, b);
 	if (b->op != 0) {
 		rv = 0;
+		stats_batch(b->nb, cl.n);
 		log_debug("zone %s: sending %zu changes for %zu units, "
 		    "serial %u", b->name, cl.n, b->nb, b->newserial);
 	}
@@ -1006,6 +1013,7 @@ insync(struct batch *b, struct bchange *upto, uint64_t now)
 			b->wtail = &b->w;
 		log_info("zone %s: change %s INSYNC after %llu ms", b->name,
 		    c->id, (unsigned long long)(now - c->sent));
+		stats_insync(now - c->sent);
 		while ((u = c->units) != NULL) {
 			c->units = u->next;
 			end_unit(u, BE_INSYNC, c->id, 0, NULL, NULL);

@@ -217,6 +217,31 @@ cf_stmt_block(struct parser *p, const char *what,
 	}
 }
 
+/* version and hostname: a string of one TXT string, or none. */
+static int
+txt_opt(struct parser *p, const char *kw, unsigned *seen, unsigned bit,
+    char **dst, int *none)
+{
+	struct tok	*t;
+
+	if (cf_once(p, seen, bit, kw) == -1)
+		return -1;
+	t = cf_peek(p);
+	if (t->type == T_WORD && !t->quoted &&
+	    strcasecmp(t->text, "none") == 0) {
+		cf_next(p);
+		*none = 1;
+		return expect_semi(p);
+	}
+	if ((*dst = calloc(1, CONF_TXT_MAX + 1)) == NULL) {
+		cf_oom(p);
+		return -1;
+	}
+	if (cf_word(p, kw, *dst, CONF_TXT_MAX + 1) == -1)
+		return -1;
+	return expect_semi(p);
+}
+
 static int
 top_opt(struct parser *p, const char *kw, void *arg)
 {
@@ -290,6 +315,14 @@ top_opt(struct parser *p, const char *kw, void *arg)
 		rv = cf_number(p, kw, 0, 3600, &c->shutdown_timeout);
 		return cf_end(p, rv);
 	}
+	if (strcasecmp(kw, "allow-stats") == 0)
+		return cf_acl_list(p, kw, &c->allow_stats, seen, 0x2000);
+	if (strcasecmp(kw, "version") == 0)
+		return txt_opt(p, kw, seen, 0x4000, &c->version,
+		    &c->version_none);
+	if (strcasecmp(kw, "hostname") == 0)
+		return txt_opt(p, kw, seen, 0x8000, &c->hostname,
+		    &c->hostname_none);
 	if (strcasecmp(kw, "tcp-idle-timeout") == 0) {
 		if (cf_once(p, seen, 16, kw) == -1)
 			return -1;
@@ -438,6 +471,7 @@ finish(struct parser *p)
 			    "min-retry-time %u above max-retry-time %u",
 			    z->name, z->min_retry, z->max_retry);
 	}
+	checkacl(p, &c->allow_stats);
 	if (p->nerrors > 0 || p->stop)
 		return;
 
@@ -464,6 +498,21 @@ finish(struct parser *p)
 		c->tcp_idle_timeout = CONF_DEFAULT_TCP_IDLE;
 	if (c->shutdown_timeout == -1U)
 		c->shutdown_timeout = CONF_DEFAULT_SHUTDOWN;
+	if (c->allow_stats.nelems == 0) {
+		/* Loopback only: 127.0.0.0/8 and ::1. */
+		if ((e = cf_acl_add(p, &c->allow_stats)) == NULL)
+			return;
+		e->type = ACL_PREFIX;
+		e->family = AF_INET;
+		e->plen = 8;
+		e->addr[0] = 127;
+		if ((e = cf_acl_add(p, &c->allow_stats)) == NULL)
+			return;
+		e->type = ACL_PREFIX;
+		e->family = AF_INET6;
+		e->plen = 128;
+		e->addr[15] = 1;
+	}
 
 	for (i = 0; i < c->nzones; i++) {
 		z = &c->zones[i];
@@ -725,6 +774,9 @@ conf_free(struct conf *c)
 	free(c->user);
 	free(c->pid_file);
 	free(c->chroot);
+	free(c->allow_stats.elems);
+	free(c->version);
+	free(c->hostname);
 	for (i = 0; i < c->nfiles; i++)
 		free(c->files[i]);
 	free(c->files);

@@ -70,6 +70,8 @@
 #define CONF_DEFAULT_SHUTDOWN		5	/* seconds to drain */
 #define CONF_DEFAULT_UPDATE_TIMEOUT	60		/* seconds */
 #define CONF_DEFAULT_QUEUE_LIMIT	1000
+#define CONF_DEFAULT_VERSION		"r53d " R53D_VERSION
+#define CONF_TXT_MAX			255	/* version, hostname */
 /* Secondary zones: as BIND's defaults, the transfer limits r53d's own. */
 #define CONF_DEFAULT_MIN_REFRESH	300		/* seconds */
 #define CONF_DEFAULT_MAX_REFRESH	2419200
@@ -180,6 +182,16 @@ struct conf {
 	unsigned	 tcp_idle_timeout;	/* seconds */
 	unsigned	 shutdown_timeout;	/* seconds; -1U: not set */
 	int		 dry_run;		/* default 0 */
+	struct acl	 allow_stats;	/* default loopback */
+	/*
+	 * version.bind and hostname.bind (CHAOS TXT): NULL when not set
+	 * (CONF_DEFAULT_VERSION, the system's host name), unless *_none:
+	 * "version none;", answered without data.
+	 */
+	char		*version;
+	int		 version_none;
+	char		*hostname;
+	int		 hostname_none;
 	char		**files;	/* private: names for file fields */
 	size_t		 nfiles;
 };

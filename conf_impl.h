@@ -39,6 +39,7 @@ enum toktype {
 struct tok {
 	enum toktype	 type;
 	char		 text[CONF_STRING_MAX];	/* T_WORD, NUL-terminated */
+	int		 quoted;	/* T_WORD written in quotes */
 	const char	*file;
 	int		 line;
 };
@@ -207,6 +208,9 @@ void	 cf_sockaddr_str(const struct sockaddr_storage *, char *buf,
  * keyword.  0, or -1 after reporting (the caller skips).
  */
 int	 cf_key(struct parser *);
+/* An address match list "{ ...; };" (kw once: bit in *seen). */
+int	 cf_acl_list(struct parser *, const char *kw, struct acl *,
+	    unsigned *seen, unsigned bit);
 int	 cf_zone(struct parser *);
 int	 cf_aws(struct parser *, int *seen);
 

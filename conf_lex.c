@@ -281,6 +281,7 @@ again:
 		return;
 	case '"':
 		t->type = T_WORD;
+		t->quoted = 1;
 		s->pos++;
 		for (;;) {
 			if (s->pos >= s->len) {
@@ -309,6 +310,7 @@ again:
 		break;
 	default:
 		t->type = T_WORD;
+		t->quoted = 0;
 		while (s->pos < s->len) {
 			c = (unsigned char)s->buf[s->pos];
 			if (c <= ' ' || c == 0x7f || c == '{' || c == '}' ||

@@ -27,13 +27,13 @@ pq(FILE *fp, const char *s)
 }
 
 static void
-print_acl(FILE *fp, const char *kw, const struct acl *acl)
+print_acl(FILE *fp, const char *ind, const char *kw, const struct acl *acl)
 {
 	const struct acl_elem	*e;
 	char			 b[INET6_ADDRSTRLEN];
 	size_t			 i;
 
-	fprintf(fp, "\t%s {", kw);
+	fprintf(fp, "%s%s {", ind, kw);
 	for (i = 0; i < acl->nelems; i++) {
 		e = &acl->elems[i];
 		fprintf(fp, " %s", e->negate ? "!" : "");
@@ -56,6 +56,21 @@ print_acl(FILE *fp, const char *kw, const struct acl *acl)
 		}
 	}
 	fprintf(fp, " };\n");
+}
+
+/* version and hostname: the string, none, or what is used when unset. */
+static void
+print_txt(FILE *fp, const char *kw, const char *v, int none,
+    const char *def)
+{
+	if (none)
+		fprintf(fp, "%s none;\n", kw);
+	else if (v != NULL) {
+		fprintf(fp, "%s ", kw);
+		pq(fp, v);
+		fprintf(fp, ";\n");
+	} else
+		fprintf(fp, "# %s not set: %s\n", kw, def);
 }
 
 void
@@ -94,6 +109,11 @@ conf_print(FILE *fp, const struct conf *c)
 	fprintf(fp, "tcp-idle-timeout %u;\n", c->tcp_idle_timeout);
 	fprintf(fp, "shutdown-timeout %u;\n", c->shutdown_timeout);
 	fprintf(fp, "dry-run %s;\n", c->dry_run ? "yes" : "no");
+	print_acl(fp, "", "allow-stats", &c->allow_stats);
+	print_txt(fp, "version", c->version, c->version_none,
+	    "\"" CONF_DEFAULT_VERSION "\"");
+	print_txt(fp, "hostname", c->hostname, c->hostname_none,
+	    "the system's host name");
 
 	for (i = 0; i < c->nkeys; i++) {
 		k = &c->keys[i];
@@ -147,7 +167,7 @@ conf_print(FILE *fp, const struct conf *c)
 			pq(fp, z->vpc);
 			fprintf(fp, ";\n");
 		}
-		print_acl(fp, "allow-update", &z->allow_update);
+		print_acl(fp, "\t", "allow-update", &z->allow_update);
 		for (j = 0; j < z->ngrants; j++) {
 			g = &z->grants[j];
 			fprintf(fp, "\tgrant ");
@@ -159,7 +179,7 @@ conf_print(FILE *fp, const struct conf *c)
 				    tb, sizeof(tb)));
 			fprintf(fp, ";\n");
 		}
-		print_acl(fp, "allow-query", &z->allow_query);
+		print_acl(fp, "\t", "allow-query", &z->allow_query);
 		if (z->nprimaries > 0) {
 			fprintf(fp, "\tprimaries {");
 			for (j = 0; j < z->nprimaries; j++) {
@@ -174,7 +194,7 @@ conf_print(FILE *fp, const struct conf *c)
 			}
 			fprintf(fp, " };\n");
 		}
-		print_acl(fp, "allow-notify", &z->allow_notify);
+		print_acl(fp, "\t", "allow-notify", &z->allow_notify);
 		fprintf(fp, "\tserial-policy %s;\n",
 		    z->serial_policy == SERIAL_UNIXTIME ? "unixtime" :
 		    "increment");

@@ -153,6 +153,17 @@ acl_elem(struct parser *p, struct acl *acl)
 /* { element; ... }; with recovery inside the list. */
 static int
 acl_list(struct parser *p, const char *kw, struct acl *acl, unsigned *seen,
+    unsigned bit);
+
+int
+cf_acl_list(struct parser *p, const char *kw, struct acl *acl,
+    unsigned *seen, unsigned bit)
+{
+	return acl_list(p, kw, acl, seen, bit);
+}
+
+static int
+acl_list(struct parser *p, const char *kw, struct acl *acl, unsigned *seen,
     unsigned bit)
 {
 	struct tok	*t;

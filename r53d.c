@@ -4,7 +4,8 @@
  * main() parses options, loads the configuration, binds the listeners,
  * detaches, leaves root to a waiting parent (priv.h), drops privileges
  * and runs the single poll(2) loop.  Signals
- * arrive through a self-pipe: SIGTERM and SIGINT end the loop, SIGHUP
+ * arrive through a self-pipe: SIGTERM and SIGINT end the loop, SIGUSR1
+ * writes the counters to the log (stats.h), SIGHUP
  * reloads the configuration and keeps the old one when the new one is bad.
  */
 #include <sys/types.h>
@@ -32,6 +33,7 @@
 #include "priv.h"
 #include "replay.h"
 #include "serve.h"
+#include "stats.h"
 #include "zone.h"
 
 #define R53D_CONF	"/etc/r53d.conf"
@@ -48,7 +50,7 @@ _Static_assert(2 * CONF_LISTEN_MAX <= LISTEN_SOCK_MAX,
 static int		 sigpipe[2] = { -1, -1 };
 static struct pollfd	 r53pfd[R53_FDS_MAX];	/* the client's, this pass */
 static size_t		 nr53pfd;
-static volatile sig_atomic_t sig_term, sig_hup;
+static volatile sig_atomic_t sig_term, sig_hup, sig_usr1;
 static struct loop	 io;
 static struct r53	*r53;
 
@@ -88,6 +90,8 @@ on_signal(int sig)
 
 	if (sig == SIGHUP)
 		sig_hup = 1;
+	else if (sig == SIGUSR1)
+		sig_usr1 = 1;
 	else if (sig_term < 2)
 		sig_term++;		/* a second one: exit at once */
 	if (write(sigpipe[1], &c, 1) == -1) {
@@ -126,6 +130,7 @@ signals_init(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 }
@@ -476,6 +481,7 @@ run_inetd(struct conf *cf)
 	if (cf->nzones > 0 && (r53 = r53_new(&as, &ro)) == NULL)
 		fatalx("cannot set up the Route 53 client");
 	zones_init(r53, 1, dispatch);
+	stats_init(r53);
 	kind = listen_adopt(STDIN_FILENO, serve_request, NULL,
 	    (int)cf->tcp_idle_timeout * 1000);
 	if (kind == LISTEN_NONE)
@@ -495,6 +501,10 @@ run_inetd(struct conf *cf)
 			drain_end = drain_begin(cf, now);
 		if (drain_end != 0 && drain_over(drain_end, now))
 			break;
+		if (sig_usr1) {
+			sig_usr1 = 0;
+			stats_log();
+		}
 		if (zones_idle() && !listen_busy() && listen_nconns() == 0 &&
 		    (kind == LISTEN_CONN || now >= listen_last() + idle_ms))
 			break;
@@ -650,6 +660,7 @@ main(int argc, char *argv[])
 	if (cf->nzones > 0 && (r53 = r53_new(&as, &ro)) == NULL)
 		fatalx("cannot set up the Route 53 client");
 	zones_init(r53, 0, dispatch);
+	stats_init(r53);
 	raise_nofile();
 	check_nofile(cf);
 	listen_conf_of(cf, &lc, addrs);
@@ -684,6 +695,10 @@ main(int argc, char *argv[])
 			drain_end = drain_begin(cf, now);
 		if (drain_end != 0 && drain_over(drain_end, now))
 			break;
+		if (sig_usr1) {
+			sig_usr1 = 0;
+			stats_log();
+		}
 		if (sig_hup) {
 			sig_hup = 0;
 			/* With a privileged parent, it reads as root. */

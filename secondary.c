@@ -35,6 +35,7 @@
 #include "mirror.h"
 #include "primary.h"
 #include "secondary.h"
+#include "stats.h"
 
 #define SKIP_TYPES	16		/* kinds of RRs left out, logged */
 #define QUERY_MAX	(DNS_HDR_LEN + 3 * DNS_NAME_MAX + 64 + TSIG_RR_MAX)
@@ -396,12 +397,14 @@ xu_done(struct bunit *unit, const struct bend *e)
 	switch (e->how) {
 	case BE_APPLIED:
 	case BE_INSYNC:
+		stats_xfr(STATS_XFR_APPLIED, u->n);
 		if (u->last)
 			log_debug("zone %s: Route 53 holds serial %u",
 			    s->name, u->serial);
 		break;
 	default:
 		s->unitfail = 1;
+		stats_xfr(STATS_XFR_NOTAPPLIED, u->n);
 		log_warnx("zone %s: changes from the primary (to serial %u) "
 		    "not applied: %s%s%s", s->name, u->serial, e->code,
 		    *e->code != '\0' ? ": " : "", e->message);
@@ -685,6 +688,8 @@ send_query(struct secondary *s, uint16_t qtype, int tcp, uint64_t now)
 		return -1;
 	}
 	s->sent_at = now;
+	stats_xfr(qtype == DNS_T_SOA ? STATS_XFR_SOA : qtype == DNS_T_IXFR ?
+	    STATS_XFR_IXFR : STATS_XFR_AXFR, 1);
 	return 0;
 }
 
@@ -695,8 +700,10 @@ static void
 soa_start(struct secondary *s, uint64_t now)
 {
 	s->state = SS_SOA;
-	if (send_query(s, DNS_T_SOA, 0, now) == -1)
+	if (send_query(s, DNS_T_SOA, 0, now) == -1) {
+		stats_xfr(STATS_XFR_SOA_FAIL, 1);
 		next_primary(s, now);
+	}
 }
 
 /* The refresh after this one: jittered refresh, or retry with backoff. */
@@ -771,6 +778,7 @@ xfr_start(struct secondary *s, uint16_t qtype, uint64_t now)
 		s->nskipped[i] = 0;
 	s->nskip = 0;
 	if (send_query(s, qtype, 1, now) == -1) {
+		stats_xfr(STATS_XFR_FAIL, 1);
 		next_primary(s, now);
 		return;
 	}
@@ -807,6 +815,7 @@ soa_answer(struct secondary *s, const uint8_t *msg, size_t len,
 		return;
 	}
 	if (e != XFR_E_NONE) {
+		stats_xfr(STATS_XFR_SOA_FAIL, 1);
 		log_warnx("zone %s: primary %s: SOA answer: %s%s%s", s->name,
 		    p->str, xfr_strerror(e), e == XFR_E_RCODE ? " " : "",
 		    e == XFR_E_RCODE ? dns_rcode_name(rcode) : "");
@@ -827,6 +836,7 @@ soa_answer(struct secondary *s, const uint8_t *msg, size_t len,
 	s->pserial = soa.serial;
 	have = our_serial(s, &s->lserial) == 0;
 	if (have && !serial_gt(s->pserial, s->lserial)) {
+		stats_xfr(STATS_XFR_UPTODATE, 1);
 		if (s->pserial != s->lserial)
 			log_warnx("zone %s: primary %s has serial %u, older "
 			    "than %u in Route 53; nothing transferred",
@@ -888,6 +898,8 @@ xfr_over(struct secondary *s, int done, const char *why, uint64_t now)
 		e = XFR_E_SERIAL;
 	}
 	if (done) {
+		stats_xfr(STATS_XFR_DONE, 1);
+		stats_xfr(STATS_XFR_RRS, s->nrrs);
 		log_info("zone %s: %s from %s: serial %u to %u, %zu RRs, %zu "
 		    "increment%s, %zu RRsets to change, in %llu ms (%llu ms "
 		    "of CPU reading and comparing)", s->name,
@@ -908,6 +920,7 @@ xfr_over(struct secondary *s, int done, const char *why, uint64_t now)
 	if (q == DNS_T_IXFR && (e == XFR_E_NEWER || (e == XFR_E_RCODE &&
 	    (rc == DNS_R_NOTIMP || rc == DNS_R_REFUSED ||
 	    rc == DNS_R_FORMERR)))) {
+		stats_xfr(STATS_XFR_FALLBACK, 1);
 		log_info("zone %s: primary %s: IXFR: %s%s%s; asking for AXFR",
 		    s->name, p->str, why, e == XFR_E_RCODE ? " " : "",
 		    e == XFR_E_RCODE ? dns_rcode_name(rc) : "");
@@ -915,6 +928,7 @@ xfr_over(struct secondary *s, int done, const char *why, uint64_t now)
 		xfr_start(s, DNS_T_AXFR, now);
 		return;
 	}
+	stats_xfr(STATS_XFR_FAIL, 1);
 	log_warnx("zone %s: %s from %s failed: %s%s%s", s->name,
 	    q == DNS_T_IXFR ? "IXFR" : "AXFR", p->str, why,
 	    e == XFR_E_RCODE || e == XFR_E_ABORTED ? " " : "",
@@ -1104,6 +1118,7 @@ secondary_step(struct secondary *s, short revents, uint64_t now)
 			return;
 		}
 		if (s->state == SS_SOA && primary_done(&s->conn)) {
+			stats_xfr(STATS_XFR_SOA_FAIL, 1);
 			log_warnx("zone %s: primary %s: %s", s->name,
 			    s->pri[s->ip].str, s->conn.failed ? s->conn.why :
 			    "closed without an answer");

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "chaos.h"
 #include "conf.h"
 #include "dns/msg.h"
 #include "dns/name.h"
@@ -20,11 +21,13 @@
 #include "loop.h"
 #include "replay.h"
 #include "serve.h"
+#include "stats.h"
 #include "upd.h"
 #include "zone.h"
 
 /* TSIG keys of the configuration in force, in wire form for dns/tsig.c. */
 static int		 draining;	/* shutting down: no new UPDATEs */
+static const struct conf *cur;		/* the configuration in force */
 static struct tsig_key	 keys[CONF_KEYS_MAX];
 static char		*keytext[CONF_KEYS_MAX];	/* as logged, ACLs */
 static size_t		 nkeys;
@@ -70,6 +73,7 @@ serve_setconf(const struct conf *cf)
 	uint8_t	 wname[DNS_NAME_MAX];
 	size_t	 i, n = 0;
 
+	cur = cf;
 	keygen++;
 	for (i = 0; i < nkeys; i++) {
 		tsig_key_wipe(&keys[i]);
@@ -104,10 +108,13 @@ key_lookup(void *arg, const uint8_t *name, enum tsig_alg alg)
 	return NULL;
 }
 
-/* Send len bytes of resp, TSIG-signed first when the request was signed. */
+/*
+ * Send len bytes of resp, TSIG-signed first when the request was signed;
+ * rcode is the answer's, for the statistics.
+ */
 static void
 send_resp(const struct client *cl, size_t len, size_t cap,
-    const struct tsig_result *ts)
+    const struct tsig_result *ts, int rcode)
 {
 	size_t	outlen = len;
 
@@ -117,6 +124,7 @@ send_resp(const struct client *cl, size_t len, size_t cap,
 		listen_done(cl);
 		return;
 	}
+	stats_answer((resp[2] >> 3) & 0xf, rcode);
 	listen_reply(cl, resp, outlen);
 }
 
@@ -138,7 +146,7 @@ answer_rcode(const struct client *cl, const struct dns_msg *m, size_t cap,
 		listen_done(cl);
 		return;
 	}
-	send_resp(cl, len, cap, ts);
+	send_resp(cl, len, cap, ts, rcode);
 }
 
 /*
@@ -183,6 +191,40 @@ log_req(const struct client *cl, const struct dns_msg *m, int rcode,
 }
 
 /*
+ * A CHAOS query (chaos.h): answered from r53d's own zones, REFUSED for
+ * other names, and for stats.r53d to clients allow-stats does not
+ * allow.  Returns -1 when it answered, else the rcode for a bare answer.
+ */
+static int
+do_chaos(const struct client *cl, const struct dns_msg *m, size_t cap,
+    const char *keyname, const struct tsig_result *ts)
+{
+	struct dns_wmsg		 w;
+	enum chaos_zone		 cz;
+	const uint8_t		*apex = NULL;
+	size_t			 len;
+	int			 rcode;
+
+	if ((cz = chaos_find(m->qname, &apex)) == CHAOS_NONE ||
+	    m->qtype == DNS_T_AXFR || m->qtype == DNS_T_IXFR ||
+	    !chaos_allowed(cur, cz, (const struct sockaddr *)&cl->peer,
+	    keyname))
+		return DNS_R_REFUSED;
+	if (dns_wmsg_reply(&w, resp, cap, m, DNS_F_AA) == -1 ||
+	    (ts != NULL && dns_wmsg_reserve(&w, tsig_space(ts)) == -1) ||
+	    (m->opt.present && dns_wmsg_edns(&w, DNS_EDNS_UDP,
+	    m->opt.flags & DNS_EDNS_DO) == -1))
+		return DNS_R_SERVFAIL;
+	rcode = chaos_answer(cur, cz, apex, m, &w);
+	dns_wmsg_rcode(&w, (uint16_t)rcode);
+	if (dns_wmsg_finish(&w, &len) == -1)
+		return DNS_R_SERVFAIL;
+	log_req(cl, m, rcode, keyname, NULL);
+	send_resp(cl, len, cap, ts, rcode);
+	return -1;
+}
+
+/*
  * Answer a query from the zone's mirror.  Returns -1 when it answered,
  * else the rcode for a bare answer.
  */
@@ -199,6 +241,8 @@ do_query(const struct client *cl, const struct dns_msg *m, size_t cap,
 
 	if (m->count[DNS_SEC_QD] != 1 || !m->has_q)
 		return DNS_R_FORMERR;
+	if (m->qclass == DNS_C_CH)
+		return do_chaos(cl, m, cap, keyname, ts);
 	if ((z = zone_find(m->qname)) == NULL)
 		return DNS_R_REFUSED;
 	zc = zone_conf(z);
@@ -230,7 +274,7 @@ do_query(const struct client *cl, const struct dns_msg *m, size_t cap,
 	if (dns_wmsg_finish(&w, &len) == -1)
 		return DNS_R_SERVFAIL;
 	log_req(cl, m, rcode, keyname, NULL);
-	send_resp(cl, len, cap, ts);
+	send_resp(cl, len, cap, ts, rcode);
 	return -1;
 }
 
@@ -298,7 +342,7 @@ do_notify(const struct client *cl, const struct dns_msg *m, size_t cap,
 	    m->opt.flags & DNS_EDNS_DO) == -1) ||
 	    dns_wmsg_finish(&w, &len) == -1)
 		return DNS_R_SERVFAIL;
-	send_resp(cl, len, cap, ts);
+	send_resp(cl, len, cap, ts, DNS_R_NOERROR);
 	if (has)
 		log_info("notify %s key %s zone %s: serial %u", cs,
 		    keyname ? keyname : "-", zc->name, serial);
@@ -411,7 +455,8 @@ serve_answer(struct dnsreq *req, int rcode)
 		listen_done(&req->cl);
 		return;
 	}
-	send_resp(&req->cl, len, req->cap, req->tsig ? &req->ts : NULL);
+	send_resp(&req->cl, len, req->cap, req->tsig ? &req->ts : NULL,
+	    rcode);
 }
 
 void
@@ -481,6 +526,7 @@ serve_request(const struct client *cl, const uint8_t *buf, size_t len,
 	if (rv == DNS_PARSE_SHORT || (len >= DNS_HDR_LEN &&
 	    (buf[2] & 0x80))) {
 		/* Too short for a header, or a response: never answered. */
+		stats_dropped();
 		listen_done(cl);
 		return;
 	}

@@ -605,6 +605,23 @@ zones_ready(void)
 	return 1;
 }
 
+void
+zones_each(void (*fn)(void *, const struct zone_figures *), void *arg)
+{
+	struct zone_figures	 f;
+	struct zone		*z;
+
+	for (z = zones; z != NULL; z = z->next) {
+		f.name = z->name;
+		f.loaded = z->mirror.loaded;
+		f.names = z->mirror.store.nnode;
+		f.rrsets = z->mirror.store.nrrset;
+		f.queued = batch_queued(&z->batch);
+		f.updates = z->upd.nheld;
+		fn(arg, &f);
+	}
+}
+
 static struct zone *
 zone_new(const struct zone_conf *zc)
 {

@@ -61,6 +61,18 @@ void		 zones_free(void);
 /* 1 when every zone is loaded (tests, start-up logging). */
 int		 zones_ready(void);
 
+/* What a zone holds now, for the statistics (stats.h). */
+struct zone_figures {
+	const char	*name;
+	int		 loaded;
+	size_t		 names, rrsets;	/* in the mirror */
+	size_t		 queued;	/* units waiting in the pipeline */
+	size_t		 updates;	/* UPDATEs queued or in a batch */
+};
+/* fn(arg, figures) for every zone. */
+void		 zones_each(void (*fn)(void *, const struct zone_figures *),
+		    void *arg);
+
 /* The engine of the zone holding qname (longest match), or NULL. */
 struct zone	*zone_find(const uint8_t *qname);
 int		 zone_loaded(const struct zone *);

@@ -219,6 +219,18 @@ r53_disconnect(struct r53 *r)
 		http_conn_close(&r->conn);
 }
 
+const struct r53_counters *
+r53_counters(const struct r53 *r)
+{
+	return &r->ctr;
+}
+
+const char *
+r53_op_name(size_t op)
+{
+	return op < R53_NOPS ? opname[op] : NULL;
+}
+
 void
 r53_stats(const struct r53 *r, unsigned long *connects,
     unsigned long *handshakes, unsigned long *requests)
@@ -356,6 +368,7 @@ r53_complete(struct r53 *r, struct op *op, enum r53_outcome outcome,
 		op_free(op);
 		return;
 	}
+	r->ctr.ops[op->type][outcome]++;
 	memset(&res, 0, sizeof(res));
 	res.outcome = outcome;
 	res.status = op->status;
@@ -428,6 +441,7 @@ kick(struct r53 *r)
 	if (!rate_take(&r->bucket, r->now))
 		return;
 	op->attempts++;
+	r->ctr.requests++;
 	retry_attempt(&op->retry);
 	op->sent_at = r->now;
 	if (r53_send(r, op, sv) == -1) {

@@ -163,6 +163,26 @@ void		 r53_cancel(struct r53 *r, uint32_t id);
 /* Close the connection when it is idle (tests, reload). */
 void		 r53_disconnect(struct r53 *r);
 
+/*
+ * What the client has done since r53_new(), for the daemon's statistics:
+ * operations completed (not cancelled) by operation (r53_op_name()) and
+ * outcome; HTTP requests sent; answers that were Route 53 throttling
+ * (Throttling, ThrottlingException, HTTP 429), and attempts sent again
+ * after a transient failure.  Valid as long as r.
+ */
+#define R53_NOPS		5
+
+struct r53_counters {
+	unsigned long	 ops[R53_NOPS][R53_UNKNOWN + 1];
+	unsigned long	 requests;
+	unsigned long	 throttles;
+	unsigned long	 retries;
+};
+
+const struct r53_counters *r53_counters(const struct r53 *r);
+/* "ChangeResourceRecordSets", ... for op < R53_NOPS, else NULL. */
+const char	*r53_op_name(size_t op);
+
 /* HTTP-level counters: connections, TLS handshakes, requests. */
 void		 r53_stats(const struct r53 *r, unsigned long *connects,
 		    unsigned long *handshakes, unsigned long *requests);

@@ -35,6 +35,7 @@ enum op_type {
 	OP_LIST_ZONES,
 	OP_GET_ZONE
 };
+_Static_assert(OP_GET_ZONE + 1 == R53_NOPS, "R53_NOPS: every operation");
 
 enum op_state {
 	QUEUED,
@@ -110,6 +111,7 @@ struct r53 {
 						   and every submission */
 	uint64_t		(*clock)(void);
 	int			 waiting_creds;	/* logged once */
+	struct r53_counters	 ctr;		/* r53_counters() */
 
 	/* Where r53_pollfds() put each descriptor; -1: not there. */
 	int			 pconn, pimds;

@@ -144,6 +144,7 @@ retry_or_fail(struct r53 *r, struct op *op, uint64_t ms,
 		    op->message, extra);
 		op->state = QUEUED;
 		op->not_before = when;
+		r->ctr.retries++;
 		return;
 	}
 	r53_log_attempt(r, op, 2, ms, op->status, op->code, op->message,
@@ -412,6 +413,9 @@ on_done(const struct http_result *res, void *arg)
 		r53_set_error(op, res->status, "", msg);
 	}
 	clock_hint(op->code, op->message);
+	if (res->status == 429 || strcmp(op->code, "Throttling") == 0 ||
+	    strcmp(op->code, "ThrottlingException") == 0)
+		r->ctr.throttles++;
 	if (retry_transient(res->status, op->code))
 		retry_or_fail(r, op, ms, R53_AWS_ERROR);
 	else {

@@ -444,6 +444,9 @@ class DaemonTest(unittest.TestCase):
                       r"MX: SERVFAIL$" % cl)
         self.ask(dns.message.make_query("version.bind.", "TXT", "CH"))
         self.log_line(r"^r53d: query %s key - udp version\.bind\. CH TXT: "
+                      r"NOERROR$" % cl)
+        self.ask(dns.message.make_query("authors.bind.", "TXT", "CH"))
+        self.log_line(r"^r53d: query %s key - udp authors\.bind\. CH TXT: "
                       r"REFUSED$" % cl)
         self.ask(dns.message.make_query("log-t.example.com.", "TYPE65280"))
         self.log_line(r"^r53d: query %s key - udp log-t\.example\.com\. "

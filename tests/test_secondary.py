@@ -22,6 +22,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import r53dtest as T  # noqa: E402
+import test_stats as S  # noqa: E402
 import primaries as P  # noqa: E402
 
 import dns.flags  # noqa: E402
@@ -283,10 +284,17 @@ class Misbehaving(Secondary, unittest.TestCase):
                           serial=self.p.serial())
         self.assertEqual(r.rcode(), dns.rcode.NOERROR)
 
+    def transfers(self):
+        """The transfer counters, as CH TXT stats.r53d gives them."""
+        out = T.run(["dig", "@127.0.0.1", "-p", str(self.port), "+tcp",
+                     "CH", "TXT", "stats.r53d"]).stdout
+        return {k: int(v) for k, v in S.parse_stats(out)["transfers"].items()}
+
     def test_1_ixfr_refused_falls_back_to_axfr(self):
         self.assert_same()
         self.p.script("refused")
         mark = len(self.d.logtext())
+        before = self.transfers()
         self.p.change(add=[("fallback", 300, "A", "192.0.2.7")])
         self.refresh()
         self.assert_same()
@@ -294,6 +302,15 @@ class Misbehaving(Secondary, unittest.TestCase):
         self.assertIn("IXFR: ", log)
         self.assertIn("asking for AXFR", log)
         self.assertRegex(log, r"AXFR from 127\.0\.0\.1#\d+")
+        # The counters say the same: one IXFR refused, one AXFR whole.
+        after = self.transfers()
+        d = {k: after[k] - before[k] for k in after}
+        self.assertEqual((d["ixfr"], d["axfr-fallbacks"], d["axfr"],
+                          d["done"], d["failures"]), (1, 1, 1, 1, 0), d)
+        self.assertGreaterEqual(d["soa-queries"], 1, d)
+        self.assertGreaterEqual(d["rrsets-applied"], 1, d)
+        self.assertEqual(d["rrsets-failed"], 0, d)
+        self.assertGreater(d["rrs"], 200, d)
 
     def test_2_cut_off_transfer_applies_nothing_incomplete(self):
         self.assert_same()

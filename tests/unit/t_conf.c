@@ -999,6 +999,103 @@ Test(conf, recorded_and_replayed)
 	cr_assert_null(fs);
 }
 
+/* allow-stats, version and hostname: defaults, values, none, errors. */
+Test(conf, stats_and_chaos_options)
+{
+	struct conf	*c, *c2;
+	char		*out = NULL, *out2 = NULL;
+	size_t		 outlen = 0, outlen2 = 0;
+	FILE		*fp;
+	char		 big[400];
+
+	/* Defaults: loopback may read the counters; BIND-like names on. */
+	cr_assert_not_null(c = parse("tcp-clients 2;"), "%s", msgs);
+	cr_expect(acl_match(&c->allow_stats, sa("127.0.0.1"), NULL));
+	cr_expect(acl_match(&c->allow_stats, sa("127.255.0.9"), NULL));
+	cr_expect(acl_match(&c->allow_stats, sa("::1"), NULL));
+	cr_expect(!acl_match(&c->allow_stats, sa("192.0.2.1"), NULL));
+	cr_expect(!acl_match(&c->allow_stats, sa("::2"), NULL));
+	cr_expect(!acl_match(&c->allow_stats, NULL, "k"));
+	cr_expect_null(c->version);
+	cr_expect_null(c->hostname);
+	cr_expect_eq(c->version_none, 0);
+	cr_expect_eq(c->hostname_none, 0);
+	cr_assert_not_null(fp = open_memstream(&out, &outlen));
+	conf_print(fp, c);
+	fclose(fp);
+	cr_expect(strstr(out, "\nallow-stats { 127.0.0.0/8; ::1/128; };\n")
+	    != NULL, "%s", out);
+	cr_expect(strstr(out, "\n# version not set: \"r53d ") != NULL);
+	cr_expect(strstr(out, "\n# hostname not set: ") != NULL);
+	free(out);
+	out = NULL;
+	conf_free(c);
+
+	c = parse("key \"k\" { algorithm hmac-sha256; secret \"YWJj\"; };\n"
+	    "allow-stats { 192.0.2.0/24; !198.51.100.1; key \"k\"; };\n"
+	    "version \"v \\\"1\\\"\";\nhostname none;\n");
+	cr_assert_not_null(c, "%s", msgs);
+	cr_expect(acl_match(&c->allow_stats, sa("192.0.2.7"), NULL));
+	cr_expect(!acl_match(&c->allow_stats, sa("127.0.0.1"), NULL));
+	cr_expect(!acl_match(&c->allow_stats, sa("198.51.100.1"), "k"));
+	cr_expect(acl_match(&c->allow_stats, sa("203.0.113.1"), "k"));
+	cr_expect_str_eq(c->version, "v \"1\"");
+	cr_expect_eq(c->version_none, 0);
+	cr_expect_null(c->hostname);
+	cr_expect_eq(c->hostname_none, 1);
+	/* Printed, it parses back to the same. */
+	cr_assert_not_null(fp = open_memstream(&out, &outlen));
+	conf_print(fp, c);
+	fclose(fp);
+	cr_expect(strstr(out, "\nallow-stats { 192.0.2.0/24; !198.51.100.1/32;"
+	    " key \"k\"; };\n") != NULL, "%s", out);
+	cr_expect(strstr(out, "\nversion \"v \\\"1\\\"\";\n") != NULL, "%s",
+	    out);
+	cr_expect(strstr(out, "\nhostname none;\n") != NULL, "%s", out);
+	cr_expect_null(strstr(out, "YWJj"));
+	conf_free(c);
+
+	/* Quoted, "none" is a name, as in BIND; bare, any case, it is off. */
+	c = parse("version \"none\";\nhostname NONE;\n");
+	cr_assert_not_null(c, "%s", msgs);
+	cr_expect_str_eq(c->version, "none");
+	cr_expect_eq(c->version_none, 0);
+	cr_expect_eq(c->hostname_none, 1);
+	cr_assert_not_null(fp = open_memstream(&out2, &outlen2));
+	conf_print(fp, c);
+	fclose(fp);
+	cr_expect(strstr(out2, "\nversion \"none\";\n") != NULL, "%s", out2);
+	conf_free(c);
+	c2 = parse(out2);
+	cr_assert_not_null(c2, "%s\n%s", msgs, out2);
+	cr_expect_str_eq(c2->version, "none");
+	cr_expect_eq(c2->hostname_none, 1);
+	conf_free(c2);
+	free(out);
+	free(out2);
+
+	/* Errors, all in one pass. */
+	memset(big, 'x', sizeof(big));
+	memcpy(big, "hostname \"", 10);
+	memcpy(big + 10 + 256, "\";\n", 4);
+	cr_expect_null(parse("version \"a\";\nversion \"b\";\n"
+	    "allow-stats { key \"nokey\"; };\nallow-stats { any; };\n"
+	    "version;\n"));
+	cr_expect_str_eq(msgs,
+	    "buf:2: duplicate version\n"
+	    "buf:4: duplicate allow-stats\n"
+	    "buf:5: duplicate version\n"
+	    "buf:3: undefined key \"nokey\"\n");
+	msgs[0] = '\0';
+	cr_expect_null(parse(big));
+	cr_expect(strstr(msgs, "buf:1: hostname too long") == msgs, "%s",
+	    msgs);
+	msgs[0] = '\0';
+	cr_expect_null(parse("hostname;\n"));
+	cr_expect(strstr(msgs, "buf:1: expected hostname, got") == msgs, "%s",
+	    msgs);
+}
+
 /* Route 53's endpoint and signing region follow the partition. */
 Test(conf, partitions)
 {
