@@ -6,7 +6,8 @@
  * and runs the single poll(2) loop.  Signals
  * arrive through a self-pipe: SIGTERM and SIGINT end the loop, SIGUSR1
  * writes the counters to the log (stats.h), SIGHUP
- * reloads the configuration and keeps the old one when the new one is bad.
+ * reloads the configuration and keeps the old one when the new one is bad;
+ * SIGUSR2 is ignored.
  */
 #include <sys/types.h>
 #include <sys/resource.h>
@@ -133,6 +134,7 @@ signals_init(void)
 	sigaction(SIGUSR1, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);	/* no meaning: never fatal */
 }
 
 /* The Route 53 client's descriptors and deadline, for this pass. */

@@ -642,6 +642,22 @@ class LifecycleTest(unittest.TestCase):
         finally:
             self.assertEqual(d.close(), 0)
 
+    def test_sigusr2_ignored(self):
+        # No meaning is given to SIGUSR2: it must not end the daemon,
+        # whether it reaches the privileged parent or the worker.
+        port = T.free_port()
+        d = T.Daemon("listen 127.0.0.1 port %d;\n" % port)
+        try:
+            self.assertTrue(T.wait_udp(port), d.logtext())
+            d.signal(signal.SIGUSR2)
+            time.sleep(0.3)
+            q = dns.message.make_query("version.bind.", "TXT", "CH")
+            r = dns.query.udp(q, "127.0.0.1", port=port, timeout=2)
+            self.assertEqual(r.rcode(), dns.rcode.NOERROR)
+            self.assertTrue(d.alive(), d.logtext())
+        finally:
+            self.assertEqual(d.close(), 0)
+
     def test_sigint_exits_cleanly(self):
         port = T.free_port()
         d = T.Daemon("listen 127.0.0.1 port %d;\n" % port)
