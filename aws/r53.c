@@ -127,6 +127,13 @@ r53_new(const struct aws_settings *aws, const struct r53_opts *o)
 	rate = o->rate != 0 ? o->rate : aws->rate;
 	rate_init(&r->bucket, rate, o->rate != 0 ? o->rate : aws->burst,
 	    r->now);
+	/*
+	 * Our bucket runs a little ahead of Route 53's (a token is ours
+	 * when we send, Route 53's when the request arrives): one token
+	 * in reserve keeps us behind it, or the end of a burst would be
+	 * throttled.
+	 */
+	rate_reserve(&r->bucket, 1);
 	if (aws->change_rate != 0)
 		rate_init(&r->changes, aws->change_rate, aws->change_burst,
 		    r->now);

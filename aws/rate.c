@@ -26,7 +26,7 @@ second_cap(const struct rate *b)
 static void
 refill(struct rate *b, uint64_t now)
 {
-	uint64_t	dt, up;
+	uint64_t	dt, up, done;
 
 	if (now <= b->last)
 		return;
@@ -44,17 +44,23 @@ refill(struct rate *b, uint64_t now)
 	dt = now - b->low_at;
 	up = dt >= RATE_RECOVER_MS ? b->max_milli :
 	    b->max_milli * dt / RATE_RECOVER_MS;
-	if (b->low_milli + up >= b->max_milli) {
-		b->adapting = 0;
-		b->ended = now;
-		b->milli = b->max_milli;
-		b->cap = b->max_cap;
+	if (b->low_milli + up < b->max_milli) {
+		b->milli = b->low_milli + up;
+		b->cap = second_cap(b);
+		if (b->micro > b->cap)
+			b->micro = b->cap;
 		return;
 	}
-	b->milli = b->low_milli + up;
-	b->cap = second_cap(b);
-	if (b->micro > b->cap)
-		b->micro = b->cap;
+	b->milli = b->max_milli;
+	b->cap = b->max_cap;
+	if (now - b->thr_at < RATE_QUIET_MS)
+		return;
+	/* When it ended: back at the rate and quiet, whichever came last. */
+	done = b->low_at + ((b->max_milli - b->low_milli) * RATE_RECOVER_MS +
+	    b->max_milli - 1) / b->max_milli;
+	b->adapting = 0;
+	b->ended = done > b->thr_at + RATE_QUIET_MS ? done :
+	    b->thr_at + RATE_QUIET_MS;
 }
 
 void
@@ -75,11 +81,21 @@ rate_init(struct rate *b, unsigned per_sec, unsigned burst, uint64_t now)
 	b->last = now;
 }
 
-/* What a draw of n needs in the bucket: n tokens, or a full bucket. */
+void
+rate_reserve(struct rate *b, unsigned n)
+{
+	b->reserve = (int64_t)(n > RATE_MAX_PER_SEC ? RATE_MAX_PER_SEC : n) *
+	    MICRO;
+}
+
+/*
+ * What a draw of n needs in the bucket: n tokens and the reserve, or a
+ * full bucket.
+ */
 static int64_t
 need(const struct rate *b, unsigned n)
 {
-	int64_t	want = (int64_t)(n == 0 ? 1 : n) * MICRO;
+	int64_t	want = (int64_t)(n == 0 ? 1 : n) * MICRO + b->reserve;
 
 	return want < b->cap ? want : b->cap;
 }
@@ -133,6 +149,7 @@ rate_throttled(struct rate *b, uint64_t now)
 		b->throttles = 0;
 	}
 	b->throttles++;
+	b->thr_at = now;
 	if (!start && now - b->low_at < RATE_HOLD_MS)
 		return 0;
 	floor = b->max_milli < RATE_MIN_MILLI ? b->max_milli : RATE_MIN_MILLI;

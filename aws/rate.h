@@ -11,6 +11,10 @@
  * so that the long-run rate holds and such a draw is never refused for
  * ever.
  *
+ * A reserve of r tokens (rate_reserve()) makes every draw wait until r
+ * more than it takes are there (at most a full bucket): a client whose
+ * bucket mirrors the server's stays a little behind it.
+ *
  *	rate_init(&b, 10, 50, now);
  *	if (rate_take(&b, 1, now)) send; else wait until rate_ready(&b, 1, now)
  *
@@ -20,8 +24,10 @@
  * RATE_BETA_PCT percent, at most once per RATE_HOLD_MS, never below
  * RATE_MIN_MILLI thousandths of a token per second; the burst shrinks to
  * one second's worth.  From each decrease the rate grows back linearly,
- * by the configured rate every RATE_RECOVER_MS, and the episode ends when
- * it reaches the configured rate again (burst restored).  The first
+ * by the configured rate every RATE_RECOVER_MS, up to the configured
+ * rate (burst restored).  The episode ends once the rate is back there
+ * and RATE_QUIET_MS have passed since the last throttle, so that a
+ * client sharing the account for a while makes one episode.  The first
  * throttle of an episode makes rate_throttled() return 1, so the owner
  * logs once per episode; rate_adapting() says whether one is going on.
  * Every function that takes `now` brings the bucket up to that time
@@ -37,6 +43,7 @@
 #define RATE_HOLD_MS		1000	/* at most one decrease per second */
 #define RATE_MIN_MILLI		500	/* never below 0.5 per second */
 #define RATE_RECOVER_MS		10000	/* 0 to the configured rate */
+#define RATE_QUIET_MS		5000	/* no throttle: the episode ends */
 
 struct rate {
 	int64_t		 micro;		/* tokens * 10^6; < 0: debt */
@@ -50,9 +57,11 @@ struct rate {
 	int		 adapting;	/* an episode is going on */
 	uint64_t	 low_milli;	/* the rate after the last decrease */
 	uint64_t	 low_at;	/* its time */
+	uint64_t	 thr_at;	/* the last throttle */
 	uint64_t	 since;		/* the episode's first throttle */
 	uint64_t	 ended;		/* when it ended (0: not yet) */
 	unsigned	 throttles;	/* throttled answers in it */
+	int64_t		 reserve;	/* * 10^6 */
 };
 
 /*
@@ -61,6 +70,9 @@ struct rate {
  */
 void		rate_init(struct rate *b, unsigned per_sec, unsigned burst,
 		    uint64_t now);
+
+/* Keep n tokens in reserve from now on (0: none, the default). */
+void		rate_reserve(struct rate *b, unsigned n);
 
 /* 1 if n tokens (n >= 1) were there and were taken, 0 if not. */
 int		rate_take(struct rate *b, unsigned n, uint64_t now);

@@ -153,17 +153,56 @@ Test(rate, throttle_decreases_once_per_episode_and_recovers)
 	/* Additive increase: 1/s per second, back to 10/s after 4.4 s. */
 	cr_assert_eq(rate_milli(&b, 3000), 6600);
 	cr_assert_eq(rate_tokens(&b, 3000), 5);
-	cr_assert(rate_adapting(&b, 6399));
-	cr_assert_not(rate_adapting(&b, 6400));
-	cr_assert_eq(b.ended, 6400);
-	cr_assert_eq(b.throttles, 3);
+	cr_assert_eq(rate_milli(&b, 6399), 9999);
 	cr_assert_eq(rate_milli(&b, 6400), 10000);
+	/* The episode ends 5 s after the last throttle. */
+	cr_assert(rate_adapting(&b, 6999));
+	cr_assert_not(rate_adapting(&b, 7000));
+	cr_assert_eq(b.ended, 7000);
+	cr_assert_eq(b.throttles, 3);
 	/* The burst is back: 50 tokens after 5 s idle. */
-	t = 6400 + 5000;
+	t = 7000 + 5000;
 	cr_assert_eq(rate_tokens(&b, t), 50);
 	/* A new throttle is a new episode. */
 	cr_assert_eq(rate_throttled(&b, t), 1);
 	cr_assert_eq(b.throttles, 1);
+}
+
+Test(rate, throttles_at_full_rate_extend_the_episode)
+{
+	struct rate	b;
+
+	rate_init(&b, 10, 50, 0);
+	cr_assert_eq(rate_throttled(&b, 0), 1);
+	/* Back at 10/s after 3 s; throttled again at 4 s: same episode. */
+	cr_assert_eq(rate_milli(&b, 3000), 10000);
+	cr_assert(rate_adapting(&b, 3000));
+	cr_assert_eq(rate_throttled(&b, 4000), 0);
+	cr_assert_eq(rate_milli(&b, 4000), 7000);
+	/* Back at 10/s at 7 s, quiet from 9 s: ends after the ramp, late
+	 * seen. */
+	cr_assert(rate_adapting(&b, 8999));
+	cr_assert_not(rate_adapting(&b, 60000));
+	cr_assert_eq(b.ended, 9000);
+	cr_assert_eq(b.throttles, 2);
+}
+
+Test(rate, reserve_stays_behind)
+{
+	struct rate	b;
+	int		i;
+
+	rate_init(&b, 10, 50, 0);
+	rate_reserve(&b, 1);
+	for (i = 0; i < 49; i++)
+		cr_assert(rate_take(&b, 1, 0), "token %d", i);
+	cr_assert_not(rate_take(&b, 1, 0));
+	/* One token left: the next goes when there are two. */
+	cr_assert_eq(rate_ready(&b, 1, 0), 100);
+	cr_assert(rate_take(&b, 1, 100));
+	/* A draw of the whole burst still goes once the bucket is full. */
+	cr_assert_eq(rate_ready(&b, 50, 100), 100 + 4900);
+	cr_assert(rate_take(&b, 50, 5000));
 }
 
 Test(rate, throttle_floor)
