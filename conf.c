@@ -490,6 +490,12 @@ finish(struct parser *p)
 	defurl(p, &c->aws.imds_endpoint, CONF_DEFAULT_IMDS_ENDPOINT);
 	if (c->aws.rate == 0)
 		c->aws.rate = CONF_DEFAULT_RATE;
+	if (c->aws.burst == 0)
+		c->aws.burst = CONF_DEFAULT_BURST;
+	if (c->aws.change_rate == 0)
+		c->aws.change_rate = CONF_DEFAULT_CHANGE_RATE;
+	if (c->aws.change_burst == 0)
+		c->aws.change_burst = CONF_DEFAULT_CHANGE_BURST;
 	if (strdef(p, &c->aws.ca_file, CONF_DEFAULT_CA_FILE) == -1)
 		return;
 	if (c->tcp_clients == 0)

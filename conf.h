@@ -22,7 +22,7 @@
  *	r53d.conf:7: unknown keyword "frobnicate" in zone
  *	r53d.conf:9: duplicate key "k1" (first defined at keys.conf:5)
  *	r53d.conf:12: key "k1": invalid base64 in secret
- *	r53d.conf:17: rate 0 out of range (1..100)
+ *	r53d.conf:17: rate 0 out of range (1..100000)
  *	r53d.conf:22: undefined key "nokey"
  */
 #ifndef R53D_CONF_H
@@ -62,7 +62,12 @@
 #define CONF_DEFAULT_PORT		53
 /* Route 53's endpoint and signing region: the partition's (partition.h). */
 #define CONF_DEFAULT_CA_FILE		"/etc/ssl/certs/ca-certificates.crt"
-#define CONF_DEFAULT_RATE		5
+/* Route 53's account quotas since 2026-07-30 (see r53d.conf.5). */
+#define CONF_DEFAULT_RATE		10
+#define CONF_DEFAULT_BURST		50
+#define CONF_DEFAULT_CHANGE_RATE	1000	/* not published: chosen */
+#define CONF_DEFAULT_CHANGE_BURST	5000	/* not published: chosen */
+#define CONF_RATE_MAX			100000
 #define CONF_DEFAULT_IMDS_ENDPOINT	"http://169.254.169.254"
 #define CONF_DEFAULT_USER		"nobody"	/* when run as root */
 #define CONF_DEFAULT_TCP_CLIENTS	64
@@ -117,6 +122,9 @@ struct conf_aws {
 	char		*secret_key_file;	/* NULL when not configured */
 	char		 secret_key[256];	/* its first line; never log */
 	unsigned	 rate;		/* API requests per second */
+	unsigned	 burst;		/* API requests at once */
+	unsigned	 change_rate;	/* record changes per second */
+	unsigned	 change_burst;	/* record changes at once */
 	int		 imds;		/* 1: use instance metadata */
 	struct conf_url	 imds_endpoint;
 };

@@ -1,7 +1,8 @@
 /*
  * conf_aws.c: aws { ... }; -- the partition and the Route 53 endpoint
  * and region in it, trust anchors, credentials (access key and secret
- * key file, or instance metadata) and request rate.
+ * key file, or instance metadata), request rate and burst, change rate
+ * and burst.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -79,7 +80,8 @@ bad:
 enum {
 	A_ENDPOINT = 1, A_REGION = 2, A_CA = 4, A_KEYID = 8, A_SECRET = 16,
 	A_RATE = 32, A_IMDS = 64, A_IMDSURL = 128, A_PARTITION = 256,
-	A_FIPS = 512, A_DUALSTACK = 1024
+	A_FIPS = 512, A_DUALSTACK = 1024, A_BURST = 2048, A_CRATE = 4096,
+	A_CBURST = 8192
 };
 
 struct awsctx {
@@ -196,7 +198,25 @@ aws_opt(struct parser *p, const char *kw, void *arg)
 	if (strcasecmp(kw, "rate") == 0) {
 		if (cf_once(p, &ac->seen, A_RATE, kw) == -1)
 			return -1;
-		rv = cf_number(p, kw, 1, 100, &a->rate);
+		rv = cf_number(p, kw, 1, CONF_RATE_MAX, &a->rate);
+		return cf_end(p, rv);
+	}
+	if (strcasecmp(kw, "burst") == 0) {
+		if (cf_once(p, &ac->seen, A_BURST, kw) == -1)
+			return -1;
+		rv = cf_number(p, kw, 1, CONF_RATE_MAX, &a->burst);
+		return cf_end(p, rv);
+	}
+	if (strcasecmp(kw, "change-rate") == 0) {
+		if (cf_once(p, &ac->seen, A_CRATE, kw) == -1)
+			return -1;
+		rv = cf_number(p, kw, 1, CONF_RATE_MAX, &a->change_rate);
+		return cf_end(p, rv);
+	}
+	if (strcasecmp(kw, "change-burst") == 0) {
+		if (cf_once(p, &ac->seen, A_CBURST, kw) == -1)
+			return -1;
+		rv = cf_number(p, kw, 1, CONF_RATE_MAX, &a->change_burst);
 		return cf_end(p, rv);
 	}
 	if (strcasecmp(kw, "imds") == 0) {

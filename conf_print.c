@@ -144,7 +144,9 @@ conf_print(FILE *fp, const struct conf *c)
 		pq(fp, c->aws.secret_key_file);
 		fprintf(fp, ";\n");
 	}
-	fprintf(fp, "\trate %u;\n\timds %s;\n\timds-endpoint ", c->aws.rate,
+	fprintf(fp, "\trate %u;\n\tburst %u;\n\tchange-rate %u;\n"
+	    "\tchange-burst %u;\n\timds %s;\n\timds-endpoint ", c->aws.rate,
+	    c->aws.burst, c->aws.change_rate, c->aws.change_burst,
 	    c->aws.imds ? "yes" : "no");
 	pq(fp, c->aws.imds_endpoint.url);
 	fprintf(fp, ";\n};\n");

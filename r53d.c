@@ -159,6 +159,9 @@ aws_settings_of(const struct conf_aws *a, struct aws_settings *s)
 	s->access_key_id = a->access_key_id;
 	s->secret_key = a->secret_key;
 	s->rate = a->rate;
+	s->burst = a->burst;
+	s->change_rate = a->change_rate;
+	s->change_burst = a->change_burst;
 	s->imds = a->imds;
 	s->imds_endpoint = a->imds_endpoint.url;
 }

@@ -121,13 +121,25 @@ r53_new(const struct aws_settings *aws, const struct r53_opts *o)
 		goto fail;
 	r->creds_inited = 1;
 	/*
-	 * A burst of a fifth of a second's worth: requests go out evenly
-	 * spaced, so a server bucket of the same rate whose refills run
-	 * out of phase with ours (its clock starts when our first request
-	 * arrives) is never emptied.
+	 * The buckets as Route 53 keeps them for the account (or as the
+	 * owner says): full at start, so the first requests do not wait.
 	 */
 	rate = o->rate != 0 ? o->rate : aws->rate;
-	rate_init(&r->bucket, rate, (rate + 4) / 5, r->now);
+	rate_init(&r->bucket, rate, o->rate != 0 ? o->rate : aws->burst,
+	    r->now);
+	/*
+	 * Our bucket runs a little ahead of Route 53's (a token is ours
+	 * when we send, Route 53's when the request arrives): one token
+	 * in reserve keeps us behind it, or the end of a burst would be
+	 * throttled.
+	 */
+	rate_reserve(&r->bucket, 1);
+	if (aws->change_rate != 0)
+		rate_init(&r->changes, aws->change_rate, aws->change_burst,
+		    r->now);
+	else
+		rate_init(&r->changes, RATE_MAX_PER_SEC, RATE_MAX_PER_SEC,
+		    r->now);
 	r->pol.base_ms = o->base_ms != 0 ? o->base_ms : RETRY_BASE_MS;
 	r->pol.cap_ms = o->cap_ms != 0 ? o->cap_ms : RETRY_CAP_MS;
 	r->pol.max_attempts = o->max_attempts != 0 ? o->max_attempts :
@@ -191,7 +203,7 @@ r53_pending(const struct r53 *r)
 uint64_t
 r53_send_at(struct r53 *r, uint64_t now)
 {
-	return rate_ready(&r->bucket, now);
+	return rate_ready(&r->bucket, 1, now);
 }
 
 void
@@ -246,19 +258,42 @@ r53_stats(const struct r53 *r, unsigned long *connects,
  * ---- Loop hooks ----
  */
 
+/*
+ * When op may go as far as its backoff and the change bucket say (not
+ * the request bucket).  Only the first queued change may draw change
+ * tokens: the ones behind it wait their turn, so a large batch waiting
+ * for a full bucket is not starved by small ones.  *chg says whether a
+ * change came before.
+ */
+static uint64_t
+op_due(struct r53 *r, struct op *op, int *chg)
+{
+	uint64_t	t = op->not_before;
+	uint64_t	c;
+
+	if (op->type != OP_CHANGE)
+		return t;
+	if (*chg)
+		return UINT64_MAX;
+	*chg = 1;
+	c = rate_ready(&r->changes, op->nchanges, r->now);
+	return c > t ? c : t;
+}
+
 /* Due time of the next send (>= 1), 0 if nothing can be sent. */
 static uint64_t
 next_send(struct r53 *r)
 {
 	struct op	*op;
-	uint64_t	 t = UINT64_MAX;
+	uint64_t	 t = UINT64_MAX, d;
+	int		 chg = 0;
 
 	if (r->inflight != NULL || !http_conn_idle(&r->conn) ||
 	    creds_get(&r->creds) == NULL)
 		return 0;
 	TAILQ_FOREACH(op, &r->ops, entry)
-		if (op->state == QUEUED && op->not_before < t)
-			t = op->not_before;
+		if (op->state == QUEUED && (d = op_due(r, op, &chg)) < t)
+			t = d;
 	if (t == UINT64_MAX)
 		return 0;
 	return t == 0 ? 1 : t;
@@ -320,7 +355,7 @@ r53_deadline(struct r53 *r)
 		}
 	if (queued && (t = next_send(r)) != 0) {
 		/* A token may be needed first. */
-		ready = rate_ready(&r->bucket, r->now);
+		ready = rate_ready(&r->bucket, 1, r->now);
 		d = sooner(d, t > ready ? t : ready);
 	}
 	return d;
@@ -422,11 +457,12 @@ kick(struct r53 *r)
 {
 	const struct sigv4_creds	*sv;
 	struct op			*op;
+	int				 chg = 0;
 
 	if (r->inflight != NULL || !http_conn_idle(&r->conn))
 		return;
 	TAILQ_FOREACH(op, &r->ops, entry)
-		if (op->state == QUEUED && op->not_before <= r->now)
+		if (op->state == QUEUED && op_due(r, op, &chg) <= r->now)
 			break;
 	if (op == NULL)
 		return;
@@ -438,8 +474,11 @@ kick(struct r53 *r)
 		return;
 	}
 	r->waiting_creds = 0;
-	if (!rate_take(&r->bucket, r->now))
+	if (!rate_take(&r->bucket, 1, r->now))
 		return;
+	/* op_due() said the change tokens are there. */
+	if (op->type == OP_CHANGE)
+		(void)rate_take(&r->changes, op->nchanges, r->now);
 	op->attempts++;
 	r->ctr.requests++;
 	retry_attempt(&op->retry);
@@ -478,6 +517,38 @@ expire(struct r53 *r)
 	}
 }
 
+/* Log the end of a throttling episode once. */
+static void
+recovered(struct r53 *r)
+{
+	if (!r->adapt_logged || rate_adapting(&r->bucket, r->now))
+		return;
+	r->adapt_logged = 0;
+	log_info("route 53 request rate back to %llu/s after %llu s, "
+	    "%u requests throttled",
+	    (unsigned long long)(r->bucket.max_milli / 1000),
+	    (unsigned long long)((r->bucket.ended - r->bucket.since) / 1000),
+	    r->bucket.throttles);
+}
+
+void
+r53_throttled(struct r53 *r, struct op *op)
+{
+	uint64_t	m;
+
+	recovered(r);
+	if (!rate_throttled(&r->bucket, r->now))
+		return;
+	r->adapt_logged = 1;
+	m = rate_milli(&r->bucket, r->now);
+	log_warnx("route 53 throttled %s: lowering the request rate from "
+	    "%llu/s to %llu.%llu/s until Route 53 stops throttling",
+	    opname[op->type],
+	    (unsigned long long)(r->bucket.max_milli / 1000),
+	    (unsigned long long)(m / 1000),
+	    (unsigned long long)(m % 1000 / 100));
+}
+
 void
 r53_step(struct r53 *r, const struct pollfd *pfd, size_t n, uint64_t now)
 {
@@ -497,6 +568,7 @@ r53_step(struct r53 *r, const struct pollfd *pfd, size_t n, uint64_t now)
 	    pfd[r->pconn].revents : 0, now);
 	r->pconn = r->pimds = -1;
 	expire(r);
+	recovered(r);
 	kick(r);
 }
 
@@ -582,6 +654,7 @@ r53_change(struct r53 *r, const char *zoneid, const char *comment,
 	}
 	op->body = body;
 	op->bodylen = (size_t)len;
+	op->nchanges = n > UINT32_MAX ? UINT32_MAX : (unsigned)n;
 	op->done.change = done;
 	op->arg = arg;
 	return enqueue(r, op);

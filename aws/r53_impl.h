@@ -52,6 +52,7 @@ struct op {
 	char			 target[TARGET_MAX];	/* zone or change id */
 	char			*body;		/* POST body, owned */
 	size_t			 bodylen;
+	unsigned		 nchanges;	/* change tokens it draws */
 
 	/* Listings: where the next page starts ("" for absent). */
 	int			 started;	/* a page was read */
@@ -97,7 +98,9 @@ struct r53 {
 	char			 region[64];
 	struct creds		 creds;
 	int			 creds_inited;
-	struct rate		 bucket;
+	struct rate		 bucket;	/* requests */
+	struct rate		 changes;	/* record changes */
+	int			 adapt_logged;	/* a lowering was logged */
 	struct retry_policy	 pol;
 	struct retry_rng	 rng;
 	unsigned		 op_timeout_ms;
@@ -142,6 +145,12 @@ void	r53_log_attempt(struct r53 *, struct op *, int level, uint64_t ms,
  */
 void	r53_complete(struct r53 *, struct op *, enum r53_outcome,
 	    const void *payload);
+
+/*
+ * Route 53 answered Throttling: lower the request rate (rate.h) and log
+ * it once per episode.
+ */
+void	r53_throttled(struct r53 *, struct op *);
 
 /* Keep the last failure of op; control characters become spaces. */
 void	r53_set_error(struct op *, int status, const char *code,

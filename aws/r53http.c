@@ -416,6 +416,9 @@ on_done(const struct http_result *res, void *arg)
 	if (res->status == 429 || strcmp(op->code, "Throttling") == 0 ||
 	    strcmp(op->code, "ThrottlingException") == 0)
 		r->ctr.throttles++;
+	if (strcmp(op->code, "Throttling") == 0 ||
+	    strcmp(op->code, "ThrottlingException") == 0)
+		r53_throttled(r, op);
 	if (retry_transient(res->status, op->code))
 		retry_or_fail(r, op, ms, R53_AWS_ERROR);
 	else {

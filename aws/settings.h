@@ -25,6 +25,9 @@ struct aws_settings {
 	const char	*access_key_id;	/* with secret_key: configured keys */
 	const char	*secret_key;	/* a secret: never logged */
 	unsigned	 rate;		/* API requests per second */
+	unsigned	 burst;		/* requests at once; 0: rate */
+	unsigned	 change_rate;	/* record changes/s; 0: no limit */
+	unsigned	 change_burst;	/* changes at once; 0: change_rate */
 	int		 imds;		/* 1: the instance metadata service */
 	const char	*imds_endpoint;	/* its http:// URL */
 };

@@ -3,9 +3,13 @@
 tests/bench_update.sh).  Prints figures; asserts nothing; not part of
 "make check".
 
-Set-up, all on loopback: the emulator over TLS, throttled to --rate
-requests per second (burst as many) with --latency ms added to every API
-request, holding a zone of --rrsets RRsets (SOA, NS and A records at
+Set-up, all on loopback: the emulator over TLS, throttled as Route 53
+is since 2026-07-30 (--throttle: the account's 50 requests refilled at 10
+a second, the same per operation, and its change bucket, by default 5000
+changes refilled at 1000 a second) and r53d with its default limits
+(rate 10, burst 50, change-rate 1000, change-burst 5000); or, with --rate
+N, both at the old flat quota of N requests a second; --latency ms added
+to every API request, holding a zone of --rrsets RRsets (SOA, NS and A records at
 h00000...), loaded through /_emu/write before r53d starts; r53d with one
 zone and one TSIG key (hmac-sha256), logging to a file; dnsperf -u sending
 TSIG-signed UPDATEs from --flows client sockets with at most --outstanding
@@ -19,13 +23,17 @@ run outlasts it) are the small changes real clients send:
   15% such a challenge removed again (delete ... TXT "t"), some hundreds
       of messages after it was added.
 
-Figures per run: acknowledged (NOERROR) UPDATEs per second, median and
+Figures per run: the time to the answer of one UPDATE sent to the idle
+daemon once the zone is loaded (the burst means it does not wait for
+the rate limiter), acknowledged (NOERROR) UPDATEs per second, median and
 99th percentile time from UPDATE to answer (dnsperf -v), Route 53 API
 calls per 1,000 acknowledged UPDATEs (the emulator's /_emu/stats), r53d's
 peak RSS (VmHWM), the CPU used by r53d and by the emulator over the run,
-and the Little's-law bound the load itself sets: at most one batch per
-1/rate s, so each flow gets at most `rate` answers a second per UPDATE it
-keeps in flight (outstanding * rate UPDATEs/s).
+and the bound the quota sets: at most one batch per 1/rate s, so each
+flow gets at most `rate` answers a second per UPDATE it keeps in flight
+(outstanding * rate UPDATEs/s), and with the buckets at most the change
+bucket's 5000 plus 1000 a second over the run, divided by the Change
+elements per UPDATE.
 
 With --callgrind, r53d runs under valgrind --tool=callgrind; its counters
 are zeroed once the zone is loaded (vgdb ... zero) and dumped when dnsperf
@@ -192,9 +200,10 @@ def priv_cmd():
 def one_run(a, label, coalesce, outstanding, callgrind, seconds, tmp,
             datafile):
     os.makedirs(os.path.join(tmp, "emu-" + label))
+    quota = ["--rate", str(a.rate)] if a.rate else ["--throttle"]
     emu = T.Emulator((ZONE,), tls=True, tmpdir=os.path.join(tmp, "emu-" +
-                     label), args=["--rate", str(a.rate), "--latency",
-                                   str(a.latency), "--max-rrsets", "200000"])
+                     label), args=quota + ["--latency", str(a.latency),
+                                           "--max-rrsets", "200000"])
     d = None
     try:
         load_zone(emu, a.rrsets)
@@ -202,7 +211,8 @@ def one_run(a, label, coalesce, outstanding, callgrind, seconds, tmp,
         conf = ("listen 127.0.0.1 port %d;\n" % port +
                 'key "%s" {\n\talgorithm hmac-sha256;\n\tsecret "%s";\n};\n'
                 % (KEYNAME, KEYSECRET) +
-                emu.aws_conf("rate %d;\n" % a.rate) +
+                emu.aws_conf("rate %d;\n\tburst %d;\n" % (a.rate, a.rate)
+                             if a.rate else "") +
                 'zone "%s" {\n\tallow-update { key "%s"; };\n'
                 '\tcoalesce %s;\n};\n'
                 % (ZONE, KEYNAME, "yes" if coalesce else "no"))
@@ -239,6 +249,11 @@ def one_run(a, label, coalesce, outstanding, callgrind, seconds, tmp,
         if "zone %s: loaded" % ZONE not in d.logtext():
             raise RuntimeError("zone did not load:\n" + d.logtext()[-2000:])
         pid = d.proc.pid if callgrind else d.worker_pid()
+        idle_ms = None
+        if not callgrind:
+            # Idle for a while, then one UPDATE: its time to the answer.
+            time.sleep(2)
+            idle_ms = one_update(port)
         if callgrind:
             vg_command(pid, port, "zero")
         emu.call("POST", "/_emu/stats/reset")
@@ -273,6 +288,8 @@ def one_run(a, label, coalesce, outstanding, callgrind, seconds, tmp,
             "calls": stats.get("total", 0),
             "changes": stats.get("operations", {}).get(
                 "ChangeResourceRecordSets", 0),
+            "change_elems": stats.get("changes", 0),
+            "idle_ms": idle_ms,
             "errors": stats.get("errors", {}),
             "hwm": hwm,
             "drops": drops1 - drops0 if drops0 is not None and
@@ -289,6 +306,22 @@ def one_run(a, label, coalesce, outstanding, callgrind, seconds, tmp,
         if d is not None:
             d.close()
         emu.close()
+
+
+def one_update(port):
+    """Milliseconds from one UPDATE (a new A record) to its answer."""
+    import dns.query
+    import dns.tsig
+    import dns.tsigkeyring
+    import dns.update
+    ring = dns.tsigkeyring.from_text({KEYNAME: KEYSECRET})
+    u = dns.update.UpdateMessage(ZONE, keyring=ring, keyname=KEYNAME,
+                                 keyalgorithm=dns.tsig.HMAC_SHA256)
+    u.add("idle-probe", 300, "A", "192.0.2.53")
+    t0 = time.monotonic()
+    r = dns.query.udp(u, "127.0.0.1", port=port, timeout=30)
+    ms = (time.monotonic() - t0) * 1000
+    return ms if r.rcode() == 0 else None
 
 
 def vg_command(pid, port, cmd):
@@ -337,7 +370,9 @@ def main():
     ap.add_argument("--outstanding", default="64,512",
                     help="UPDATEs in flight, comma-separated: one "
                     "coalescing run for each (default 64,512)")
-    ap.add_argument("--rate", type=int, default=5)
+    ap.add_argument("--rate", type=int, default=0,
+                    help="the old flat quota of N requests/s (default: "
+                    "Route 53's buckets since 2026-07-30)")
     ap.add_argument("--latency", type=int, default=50)
     ap.add_argument("--rrsets", type=int, default=10000)
     ap.add_argument("--blocks", type=int, default=150000)
@@ -363,10 +398,11 @@ def main():
     try:
         datafile = os.path.join(tmp, "updates.txt")
         write_updates(datafile, a.blocks, a.rrsets - 2, 53)
-        print("zone %s: %d RRsets; emulator --rate %d --latency %d; "
+        print("zone %s: %d RRsets; emulator %s --latency %d; "
               "dnsperf -u: %d flows for %d s; on/N: coalescing with N "
               "UPDATEs in flight, off/N: coalesce no"
-              % (ZONE, a.rrsets, a.rate, a.latency, a.flows, a.seconds),
+              % (ZONE, a.rrsets, "--rate %d" % a.rate if a.rate else
+                 "--throttle", a.latency, a.flows, a.seconds),
               flush=True)
         runs = []
         for label, co, q in plan:
@@ -386,11 +422,26 @@ def main():
                       "Ir %s" % (label, a.cg_seconds, c["acked"],
                                  c.get("ir")), flush=True)
         print()
+        rate = a.rate or 10
+
+        def bound(r):
+            b = r["outstanding"] * rate if r["coalesce"] else rate
+            if not a.rate and r["change_elems"] and r["acked"] and \
+                    r["runtime"]:
+                # The change bucket: 5000 at once, 1000 a second.
+                per = 1.0 * r["change_elems"] / r["acked"]
+                b = min(b, (1000.0 * r["runtime"] + 5000) / per /
+                        r["runtime"])
+            return "%d" % b
+
         rows = [
+            ("idle UPDATE ms", lambda r: fmt(r["idle_ms"], "%.1f")),
             ("acked UPDATEs/s", lambda r: fmt(r["rate"], "%.1f")),
             ("  target", lambda r: "2000"),
-            ("  bound set by load", lambda r: "%d" % (
-                r["outstanding"] * a.rate if r["coalesce"] else a.rate)),
+            ("  bound set by quota", bound),
+            ("Change elems/UPDATE", lambda r: fmt(
+                1.0 * r["change_elems"] / r["acked"] if r["acked"] and
+                r["change_elems"] else None, "%.2f")),
             ("answer p50 ms", lambda r: fmt(r["p50"], "%.1f")),
             ("answer p99 ms", lambda r: fmt(r["p99"], "%.1f")),
             ("API calls/1000 upd", lambda r: fmt(

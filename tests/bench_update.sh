@@ -2,14 +2,17 @@
 # bench_update.sh: r53d's UPDATE benchmark.  Prints figures; asserts
 # nothing; not run by "make check".
 #
-# The emulator (tests/r53emu.py) over TLS on loopback, throttled to 5 API
-# requests per second with 50 ms added to each, holds a zone of 10,000
-# RRsets; dnsperf -u sends TSIG-signed UPDATEs (A record replacements and
-# ACME TXT challenges) from 64 client sockets for 30 s to r53d, once with
-# coalescing (the default) and once with "coalesce no;".  Printed per run:
-# acknowledged UPDATEs per second, median and 99th percentile time to the
-# answer, API calls per 1,000 UPDATEs, r53d's peak RSS, its CPU and the
-# emulator's, and instructions per acknowledged UPDATE from a shorter run
+# The emulator (tests/r53emu.py) over TLS on loopback, throttled as
+# Route 53 is since 2026-07-30 (50 requests at once, 10 a second, and the
+# change bucket; --rate N: the old flat quota) with 50 ms added to each
+# request, holds a zone of 10,000 RRsets; dnsperf -u sends TSIG-signed
+# UPDATEs (A record replacements and ACME TXT challenges) from 64 client
+# sockets for 30 s to r53d, once with coalescing (the default) and once
+# with "coalesce no;".  Printed per run: the answer time of one UPDATE to
+# the idle daemon, acknowledged UPDATEs per second against the bound the
+# quota sets, median and 99th percentile time to the answer, API calls
+# per 1,000 UPDATEs, r53d's peak RSS, its CPU and the emulator's, and
+# instructions per acknowledged UPDATE from a shorter run
 # under valgrind --tool=callgrind.  See tests/bench_update.py for the
 # details and its options, e.g.
 #

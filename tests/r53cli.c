@@ -377,6 +377,9 @@ main(int argc, char *argv[])
 	as.access_key_id = cf->aws.access_key_id;
 	as.secret_key = cf->aws.secret_key;
 	as.rate = cf->aws.rate;
+	as.burst = cf->aws.burst;
+	as.change_rate = cf->aws.change_rate;
+	as.change_burst = cf->aws.change_burst;
 	as.imds = cf->aws.imds;
 	as.imds_endpoint = cf->aws.imds_endpoint.url;
 	if ((r53 = r53_new(&as, &o)) == NULL)

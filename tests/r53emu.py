@@ -15,7 +15,9 @@ Command line
             [--zone NAME]... [--private-zone NAME]...
             [--access-key-id ID --secret-access-key KEY
              [--session-token TOKEN]] [--signing-region REGION]
-            [--rate N] [--insync-delay S] [--prior-request-check]
+            [--rate N] [--throttle [--account-bucket B/R]
+             [--op-bucket OP=B/R]... [--change-bucket B/R]]
+            [--insync-delay S] [--prior-request-check]
             [--processing-delay S] [--latency MS] [--max-rrsets N]
             [--max-body BYTES] [--idle-timeout S] [--seed N]
             [--strict-element-order] [--max-runtime S] [--quiet]
@@ -33,8 +35,29 @@ Command line
                   Without them any well-formed SigV4 Authorization with a
                   date within 5 minutes is accepted.
   --signing-region  require this credential-scope region (default: any).
-  --rate N        token bucket of N requests/s (burst N) over all API
+  --rate N        the old flat quota (before 2026-07-30): one token
+                  bucket of N requests/s (burst N) over all API
                   operations: 400 Throttling "Rate exceeded".
+  --throttle      Route 53's token buckets since 2026-07-30 (Developer
+                  Guide, "Throttling for Amazon Route 53 API requests"):
+                  a request needs a token in the account's bucket and in
+                  its operation's; a ChangeResourceRecordSets also needs
+                  one token per Change element in the account's
+                  change-throughput bucket.  Any bucket short: 400
+                  Throttling "Rate exceeded", and no bucket is drawn
+                  from.  Buckets start full and refill continuously.
+                  A batch with more changes than the change bucket holds
+                  goes when that bucket is full and leaves it in debt
+                  (Route 53's behaviour there is not published).
+  --account-bucket B/R  capacity B, refill R per second (default 50/10,
+                  published).
+  --op-bucket OP=B/R  the bucket of one operation (repeatable).  Default
+                  50/10 (published), except the published CreateHostedZone
+                  40/2 and DeleteHostedZone 40/5.
+  --change-bucket B/R  the change-throughput bucket.  Default 5000/1000:
+                  NOT published (the figures were not at hand); chosen so
+                  that any batch Route 53 accepts (at most 1,000
+                  ResourceRecord elements) fits a full bucket.
   --insync-delay  seconds until a change reads INSYNC in GetChange
                   (0: INSYNC at the first GetChange; the write itself
                   always answers PENDING).
@@ -70,12 +93,18 @@ Control API (not part of AWS; no signature; JSON in and out)
                               200 {"ChangeInfo": {"Id", "Status"}} or
                               400 {"Code", "Message"}.
   GET  /_emu/stats            {"total": n, "operations": {op: n},
-                              "errors": {code: n}, "faults": n}
+                              "errors": {code: n}, "faults": n,
+                              "throttled": {"account"|"operation"|
+                              "change": n}, "changes": n (drawn from
+                              the change bucket)}
   POST /_emu/stats/reset
   GET  /_emu/faults           pending faults
   POST /_emu/faults           {"faults": [FAULT...]} or one FAULT object
                               (appended), or {"clear": true}
-  POST /_emu/config           any of {"rate": N|null, "insync_delay": s,
+  POST /_emu/config           any of {"rate": N|null, "throttle": bool,
+                              "account_bucket": [B, R],
+                              "op_buckets": {OP: [B, R]},
+                              "change_bucket": [B, R], "insync_delay": s,
                               "processing_delay": s,
                               "prior_request_check": bool,
                               "latency_ms": ms, "max_rrsets": n,
@@ -84,6 +113,8 @@ Control API (not part of AWS; no signature; JSON in and out)
                               -> current config.
                               clock_offset shifts the emulator's clock
                               (Date header, signature window, SubmittedAt).
+                              Changing a bucket setting refills every
+                              bucket.
   POST /_emu/sync             every change becomes INSYNC now.
 
   FAULT = {"type": T, "count": N (default 1), "op": OPERATION or [OPS]
@@ -180,6 +211,38 @@ def path_id(raw, what):
     return raw
 
 
+# Route 53's request buckets since 2026-07-30, [capacity, refill/s]
+# (DG-Throttling); every operation not listed has DEFAULT_OP_BUCKET.
+ACCOUNT_BUCKET = [50, 10]
+DEFAULT_OP_BUCKET = [50, 10]
+OP_BUCKETS = {"CreateHostedZone": [40, 2], "DeleteHostedZone": [40, 5]}
+# Not published: a chosen default (see --change-bucket).
+CHANGE_BUCKET = [5000, 1000]
+CHANGE_RE = re.compile(rb"<Change[\s>]")
+
+
+class Bucket(object):
+    """A token bucket: at most cap tokens, rate more per second, full at
+    start.  A draw larger than cap needs a full bucket and leaves debt."""
+
+    def __init__(self, cap, rate, now):
+        self.cap, self.rate = float(cap), float(rate)
+        self.tokens, self.t = self.cap, now
+
+    def refill(self, now):
+        if now > self.t:
+            self.tokens = min(self.cap,
+                              self.tokens + (now - self.t) * self.rate)
+            self.t = now
+
+    def has(self, n, now):
+        self.refill(now)
+        return self.tokens >= min(float(n), self.cap)
+
+    def take(self, n):
+        self.tokens -= n
+
+
 class Emulator(object):
     """All service state; every method runs under self.lock."""
 
@@ -203,6 +266,13 @@ class Emulator(object):
         M.STRICT_ORDER = args.strict_element_order
         self.tokens = float(args.rate or 0)
         self.bucket_t = time.monotonic()
+        self.cfg.update({
+            "throttle": args.throttle,
+            "account_bucket": list(args.account_bucket or ACCOUNT_BUCKET),
+            "op_buckets": dict(OP_BUCKETS, **dict(args.op_bucket or [])),
+            "change_bucket": list(args.change_bucket or CHANGE_BUCKET),
+        })
+        self.fill_buckets()
         self.faults = []
         self.reset_stats()
         for name in args.zone:
@@ -224,7 +294,9 @@ class Emulator(object):
 
     def reset_stats(self):
         self.stats = {"total": 0, "operations": {}, "errors": {},
-                      "faults": 0}
+                      "faults": 0, "changes": 0,
+                      "throttled": {"account": 0, "operation": 0,
+                                    "change": 0}}
 
     def count(self, op):
         self.stats["total"] += 1
@@ -570,6 +642,42 @@ class Emulator(object):
             return False
         return True
 
+    def fill_buckets(self):
+        now = time.monotonic()
+        self.account = Bucket(*self.cfg["account_bucket"], now=now)
+        self.op_bucket = {}
+        self.change_bucket = Bucket(*self.cfg["change_bucket"], now=now)
+
+    def bucket_throttled(self, op, body):
+        """Route 53's buckets since 2026-07-30: the name of the bucket
+        that is short, or None after drawing from every one."""
+        if not self.cfg["throttle"]:
+            return None
+        now = time.monotonic()
+        ob = self.op_bucket.get(op)
+        if ob is None:
+            ob = self.op_bucket[op] = Bucket(
+                *self.cfg["op_buckets"].get(op, DEFAULT_OP_BUCKET),
+                now=now)
+        n = len(CHANGE_RE.findall(body or b"")) \
+            if op == "ChangeResourceRecordSets" else 0
+        short = None
+        if not self.account.has(1, now):
+            short = "account"
+        elif not ob.has(1, now):
+            short = "operation"
+        elif n and not self.change_bucket.has(n, now):
+            short = "change"
+        if short:
+            self.stats["throttled"][short] += 1
+            return short
+        self.account.take(1)
+        ob.take(1)
+        if n:
+            self.change_bucket.take(n)
+            self.stats["changes"] += n
+        return None
+
     # -- control API -------------------------------------------------------
 
     def state(self, only=None):
@@ -625,6 +733,11 @@ class Emulator(object):
             if k == "rate":
                 self.tokens = float(v or 0)
                 self.bucket_t = time.monotonic()
+            if k == "op_buckets":
+                self.cfg[k] = dict(OP_BUCKETS, **v)
+            if k in ("throttle", "account_bucket", "op_buckets",
+                     "change_bucket"):
+                self.fill_buckets()
         return dict(self.cfg)
 
 
@@ -877,7 +990,7 @@ class Handler(BaseHTTPRequestHandler):
                                fault.get("code", "InvalidInput"),
                                fault.get("message", ""))
             with emu.lock:
-                if emu.throttled():
+                if emu.throttled() or emu.bucket_throttled(op, body):
                     raise ApiError(400, "Throttling", "Rate exceeded")
                 now = emu.now()
             SIG.verify(self.command, self.path, self.headers, body, now,
@@ -985,6 +1098,25 @@ class Server(ThreadingHTTPServer):
         traceback.print_exc()
 
 
+def bucket_arg(s):
+    """B/R: capacity and refill per second, both > 0."""
+    try:
+        b, r = s.split("/")
+        b, r = float(b), float(r)
+    except ValueError:
+        raise argparse.ArgumentTypeError("want CAPACITY/RATE: %r" % s)
+    if b <= 0 or r <= 0:
+        raise argparse.ArgumentTypeError("capacity and rate must be > 0")
+    return [b, r]
+
+
+def op_bucket_arg(s):
+    op, sep, br = s.partition("=")
+    if not sep or not op.isalnum():
+        raise argparse.ArgumentTypeError("want OPERATION=CAPACITY/RATE")
+    return (op, bucket_arg(br))
+
+
 def parse_args(argv):
     p = argparse.ArgumentParser(description="Route 53 emulator for tests")
     p.add_argument("--listen", required=True, help="ADDRESS:PORT")
@@ -998,6 +1130,10 @@ def parse_args(argv):
     p.add_argument("--session-token")
     p.add_argument("--signing-region")
     p.add_argument("--rate", type=float)
+    p.add_argument("--throttle", action="store_true")
+    p.add_argument("--account-bucket", type=bucket_arg)
+    p.add_argument("--op-bucket", type=op_bucket_arg, action="append")
+    p.add_argument("--change-bucket", type=bucket_arg)
     p.add_argument("--insync-delay", type=float, default=0.0)
     p.add_argument("--prior-request-check", action="store_true")
     p.add_argument("--processing-delay", type=float, default=0.0)

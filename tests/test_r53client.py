@@ -579,8 +579,8 @@ class TestFaults(EmuCase):
     def test_rate_limit_keeps_under_the_throttle(self):
         # The emulator throttles above 5/s; a client at 5/s never trips it.
         self.emu.ctl("config", {"rate": 5})
-        conf = write_conf(conf_text(self.emu.port).replace("rate 100;",
-                                                           "rate 5;"))
+        conf = write_conf(conf_text(self.emu.port).replace(
+            "rate 100;", "rate 5;\n\tburst 5;"))
         r = cli(conf, "getzone", self.zid, opts=["-n", "20", "-q"])
         self.assertEqual(r.rc, 0, r.err)
         st = self.emu.stats()

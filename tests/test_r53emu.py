@@ -1182,7 +1182,98 @@ class TestThrottleAndFaults(Base):
         self.emu.ctl("POST", "/_emu/faults", {"clear": True})
         self.emu.ctl("POST", "/_emu/config", {
             "rate": None, "prior_request_check": False,
-            "processing_delay": 0, "latency_ms": 0})
+            "processing_delay": 0, "latency_ms": 0, "throttle": False,
+            "account_bucket": [50, 10], "op_buckets": {},
+            "change_bucket": [5000, 1000]})
+
+    def outcome(self, call):
+        """"ok", or (status, code, message) of the error."""
+        try:
+            call()
+            return "ok"
+        except ClientError as e:
+            return (e.response["ResponseMetadata"]["HTTPStatusCode"],
+                    e.response["Error"]["Code"],
+                    e.response["Error"]["Message"])
+
+    def test_buckets_have_route53_defaults(self):
+        cfg = self.emu.ctl("POST", "/_emu/config", {"throttle": True})[1]
+        self.assertEqual(cfg["account_bucket"], [50, 10])
+        self.assertEqual(cfg["op_buckets"]["CreateHostedZone"], [40, 2])
+        self.assertEqual(cfg["op_buckets"]["DeleteHostedZone"], [40, 5])
+        self.assertEqual(cfg["change_bucket"], [5000, 1000])
+        # A burst of 50, then 10 a second: calls as fast as boto3 goes
+        # are throttled once the burst and the refill are spent.
+        self.emu.ctl("POST", "/_emu/stats/reset")
+        t0 = time.monotonic()
+        oks, first = 0, None
+        for _ in range(300):
+            o = self.outcome(self.c.get_hosted_zone_count)
+            if o != "ok":
+                first = o
+                break
+            oks += 1
+        dt = time.monotonic() - t0
+        self.assertEqual(first, (400, "Throttling", "Rate exceeded"))
+        self.assertGreaterEqual(oks, 50)
+        self.assertLessEqual(oks, 50 + 10 * dt + 1)
+        st = self.emu.ctl("GET", "/_emu/stats")[1]
+        self.assertEqual(st["throttled"]["account"], 1)
+        self.assertEqual(st["errors"]["Throttling"], 1)
+        # Refilled at 10/s: after 0.5 s a few calls go again.
+        time.sleep(0.5)
+        self.assertEqual(self.outcome(self.c.get_hosted_zone_count), "ok")
+
+    def test_account_and_operation_buckets(self):
+        self.emu.ctl("POST", "/_emu/config", {
+            "throttle": True, "account_bucket": [6, 0.01],
+            "op_buckets": {"GetHostedZoneCount": [2, 0.01]}})
+        self.emu.ctl("POST", "/_emu/stats/reset")
+        got = [self.outcome(self.c.get_hosted_zone_count)
+               for _ in range(3)]
+        self.assertEqual(got[:2], ["ok", "ok"])
+        self.assertEqual(got[2], (400, "Throttling", "Rate exceeded"))
+        # Another operation has its own bucket, the account's is shared:
+        # 4 tokens are left in it.
+        got = [self.outcome(self.c.list_hosted_zones) for _ in range(5)]
+        self.assertEqual(got[:4], ["ok"] * 4)
+        self.assertEqual(got[4], (400, "Throttling", "Rate exceeded"))
+        st = self.emu.ctl("GET", "/_emu/stats")[1]
+        self.assertEqual(st["throttled"], {"account": 1, "operation": 1,
+                                           "change": 0})
+
+    def test_change_bucket_counts_changes(self):
+        zid = self.zone()
+        zn = self.zone_name(zid)
+
+        def batch(tag, n):
+            return lambda: self.change(zid, *[ch("UPSERT", rr(
+                "%s%d.%s" % (tag, i, zn), "A", ["192.0.2.1"]))
+                for i in range(n)])
+
+        self.emu.ctl("POST", "/_emu/config", {
+            "throttle": True, "change_bucket": [10, 5]})
+        self.emu.ctl("POST", "/_emu/stats/reset")
+        self.assertEqual(self.outcome(batch("a", 4)), "ok")
+        self.assertEqual(self.outcome(batch("b", 4)), "ok")
+        # 2 left (and a little refill): 4 more are too many, nothing
+        # applied; other operations are not affected.
+        self.assertEqual(self.outcome(batch("c", 4)),
+                         (400, "Throttling", "Rate exceeded"))
+        self.assertEqual(self.find(zid, "c0." + zn, "A"), [])
+        self.assertEqual(self.outcome(batch("d", 1)), "ok")
+        # A batch larger than the bucket goes once it is full (2 s at 5
+        # a second), and leaves it in debt.
+        self.assertEqual(self.outcome(batch("e", 20)),
+                         (400, "Throttling", "Rate exceeded"))
+        time.sleep(2.2)
+        self.assertEqual(self.outcome(batch("e", 20)), "ok")
+        self.assertEqual(self.outcome(batch("f", 1)),
+                         (400, "Throttling", "Rate exceeded"))
+        st = self.emu.ctl("GET", "/_emu/stats")[1]
+        self.assertEqual(st["changes"], 4 + 4 + 1 + 20)
+        self.assertEqual(st["throttled"]["change"], 3)
+        self.assertEqual(st["throttled"]["account"], 0)
 
     def test_throttling(self):
         self.emu.ctl("POST", "/_emu/config", {"rate": 3})

@@ -206,6 +206,9 @@ Test(conf, every_statement)
 	cr_expect_str_eq(c->aws.ca_file, "certs/ca.pem");
 	cr_expect_str_eq(c->aws.secret_key, "AKIAsecretValue/With+Chars");
 	cr_expect_eq(c->aws.rate, 3);
+	cr_expect_eq(c->aws.burst, 7);
+	cr_expect_eq(c->aws.change_rate, 300);
+	cr_expect_eq(c->aws.change_burst, 2000);
 	cr_expect_eq(c->aws.imds, 1);
 	cr_expect_eq(c->aws.imds_endpoint.tls, 0);
 	cr_expect_str_eq(c->aws.imds_endpoint.host, "::1");
@@ -273,7 +276,11 @@ Test(conf, defaults)
 	cr_expect_str_eq(c->aws.ca_file, "/etc/ssl/certs/ca-certificates.crt");
 	cr_expect_str_eq(c->aws.access_key_id, "");
 	cr_expect_null(c->aws.secret_key_file);
-	cr_expect_eq(c->aws.rate, 5);
+	/* Route 53's quotas since 2026-07-30; the change bucket chosen. */
+	cr_expect_eq(c->aws.rate, 10);
+	cr_expect_eq(c->aws.burst, 50);
+	cr_expect_eq(c->aws.change_rate, 1000);
+	cr_expect_eq(c->aws.change_burst, 5000);
 	cr_expect_eq(c->aws.imds, 0);
 	cr_expect_str_eq(c->aws.imds_endpoint.host, "169.254.169.254");
 	cr_expect_eq(c->aws.imds_endpoint.port, 80);
@@ -392,7 +399,7 @@ Test(conf, bad1_every_error)
 	    "bad1.conf:9: duplicate key \"k1\" (first defined at "
 	    "bad1.conf:5)\n"
 	    "bad1.conf:13: key \"nosecret\": missing secret\n"
-	    "bad1.conf:17: rate 0 out of range (1..100)\n"
+	    "bad1.conf:17: rate 0 out of range (1..100000)\n"
 	    "bad1.conf:18: imds: expected yes or no, got \"maybe\"\n"
 	    "bad1.conf:19: endpoint: invalid URL \"ftp://example.net\" "
 	    "(want http[s]://host[:port])\n"
@@ -601,6 +608,27 @@ Test(conf, nofiles)
 	    "access-key-id \"A\"; secret-access-key-file \"aws-secret\"; };"));
 	cr_expect_str_eq(msgs, "buf:1: include not allowed here\n"
 	    "buf:2: secret-access-key-file not allowed here\n");
+}
+
+Test(conf, rates_and_bursts)
+{
+	struct conf	*c;
+
+	cr_assert_not_null(c = parse("aws { rate 100000; burst 1; "
+	    "change-rate 1; change-burst 100000; };"), "%s", msgs);
+	cr_expect_eq(c->aws.rate, 100000);
+	cr_expect_eq(c->aws.burst, 1);
+	cr_expect_eq(c->aws.change_rate, 1);
+	cr_expect_eq(c->aws.change_burst, 100000);
+	conf_free(c);
+	cr_expect_null(parse("aws {\nrate 100001;\nburst 0;\n"
+	    "change-rate -1;\nchange-burst 1x;\nburst 2;\n};"));
+	cr_expect_str_eq(msgs,
+	    "buf:2: rate 100001 out of range (1..100000)\n"
+	    "buf:3: burst 0 out of range (1..100000)\n"
+	    "buf:4: change-rate: expected a number, got \"-1\"\n"
+	    "buf:5: change-burst: expected a number, got \"1x\"\n"
+	    "buf:6: duplicate burst\n");
 }
 
 Test(conf, print_hides_secrets_and_reparses)

@@ -15,14 +15,14 @@ Test(rate, starts_full_then_waits)
 
 	rate_init(&b, 5, 5, t0);
 	for (i = 0; i < 5; i++)
-		cr_assert(rate_take(&b, t0), "token %d", i);
-	cr_assert_not(rate_take(&b, t0));
+		cr_assert(rate_take(&b, 1, t0), "token %d", i);
+	cr_assert_not(rate_take(&b, 1, t0));
 	/* One token every 200 ms at 5/s. */
-	cr_assert_eq(rate_ready(&b, t0), t0 + 200);
-	cr_assert_not(rate_take(&b, t0 + 199));
-	cr_assert(rate_take(&b, t0 + 200));
-	cr_assert_not(rate_take(&b, t0 + 200));
-	cr_assert_eq(rate_ready(&b, t0 + 250), t0 + 400);
+	cr_assert_eq(rate_ready(&b, 1, t0), t0 + 200);
+	cr_assert_not(rate_take(&b, 1, t0 + 199));
+	cr_assert(rate_take(&b, 1, t0 + 200));
+	cr_assert_not(rate_take(&b, 1, t0 + 200));
+	cr_assert_eq(rate_ready(&b, 1, t0 + 250), t0 + 400);
 }
 
 Test(rate, refill_is_capped_by_burst)
@@ -31,13 +31,13 @@ Test(rate, refill_is_capped_by_burst)
 	int		i, n;
 
 	rate_init(&b, 5, 2, 0);
-	cr_assert(rate_take(&b, 0));
-	cr_assert(rate_take(&b, 0));
-	cr_assert_not(rate_take(&b, 0));
+	cr_assert(rate_take(&b, 1, 0));
+	cr_assert(rate_take(&b, 1, 0));
+	cr_assert_not(rate_take(&b, 1, 0));
 	/* An hour idle still gives only two tokens. */
 	cr_assert_eq(rate_tokens(&b, 3600000), 2);
 	for (n = 0, i = 0; i < 10; i++)
-		n += rate_take(&b, 3600000);
+		n += rate_take(&b, 1, 3600000);
 	cr_assert_eq(n, 2);
 }
 
@@ -50,7 +50,7 @@ Test(rate, sustained_rate_matches)
 	rate_init(&b, 5, 5, 0);
 	/* Polling every ms for 10 s: the burst plus 5 per second. */
 	for (t = 0; t < 10000; t++)
-		while (rate_take(&b, t))
+		while (rate_take(&b, 1, t))
 			n++;
 	cr_assert_eq(n, 5 + 5 * 10 - 1, "got %d", n);
 }
@@ -60,11 +60,11 @@ Test(rate, odd_rate_refills_exactly)
 	struct rate	b;
 
 	rate_init(&b, 3, 1, 0);
-	cr_assert(rate_take(&b, 0));
+	cr_assert(rate_take(&b, 1, 0));
 	/* 1/3 s is 333.33 ms: the token is whole at 334 ms. */
-	cr_assert_eq(rate_ready(&b, 0), 334);
-	cr_assert_not(rate_take(&b, 333));
-	cr_assert(rate_take(&b, 334));
+	cr_assert_eq(rate_ready(&b, 1, 0), 334);
+	cr_assert_not(rate_take(&b, 1, 333));
+	cr_assert(rate_take(&b, 1, 334));
 }
 
 Test(rate, high_rate_and_clock_going_back)
@@ -74,10 +74,148 @@ Test(rate, high_rate_and_clock_going_back)
 
 	rate_init(&b, 100000, 0, 50);
 	for (i = 0; i < 100000; i++)
-		cr_assert(rate_take(&b, 50));
-	cr_assert_not(rate_take(&b, 50));
-	cr_assert_not(rate_take(&b, 10));	/* earlier: nothing earned */
+		cr_assert(rate_take(&b, 1, 50));
+	cr_assert_not(rate_take(&b, 1, 50));
+	cr_assert_not(rate_take(&b, 1, 10));	/* earlier: nothing earned */
 	cr_assert_eq(rate_tokens(&b, 51), 100);
+}
+
+Test(rate, route53_default_burst_then_rate)
+{
+	struct rate	b;
+	uint64_t	t;
+	int		i, n = 0;
+
+	/* Route 53 since 2026-07-30: burst 50, 10 per second. */
+	rate_init(&b, 10, 50, 0);
+	for (i = 0; i < 50; i++)
+		cr_assert(rate_take(&b, 1, 0), "token %d", i);
+	cr_assert_not(rate_take(&b, 1, 0));
+	cr_assert_eq(rate_ready(&b, 1, 0), 100);
+	for (t = 1; t <= 10000; t++)
+		while (rate_take(&b, 1, t))
+			n++;
+	cr_assert_eq(n, 100, "got %d", n);
+}
+
+Test(rate, draws_of_many_tokens)
+{
+	struct rate	b;
+
+	rate_init(&b, 100, 1000, 0);
+	cr_assert(rate_take(&b, 600, 0));
+	cr_assert_not(rate_take(&b, 600, 0));
+	cr_assert_eq(rate_tokens(&b, 0), 400);
+	/* 200 more at 100/s: 2 s. */
+	cr_assert_eq(rate_ready(&b, 600, 0), 2000);
+	cr_assert_not(rate_take(&b, 600, 1999));
+	cr_assert(rate_take(&b, 600, 2000));
+	cr_assert_eq(rate_tokens(&b, 2000), 0);
+}
+
+Test(rate, draw_larger_than_burst_waits_for_full_and_owes)
+{
+	struct rate	b;
+
+	rate_init(&b, 100, 1000, 0);
+	cr_assert(rate_take(&b, 1, 0));
+	/* 1500 > burst: goes once the bucket is full again (10 ms). */
+	cr_assert_eq(rate_ready(&b, 1500, 0), 10);
+	cr_assert_not(rate_take(&b, 1500, 9));
+	cr_assert(rate_take(&b, 1500, 10));
+	/* 500 owed: nothing for 5 s, then one token 10 ms later. */
+	cr_assert_eq(rate_tokens(&b, 10), 0);
+	cr_assert_eq(rate_ready(&b, 1, 10), 10 + 5000 + 10);
+	cr_assert_not(rate_take(&b, 1, 5019));
+	cr_assert(rate_take(&b, 1, 5020));
+}
+
+Test(rate, throttle_decreases_once_per_episode_and_recovers)
+{
+	struct rate	b;
+	uint64_t	t;
+
+	rate_init(&b, 10, 50, 0);
+	cr_assert_not(rate_adapting(&b, 0));
+	/* The first throttle starts an episode: 10/s -> 7/s, bucket empty,
+	 * burst one second's worth. */
+	cr_assert_eq(rate_throttled(&b, 1000), 1);
+	cr_assert(rate_adapting(&b, 1000));
+	cr_assert_eq(rate_milli(&b, 1000), 7000);
+	cr_assert_eq(rate_tokens(&b, 1000), 0);
+	/* Within RATE_HOLD_MS: counted, no further decrease. */
+	cr_assert_eq(rate_throttled(&b, 1500), 0);
+	cr_assert_eq(b.throttles, 2);
+	cr_assert_eq(rate_milli(&b, 1500), 7000 + 500);
+	/* A second after the decrease (grown to 8/s): 8 * 0.7 = 5.6/s. */
+	cr_assert_eq(rate_throttled(&b, 2000), 0);
+	cr_assert_eq(rate_milli(&b, 2000), 5600);
+	/* Additive increase: 1/s per second, back to 10/s after 4.4 s. */
+	cr_assert_eq(rate_milli(&b, 3000), 6600);
+	cr_assert_eq(rate_tokens(&b, 3000), 5);
+	cr_assert_eq(rate_milli(&b, 6399), 9999);
+	cr_assert_eq(rate_milli(&b, 6400), 10000);
+	/* The episode ends 5 s after the last throttle. */
+	cr_assert(rate_adapting(&b, 6999));
+	cr_assert_not(rate_adapting(&b, 7000));
+	cr_assert_eq(b.ended, 7000);
+	cr_assert_eq(b.throttles, 3);
+	/* The burst is back: 50 tokens after 5 s idle. */
+	t = 7000 + 5000;
+	cr_assert_eq(rate_tokens(&b, t), 50);
+	/* A new throttle is a new episode. */
+	cr_assert_eq(rate_throttled(&b, t), 1);
+	cr_assert_eq(b.throttles, 1);
+}
+
+Test(rate, throttles_at_full_rate_extend_the_episode)
+{
+	struct rate	b;
+
+	rate_init(&b, 10, 50, 0);
+	cr_assert_eq(rate_throttled(&b, 0), 1);
+	/* Back at 10/s after 3 s; throttled again at 4 s: same episode. */
+	cr_assert_eq(rate_milli(&b, 3000), 10000);
+	cr_assert(rate_adapting(&b, 3000));
+	cr_assert_eq(rate_throttled(&b, 4000), 0);
+	cr_assert_eq(rate_milli(&b, 4000), 7000);
+	/* Back at 10/s at 7 s, quiet from 9 s: ends after the ramp, late
+	 * seen. */
+	cr_assert(rate_adapting(&b, 8999));
+	cr_assert_not(rate_adapting(&b, 60000));
+	cr_assert_eq(b.ended, 9000);
+	cr_assert_eq(b.throttles, 2);
+}
+
+Test(rate, reserve_stays_behind)
+{
+	struct rate	b;
+	int		i;
+
+	rate_init(&b, 10, 50, 0);
+	rate_reserve(&b, 1);
+	for (i = 0; i < 49; i++)
+		cr_assert(rate_take(&b, 1, 0), "token %d", i);
+	cr_assert_not(rate_take(&b, 1, 0));
+	/* One token left: the next goes when there are two. */
+	cr_assert_eq(rate_ready(&b, 1, 0), 100);
+	cr_assert(rate_take(&b, 1, 100));
+	/* A draw of the whole burst still goes once the bucket is full. */
+	cr_assert_eq(rate_ready(&b, 50, 100), 100 + 4900);
+	cr_assert(rate_take(&b, 50, 5000));
+}
+
+Test(rate, throttle_floor)
+{
+	struct rate	b;
+	uint64_t	t;
+
+	rate_init(&b, 1, 1, 0);
+	for (t = 0; t < 20000; t += 1000)
+		rate_throttled(&b, t);
+	/* Never below 0.5/s; a token still comes within 2 s. */
+	cr_assert(rate_milli(&b, t) >= RATE_MIN_MILLI);
+	cr_assert(rate_ready(&b, 1, t) <= t + 2000);
 }
 
 Test(retry, ceiling_grows_and_caps)
