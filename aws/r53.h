@@ -69,8 +69,9 @@ struct r53;
 #define R53_BODY_MAX		(512 * 1024)	/* one change batch */
 #define R53_RESP_MAX		(4 * 1024 * 1024)	/* one response */
 #define R53_OP_TIMEOUT_MS	120000	/* default deadline */
-/* Descriptors r53_pollfds() gives at most: connection, IMDS, resolver. */
-#define R53_FDS_MAX		(1 + 1 + 16)
+/* Descriptors r53_pollfds() gives at most: connection, credentials (IMDS
+ * and one fetch), resolver. */
+#define R53_FDS_MAX		(1 + 2 + 16)
 
 struct r53_opts {
 	unsigned	 rate;		/* requests/s; 0: conf rate */

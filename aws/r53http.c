@@ -412,7 +412,12 @@ on_done(const struct http_result *res, void *arg)
 		r53_set_error(op, res->status, "", msg);
 	}
 	clock_hint(op->code, op->message);
-	if (retry_transient(res->status, op->code))
+	if ((strcmp(op->code, "ExpiredToken") == 0 ||
+	    strcmp(op->code, "ExpiredTokenException") == 0) &&
+	    creds_expired(&r->creds))
+		/* New keys are being fetched: this waits for them. */
+		retry_or_fail(r, op, ms, R53_AWS_ERROR);
+	else if (retry_transient(res->status, op->code))
 		retry_or_fail(r, op, ms, R53_AWS_ERROR);
 	else {
 		r53_log_attempt(r, op, 2, ms, op->status, op->code,
