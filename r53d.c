@@ -691,8 +691,13 @@ main(int argc, char *argv[])
 	enter_chroot(cf->chroot);
 	drop_privileges(pw);
 #ifdef __OpenBSD__
-	/* Sockets, name lookups (etc/hosts), nothing else. */
-	if (pledge("stdio rpath inet dns", NULL) == -1)
+	/*
+	 * Sockets, name lookups (etc/hosts), nothing else; and running
+	 * the credential_process command when the credentials need it.
+	 */
+	if (pledge(r53 != NULL && r53_runs_commands(r53) ?
+	    "stdio rpath inet dns proc exec" : "stdio rpath inet dns",
+	    NULL) == -1)
 		fatal("pledge");
 #endif
 	signals_init();

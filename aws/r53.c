@@ -219,6 +219,12 @@ r53_disconnect(struct r53 *r)
 		http_conn_close(&r->conn);
 }
 
+int
+r53_runs_commands(const struct r53 *r)
+{
+	return creds_runs_commands(&r->creds);
+}
+
 void
 r53_stats(const struct r53 *r, unsigned long *connects,
     unsigned long *handshakes, unsigned long *requests)

@@ -164,6 +164,9 @@ void		 r53_cancel(struct r53 *r, uint32_t id);
 /* Close the connection when it is idle (tests, reload). */
 void		 r53_disconnect(struct r53 *r);
 
+/* 1 if the credentials come from a command (it forks and execs). */
+int		 r53_runs_commands(const struct r53 *r);
+
 /* HTTP-level counters: connections, TLS handshakes, requests. */
 void		 r53_stats(const struct r53 *r, unsigned long *connects,
 		    unsigned long *handshakes, unsigned long *requests);
