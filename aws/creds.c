@@ -506,11 +506,11 @@ from_imds(struct build *b)
 }
 
 /*
- * Load a shared file: the one env names (which must then exist), else
- * ~/.aws/NAME (which may be absent).  0 or -1 (logged).
+ * Load a shared file: the one env names (which must then exist when
+ * strict), else ~/.aws/NAME (which may be absent).  0 or -1 (logged).
  */
 static int
-load_shared(const char *envname, const char *name, char **buf,
+load_shared(const char *envname, const char *name, int strict, char **buf,
     size_t *len, char *path, size_t cap)
 {
 	const char	*file, *home;
@@ -535,7 +535,7 @@ load_shared(const char *envname, const char *name, char **buf,
 	}
 	n = readfile(path, buf, CREDS_FILE_MAX);
 	if (n == -1) {
-		if (errno == ENOENT && file == NULL) {
+		if (errno == ENOENT && (file == NULL || !strict)) {
 			path[0] = '\0';
 			return 0;
 		}
@@ -796,9 +796,9 @@ from_files(struct build *b)
 		name = "default";
 		named = 0;
 	}
-	if (load_shared("AWS_SHARED_CREDENTIALS_FILE", "credentials",
+	if (load_shared("AWS_SHARED_CREDENTIALS_FILE", "credentials", 1,
 	    &b->cred, &b->credlen, b->credpath, sizeof(b->credpath)) == -1 ||
-	    load_shared("AWS_CONFIG_FILE", "config", &b->conf, &b->conflen,
+	    load_shared("AWS_CONFIG_FILE", "config", 0, &b->conf, &b->conflen,
 	    b->confpath, sizeof(b->confpath)) == -1)
 		return -1;
 	rv = from_profile(b, name, 0);
