@@ -110,6 +110,20 @@ struct conf_url {
 	uint16_t	 port;		/* explicit or 443 / 80 */
 };
 
+/* aws { credentials ...; }: the chain, or one source alone. */
+enum conf_creds {
+	CONF_CREDS_CHAIN,
+	CONF_CREDS_CONFIG,
+	CONF_CREDS_ENV,
+	CONF_CREDS_WEBID,
+	CONF_CREDS_PROFILE,
+	CONF_CREDS_CONTAINER,
+	CONF_CREDS_IMDS
+};
+
+/* Their names, as written, NULL-terminated. */
+extern const char *const conf_creds_names[];
+
 /* aws { ... }; */
 struct conf_aws {
 	const struct partition *partition;	/* never NULL after load */
@@ -127,6 +141,10 @@ struct conf_aws {
 	unsigned	 change_burst;	/* record changes at once */
 	int		 imds;		/* 1: use instance metadata */
 	struct conf_url	 imds_endpoint;
+	int		 credentials;	/* enum conf_creds */
+	char		 profile[128];	/* "" when not configured */
+	struct conf_url	 sts_endpoint;	/* url "" when not configured */
+	struct conf_url	 container_endpoint;	/* likewise */
 };
 
 enum serial_policy {

@@ -1,8 +1,8 @@
 /*
  * conf_aws.c: aws { ... }; -- the partition and the Route 53 endpoint
  * and region in it, trust anchors, credentials (access key and secret
- * key file, or instance metadata), request rate and burst, change rate
- * and burst.
+ * key file, the source or profile to use, instance metadata, the STS and
+ * container endpoints), request rate and burst, change rate and burst.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -81,7 +81,14 @@ enum {
 	A_ENDPOINT = 1, A_REGION = 2, A_CA = 4, A_KEYID = 8, A_SECRET = 16,
 	A_RATE = 32, A_IMDS = 64, A_IMDSURL = 128, A_PARTITION = 256,
 	A_FIPS = 512, A_DUALSTACK = 1024, A_BURST = 2048, A_CRATE = 4096,
-	A_CBURST = 8192
+	A_CBURST = 8192, A_CREDS = 16384, A_PROFILE = 32768,
+	A_STSURL = 65536, A_CONTURL = 131072
+};
+
+/* The values of "credentials", in enum conf_creds order. */
+const char *const conf_creds_names[] = {
+	"chain", "config", "environment", "web-identity", "profile",
+	"container", "imds", NULL
 };
 
 struct awsctx {
@@ -150,6 +157,43 @@ aws_opt(struct parser *p, const char *kw, void *arg)
 		if (cf_once(p, &ac->seen, A_IMDSURL, kw) == -1)
 			return -1;
 		return cf_end(p, url(p, kw, &a->imds_endpoint));
+	}
+	if (strcasecmp(kw, "sts-endpoint") == 0) {
+		if (cf_once(p, &ac->seen, A_STSURL, kw) == -1)
+			return -1;
+		return cf_end(p, url(p, kw, &a->sts_endpoint));
+	}
+	if (strcasecmp(kw, "container-endpoint") == 0) {
+		if (cf_once(p, &ac->seen, A_CONTURL, kw) == -1)
+			return -1;
+		return cf_end(p, url(p, kw, &a->container_endpoint));
+	}
+	if (strcasecmp(kw, "credentials") == 0) {
+		if (cf_once(p, &ac->seen, A_CREDS, kw) == -1 ||
+		    cf_word(p, kw, buf, sizeof(buf)) == -1)
+			return -1;
+		for (rv = 0; conf_creds_names[rv] != NULL; rv++)
+			if (strcasecmp(buf, conf_creds_names[rv]) == 0)
+				break;
+		if (conf_creds_names[rv] == NULL) {
+			TERR(p, "credentials %s: want chain, config, "
+			    "environment, web-identity, profile, container or "
+			    "imds", cf_tokdesc(&p->tok, b, sizeof(b)));
+			return -1;
+		}
+		a->credentials = rv;
+		return expect_semi(p);
+	}
+	if (strcasecmp(kw, "profile") == 0) {
+		if (cf_once(p, &ac->seen, A_PROFILE, kw) == -1 ||
+		    cf_word(p, kw, a->profile, sizeof(a->profile)) == -1)
+			return -1;
+		if (!charset(a->profile, "-_.+=@,")) {
+			TERR(p, "invalid profile %s", cf_tokdesc(&p->tok, b,
+			    sizeof(b)));
+			return -1;
+		}
+		return expect_semi(p);
 	}
 	if (strcasecmp(kw, "region") == 0) {
 		if (cf_once(p, &ac->seen, A_REGION, kw) == -1 ||
@@ -277,5 +321,9 @@ cf_aws(struct parser *p, int *seen)
 		cf_perr(p, ac.file, ac.line, "aws: secret-access-key-file "
 		    "needs access-key-id");
 	variants(p, &ac);
+	if (p->conf->aws.credentials == CONF_CREDS_CONFIG &&
+	    !(ac.seen & A_KEYID))
+		cf_perr(p, ac.file, ac.line, "aws: credentials config needs "
+		    "access-key-id and secret-access-key-file");
 	return rv;
 }

@@ -149,7 +149,24 @@ conf_print(FILE *fp, const struct conf *c)
 	    c->aws.burst, c->aws.change_rate, c->aws.change_burst,
 	    c->aws.imds ? "yes" : "no");
 	pq(fp, c->aws.imds_endpoint.url);
-	fprintf(fp, ";\n};\n");
+	fprintf(fp, ";\n\tcredentials %s;\n",
+	    conf_creds_names[c->aws.credentials]);
+	if (c->aws.profile[0] != '\0') {
+		fprintf(fp, "\tprofile ");
+		pq(fp, c->aws.profile);
+		fprintf(fp, ";\n");
+	}
+	if (c->aws.sts_endpoint.url[0] != '\0') {
+		fprintf(fp, "\tsts-endpoint ");
+		pq(fp, c->aws.sts_endpoint.url);
+		fprintf(fp, ";\n");
+	}
+	if (c->aws.container_endpoint.url[0] != '\0') {
+		fprintf(fp, "\tcontainer-endpoint ");
+		pq(fp, c->aws.container_endpoint.url);
+		fprintf(fp, ";\n");
+	}
+	fprintf(fp, "};\n");
 
 	for (i = 0; i < c->nzones; i++) {
 		z = &c->zones[i];

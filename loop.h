@@ -21,12 +21,12 @@
 /*
  * Every descriptor one pass can add: LISTEN_CONN_MAX (1024) TCP
  * connections, LISTEN_SOCK_MAX (64) listening sockets, the signal pipe,
- * the pipe from the privileged parent, and R53_FDS_MAX (18) for the
- * Route 53 client: its HTTPS connection, an IMDS connection and its
- * resolver sockets.  This header cannot see those constants; r53d.c
+ * the pipe from the privileged parent, and R53_FDS_MAX (19) for the
+ * Route 53 client: its HTTPS connection, an IMDS connection, a
+ * credential fetch and its resolver sockets.  This header cannot see those constants; r53d.c
  * checks the sum at compile time.
  */
-#define IO_MAX	(1024 + 64 + 2 + 18)
+#define IO_MAX	(1024 + 64 + 2 + 19)
 
 typedef void	(*loop_cb)(void *, int, short);
 

@@ -164,6 +164,32 @@ aws_settings_of(const struct conf_aws *a, struct aws_settings *s)
 	s->change_burst = a->change_burst;
 	s->imds = a->imds;
 	s->imds_endpoint = a->imds_endpoint.url;
+	switch (a->credentials) {
+	case CONF_CREDS_CONFIG:
+		s->pin = AWS_CREDS_CONFIG;
+		break;
+	case CONF_CREDS_ENV:
+		s->pin = AWS_CREDS_ENV;
+		break;
+	case CONF_CREDS_WEBID:
+		s->pin = AWS_CREDS_WEBID;
+		break;
+	case CONF_CREDS_PROFILE:
+		s->pin = AWS_CREDS_PROFILE;
+		break;
+	case CONF_CREDS_CONTAINER:
+		s->pin = AWS_CREDS_CONTAINER;
+		break;
+	case CONF_CREDS_IMDS:
+		s->pin = AWS_CREDS_IMDS;
+		break;
+	default:
+		s->pin = AWS_CREDS_CHAIN;
+		break;
+	}
+	s->profile = a->profile;
+	s->sts_endpoint = a->sts_endpoint.url;
+	s->container_endpoint = a->container_endpoint.url;
 }
 
 static void
@@ -683,8 +709,13 @@ main(int argc, char *argv[])
 	enter_chroot(cf->chroot);
 	drop_privileges(pw);
 #ifdef __OpenBSD__
-	/* Sockets, name lookups (etc/hosts), nothing else. */
-	if (pledge("stdio rpath inet dns", NULL) == -1)
+	/*
+	 * Sockets, name lookups (etc/hosts), nothing else; and running
+	 * the credential_process command when the credentials need it.
+	 */
+	if (pledge(r53 != NULL && r53_runs_commands(r53) ?
+	    "stdio rpath inet dns proc exec" : "stdio rpath inet dns",
+	    NULL) == -1)
 		fatal("pledge");
 #endif
 	signals_init();

@@ -308,6 +308,13 @@ imds_take(struct imds *m, struct creds_keys *k)
 	return 1;
 }
 
+void
+imds_kick(struct imds *m)
+{
+	if (m->state == IDLE)
+		m->next_at = 1;
+}
+
 unsigned long
 imds_fetches(const struct imds *m)
 {

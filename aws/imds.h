@@ -52,6 +52,9 @@ void		 imds_step(struct imds *m, short revents, uint64_t now);
  */
 int		 imds_take(struct imds *m, struct creds_keys *k);
 
+/* Fetch again at the next step (the keys were refused as expired). */
+void		 imds_kick(struct imds *m);
+
 /* Completed fetches so far (tests and logs). */
 unsigned long	 imds_fetches(const struct imds *m);
 

@@ -117,7 +117,7 @@ r53_new(const struct aws_settings *aws, const struct r53_opts *o)
 	    R53_RESP_MAX) == -1)
 		goto fail;
 	r->conn_inited = 1;
-	if (creds_init(&r->creds, aws, &r->res) == -1)
+	if (creds_init(&r->creds, aws, &r->res, &r->ta) == -1)
 		goto fail;
 	r->creds_inited = 1;
 	/*
@@ -243,6 +243,12 @@ r53_op_name(size_t op)
 	return op < R53_NOPS ? opname[op] : NULL;
 }
 
+int
+r53_runs_commands(const struct r53 *r)
+{
+	return creds_runs_commands(&r->creds);
+}
+
 void
 r53_stats(const struct r53 *r, unsigned long *connects,
     unsigned long *handshakes, unsigned long *requests)
@@ -299,8 +305,9 @@ next_send(struct r53 *r)
 	return t == 0 ? 1 : t;
 }
 
-_Static_assert(R53_FDS_MAX >= 1 + 1 + HTTP_RESOLVE_MAXFDS,
-    "R53_FDS_MAX: the connection, IMDS and every resolver socket");
+_Static_assert(R53_FDS_MAX >= 1 + CREDS_FDS_MAX + HTTP_RESOLVE_MAXFDS,
+    "R53_FDS_MAX: the connection, the credentials' and every resolver "
+    "socket");
 
 size_t
 r53_pollfds(struct r53 *r, struct pollfd *pfd, size_t max)
@@ -308,7 +315,8 @@ r53_pollfds(struct r53 *r, struct pollfd *pfd, size_t max)
 	struct pollfd	 p;
 	size_t		 n = 0, i;
 
-	r->pconn = r->pimds = -1;
+	r->pconn = -1;
+	r->ncreds = 0;
 	if (max < R53_FDS_MAX)
 		return 0;
 	http_conn_pollfd(&r->conn, &p);
@@ -316,11 +324,9 @@ r53_pollfds(struct r53 *r, struct pollfd *pfd, size_t max)
 		r->pconn = (int)n;
 		pfd[n++] = p;
 	}
-	creds_pollfd(&r->creds, &p);
-	if (p.fd != -1) {
-		r->pimds = (int)n;
-		pfd[n++] = p;
-	}
+	r->pcreds = n;
+	r->ncreds = creds_pollfds(&r->creds, pfd + n, CREDS_FDS_MAX);
+	n += r->ncreds;
 	r->pres = n;
 	r->nrpfd = http_resolver_pollfds(&r->res, r->rpfd,
 	    HTTP_RESOLVE_MAXFDS);
@@ -562,11 +568,12 @@ r53_step(struct r53 *r, const struct pollfd *pfd, size_t n, uint64_t now)
 		    pfd[r->pres + i].revents : 0;
 	http_resolver_step(&r->res, r->rpfd, n > 0 ? r->nrpfd : 0, now);
 	r->nrpfd = 0;
-	creds_step(&r->creds, r->pimds >= 0 && (size_t)r->pimds < n ?
-	    pfd[r->pimds].revents : 0, now);
+	creds_step(&r->creds, pfd + r->pcreds, r->pcreds + r->ncreds <= n ?
+	    r->ncreds : 0, now);
 	http_conn_step(&r->conn, r->pconn >= 0 && (size_t)r->pconn < n ?
 	    pfd[r->pconn].revents : 0, now);
-	r->pconn = r->pimds = -1;
+	r->pconn = -1;
+	r->ncreds = 0;
 	expire(r);
 	recovered(r);
 	kick(r);

@@ -69,8 +69,9 @@ struct r53;
 #define R53_BODY_MAX		(512 * 1024)	/* one change batch */
 #define R53_RESP_MAX		(4 * 1024 * 1024)	/* one response */
 #define R53_OP_TIMEOUT_MS	120000	/* default deadline */
-/* Descriptors r53_pollfds() gives at most: connection, IMDS, resolver. */
-#define R53_FDS_MAX		(1 + 1 + 16)
+/* Descriptors r53_pollfds() gives at most: connection, credentials (IMDS
+ * and one fetch), resolver. */
+#define R53_FDS_MAX		(1 + 2 + 16)
 
 struct r53_opts {
 	unsigned	 rate;		/* requests/s; 0: conf rate */
@@ -182,6 +183,9 @@ struct r53_counters {
 const struct r53_counters *r53_counters(const struct r53 *r);
 /* "ChangeResourceRecordSets", ... for op < R53_NOPS, else NULL. */
 const char	*r53_op_name(size_t op);
+
+/* 1 if the credentials come from a command (it forks and execs). */
+int		 r53_runs_commands(const struct r53 *r);
 
 /* HTTP-level counters: connections, TLS handshakes, requests. */
 void		 r53_stats(const struct r53 *r, unsigned long *connects,

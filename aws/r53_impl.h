@@ -117,7 +117,8 @@ struct r53 {
 	struct r53_counters	 ctr;		/* r53_counters() */
 
 	/* Where r53_pollfds() put each descriptor; -1: not there. */
-	int			 pconn, pimds;
+	int			 pconn;
+	size_t			 pcreds, ncreds;	/* the credentials' */
 	size_t			 pres;		/* the resolver's from here */
 	struct pollfd		 rpfd[HTTP_RESOLVE_MAXFDS];
 	size_t			 nrpfd;

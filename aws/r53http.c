@@ -419,7 +419,12 @@ on_done(const struct http_result *res, void *arg)
 	if (strcmp(op->code, "Throttling") == 0 ||
 	    strcmp(op->code, "ThrottlingException") == 0)
 		r53_throttled(r, op);
-	if (retry_transient(res->status, op->code))
+	if ((strcmp(op->code, "ExpiredToken") == 0 ||
+	    strcmp(op->code, "ExpiredTokenException") == 0) &&
+	    creds_expired(&r->creds))
+		/* New keys are being fetched: this waits for them. */
+		retry_or_fail(r, op, ms, R53_AWS_ERROR);
+	else if (retry_transient(res->status, op->code))
 		retry_or_fail(r, op, ms, R53_AWS_ERROR);
 	else {
 		r53_log_attempt(r, op, 2, ms, op->status, op->code,

@@ -9,6 +9,17 @@
 #ifndef R53D_AWS_SETTINGS_H
 #define R53D_AWS_SETTINGS_H
 
+/* Which credential source to use: the chain (creds.h), or one alone. */
+enum aws_creds_pin {
+	AWS_CREDS_CHAIN = 0,
+	AWS_CREDS_CONFIG,
+	AWS_CREDS_ENV,
+	AWS_CREDS_WEBID,
+	AWS_CREDS_PROFILE,
+	AWS_CREDS_CONTAINER,
+	AWS_CREDS_IMDS
+};
+
 struct aws_settings {
 	const char	*endpoint;	/* https://route53.amazonaws.com */
 	const char	*region;	/* signing region; default us-east-1 */
@@ -30,6 +41,10 @@ struct aws_settings {
 	unsigned	 change_burst;	/* changes at once; 0: change_rate */
 	int		 imds;		/* 1: the instance metadata service */
 	const char	*imds_endpoint;	/* its http:// URL */
+	enum aws_creds_pin pin;		/* 0: the whole chain */
+	const char	*profile;	/* of the shared files; before AWS_PROFILE */
+	const char	*sts_endpoint;	/* default https://sts.REGION.amazonaws.com */
+	const char	*container_endpoint; /* for RELATIVE_URI; default ECS's */
 };
 
 #endif

@@ -116,6 +116,19 @@ Control API (not part of AWS; no signature; JSON in and out)
                               Changing a bucket setting refills every
                               bucket.
   POST /_emu/sync             every change becomes INSYNC now.
+  GET  /_emu/sts              STS calls so far (r53emu_sts.py)
+  POST /_emu/sts              {"lifetime": s, "roles": {ARN: {"ExternalId":
+                              X}}, "web_tokens": {TOKEN: epoch or null}}
+  POST /_emu/credentials      {"AccessKeyId", "SecretAccessKey",
+                              "SessionToken", "Expiration": epoch}: keys
+                              issued elsewhere, accepted until they expire
+
+STS
+---
+  POST / with a form body is AWS STS (AssumeRole, signed;
+  AssumeRoleWithWebIdentity, by token), as r53emu_sts.py describes.  The
+  temporary keys it issues are accepted by the Route 53 API until they
+  expire (then 403 ExpiredToken), besides --access-key-id.
 
   FAULT = {"type": T, "count": N (default 1), "op": OPERATION or [OPS]
            (default: any API operation), "delay": s (slow),
@@ -158,6 +171,7 @@ from xml.sax.saxutils import escape as xesc
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import r53emu_model as M  # noqa: E402
 import r53emu_sigv4 as SIG  # noqa: E402
+import r53emu_sts as STS  # noqa: E402
 from r53emu_model import ApiError, invalid_input  # noqa: E402
 
 XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -274,6 +288,7 @@ class Emulator(object):
         })
         self.fill_buckets()
         self.faults = []
+        self.sts = STS.Sts(args.seed)
         self.reset_stats()
         for name in args.zone:
             self.create_zone(name, "r53emu-%s" % name, None, None)
@@ -935,6 +950,15 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith("/_emu/"):
             self.control(path, query, body, t0)
             return
+        if path == "/" and self.command == "POST":
+            with emu.lock:
+                emu.count("STS")
+                status, text = emu.sts.handle(
+                    self.command, self.path, self.headers, body, emu.now(),
+                    self.server.opts, self.rid)
+            n = self.send(status, text)
+            self.log_line("STS", status, n, t0)
+            return
         op, fn, arg = route(self.command, path)
         with emu.lock:
             emu.count(op or "Unknown")
@@ -993,9 +1017,15 @@ class Handler(BaseHTTPRequestHandler):
                 if emu.throttled() or emu.bucket_throttled(op, body):
                     raise ApiError(400, "Throttling", "Rate exceeded")
                 now = emu.now()
-            SIG.verify(self.command, self.path, self.headers, body, now,
-                       opts.access_key_id, opts.secret_access_key,
-                       opts.session_token, opts.signing_region)
+                issued = emu.sts.route53_keys(self.headers, now)
+            if issued is not None:
+                SIG.verify(self.command, self.path, self.headers, body, now,
+                           issued[0], issued[1], issued[2],
+                           opts.signing_region)
+            else:
+                SIG.verify(self.command, self.path, self.headers, body, now,
+                           opts.access_key_id, opts.secret_access_key,
+                           opts.session_token, opts.signing_region)
             with emu.lock:
                 status, root, inner, extra = getattr(emu, fn)(
                     arg, parse_query(query), body)
@@ -1045,6 +1075,13 @@ class Handler(BaseHTTPRequestHandler):
                     out = {"faults": emu.faults}
                 elif path == "/_emu/config" and self.command == "POST":
                     out = emu.configure(data)
+                elif path == "/_emu/sts" and self.command == "GET":
+                    out = emu.sts.state()
+                elif path == "/_emu/sts" and self.command == "POST":
+                    out = emu.sts.configure(data)
+                elif path == "/_emu/credentials" and \
+                        self.command == "POST":
+                    out = emu.sts.add(data)
                 elif path == "/_emu/sync" and self.command == "POST":
                     for c in emu.changes.values():
                         c["forced"] = True

@@ -1,6 +1,7 @@
 /*
  * fuzz_creds.c: libFuzzer harness for the credential parsers: the IMDS
- * JSON document (from the network) and the shared credentials file.
+ * and container JSON document (from the network), the credential_process
+ * output, an STS answer, and the shared files (keys and profile keys).
  *
  * Each input is copied into a buffer exactly its size, so a read past
  * the end is caught by ASan.  Invariants: a successful parse yields
@@ -54,6 +55,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (creds_parse_ini(buf, size, "default", &k, &line) == 0)
 		check(&k);
+	if (creds_parse_process(buf, size, &k, &why) == 0)
+		check(&k);
+	else if (why == NULL)
+		abort();
+	{
+		char	v[64], code[64], msg[128];
+
+		if (creds_ini_get(buf, size, "profile default", "role_arn", v,
+		    sizeof(v), &line) == 0 && (v[0] == '\0' ||
+		    memchr(v, '\0', sizeof(v)) == NULL))
+			abort();
+		/* Last: the XML reader rewrites buf in place. */
+		if (creds_parse_sts(buf, size, &k, code, sizeof(code), msg,
+		    sizeof(msg), &why) == 0)
+			check(&k);
+		else if (memchr(code, '\0', sizeof(code)) == NULL)
+			abort();
+	}
 	free(buf);
 	return 0;
 }
