@@ -621,6 +621,8 @@ zone_new(const struct zone_conf *zc)
 	mirror_init(&z->mirror, zone_r53, z->name, z->origin);
 	if (partial)
 		mirror_set_partial(&z->mirror);
+	if (zc->dhcid)
+		mirror_set_dhcid(&z->mirror);
 	z->heldtail = &z->held;
 	batch_init(&z->batch, zone_r53, &z->mirror, z->name, z->origin);
 	upd_init(&z->upd, z->name, z->origin, &z->zc, &z->batch,
@@ -657,6 +659,9 @@ zones_setconf(const struct conf *cf)
 			*zp = z->next;
 			if (strcmp(z->zc->hosted_zone, zc->hosted_zone) != 0)
 				log_warnx("zone %s: a new hosted-zone takes "
+				    "effect at restart", z->name);
+			if (!zc->dhcid != !z->mirror.dhcid)
+				log_warnx("zone %s: a new dhcid setting takes "
 				    "effect at restart", z->name);
 			z->zc = zc;
 		} else if ((z = zone_new(zc)) == NULL) {
