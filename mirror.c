@@ -46,6 +46,7 @@ rd_clear(struct mirror *m)
 		rrset_unref(m->sh[i]);
 	m->nrd = m->nsh = 0;
 	m->rdphase = 0;
+	m->rdpast = m->rdnodesc = m->rdshadow = 0;
 	m->rdbad = 0;
 	rrset_unref(m->rdnext);
 	m->rdnext = NULL;
@@ -569,9 +570,13 @@ rd_each(void *arg, const struct r53_rrset *rs)
 	    name_equal(owner, m->names[m->iname])) {
 		/* Partial mode lists past the name: its shadow, read next. */
 		rrset_unref(s);
+		m->rdshadow = 1;
 		return 0;
 	}
 	if (rv == -1 || !name_equal(owner, m->names[m->iname])) {
+		m->rdpast = 1;
+		if (rv == 0 && !name_is_sub(owner, m->names[m->iname]))
+			m->rdnodesc = 1;
 		if (rv == 0 && m->partial && m->rdnext == NULL &&
 		    name_is_sub(owner, m->names[m->iname])) {
 			/* Listed next: the name has descendants. */
@@ -678,7 +683,12 @@ reread_end(struct mirror *m, uint64_t now)
 		rd_clear(m);
 		return over(m, MIRROR_FAIL);
 	}
-	if (m->rdphase == 0 && m->dhcid &&
+	/*
+	 * Partial mode lists past the name: when the listing ended there,
+	 * or went on to a name not below it, there is no shadow to read.
+	 */
+	if (m->rdphase == 0 && m->dhcid && !(m->partial && !m->rdshadow &&
+	    (!m->rdpast || m->rdnodesc)) &&
 	    shadow_name(m->names[m->iname], m->shname) == 0) {
 		/* The shadow owner next; then both are replaced. */
 		m->rdphase = 1;

@@ -21,8 +21,9 @@
  * DHCID (mirror_set_dhcid()): a TXT RRset at a shadow owner that
  * dns/shadow.h reads as DHCID is held in the store as that DHCID RRset
  * at its owner, never as TXT; re-reading a name reads its shadow owner
- * too (a second request), and a shadow owner given to mirror_reread()
- * stands for its owner.
+ * too (a second request, saved in partial mode when the listing past
+ * the name shows that nothing lies below it), and a shadow owner given
+ * to mirror_reread() stands for its owner.
  *
  * Names Route 53 confirmed: when a read or an accepted batch showed that
  * the store held what Route 53 held for a name at some time, the owner
@@ -99,6 +100,9 @@ struct mirror {
 	/* DHCID: names[iname]'s shadow owner is read second, into sh[]. */
 	int		 dhcid;
 	int		 rdphase;	/* 0: names[iname]; 1: its shadow */
+	int		 rdpast;	/* partial: listed past the name ... */
+	int		 rdnodesc;	/* ... to a name not below it */
+	int		 rdshadow;	/* ... or saw its shadow */
 	uint8_t		 shname[DNS_NAME_MAX];
 	struct rrset	*sh[ZNODE_MAXSETS];
 	size_t		 nsh;
