@@ -2,6 +2,7 @@
  * dns/shadow.c: DHCID RRsets as TXT RRsets at a shadow owner.  See
  * dns/shadow.h.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -95,22 +96,28 @@ shadow_rdata(const uint8_t *txt, size_t txtlen, uint8_t *out, size_t cap,
 int
 shadow_set(const struct rrset *txt, struct rrset **out)
 {
-	static uint8_t	 data[RRSET_MAXRR][SHADOW_RDATA_MAX];
 	struct rr	 rrs[RRSET_MAXRR];
+	uint8_t		*data;
 	size_t		 i, len;
+	int		 rv = 1;
 
 	*out = NULL;
 	if (txt->type != DNS_T_TXT || (txt->flags & RRSET_OPAQUE) ||
 	    txt->nrr == 0 || txt->nrr > RRSET_MAXRR)
 		return 1;
+	if ((data = malloc((size_t)txt->nrr * SHADOW_RDATA_MAX)) == NULL)
+		return -1;
 	for (i = 0; i < txt->nrr; i++) {
-		if (shadow_rdata(txt->rr[i].rdata, txt->rr[i].len, data[i],
-		    sizeof(data[i]), &len) == -1)
-			return 1;
-		rrs[i].rdata = data[i];
+		if (shadow_rdata(txt->rr[i].rdata, txt->rr[i].len,
+		    data + i * SHADOW_RDATA_MAX, SHADOW_RDATA_MAX, &len) == -1)
+			goto out;
+		rrs[i].rdata = data + i * SHADOW_RDATA_MAX;
 		rrs[i].len = (uint16_t)len;
 		rrs[i].text = txt->rr[i].text;
 	}
 	*out = rrset_new(DNS_T_DHCID, txt->ttl, 0, NULL, rrs, txt->nrr);
-	return *out == NULL ? -1 : 0;
+	rv = *out == NULL ? -1 : 0;
+out:
+	free(data);
+	return rv;
 }

@@ -22,7 +22,8 @@
  * when the shadow owner would be longer than 255 octets.
  *
  * Names are uncompressed wire names (dns/wire.h).  Nothing here logs or
- * does I/O; shadow_set() allocates only the RRset it returns.
+ * does I/O; shadow_set() allocates the RRset it returns and, while it
+ * runs, room for the decoded RDATA.
  */
 #ifndef R53D_DNS_SHADOW_H
 #define R53D_DNS_SHADOW_H
