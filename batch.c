@@ -19,6 +19,7 @@
 #include "dns/rdata.h"
 #include "dns/rrset.h"
 #include "dns/rrtype.h"
+#include "dns/shadow.h"
 #include "dns/update.h"
 #include "log.h"
 #include "mirror.h"
@@ -255,12 +256,20 @@ asrt_set(const struct batch *b, const struct basrt *a)
 	return s;
 }
 
-/* Route 53 text of one RR: the text Route 53 listed, or ours. */
+/*
+ * Route 53 text of one RR: the text Route 53 listed, or ours; a DHCID
+ * RR's is its shadow TXT value (dns/shadow.h).
+ */
 static const char *
 rr_text(uint16_t type, const struct rr *rr, char *buf, size_t cap)
 {
 	if (rr->text != NULL)
 		return rr->text;
+	if (type == DNS_T_DHCID) {
+		if (shadow_value(rr->rdata, rr->len, buf, cap) < 0)
+			return NULL;
+		return buf;
+	}
 	if (rdata_to_r53(type, rr->rdata, rr->len, buf, cap) < 0)
 		return NULL;
 	return buf;
@@ -355,7 +364,7 @@ ch_str(struct chlist *cl, const char *s)
 /*
  * Add a DELETE or CREATE of s at name; *rname is name's Route 53
  * text in strs, made here if NULL.  strs never moves, so the change
- * list points into it.
+ * list points into it.  A DHCID RRset goes as its shadow TXT RRset.
  */
 static int
 ch_add(struct chlist *cl, enum r53_action act, const uint8_t *name,
@@ -363,6 +372,7 @@ ch_add(struct chlist *cl, enum r53_action act, const uint8_t *name,
     size_t *nvals)
 {
 	char		 nt[DNS_NAME_TEXTMAX], tt[RRTYPE_TEXTMAX];
+	uint8_t		 sh[DNS_NAME_MAX];
 	const char	*t;
 	size_t		 i;
 
@@ -370,6 +380,11 @@ ch_add(struct chlist *cl, enum r53_action act, const uint8_t *name,
 		return -1;
 	/* The owner's text, made at its DELETE, serves its CREATE too. */
 	if (*rname == NULL) {
+		if (s->type == DNS_T_DHCID) {
+			if (shadow_name(name, sh) == -1)
+				return -1;
+			name = sh;
+		}
 		if (name_to_r53(name, nt, sizeof(nt)) == -1)
 			return -1;
 		*rname = ch_str(cl, nt);
@@ -377,7 +392,9 @@ ch_add(struct chlist *cl, enum r53_action act, const uint8_t *name,
 	cl->c[cl->n].action = act;
 	cl->c[cl->n].name = *rname;
 	/* A known type's name is a constant string: no copy. */
-	if ((t = rrtype_name(s->type)) == NULL)
+	if (s->type == DNS_T_DHCID)
+		t = rrtype_name(DNS_T_TXT);
+	else if ((t = rrtype_name(s->type)) == NULL)
 		t = ch_str(cl, rrtype_to_text(s->type, tt));
 	cl->c[cl->n].type = t;
 	cl->c[cl->n].ttl = s->ttl;

@@ -179,6 +179,7 @@ struct zone_conf {
 	enum serial_policy serial_policy;	/* default increment */
 	int		 wait_insync;		/* default 0 */
 	int		 coalesce;		/* default 1 */
+	int		 dhcid;			/* DHCID as shadow TXT; 1 */
 	int		 dry_run;		/* default: the top level's */
 	unsigned	 update_timeout;	/* seconds, default 60 */
 	unsigned	 queue_limit;		/* default 1000 */

@@ -220,6 +220,7 @@ conf_print(FILE *fp, const struct conf *c)
 		fprintf(fp, "\twait-insync %s;\n", z->wait_insync ? "yes" :
 		    "no");
 		fprintf(fp, "\tcoalesce %s;\n", z->coalesce ? "yes" : "no");
+		fprintf(fp, "\tdhcid %s;\n", z->dhcid ? "yes" : "no");
 		fprintf(fp, "\tdry-run %s;\n", z->dry_run ? "yes" : "no");
 		fprintf(fp, "\tupdate-timeout %u;\n", z->update_timeout);
 		fprintf(fp, "\tqueue-limit %u;\n", z->queue_limit);

@@ -240,7 +240,7 @@ enum {
 	Z_POLICY = 512, Z_COALESCE = 1024, Z_IXFR = 2048, Z_XFRSIZE = 4096,
 	Z_XFRTIME = 8192, Z_MINREF = 16384, Z_MAXREF = 32768,
 	Z_MINRETRY = 65536, Z_MAXRETRY = 131072, Z_DRYRUN = 262144,
-	Z_PRIVATE = 524288, Z_VPC = 1048576
+	Z_PRIVATE = 524288, Z_VPC = 1048576, Z_DHCID = 2097152
 };
 
 /* The secondary's number settings: keyword, bit, bounds, field. */
@@ -478,6 +478,11 @@ zone_opt(struct parser *p, const char *kw, void *arg)
 			return -1;
 		return cf_end(p, cf_boolean(p, kw, &z->dry_run));
 	}
+	if (strcasecmp(kw, "dhcid") == 0) {
+		if (cf_once(p, &zc->seen, Z_DHCID, kw) == -1)
+			return -1;
+		return cf_end(p, cf_boolean(p, kw, &z->dhcid));
+	}
 	if (strcasecmp(kw, "wait-insync") == 0) {
 		if (cf_once(p, &zc->seen, Z_INSYNC, kw) == -1)
 			return -1;
@@ -593,6 +598,7 @@ cf_zone(struct parser *p)
 	z->update_timeout = CONF_DEFAULT_UPDATE_TIMEOUT;
 	z->queue_limit = CONF_DEFAULT_QUEUE_LIMIT;
 	z->coalesce = 1;
+	z->dhcid = 1;
 	z->dry_run = -1;		/* the top level's */
 	z->request_ixfr = 1;
 	z->max_transfer_size = CONF_DEFAULT_XFR_SIZE;

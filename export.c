@@ -16,9 +16,11 @@
 
 #include "aws/r53.h"
 #include "conf.h"
+#include "dns/base64.h"
 #include "dns/name.h"
 #include "dns/rdata.h"
 #include "dns/rrtype.h"
+#include "dns/shadow.h"
 #include "export.h"
 #include "log.h"
 
@@ -49,6 +51,7 @@ struct export {
 	int		 want_private;	/* -1: either */
 	const char	*vpc;		/* the zone's, "" for none */
 	unsigned long	 count;
+	int		 dhcid;		/* shadow TXT written as DHCID */
 };
 
 static int	start_list(struct export *);
@@ -152,6 +155,44 @@ value_text(struct export *ex, uint16_t type, const char *value)
 }
 
 /*
+ * A shadow TXT RRset (dns/shadow.h) as the DHCID RRset it stands for, in
+ * RFC 4701's base64 presentation: 1 written, 0 it is not one.
+ */
+static int
+put_dhcid(struct export *ex, const uint8_t *wire,
+    const struct r53_rrset *rr)
+{
+	uint8_t	 d[SHADOW_RDATA_MAX];
+	char	 b64[BASE64_ENCLEN(SHADOW_RDATA_MAX) + 1];
+	size_t	 i, len, dl;
+
+	if (!ex->dhcid || !shadow_is_name(wire) || rr->nvalues == 0 ||
+	    strcmp(rr->type, "TXT") != 0 ||
+	    (rr->flags & (R53_RRSET_ALIAS | R53_RRSET_ROUTING)))
+		return 0;
+	for (i = 0; i < rr->nvalues; i++)
+		if (rdata_from_r53(DNS_T_TXT, rr->values[i],
+		    strlen(rr->values[i]), ex->rdata, sizeof(ex->rdata),
+		    &len) == -1 ||
+		    shadow_rdata(ex->rdata, len, d, sizeof(d), &dl) == -1)
+			return 0;
+	if (name_to_text(shadow_owner(wire), ex->owner,
+	    sizeof(ex->owner)) == -1)
+		return 0;
+	for (i = 0; i < rr->nvalues; i++) {
+		if (rdata_from_r53(DNS_T_TXT, rr->values[i],
+		    strlen(rr->values[i]), ex->rdata, sizeof(ex->rdata),
+		    &len) == -1 ||
+		    shadow_rdata(ex->rdata, len, d, sizeof(d), &dl) == -1 ||
+		    base64_encode(d, dl, b64, sizeof(b64)) == -1)
+			return 0;	/* checked above */
+		fprintf(ex->out, "%s\t%u\tIN\tDHCID\t%s\n", ex->owner,
+		    rr->has_ttl ? rr->ttl : 0, b64);
+	}
+	return 1;
+}
+
+/*
  * A record set: one line per value.  A value that cannot be read (or
  * whose owner or type cannot) becomes a comment and a warning.
  */
@@ -180,6 +221,8 @@ each_rrset(void *arg, const struct r53_rrset *rr)
 		put_alias(ex, rr);
 		return 0;
 	}
+	if (ok && put_dhcid(ex, wire, rr))
+		return 0;
 	for (i = 0; i < rr->nvalues; i++) {
 		good = ok && value_text(ex, type, rr->values[i]) == 0;
 		if (!good)
@@ -388,6 +431,7 @@ export_start(struct r53 *r53, const struct conf *cf, const char *zone,
 	zc = cf != NULL ? conf_zone_find(cf, zone) : NULL;
 	ex->want_private = zc != NULL ? zc->private_zone : -1;
 	ex->vpc = zc != NULL ? zc->vpc : "";
+	ex->dhcid = zc != NULL ? zc->dhcid : 1;
 	if (zc != NULL && zc->hosted_zone[0] != '\0') {
 		snprintf(ex->zoneid, sizeof(ex->zoneid), "%s",
 		    zc->hosted_zone);

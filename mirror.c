@@ -16,6 +16,7 @@
 #include "dns/rdata.h"
 #include "dns/rrset.h"
 #include "dns/rrtype.h"
+#include "dns/shadow.h"
 #include "log.h"
 #include "loop.h"
 #include "mirror.h"
@@ -42,7 +43,11 @@ rd_clear(struct mirror *m)
 
 	for (i = 0; i < m->nrd; i++)
 		rrset_unref(m->rd[i]);
-	m->nrd = 0;
+	for (i = 0; i < m->nsh; i++)
+		rrset_unref(m->sh[i]);
+	m->nrd = m->nsh = 0;
+	m->rdphase = 0;
+	m->rdpast = m->rdnodesc = m->rdshadow = 0;
 	m->rdbad = 0;
 	rrset_unref(m->rdnext);
 	m->rdnext = NULL;
@@ -186,6 +191,31 @@ mirror_rrset_from_r53(const struct r53_rrset *rs, uint8_t *owner,
 		*out = rrset_new(type, rs->ttl, 0, NULL, rrs, rs->nvalues);
 	free(arena);
 	return *out == NULL ? -1 : 0;
+}
+
+/*
+ * A set just listed at owner: when it is a shadow TXT RRset, *s becomes
+ * the DHCID RRset it stands for and owner that set's owner.  0, or -1
+ * out of memory (*s unchanged).
+ */
+static int
+unshadow(const struct mirror *m, uint8_t *owner, struct rrset **s)
+{
+	struct rrset	*d;
+	const uint8_t	*o;
+	int		 rv;
+
+	if (!m->dhcid || (*s)->type != DNS_T_TXT || !shadow_is_name(owner))
+		return 0;
+	if ((rv = shadow_set(*s, &d)) == 1)
+		return 0;
+	if (rv == -1)
+		return -1;
+	rrset_unref(*s);
+	*s = d;
+	o = shadow_owner(owner);
+	memmove(owner, o, name_len(o, DNS_NAME_MAX));
+	return 0;
 }
 
 /* ---- finding the hosted zone ---- */
@@ -426,6 +456,10 @@ load_each(void *arg, const struct r53_rrset *rs)
 		return 0;
 	if (rv == -1)
 		return 1;	/* stops the listing: reported by done */
+	if (unshadow(m, owner, &s) == -1) {
+		rrset_unref(s);
+		return 1;
+	}
 	/*
 	 * Several routing-policy sets share a name and type: one OPAQUE
 	 * entry stands for them all.
@@ -522,6 +556,12 @@ mirror_set_partial(struct mirror *m)
 	m->partial = 1;
 }
 
+void
+mirror_set_dhcid(struct mirror *m)
+{
+	m->dhcid = 1;
+}
+
 /* Put hash h in the known set; -1 without memory. */
 static int
 known_add(struct mirror *m, uint64_t h)
@@ -608,6 +648,45 @@ mirror_seen_since(const struct mirror *m, const uint8_t *name, uint64_t since)
 
 /* ---- re-reading single names ---- */
 
+/* Phase 1: the sets at names[iname]'s shadow owner. */
+static int
+rd_shadow(struct mirror *m, uint8_t *owner, struct rrset *s)
+{
+	size_t	i;
+
+	if (!name_equal(owner, m->shname)) {
+		rrset_unref(s);
+		return 1;
+	}
+	if (unshadow(m, owner, &s) == -1) {
+		rrset_unref(s);
+		m->rdbad = 1;
+		return 1;
+	}
+	if (s->type == DNS_T_DHCID) {
+		/* Route 53 lists one TXT set per name: one DHCID. */
+		if (m->nrd >= ZNODE_MAXSETS) {
+			rrset_unref(s);
+			m->rdbad = 1;
+			return 1;
+		}
+		m->rd[m->nrd++] = s;
+		return 0;
+	}
+	for (i = 0; i < m->nsh; i++)
+		if (m->sh[i]->type == s->type) {
+			rrset_unref(s);
+			return 0;
+		}
+	if (m->nsh >= ZNODE_MAXSETS) {
+		rrset_unref(s);
+		m->rdbad = 1;
+		return 1;
+	}
+	m->sh[m->nsh++] = s;
+	return 0;
+}
+
 static int
 rd_each(void *arg, const struct r53_rrset *rs)
 {
@@ -619,7 +698,23 @@ rd_each(void *arg, const struct r53_rrset *rs)
 
 	if ((rv = mirror_rrset_from_r53(rs, owner, &s)) == 1)
 		return 0;
+	if (rv == 0 && m->rdphase == 1)
+		return rd_shadow(m, owner, s);
+	if (rv == 0 && unshadow(m, owner, &s) == -1) {
+		rrset_unref(s);
+		rv = -1;
+	}
+	if (rv == 0 && s->type == DNS_T_DHCID &&
+	    name_equal(owner, m->names[m->iname])) {
+		/* Partial mode lists past the name: its shadow, read next. */
+		rrset_unref(s);
+		m->rdshadow = 1;
+		return 0;
+	}
 	if (rv == -1 || !name_equal(owner, m->names[m->iname])) {
+		m->rdpast = 1;
+		if (rv == 0 && !name_is_sub(owner, m->names[m->iname]))
+			m->rdnodesc = 1;
 		if (rv == 0 && m->partial && m->rdnext == NULL &&
 		    name_is_sub(owner, m->names[m->iname])) {
 			/* Listed next: the name has descendants. */
@@ -658,6 +753,12 @@ reread_next(struct mirror *m, uint64_t now)
 {
 	char	r[DNS_NAME_TEXTMAX];
 
+	if (m->rdphase == 1) {
+		/* The shadow owner: that name alone. */
+		name_to_r53(m->shname, r, sizeof(r));
+		return started(m, MR_NAMES, r53_list_rrsets(m->r53, m->hzid,
+		    r, NULL, R53_LIST_ONLY_NAME, rd_each, rd_done, m));
+	}
 	name_to_r53(m->names[m->iname], r, sizeof(r));
 	m->rdstart = now;
 	/* Partial mode: one set past the name, which rd_each() stops at. */
@@ -674,8 +775,13 @@ mirror_reread(struct mirror *m, const uint8_t (*names)[DNS_NAME_MAX],
 	if (n == 0 || n > MIRROR_REREAD_MAX)
 		return -1;
 	for (i = 0; i < n; i++) {
-		memcpy(m->names[i], names[i], name_len(names[i],
-		    DNS_NAME_MAX));
+		const uint8_t *nm = names[i];
+
+		/* A shadow owner is read with the name it stands for. */
+		if (m->dhcid && shadow_is_name(nm) &&
+		    name_is_sub(shadow_owner(nm), m->origin))
+			nm = shadow_owner(nm);
+		memcpy(m->names[i], nm, name_len(nm, DNS_NAME_MAX));
 		name_lower(m->names[i]);
 	}
 	m->nnames = n;
@@ -715,8 +821,24 @@ reread_end(struct mirror *m, uint64_t now)
 		rd_clear(m);
 		return over(m, MIRROR_FAIL);
 	}
+	/*
+	 * Partial mode lists past the name: when the listing ended there,
+	 * or went on to a name not below it, there is no shadow to read.
+	 */
+	if (m->rdphase == 0 && m->dhcid && !(m->partial && !m->rdshadow &&
+	    (!m->rdpast || m->rdnodesc)) &&
+	    shadow_name(m->names[m->iname], m->shname) == 0) {
+		/* The shadow owner next; then both are replaced. */
+		m->rdphase = 1;
+		if (reread_next(m, now) == -1) {
+			rd_clear(m);
+			return over(m, MIRROR_FAIL);
+		}
+		return MIRROR_BUSY;
+	}
 	if (zstore_replace_name(&m->store, m->names[m->iname], m->rd,
-	    m->nrd) == -1) {
+	    m->nrd) == -1 || (m->rdphase == 1 && zstore_replace_name(
+	    &m->store, m->shname, m->sh, m->nsh) == -1)) {
 		/* The name holds a prefix of its sets: load it all again. */
 		log_warnx("zone %s: out of memory re-reading names; loading "
 		    "the zone again", m->name);

@@ -18,6 +18,13 @@
  * (names one by one) and, once the read is over, applies it and returns
  * MIRROR_OK or MIRROR_FAIL, logged; the mirror is then idle again.
  *
+ * DHCID (mirror_set_dhcid()): a TXT RRset at a shadow owner that
+ * dns/shadow.h reads as DHCID is held in the store as that DHCID RRset
+ * at its owner, never as TXT; re-reading a name reads its shadow owner
+ * too (a second request, saved in partial mode when the listing past
+ * the name shows that nothing lies below it), and a shadow owner given
+ * to mirror_reread() stands for its owner.
+ *
  * Names Route 53 confirmed: when a read or an accepted batch showed that
  * the store held what Route 53 held for a name at some time, the owner
  * records it with mirror_seen(); mirror_seen_since() answers whether that
@@ -106,6 +113,15 @@ struct mirror {
 	size_t		 nnames, iname;	/* MR_NAMES */
 	struct rrset	*rd[ZNODE_MAXSETS];
 	size_t		 nrd;
+	/* DHCID: names[iname]'s shadow owner is read second, into sh[]. */
+	int		 dhcid;
+	int		 rdphase;	/* 0: names[iname]; 1: its shadow */
+	int		 rdpast;	/* partial: listed past the name ... */
+	int		 rdnodesc;	/* ... to a name not below it */
+	int		 rdshadow;	/* ... or saw its shadow */
+	uint8_t		 shname[DNS_NAME_MAX];
+	struct rrset	*sh[ZNODE_MAXSETS];
+	size_t		 nsh;
 	int		 rdbad;
 	uint64_t	 rdstart;	/* when names[iname] was asked */
 	uint32_t	 soa_serial;	/* MR_SOA */
@@ -175,6 +191,8 @@ int		 mirror_busy(const struct mirror *);
  * empty non-terminal is not NXDOMAIN).
  */
 void		 mirror_set_partial(struct mirror *);
+/* Hold DHCID as dns/shadow.h says; set once before the first load. */
+void		 mirror_set_dhcid(struct mirror *);
 int		 mirror_known(const struct mirror *, const uint8_t *name);
 
 /* Route 53 held what the store holds for name at some time >= when. */

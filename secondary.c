@@ -26,6 +26,7 @@
 #include "dns/rdata.h"
 #include "dns/rrset.h"
 #include "dns/rrtype.h"
+#include "dns/shadow.h"
 #include "dns/serial.h"
 #include "dns/tsig.h"
 #include "dns/xfr.h"
@@ -444,6 +445,11 @@ keep(void *arg, const uint8_t *name, uint16_t type, const struct rrset *set)
 		return 0;
 	if (set != NULL && (set->flags & RRSET_OPAQUE))
 		return 0;
+	/* DHCID is held as dns/shadow.h says; its shadow owners are not. */
+	if (s->m->dhcid && shadow_is_name(name))
+		return 0;
+	if (s->m->dhcid && type == DNS_T_DHCID)
+		return 1;
 	if (!rrtype_r53_ok(type))
 		return 0;
 	return 1;
@@ -453,9 +459,19 @@ keep(void *arg, const uint8_t *name, uint16_t type, const struct rrset *set)
 static int
 take(struct secondary *s, const struct xfr_rr *rr)
 {
+	uint8_t	sh[DNS_NAME_MAX];
+
 	s->nrrs++;
 	if (rr->type == DNS_T_SOA)
 		return 0;		/* the serial only, set per batch */
+	if (s->m->dhcid && (shadow_is_name(rr->owner) ||
+	    (rr->type == DNS_T_DHCID && (shadow_name(rr->owner, sh) == -1 ||
+	    !shadow_rdata_ok(rr->rdlen))))) {
+		note_skip(s, rr->type);
+		return 0;
+	}
+	if (s->m->dhcid && rr->type == DNS_T_DHCID)
+		return 1;
 	if (!rrtype_r53_ok(rr->type)) {
 		note_skip(s, rr->type);
 		return 0;

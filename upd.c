@@ -445,6 +445,7 @@ upd_apply(struct bunit *unit, struct bctx *c)
 	r.zclass = DNS_C_IN;
 	r.allow = allow_cb;
 	r.allow_arg = &a;
+	r.dhcid = batch_mirror(c)->dhcid;
 	if ((n = unknown_names(&r, c)) > 0) {
 		log_debug("zone %s: reading %zu name%s the update touches",
 		    u->q->name, n, n == 1 ? "" : "s");

@@ -639,6 +639,8 @@ zone_new(const struct zone_conf *zc)
 	mirror_init(&z->mirror, zone_r53, z->name, z->origin);
 	if (partial)
 		mirror_set_partial(&z->mirror);
+	if (zc->dhcid)
+		mirror_set_dhcid(&z->mirror);
 	z->heldtail = &z->held;
 	batch_init(&z->batch, zone_r53, &z->mirror, z->name, z->origin);
 	upd_init(&z->upd, z->name, z->origin, &z->zc, &z->batch,
@@ -680,6 +682,9 @@ zones_setconf(const struct conf *cf)
 			    (z->zc->private_zone != zc->private_zone ||
 			    strcmp(z->zc->vpc, zc->vpc) != 0))
 				log_warnx("zone %s: new private or vpc takes "
+				    "effect at restart", z->name);
+			if (!zc->dhcid != !z->mirror.dhcid)
+				log_warnx("zone %s: a new dhcid setting takes "
 				    "effect at restart", z->name);
 			z->zc = zc;
 		} else if ((z = zone_new(zc)) == NULL) {

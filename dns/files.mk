@@ -15,5 +15,8 @@ UNIT_TESTS+=	tests/unit/t_rrset.c tests/unit/t_update.c tests/unit/t_lookup.c
 FUZZ_TARGETS+=	tests/fuzz/fuzz_zone.c
 # Zone transfers: requests and the answer parser of a secondary.
 DNS_SRCS+=	dns/xfr.c dns/zdiff.c
+# DHCID kept as TXT at a shadow owner.
+DNS_SRCS+=	dns/shadow.c
+UNIT_TESTS+=	tests/unit/t_shadow.c
 UNIT_TESTS+=	tests/unit/t_xfr.c tests/unit/t_zdiff.c
 FUZZ_TARGETS+=	tests/fuzz/fuzz_xfr.c

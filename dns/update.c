@@ -13,6 +13,7 @@
 #include "dns/rdata.h"
 #include "dns/rrtype.h"
 #include "dns/serial.h"
+#include "dns/shadow.h"
 #include "dns/update.h"
 #include "dns/update_impl.h"
 #include "dns/fmt.h"
@@ -272,7 +273,7 @@ prescan(struct uctx *u)
 	const struct upd_req	*q = u->req;
 	const struct upd_rr	*r;
 	const struct rrset	*sets[ZNODE_MAXSETS];
-	uint8_t			 nm[DNS_NAME_MAX];
+	uint8_t			 nm[DNS_NAME_MAX], sh[DNS_NAME_MAX];
 	char			 vb[RDATA_R53_MAX + 1];
 	size_t			 i, k, n, nlen;
 	int			 tl;
@@ -309,7 +310,23 @@ prescan(struct uctx *u)
 			return fail(u, DNS_R_REFUSED, "explicit %s updates "
 			    "are not allowed: %s", utype(u, r->type),
 			    uname(u, nm));
-		if (r->class == q->zclass && !rrtype_r53_ok(r->type))
+		if (q->dhcid && shadow_is_name(nm))
+			return fail(u, DNS_R_REFUSED, "%s is reserved for "
+			    "DHCID records", uname(u, nm));
+		if (r->class == q->zclass && r->type == DNS_T_DHCID &&
+		    q->dhcid) {
+			if (shadow_name(nm, sh) == -1)
+				return fail(u, DNS_R_REFUSED, "DHCID cannot "
+				    "be stored at %s", uname(u, nm));
+			if (!shadow_rdata_ok(r->rdlen))
+				return fail(u, DNS_R_REFUSED, "%s/DHCID: "
+				    "RDATA of more than %d octets cannot be "
+				    "stored", uname(u, nm), SHADOW_RDATA_MAX);
+			if (zview_get(u->v, sh, DNS_T_TXT) != NULL)
+				return fail(u, DNS_R_REFUSED, "%s/DHCID: "
+				    "%s holds TXT records of its own",
+				    uname(u, nm), SHADOW_LABEL);
+		} else if (r->class == q->zclass && !rrtype_r53_ok(r->type))
 			return fail(u, DNS_R_REFUSED, "type %s is not "
 			    "supported by Route 53: %s", utype(u, r->type),
 			    uname(u, nm));

@@ -14,7 +14,11 @@
  *   1. prescan of the update section, per RR in order (RFC 2136
  *      3.4.1): owner outside the zone -> NOTZONE; class/TTL/RDATA form
  *      errors and meta types -> FORMERR; then r53d's own refusals
- *      (REFUSED): types Route 53 cannot hold, DNSSEC types, TTL above
+ *      (REFUSED): types Route 53 cannot hold (DHCID is held, as
+ *      dns/shadow.h says, when req->dhcid is set: then it is refused
+ *      only where it has no shadow, where its RDATA is too long for one,
+ *      or where the shadow owner holds TXT of its own; and every RR at
+ *      a shadow owner is refused), DNSSEC types, TTL above
  *      2147483647, a Value longer than 4,000 characters (malformed
  *      RDATA: FORMERR); and the permission callback (RFC 2136 3.3) for each
  *      RR (for "delete all RRsets" for each type present) -> REFUSED;
@@ -92,6 +96,7 @@ struct upd_req {
 	size_t			 nupdate;
 	upd_allow_fn		*allow;		/* NULL allows everything */
 	void			*allow_arg;
+	int			 dhcid;		/* DHCID kept as shadow TXT */
 };
 
 struct upd_result {

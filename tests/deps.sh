@@ -6,7 +6,7 @@ PKGS="make gcc clang libc-ares-dev libbearssl-dev libcriterion-dev
 pkg-config openssl ca-certificates bind9 bind9-dnsutils bind9-utils knot
 knot-dnsutils nsd pdns-server pdns-backend-sqlite3 python3 python3-dnspython
 python3-boto3 python3-certbot-dns-rfc2136 mandoc valgrind dnsperf
-libclang-rt-14-dev"
+libclang-rt-14-dev kea-dhcp-ddns-server"
 
 missing=""
 for p in $PKGS; do
@@ -28,9 +28,9 @@ if ! apt-get install -y -q --no-install-recommends $missing; then
 	    apt-get install -y -q --no-install-recommends $missing || exit 1
 fi
 # bind9, knot, nsd and pdns-server start their daemons on port 53 when
-# installed; the tests run their own servers on loopback ports and need
-# no system daemons.
-for s in named bind9 knot nsd pdns; do
+# installed, kea-dhcp-ddns-server its own on port 53001; the tests run
+# their own servers on loopback ports and need no system daemons.
+for s in named bind9 knot nsd pdns kea-dhcp-ddns-server; do
 	systemctl stop "$s" 2>/dev/null || service "$s" stop 2>/dev/null
 done
 exit 0

@@ -449,7 +449,6 @@ class ClientTest(PairTest):
         before = self.emu.rrsets()
         for rtype, rdata in (
                 ("LOC", "52 22 23.000 N 4 53 32.000 E -2.00m 1m 10000m 10m"),
-                ("DHCID", "AAIBY2/AuCccgoJbsaxcQc9TUapptP69lOjxfNuVAA2kjEA="),
                 ("HINFO", '"PC" "Linux"')):
             with self.subTest(rtype=rtype):
                 n = "%s.example.com." % rtype.lower()

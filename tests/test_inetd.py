@@ -193,6 +193,57 @@ class Inetd(unittest.TestCase):
         # not the 1,500 records of the zone.
         self.assert_partial(20)
 
+    def test_udp_wait_dhcid(self):
+        """A lease registered earlier (A, and its DHCID as the shadow
+        TXT of r53d.conf(5) dhcid): read with the name as requests need
+        it, so that RFC 4703's prerequisites on the DHCID hold."""
+        mine = "AAIBY2/AuCccgoJbsaxcQc9TUapptP69lOjxfNuVAA2kjEA="
+        other = "AAIBxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+        r = self.emu.call("POST", "/_emu/write", {
+            "HostedZoneId": "example.com.", "ChangeBatch": {"Changes": [
+                {"Action": "CREATE", "ResourceRecordSet": {
+                    "Name": "lease.example.com.", "Type": "A", "TTL": 300,
+                    "ResourceRecords": [{"Value": "192.0.2.70"}]}},
+                {"Action": "CREATE", "ResourceRecordSet": {
+                    "Name": "_r53d-dhcid.lease.example.com.", "Type": "TXT",
+                    "TTL": 300, "ResourceRecords": [
+                        {"Value": '"r53d-dhcid:%s"' % mine}]}}]}})
+        self.assertIn("ChangeInfo", r)
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        self.start(s)
+        q = dns.message.make_query("lease.example.com.", "DHCID")
+        r = dns.query.udp(q, "127.0.0.1", port=port, timeout=10)
+        self.assertEqual(r.rcode(), dns.rcode.NOERROR)
+        self.assertEqual([rd.to_text().replace(" ", "")
+                          for rd in r.answer[0]], [mine])
+        # Another client: the name is in use, the DHCID is not its own.
+        u = upd()
+        u.absent("lease")
+        u.add("lease", 300, "A", "192.0.2.71")
+        u.add("lease", 300, "DHCID", other)
+        r = dns.query.udp(u, "127.0.0.1", port=port, timeout=10)
+        self.assertEqual(r.rcode(), dns.rcode.YXDOMAIN)
+        u = upd()
+        u.present("lease", "DHCID", other)
+        u.replace("lease", 300, "A", "192.0.2.71")
+        r = dns.query.udp(u, "127.0.0.1", port=port, timeout=10)
+        self.assertEqual(r.rcode(), dns.rcode.NXRRSET)
+        # The owner removes its lease.
+        u = upd()
+        u.present("lease", "DHCID", mine)
+        u.delete("lease", "A")
+        u.delete("lease", "DHCID")
+        r = dns.query.udp(u, "127.0.0.1", port=port, timeout=10)
+        self.assertEqual(r.rcode(), dns.rcode.NOERROR, self.logtext())
+        rr = self.emu.rrsets()
+        self.assertNotIn(("lease.example.com.", "A"), rr)
+        self.assertNotIn(("_r53d-dhcid.lease.example.com.", "TXT"), rr)
+        s.close()
+        self.exits(15)
+        self.assert_partial(12)
+
     def test_tcp_nowait_one_connection(self):
         ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         ls.bind(("127.0.0.1", 0))

@@ -253,6 +253,33 @@ class BindPrimary(Increments, unittest.TestCase):
         r = P.query(self.port, ZONE, "SOA")
         self.assertEqual(r.answer[0][0].serial, self.p.serial())
 
+    def test_9_dhcid_held_as_shadow_txt(self):
+        """A DHCID RRset in the primary's zone is held in Route 53 as
+        the TXT RRset at _r53d-dhcid.NAME (r53d.conf(5), dhcid) and
+        answered by r53d as DHCID; deleting it deletes the shadow."""
+        self.assert_same()
+        v = "AAIBY2/AuCccgoJbsaxcQc9TUapptP69lOjxfNuVAA2kjEA="
+        shadow = ("_r53d-dhcid.lease.example.com.", "TXT")
+        self.p.change(add=[("lease", 300, "A", "192.0.2.80"),
+                           ("lease", 600, "DHCID", v)])
+        self.assertTrue(self.wait_serial(self.p.serial()),
+                        self.d.logtext()[-3000:])
+        self.assertEqual(self.emu.rrsets(ZONE).get(shadow),
+                         (600, ['"r53d-dhcid:%s"' % v]))
+        r = P.query(self.port, "lease.example.com.", "DHCID")
+        self.assertEqual([rd.to_text().replace(" ", "")
+                          for rd in r.answer[0]], [v])
+        have, _ = emulator_zone(self.emu)
+        diff = P.compare_zone(
+            self.p.axfr(), have,
+            ignore=lambda r: policy(r) or r[2] == "DHCID" or
+            r[0].startswith("_r53d-dhcid."))
+        self.assertIsNone(diff, diff)
+        self.assertNotIn("DHCID record", self.d.logtext())
+        self.p.change(delete=[("lease", 600, "DHCID", v)])
+        self.assert_same()
+        self.assertIsNone(self.emu.rrsets(ZONE).get(shadow))
+
 
 class KnotPrimary(Increments, unittest.TestCase):
     """Knot sends NOTIFY over TCP only."""

@@ -46,6 +46,7 @@ R(const char *name, uint16_t class, uint16_t type, uint32_t ttl,
 }
 
 static int	deny_type;	/* permission callback refuses this type */
+static int	dhcid;		/* upd_req.dhcid */
 
 static int
 allow_cb(void *arg, const uint8_t *name, uint16_t type)
@@ -69,6 +70,7 @@ EV(const struct upd_rr *pre, size_t np, const struct upd_rr *up, size_t nu,
 	q.update = up;
 	q.nupdate = nu;
 	q.allow = allow_cb;
+	q.dhcid = dhcid;
 	return update_eval(&v, &q, res);
 }
 
@@ -116,6 +118,7 @@ setup(void)
 	PUT(&st, "geo.example.com.", OPQ(DNS_T_A, "geolocation set 'eu'"));
 	zview_init(&v, &st);
 	deny_type = -1;
+	dhcid = 0;
 }
 
 static void
@@ -578,6 +581,53 @@ Test(refuse, unsupported_and_dnssec_types)
 	UPD(&res, R("www.example.com.", DNS_C_IN, DNS_T_A, 0x80000000U,
 	    rd_a("192.0.2.1")));
 	cr_assert_eq(res.rcode, DNS_R_REFUSED);
+}
+
+/* DHCID, held as shadow TXT (dns/shadow.h) when the zone says so. */
+Test(refuse, dhcid_only_where_it_has_a_shadow)
+{
+	struct upd_result	res;
+	static uint8_t		big[200];
+	struct rd		b;
+
+	UPD(&res, R("h.example.com.", DNS_C_IN, DNS_T_DHCID, 60,
+	    rd_txt("client-id")));
+	cr_assert_eq(res.rcode, DNS_R_REFUSED);
+	cr_assert(strstr(res.reason, "DHCID") != NULL, "%s", res.reason);
+	dhcid = 1;
+	UPD(&res, R("h.example.com.", DNS_C_IN, DNS_T_A, 60,
+	    rd_a("192.0.2.8")), R("h.example.com.", DNS_C_IN, DNS_T_DHCID,
+	    60, rd_txt("client-id")));
+	cr_assert_eq(res.rcode, DNS_R_NOERROR, "%s", res.reason);
+	cr_assert_not_null(G("h.example.com.", DNS_T_DHCID));
+	/* The prerequisites of RFC 4703 see it. */
+	PRE(&res, R("h.example.com.", DNS_C_IN, DNS_T_DHCID, 0,
+	    rd_txt("client-id")));
+	cr_assert_eq(res.rcode, DNS_R_NOERROR, "%s", res.reason);
+	PRE(&res, R("h.example.com.", DNS_C_IN, DNS_T_DHCID, 0,
+	    rd_txt("another")));
+	cr_assert_eq(res.rcode, DNS_R_NXRRSET, "%s", res.reason);
+	/* No shadow for a wildcard, nor for RDATA over 183 octets. */
+	UPD(&res, R("*.w.example.com.", DNS_C_IN, DNS_T_DHCID, 60,
+	    rd_txt("client-id")));
+	cr_assert_eq(res.rcode, DNS_R_REFUSED);
+	b.len = sizeof(big);
+	memcpy(b.b, big, sizeof(big));
+	UPD(&res, R("big.example.com.", DNS_C_IN, DNS_T_DHCID, 60, b));
+	cr_assert_eq(res.rcode, DNS_R_REFUSED);
+	cr_assert(strstr(res.reason, "183") != NULL, "%s", res.reason);
+	/* Shadow owners are not for UPDATEs; a TXT of one's own blocks. */
+	UPD(&res, R("_r53d-dhcid.x.example.com.", DNS_C_IN, DNS_T_TXT, 60,
+	    rd_txt("mine")));
+	cr_assert_eq(res.rcode, DNS_R_REFUSED);
+	cr_assert(strstr(res.reason, "reserved") != NULL, "%s", res.reason);
+	zview_reset(&v);
+	PUT(&st, "_r53d-dhcid.own.example.com.", S(DNS_T_TXT, 60, 1,
+	    rd_txt("mine")));
+	UPD(&res, R("own.example.com.", DNS_C_IN, DNS_T_DHCID, 60,
+	    rd_txt("client-id")));
+	cr_assert_eq(res.rcode, DNS_R_REFUSED);
+	cr_assert(strstr(res.reason, "of its own") != NULL, "%s", res.reason);
 }
 
 Test(refuse, value_over_4000_characters)
