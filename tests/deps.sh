@@ -5,8 +5,8 @@
 PKGS="make gcc clang libc-ares-dev libbearssl-dev libcriterion-dev
 pkg-config openssl ca-certificates bind9 bind9-dnsutils bind9-utils knot
 knot-dnsutils nsd pdns-server pdns-backend-sqlite3 python3 python3-dnspython
-python3-boto3 python3-certbot-dns-rfc2136 mandoc valgrind dnsperf
-libclang-rt-14-dev"
+python3-boto3 python3-certbot-dns-rfc2136 certbot lego pebble iproute2
+mandoc valgrind dnsperf libclang-rt-14-dev"
 
 missing=""
 for p in $PKGS; do
