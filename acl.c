@@ -20,6 +20,10 @@
 #define T_NSEC3	50
 #define T_ANY	255
 
+/* The first label of DNS-01 challenge names (RFC 8555 8.4), in wire form. */
+#define ACME_LABEL	"\017_acme-challenge"
+#define ACME_LABEL_LEN	16
+
 static unsigned char
 lower(unsigned char c)
 {
@@ -310,6 +314,17 @@ acl_grant_allows(const struct zone_conf *z, const char *keyname,
 			/* "*.suffix" covers every name strictly below suffix */
 			if (gw[0] == 1 && gw[1] == '*' &&
 			    wire_under(ow, ol, gw + 2, gl - 2, 1))
+				return 1;
+			break;
+		case GRANT_ACME:
+			/*
+			 * "_acme-challenge" as the first label, whatever is
+			 * left at or below the name: one label, no deeper.
+			 */
+			if (ol > ACME_LABEL_LEN &&
+			    memcmp(ow, ACME_LABEL, ACME_LABEL_LEN) == 0 &&
+			    wire_under(ow + ACME_LABEL_LEN, ol - ACME_LABEL_LEN,
+			    gw, gl, 0))
 				return 1;
 			break;
 		}

@@ -56,12 +56,19 @@ int	acl_match(const struct acl *, const struct sockaddr *sa,
 enum grant_match {
 	GRANT_NAME,		/* the owner is exactly the name */
 	GRANT_SUBDOMAIN,	/* the owner is the name or below it */
-	GRANT_WILDCARD		/* the owner matches "*.suffix" (BIND) */
+	GRANT_WILDCARD,		/* the owner matches "*.suffix" (BIND) */
+	GRANT_ACME		/* "_acme-challenge." then the name (the
+				   zone) or a name below it; TXT only */
 };
 
 #define GRANT_TYPES_MAX	16
+#define GRANT_ACME_TYPE	16	/* TXT: the one type of GRANT_ACME */
 
-/* grant KEY (name | subdomain | wildcard) NAME [TYPE ...]; */
+/*
+ * grant KEY (name | subdomain | wildcard) NAME [TYPE ...];
+ * grant KEY zonesub [TYPE ...];		(subdomain of the zone name)
+ * grant KEY acme-challenge [TXT];		(GRANT_ACME, name: the zone)
+ */
 struct grant {
 	char		 key[ACL_NAME_MAX];	/* canonical key name */
 	enum grant_match match;
@@ -83,9 +90,10 @@ struct zone_conf;
  * is allowed.  Otherwise at least one of the key's grants must match the
  * owner and the type, with BIND update-policy rules: a grant without types
  * covers every type except RRSIG, NS, SOA, NSEC and NSEC3; the type ANY in
- * a grant covers every type except NSEC and NSEC3.  rrtype must be a
- * concrete type: for "delete all RRsets at a name" the caller asks once per
- * existing type.  An owner outside the zone or not a valid name is never
+ * a grant covers every type except NSEC and NSEC3.  An acme-challenge grant
+ * covers TXT at "_acme-challenge.X" for X the zone or any name in it, and
+ * no name below such a name.  rrtype must be a concrete type: for "delete
+ * all RRsets at a name" the caller asks once per existing type.  An owner outside the zone or not a valid name is never
  * allowed.  Returns 1 (allowed) or 0.
  */
 int	acl_grant_allows(const struct zone_conf *z, const char *keyname,

@@ -80,7 +80,8 @@ conf_print(FILE *fp, const struct conf *c)
 	const struct conf_key	*k;
 	const struct grant	*g;
 	char			 b[INET6_ADDRSTRLEN], tb[16];
-	static const char	*match[] = { "name", "subdomain", "wildcard" };
+	static const char	*match[] = { "name", "subdomain", "wildcard",
+				    "acme-challenge" };
 	unsigned		 port;
 	size_t			 i, j, t;
 
@@ -191,8 +192,11 @@ conf_print(FILE *fp, const struct conf *c)
 			g = &z->grants[j];
 			fprintf(fp, "\tgrant ");
 			pq(fp, g->key);
-			fprintf(fp, " %s ", match[g->match]);
-			pq(fp, g->name);
+			fprintf(fp, " %s", match[g->match]);
+			if (g->match != GRANT_ACME) {
+				fputc(' ', fp);
+				pq(fp, g->name);
+			}
 			for (t = 0; t < g->ntypes; t++)
 				fprintf(fp, " %s", cf_rrtype_name(g->types[t],
 				    tb, sizeof(tb)));

@@ -265,8 +265,10 @@ static const struct {
 };
 
 /*
- * grant KEY (name | subdomain | wildcard | zonesub) [NAME] [TYPE ...];
- * (the statement keyword is already read).
+ * grant KEY (name | subdomain | wildcard | zonesub | acme-challenge) [NAME]
+ *     [TYPE ...];
+ * (the statement keyword is already read).  zonesub and acme-challenge take
+ * no NAME; acme-challenge takes no type but TXT and means TXT without one.
  */
 static int
 grant(struct parser *p, struct zone_conf *z)
@@ -286,11 +288,14 @@ grant(struct parser *p, struct zone_conf *z)
 		    sizeof(b)));
 		return -1;
 	}
-	if (cf_word(p, "name, subdomain, wildcard or zonesub", buf,
-	    sizeof(buf)) == -1)
+	if (cf_word(p, "name, subdomain, wildcard, zonesub or acme-challenge",
+	    buf, sizeof(buf)) == -1)
 		return -1;
 	if (strcasecmp(buf, "zonesub") == 0) {
 		g.match = GRANT_SUBDOMAIN;
+		memcpy(g.name, z->name, sizeof(g.name));
+	} else if (strcasecmp(buf, "acme-challenge") == 0) {
+		g.match = GRANT_ACME;
 		memcpy(g.name, z->name, sizeof(g.name));
 	} else {
 		if (strcasecmp(buf, "name") == 0)
@@ -301,7 +306,7 @@ grant(struct parser *p, struct zone_conf *z)
 			g.match = GRANT_WILDCARD;
 		else {
 			TERR(p, "unsupported grant rule %s (use name, "
-			    "subdomain, wildcard or zonesub)",
+			    "subdomain, wildcard, zonesub or acme-challenge)",
 			    cf_tokdesc(&p->tok, b, sizeof(b)));
 			return -1;
 		}
@@ -331,8 +336,15 @@ grant(struct parser *p, struct zone_conf *z)
 			    GRANT_TYPES_MAX);
 			return -1;
 		}
+		if (g.match == GRANT_ACME && t != GRANT_ACME_TYPE) {
+			TERR(p, "acme-challenge grants allow only TXT, not %s",
+			    cf_tokdesc(&p->tok, b, sizeof(b)));
+			return -1;
+		}
 		g.types[g.ntypes++] = t;
 	}
+	if (g.match == GRANT_ACME && g.ntypes == 0)
+		g.types[g.ntypes++] = GRANT_ACME_TYPE;
 	if (expect_semi(p) == -1)
 		return -1;
 	if ((ng = cf_grow(p, &z->grants, &z->ngrants, sizeof(*ng),

@@ -5,13 +5,17 @@
 PKGS="make gcc clang libc-ares-dev libbearssl-dev libcriterion-dev
 pkg-config openssl ca-certificates bind9 bind9-dnsutils bind9-utils knot
 knot-dnsutils nsd pdns-server pdns-backend-sqlite3 python3 python3-dnspython
-python3-boto3 python3-certbot-dns-rfc2136 mandoc valgrind dnsperf
-libclang-rt-14-dev kea-dhcp-ddns-server"
+python3-boto3 python3-certbot-dns-rfc2136 certbot lego pebble iproute2
+mandoc valgrind dnsperf libclang-rt-14-dev kea-dhcp-ddns-server"
 
 missing=""
+# A package counts when installed for this machine's architecture (or
+# "all"); other architectures of it (multiarch cross libraries) do not.
+arch=$(dpkg --print-architecture)
 for p in $PKGS; do
-	s=$(dpkg-query -W -f '${db:Status-Status}' "$p" 2>/dev/null)
-	[ "$s" = "installed" ] || missing="$missing $p"
+	dpkg-query -W -f '${Architecture} ${db:Status-Status}\n' "$p" \
+	    2>/dev/null | grep -Eqx "($arch|all) installed" ||
+	    missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
 

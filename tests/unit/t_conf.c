@@ -834,6 +834,109 @@ Test(conf, grants)
 	conf_free(c);
 }
 
+Test(conf, acme_challenge_grant)
+{
+	struct conf		*c, *c2;
+	const struct zone_conf	*z;
+	const struct grant	*g;
+	char			*out = NULL, *out2 = NULL, *fixed, *s;
+	size_t			 outlen = 0, outlen2 = 0;
+	FILE			*fp;
+
+	c = parse("key acme { algorithm hmac-sha256; secret \"YWJj\"; };\n"
+	    "key acme2 { algorithm hmac-sha256; secret \"YWJj\"; };\n"
+	    "zone example.com {\n"
+	    "  grant acme acme-challenge;\n"
+	    "  grant ACME2. Acme-Challenge txt;\n"
+	    "};\n"
+	    "zone example.net { update-policy { grant acme acme-challenge; }; };");
+	cr_assert_not_null(c, "%s", msgs);
+	z = conf_zone_find(c, "example.com");
+	cr_assert_eq(z->ngrants, 2);
+	g = &z->grants[0];
+	cr_expect_eq(g->match, GRANT_ACME);
+	cr_expect_str_eq(g->name, "example.com");
+	cr_assert_eq(g->ntypes, 1);
+	cr_expect_eq(g->types[0], 16);
+	cr_expect_eq(z->grants[1].match, GRANT_ACME);
+	cr_expect_eq(z->grants[1].ntypes, 1);
+
+	/* TXT at _acme-challenge.X for the apex and any X in the zone */
+	cr_expect(acl_grant_allows(z, "acme", "_acme-challenge.example.com",
+	    16));
+	cr_expect(acl_grant_allows(z, "acme",
+	    "_acme-challenge.host.example.com", 16));
+	cr_expect(acl_grant_allows(z, "acme2",
+	    "_ACME-Challenge.a.b.c.Example.COM.", 16));
+	cr_expect(acl_grant_allows(z, "acme",
+	    "_acme-challenge.*.example.com", 16));
+	/* no other type, not even ANY */
+	cr_expect(!acl_grant_allows(z, "acme",
+	    "_acme-challenge.host.example.com", 1));
+	cr_expect(!acl_grant_allows(z, "acme",
+	    "_acme-challenge.host.example.com", 255));
+	cr_expect(!acl_grant_allows(z, "acme",
+	    "_acme-challenge.host.example.com", 5));
+	/* no other name: not X itself, nothing below the challenge name */
+	cr_expect(!acl_grant_allows(z, "acme", "host.example.com", 16));
+	cr_expect(!acl_grant_allows(z, "acme", "example.com", 16));
+	cr_expect(!acl_grant_allows(z, "acme",
+	    "x._acme-challenge.host.example.com", 16));
+	cr_expect(!acl_grant_allows(z, "acme",
+	    "host._acme-challenge.example.com", 16));
+	cr_expect(!acl_grant_allows(z, "acme",
+	    "_acme-challengex.host.example.com", 16));
+	cr_expect(!acl_grant_allows(z, "acme",
+	    "x_acme-challenge.host.example.com", 16));
+	cr_expect(!acl_grant_allows(z, "acme", "_acme-challenge", 16));
+	cr_expect(!acl_grant_allows(z, "acme", "_acme-challenge.com", 16));
+	cr_expect(!acl_grant_allows(z, "acme", "_acme-challenge.example.net",
+	    16));
+	cr_expect(!acl_grant_allows(z, "acme",
+	    "_acme-challenge\\.host.example.com", 16));
+	cr_expect(!acl_grant_allows(z, "acme",
+	    "_acme-challenge.host\\.example.com", 16));
+	/* other keys are not limited by it */
+	cr_expect(!acl_grant_scoped(z, "other"));
+	cr_expect(acl_grant_scoped(z, "acme2"));
+	z = conf_zone_find(c, "example.net");
+	cr_expect(acl_grant_allows(z, "acme", "_acme-challenge.www.example.net",
+	    16));
+	cr_expect(!acl_grant_allows(z, "acme",
+	    "_acme-challenge.www.example.com", 16));
+	cr_expect(acl_match(&z->allow_update, NULL, "acme"));
+
+	/* -nv prints the rule without a name; the printed form reparses */
+	cr_assert_not_null(fp = open_memstream(&out, &outlen));
+	conf_print(fp, c);
+	fclose(fp);
+	cr_expect(strstr(out, "\tgrant \"acme\" acme-challenge TXT;\n") !=
+	    NULL, "%s", out);
+	cr_expect(strstr(out, "\tgrant \"acme2\" acme-challenge TXT;\n") !=
+	    NULL, "%s", out);
+	/* with the hidden secrets put back */
+	cr_assert_not_null(fixed = calloc(1, outlen * 2 + 1));
+	for (s = out; *s != '\0'; ) {
+		if (strncmp(s, "\"...\"", 5) == 0) {
+			strcat(fixed, "\"YWJj\"");
+			s += 5;
+		} else
+			strncat(fixed, s++, 1);
+	}
+	c2 = conf_parse("printed.conf", fixed, strlen(fixed), 0, capture,
+	    NULL);
+	cr_assert_not_null(c2, "printed form rejected:\n%s\n%s", msgs, fixed);
+	cr_assert_not_null(fp = open_memstream(&out2, &outlen2));
+	conf_print(fp, c2);
+	fclose(fp);
+	cr_expect_str_eq(out2, out);
+	conf_free(c);
+	conf_free(c2);
+	free(out);
+	free(out2);
+	free(fixed);
+}
+
 Test(conf, grant_errors)
 {
 	cr_expect_null(parse("key k { algorithm hmac-sha1; secret \"YQ==\"; };\n"
@@ -842,14 +945,20 @@ Test(conf, grant_errors)
 	    "grant k self z.example A;\n"
 	    "grant k name z.example A TYPE70000;\n"
 	    "update-policy { grant k zonesub; deny k zonesub; };\n"
+	    "grant k acme-challenge A;\n"
+	    "grant k acme-challenge TXT ANY;\n"
+	    "grant k acme-challenge z.example TXT;\n"
 	    "};"));
 	cr_expect_str_eq(msgs,
 	    "buf:3: wildcard name \"www.z.example\" does not start with "
 	    "\"*.\"\n"
 	    "buf:4: unsupported grant rule \"self\" (use name, subdomain, "
-	    "wildcard or zonesub)\n"
+	    "wildcard, zonesub or acme-challenge)\n"
 	    "buf:5: unknown type \"TYPE70000\"\n"
-	    "buf:6: unsupported update-policy rule \"deny\" (only grant)\n");
+	    "buf:6: unsupported update-policy rule \"deny\" (only grant)\n"
+	    "buf:7: acme-challenge grants allow only TXT, not \"A\"\n"
+	    "buf:8: acme-challenge grants allow only TXT, not \"ANY\"\n"
+	    "buf:9: unknown type \"z.example\"\n");
 }
 
 Test(conf, algorithms)
