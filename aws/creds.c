@@ -862,8 +862,9 @@ creds_init(struct creds *c, const struct aws_settings *aws,
 	if (set(aws->sts_endpoint))
 		snprintf(b.sts, sizeof(b.sts), "%s", aws->sts_endpoint);
 	else
-		snprintf(b.sts, sizeof(b.sts), "https://sts.%.64s.amazonaws.com",
-		    set(aws->region) ? aws->region : "us-east-1");
+		snprintf(b.sts, sizeof(b.sts), "https://sts.%.64s.%.32s",
+		    set(aws->region) ? aws->region : "us-east-1",
+		    set(aws->dns_suffix) ? aws->dns_suffix : "amazonaws.com");
 
 	if (pin == AWS_CREDS_CHAIN || pin == AWS_CREDS_CONFIG) {
 		if (set(aws->access_key_id) && set(aws->secret_key)) {

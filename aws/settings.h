@@ -43,7 +43,7 @@ struct aws_settings {
 	const char	*imds_endpoint;	/* its http:// URL */
 	enum aws_creds_pin pin;		/* 0: the whole chain */
 	const char	*profile;	/* of the shared files; before AWS_PROFILE */
-	const char	*sts_endpoint;	/* default https://sts.REGION.amazonaws.com */
+	const char	*sts_endpoint;	/* default https://sts.REGION.SUFFIX */
 	const char	*container_endpoint; /* for RELATIVE_URI; default ECS's */
 };
 
