@@ -308,6 +308,8 @@ class TestExportAfterMalformedPage(unittest.TestCase):
     sets it held before the fault must not be printed twice."""
 
     def test_each_record_once(self):
+        os.makedirs(os.path.join(r53dtest.ROOT, "tests", "tmp"),
+                    exist_ok=True)
         tmp = tempfile.mkdtemp(prefix="export-", dir=os.path.join(
             r53dtest.ROOT, "tests", "tmp"))
         emu = r53dtest.Emulator(tmpdir=tmp, max_runtime=120)
