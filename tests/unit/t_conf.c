@@ -455,8 +455,7 @@ Test(conf, lexical_errors)
 
 	msgs[0] = '\0';
 	cr_expect_null(parse("\n\nuser \"nobody;\n"));
-	cr_expect_str_eq(msgs, "buf:3: unterminated quoted string\n"
-	    "buf:3: expected \";\", got end of file\n");
+	cr_expect_str_eq(msgs, "buf:3: unterminated string\n");
 
 	msgs[0] = '\0';
 	cr_expect_null(parse("user\x01 \"x\";\nlisten ::1 port 1 port 2;"));
@@ -469,6 +468,44 @@ Test(conf, lexical_errors)
 	cr_expect_str_eq(msgs,
 	    "buf:1: key \"k\": secret must be 1 to 512 bytes\n"
 	    "buf:1: imds-endpoint \"http://h/x\": a path is not allowed\n");
+}
+
+/*
+ * A string ends on its line: a missing closing quote is one error at the
+ * line the string starts on, not a string swallowing the next lines and
+ * the errors that follow from it.
+ */
+Test(conf, unterminated_string)
+{
+	cr_expect_null(parse("key \"k\" {\n\talgorithm hmac-sha256;\n"
+	    "\tsecret \"c2VjcmV0;\n};\nzone \"example.com\" {\n"
+	    "\tallow-update { key \"k\"; };\n};\n"));
+	cr_expect_str_eq(msgs, "buf:3: unterminated string\n");
+	cr_expect_eq(nmsgs, 1);
+
+	msgs[0] = '\0';
+	nmsgs = 0;
+	cr_expect_null(parse("key \"k\" { algorithm hmac-sha256; "
+	    "secret \"c2VjcmV0\"; };\n\nzone \"example.com {\n"
+	    "\tallow-update { key \"k\"; };\n};\nuser \"nobody\";\n"));
+	cr_expect_str_eq(msgs, "buf:3: unterminated string\n");
+	cr_expect_eq(nmsgs, 1);
+
+	/* At the end of the file, with no newline after it. */
+	msgs[0] = '\0';
+	nmsgs = 0;
+	cr_expect_null(parse("listen 127.0.0.1;\nzone \"example.com\" {\n"
+	    "\tallow-update { key \"k"));
+	cr_expect_str_eq(msgs, "buf:3: unterminated string\n");
+	cr_expect_eq(nmsgs, 1);
+
+	/* In an included file: its name and line. */
+	msgs[0] = '\0';
+	nmsgs = 0;
+	cr_expect_null(load("unterminated.conf"));
+	cr_expect_str_eq(msgs, "inc/unterminated.key:4: unterminated "
+	    "string\n");
+	cr_expect_eq(nmsgs, 1);
 }
 
 Test(conf, missing_semicolon_after_block)
