@@ -133,8 +133,8 @@ Test(conf, shipped_example)
 	cr_assert_not_null(c, "r53d.conf.example rejected:\n%s", msgs);
 	cr_expect_str_eq(msgs, "");
 	cr_assert_eq(c->nlisten, 2);
-	check_listen(&c->listen[0], "127.0.0.1", 5353);
-	check_listen(&c->listen[1], "::1", 5353);
+	check_listen(&c->listen[0], "127.0.0.1", 5300);
+	check_listen(&c->listen[1], "::1", 5300);
 	cr_assert_not_null(k = conf_key_find(c, "ddns-key"));
 	cr_expect_eq(k->alg, TSIG_HMAC_SHA256);
 	cr_expect_eq(k->secretlen, 32);
