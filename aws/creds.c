@@ -191,6 +191,21 @@ readfile(const char *path, char *buf, size_t cap)
 	return (ssize_t)got;
 }
 
+int
+creds_file_path(char *buf, size_t size)
+{
+	const char	*file, *home;
+
+	if ((file = getenv("AWS_SHARED_CREDENTIALS_FILE")) != NULL &&
+	    *file != '\0')
+		return (size_t)snprintf(buf, size, "%s", file) >= size ? -1 : 0;
+	if ((home = getenv("HOME")) == NULL || *home == '\0')
+		return -1;
+	if ((size_t)snprintf(buf, size, "%s/.aws/credentials", home) >= size)
+		return -1;
+	return 0;
+}
+
 /* Source 3.  Returns 0 found, 1 not there, -1 error (logged). */
 static int
 from_file(struct creds *c)
@@ -198,7 +213,7 @@ from_file(struct creds *c)
 	static char		 buf[CREDS_FILE_MAX + 1];
 	struct creds_keys	 k;
 	char			 path[1024];
-	const char		*file, *home, *profile;
+	const char		*file, *profile;
 	ssize_t			 n;
 	int			 rv, line = 0;
 
@@ -210,14 +225,10 @@ from_file(struct creds *c)
 			log_warnx("AWS_SHARED_CREDENTIALS_FILE is too long");
 			return -1;
 		}
-		snprintf(path, sizeof(path), "%s", file);
-	} else {
-		if ((home = getenv("HOME")) == NULL || *home == '\0')
-			return 1;
-		if ((size_t)snprintf(path, sizeof(path), "%s/.aws/credentials",
-		    home) >= sizeof(path))
-			return 1;
-	}
+	} else
+		file = NULL;
+	if (creds_file_path(path, sizeof(path)) == -1)
+		return 1;
 	n = readfile(path, buf, sizeof(buf));
 	if (n == -1) {
 		if (errno == ENOENT && file == NULL)
