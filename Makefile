@@ -109,7 +109,7 @@ check:
 	sh tests/check.sh
 
 demo:
-	sh tests/deps.sh
+	sh tests/deps.sh demo
 	$(MAKE) all
 	sh tests/demo.sh
 

@@ -28,6 +28,7 @@
 #ifndef R53D_CONF_H
 #define R53D_CONF_H
 
+#include <sys/types.h>
 #include <sys/socket.h>
 
 #include <stddef.h>
@@ -274,6 +275,24 @@ int		 conf_files_pack(const struct conf_files *, uint8_t **buf,
 		    size_t *len);
 struct conf_files *conf_files_unpack(const uint8_t *buf, size_t len);
 void		 conf_files_free(struct conf_files *);
+
+/*
+ * For "r53d -n" as root.  r53d started as root reads every file of its
+ * configuration as root: at start-up, before the worker drops to its
+ * user, and on SIGHUP in the privileged parent (priv.h); the worker
+ * reads none of them, so they need not be readable by the user, and
+ * are not checked for that.  What matters is the other way round: a
+ * file that the worker, running as uid with the single group gid,
+ * could change (write it, or replace it in its directory) would let it
+ * change what root reads next.  Reports a warning "FILE: warning: ..."
+ * for each such file of the set, and for each of extra (a
+ * NULL-terminated list of other files read as root at start-up, such
+ * as the CA certificates; missing ones are skipped).  user names the
+ * user in the messages.  Returns the number of warnings.
+ */
+int		 conf_files_check_worker(const struct conf_files *,
+		    const char *const *extra, uid_t uid, gid_t gid,
+		    const char *user, conf_report_fn *report, void *arg);
 
 /* Free a configuration and wipe its secrets.  NULL is fine. */
 void		 conf_free(struct conf *);

@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -228,6 +229,90 @@ conf_files_unpack(const uint8_t *buf, size_t len)
 bad:
 	conf_files_free(fs);
 	return NULL;
+}
+
+/* Whether uid, with the one group gid, has the permission asked. */
+static int
+may(const struct stat *st, uid_t uid, gid_t gid, mode_t usr, mode_t grp,
+    mode_t oth)
+{
+	if (uid == 0)
+		return 1;
+	if (st->st_uid == uid)
+		return (st->st_mode & usr) != 0;
+	if (st->st_gid == gid)
+		return (st->st_mode & grp) != 0;
+	return (st->st_mode & oth) != 0;
+}
+
+/* One file: 1 after a warning, 0 when the worker cannot change it. */
+static int
+check_worker(const char *path, const struct stat *st, uid_t uid, gid_t gid,
+    const char *user, conf_report_fn *report, void *arg)
+{
+	struct stat	 dst;
+	char		 dir[CONF_PATH_MAX], msg[CONF_PATH_MAX + 300];
+	const char	*sl;
+	size_t		 dl;
+
+	if (may(st, uid, gid, S_IWUSR, S_IWGRP, S_IWOTH)) {
+		snprintf(msg, sizeof(msg), "%s: warning: user %s may write "
+		    "this file, which r53d reads as root (owner uid %u, "
+		    "group %u, mode %04o)", path, user, (unsigned)st->st_uid,
+		    (unsigned)st->st_gid, (unsigned)(st->st_mode & 07777));
+		report(arg, msg);
+		return 1;
+	}
+	/* Whoever may write the directory may replace the file in it. */
+	if ((sl = strrchr(path, '/')) == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else {
+		dl = sl == path ? 1 : (size_t)(sl - path);
+		if (dl >= sizeof(dir))
+			return 0;
+		memcpy(dir, path, dl);
+		dir[dl] = '\0';
+	}
+	if (stat(dir, &dst) == -1 ||
+	    !may(&dst, uid, gid, S_IWUSR, S_IWGRP, S_IWOTH) ||
+	    !may(&dst, uid, gid, S_IXUSR, S_IXGRP, S_IXOTH))
+		return 0;
+	/* In a sticky directory only the owners may. */
+	if ((dst.st_mode & S_ISVTX) && st->st_uid != uid && dst.st_uid != uid)
+		return 0;
+	snprintf(msg, sizeof(msg), "%s: warning: user %s may replace this "
+	    "file, which r53d reads as root: it may write the directory %s "
+	    "(owner uid %u, group %u, mode %04o)", path, user, dir,
+	    (unsigned)dst.st_uid, (unsigned)dst.st_gid,
+	    (unsigned)(dst.st_mode & 07777));
+	report(arg, msg);
+	return 1;
+}
+
+int
+conf_files_check_worker(const struct conf_files *fs, const char *const *extra,
+    uid_t uid, gid_t gid, const char *user, conf_report_fn *report,
+    void *arg)
+{
+	struct stat	 st;
+	size_t		 i, j;
+	int		 n = 0, dup;
+
+	if (uid == 0)
+		return 0;
+	for (i = 0; fs != NULL && i < fs->n; i++)
+		n += check_worker(fs->v[i].path, &fs->v[i].st, uid, gid, user,
+		    report, arg);
+	for (j = 0; extra != NULL && extra[j] != NULL; j++) {
+		dup = 0;
+		for (i = 0; fs != NULL && i < fs->n; i++)
+			if (strcmp(fs->v[i].path, extra[j]) == 0)
+				dup = 1;
+		if (!dup && stat(extra[j], &st) == 0)
+			n += check_worker(extra[j], &st, uid, gid, user,
+			    report, arg);
+	}
+	return n;
 }
 
 struct conf_files *

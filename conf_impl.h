@@ -7,8 +7,9 @@
  * place and read first), one token of lookahead, and the error count.
  * Every statement parser reports its first problem through TERR() or
  * cf_perr() and returns -1; its caller then calls cf_skip().  After
- * CONF_ERRORS_MAX errors or running out of memory, stop is set: the
- * lexer returns T_EOF and nothing more is reported.
+ * CONF_ERRORS_MAX errors, an unterminated string or running out of
+ * memory, stop is set: the lexer returns T_EOF and nothing more is
+ * reported.
  *
  * Memory: the struct conf being built belongs to the parser until
  * conf_parse()/conf_load() return it; src[].buf are owned by the parser

@@ -280,20 +280,25 @@ again:
 		s->pos++;
 		return;
 	case '"':
+		/*
+		 * A string ends on its line.  Without its closing quote,
+		 * every quote after it would pair with the wrong one, and
+		 * whatever was reported next would mislead: the error is
+		 * reported where the string starts and reading stops.
+		 */
 		t->type = T_WORD;
 		t->quoted = 1;
 		s->pos++;
 		for (;;) {
-			if (s->pos >= s->len) {
+			if (s->pos >= s->len || s->buf[s->pos] == '\n') {
 				cf_perr(p, s->name, t->line,
-				    "unterminated quoted string");
+				    "unterminated string");
+				p->stop = 1;
 				break;
 			}
 			c = (unsigned char)s->buf[s->pos++];
 			if (c == '"')
 				break;
-			if (c == '\n')
-				s->line++;
 			if (c == '\\' && s->pos < s->len &&
 			    s->buf[s->pos] == '"') {
 				c = '"';

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "aws/creds.h"
 #include "aws/r53.h"
 #include "conf.h"
 #include "export.h"
@@ -264,6 +265,54 @@ run_as(const char *user)
 	if ((saved.pw_name = strdup(pw->pw_name)) == NULL)
 		fatal("strdup");
 	return &saved;
+}
+
+/*
+ * -n: what the configuration alone does not say.  The shared credentials
+ * file, read at start-up when neither the configuration nor the
+ * environment holds credentials, holds a secret: a warning when others
+ * may read it.  Started as root, r53d reads every file as root and its
+ * worker reads none (conf_files_check_worker() in conf.h): as root, a
+ * warning for each file the worker's user could change, and an error
+ * when that user does not exist, as at start-up.  0, or -1 after an
+ * error.
+ */
+static int
+check_files(const struct conf *cf, const struct conf_files *fs,
+    const char *path)
+{
+	struct passwd	*pw;
+	struct stat	 st;
+	const char	*user, *extra[3], *id, *sec;
+	char		 creds[1024];
+	size_t		 n = 0;
+
+	id = getenv("AWS_ACCESS_KEY_ID");
+	sec = getenv("AWS_SECRET_ACCESS_KEY");
+	if (cf->aws.access_key_id[0] == '\0' && (id == NULL || *id == '\0' ||
+	    sec == NULL || *sec == '\0') &&
+	    creds_file_path(creds, sizeof(creds)) == 0 &&
+	    stat(creds, &st) == 0) {
+		if (S_ISREG(st.st_mode) && (st.st_mode & S_IROTH))
+			fprintf(stderr, "%s: warning: this AWS credentials "
+			    "file is readable by others (mode %04o)\n", creds,
+			    (unsigned)(st.st_mode & 07777));
+		extra[n++] = creds;
+	}
+	if (cf->aws.ca_file != NULL)
+		extra[n++] = cf->aws.ca_file;
+	extra[n] = NULL;
+	if (geteuid() != 0)
+		return 0;
+	user = cf->user != NULL && *cf->user != '\0' ? cf->user :
+	    CONF_DEFAULT_USER;
+	if ((pw = getpwnam(user)) == NULL) {
+		fprintf(stderr, "%s: user %s: no such user\n", path, user);
+		return -1;
+	}
+	conf_files_check_worker(fs, extra, pw->pw_uid, pw->pw_gid,
+	    pw->pw_name, report_stderr, NULL);
+	return 0;
 }
 
 static void
@@ -623,7 +672,9 @@ main(int argc, char *argv[])
 	const char		*path = R53D_CONF, *export = NULL;
 	char			*abspath = NULL;
 	struct passwd		*pw;
+	struct conf_files	*files = NULL;
 	int			 ch, debug = 0, check = 0, verbose = 0, inetd = 0;
+	int			 rv;
 	uint64_t		 now, drain_end = 0;
 
 	while ((ch = getopt(argc, argv, "c:de:hinv")) != -1) {
@@ -664,12 +715,22 @@ main(int argc, char *argv[])
 		log_init(0, verbose);
 	else
 		log_init(1, debug || inetd ? 1 + verbose : 0);
-	if ((cf = conf_load(path, report_stderr, NULL)) == NULL) {
+	if (check)
+		cf = conf_load_record(path, report_stderr, NULL, &files);
+	else
+		cf = conf_load(path, report_stderr, NULL);
+	if (cf == NULL) {
 		if (check)
 			return 1;
 		fatalx("%s: configuration has errors", path);
 	}
 	if (check) {
+		rv = check_files(cf, files, path);
+		conf_files_free(files);
+		if (rv == -1) {
+			conf_free(cf);
+			return 1;
+		}
 		if (verbose)
 			conf_print(stdout, cf);
 		else

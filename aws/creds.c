@@ -287,6 +287,21 @@ readfile(const char *path, char **bufp, size_t max)
 	return (ssize_t)got;
 }
 
+int
+creds_file_path(char *buf, size_t size)
+{
+	const char	*file, *home;
+
+	if ((file = getenv("AWS_SHARED_CREDENTIALS_FILE")) != NULL &&
+	    *file != '\0')
+		return (size_t)snprintf(buf, size, "%s", file) >= size ? -1 : 0;
+	if ((home = getenv("HOME")) == NULL || *home == '\0')
+		return -1;
+	if ((size_t)snprintf(buf, size, "%s/.aws/credentials", home) >= size)
+		return -1;
+	return 0;
+}
+
 /*
  * ---- The chain ----
  */

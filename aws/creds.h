@@ -175,6 +175,14 @@ int	creds_runs_commands(const struct creds *c);
 const char *creds_describe(const struct creds *c);
 
 /*
+ * The shared credentials file that creds_init() would read when neither
+ * the settings nor the environment hold credentials (source 3), into
+ * buf: 0, or -1 when there is none (no HOME, or a path too long).
+ * Reads the environment only; for checking its permissions (r53d -n).
+ */
+int	creds_file_path(char *buf, size_t size);
+
+/*
  * ---- Parsers, exposed for tests ----
  */
 

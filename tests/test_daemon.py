@@ -587,6 +587,51 @@ class LifecycleTest(unittest.TestCase):
         self.assertNotEqual(rc, 0)
         self.assertIn("writable by others", text)
 
+    @unittest.skipUnless(os.geteuid() == 0, "the worker's user applies "
+                         "only to r53d started as root")
+    def test_check_worker_user(self):
+        # As root, -n looks the user up, and names the files read as
+        # root that the worker's user could change; files it cannot
+        # read are fine: the worker reads none.
+        import pwd
+        import tempfile
+        nobody = pwd.getpwnam("nobody")
+        tmp = tempfile.mkdtemp(prefix="r53d-worker-")
+        os.chmod(tmp, 0o755)
+        conf = os.path.join(tmp, "r53d.conf")
+        keys = os.path.join(tmp, "keys.conf")
+        with open(keys, "w") as f:
+            f.write(T.keys_conf())
+        with open(conf, "w") as f:
+            f.write('user "nobody";\ninclude "keys.conf";\n'
+                    'aws { access-key-id "AKIDEXAMPLE"; '
+                    'secret-access-key-file "keys.conf"; };\n')
+        os.chmod(conf, 0o600)
+        os.chmod(keys, 0o600)
+        out = T.run([T.R53D, "-n", "-c", conf])
+        self.assertEqual(out.returncode, 0, out.stdout)
+        self.assertEqual(out.stdout, conf + ": configuration OK\n")
+        os.chown(keys, nobody.pw_uid, 0)
+        out = T.run([T.R53D, "-n", "-c", conf])
+        self.assertEqual(out.returncode, 0, out.stdout)
+        self.assertIn(keys + ": warning: user nobody may write this file, "
+                      "which r53d reads as root (owner uid %d, group 0, "
+                      "mode 0600)\n" % nobody.pw_uid, out.stdout)
+        os.chown(keys, 0, 0)
+        os.chown(tmp, nobody.pw_uid, 0)
+        out = T.run([T.R53D, "-n", "-c", conf])
+        self.assertEqual(out.returncode, 0, out.stdout)
+        self.assertIn(conf + ": warning: user nobody may replace this file, "
+                      "which r53d reads as root: it may write the "
+                      "directory " + tmp, out.stdout)
+        os.chown(tmp, 0, 0)
+        with open(conf, "w") as f:
+            f.write('user "no-such-user-r53d";\n')
+        out = T.run([T.R53D, "-n", "-c", conf])
+        self.assertEqual(out.returncode, 1, out.stdout)
+        self.assertEqual(out.stdout, conf + ": user no-such-user-r53d: no "
+                         "such user\n")
+
     def test_check_only(self):
         import tempfile
         tmp = tempfile.mkdtemp(prefix="r53d-test-")

@@ -133,8 +133,8 @@ Test(conf, shipped_example)
 	cr_assert_not_null(c, "r53d.conf.example rejected:\n%s", msgs);
 	cr_expect_str_eq(msgs, "");
 	cr_assert_eq(c->nlisten, 2);
-	check_listen(&c->listen[0], "127.0.0.1", 5353);
-	check_listen(&c->listen[1], "::1", 5353);
+	check_listen(&c->listen[0], "127.0.0.1", 5300);
+	check_listen(&c->listen[1], "::1", 5300);
 	cr_assert_not_null(k = conf_key_find(c, "ddns-key"));
 	cr_expect_eq(k->alg, TSIG_HMAC_SHA256);
 	cr_expect_eq(k->secretlen, 32);
@@ -462,8 +462,7 @@ Test(conf, lexical_errors)
 
 	msgs[0] = '\0';
 	cr_expect_null(parse("\n\nuser \"nobody;\n"));
-	cr_expect_str_eq(msgs, "buf:3: unterminated quoted string\n"
-	    "buf:3: expected \";\", got end of file\n");
+	cr_expect_str_eq(msgs, "buf:3: unterminated string\n");
 
 	msgs[0] = '\0';
 	cr_expect_null(parse("user\x01 \"x\";\nlisten ::1 port 1 port 2;"));
@@ -476,6 +475,44 @@ Test(conf, lexical_errors)
 	cr_expect_str_eq(msgs,
 	    "buf:1: key \"k\": secret must be 1 to 512 bytes\n"
 	    "buf:1: imds-endpoint \"http://h/x\": a path is not allowed\n");
+}
+
+/*
+ * A string ends on its line: a missing closing quote is one error at the
+ * line the string starts on, not a string swallowing the next lines and
+ * the errors that follow from it.
+ */
+Test(conf, unterminated_string)
+{
+	cr_expect_null(parse("key \"k\" {\n\talgorithm hmac-sha256;\n"
+	    "\tsecret \"c2VjcmV0;\n};\nzone \"example.com\" {\n"
+	    "\tallow-update { key \"k\"; };\n};\n"));
+	cr_expect_str_eq(msgs, "buf:3: unterminated string\n");
+	cr_expect_eq(nmsgs, 1);
+
+	msgs[0] = '\0';
+	nmsgs = 0;
+	cr_expect_null(parse("key \"k\" { algorithm hmac-sha256; "
+	    "secret \"c2VjcmV0\"; };\n\nzone \"example.com {\n"
+	    "\tallow-update { key \"k\"; };\n};\nuser \"nobody\";\n"));
+	cr_expect_str_eq(msgs, "buf:3: unterminated string\n");
+	cr_expect_eq(nmsgs, 1);
+
+	/* At the end of the file, with no newline after it. */
+	msgs[0] = '\0';
+	nmsgs = 0;
+	cr_expect_null(parse("listen 127.0.0.1;\nzone \"example.com\" {\n"
+	    "\tallow-update { key \"k"));
+	cr_expect_str_eq(msgs, "buf:3: unterminated string\n");
+	cr_expect_eq(nmsgs, 1);
+
+	/* In an included file: its name and line. */
+	msgs[0] = '\0';
+	nmsgs = 0;
+	cr_expect_null(load("unterminated.conf"));
+	cr_expect_str_eq(msgs, "inc/unterminated.key:4: unterminated "
+	    "string\n");
+	cr_expect_eq(nmsgs, 1);
 }
 
 Test(conf, missing_semicolon_after_block)
@@ -599,6 +636,121 @@ Test(conf, file_permissions)
 	unlink(keys);
 	unlink(secret);
 	unlink(main_);
+	rmdir(dir);
+}
+
+/*
+ * What the worker could change of the files read as root: the files it
+ * may write and those in directories it may write; files it cannot read
+ * are fine (it reads none).  The worker is played by this test's uid or
+ * by another one, with this test's group or another one, so that no
+ * chown() is needed.
+ */
+Test(conf, worker_may_change)
+{
+	char		 dir[] = "/tmp/t_conf.XXXXXX", want[4096], ca[200];
+	const char	*main_, *keys, *secret, *extra[3];
+	struct conf_files *fs;
+	struct conf	*c;
+	uid_t		 me = getuid(), other;
+	gid_t		 grp = getgid(), ogrp;
+
+	cr_assert_not_null(mkdtemp(dir));
+	cr_assert_eq(chmod(dir, 0755), 0);
+	keys = put_file(dir, "keys.conf", "key \"k\" {\n\talgorithm "
+	    "hmac-sha256;\n\tsecret \"c2VjcmV0\";\n};\n", 0400);
+	secret = put_file(dir, "secret", "wJalrXUtnFEMI\n", 0400);
+	main_ = put_file(dir, "main.conf", "include \"keys.conf\";\naws {\n"
+	    "\taccess-key-id \"A\";\n\tsecret-access-key-file \"secret\";\n"
+	    "};\n", 0400);
+	snprintf(ca, sizeof(ca), "%s/ca.pem", dir);
+	put_file(dir, "ca.pem", "-\n", 0444);
+	/* A worker never runs as root: as root, give the files away. */
+	if (me == 0) {
+		me = grp = 4242;
+		cr_assert_eq(chown(dir, me, grp), 0);
+		cr_assert_eq(chown(keys, me, grp), 0);
+		cr_assert_eq(chown(secret, me, grp), 0);
+		cr_assert_eq(chown(main_, me, grp), 0);
+		cr_assert_eq(chown(ca, me, grp), 0);
+	}
+	other = me + 4321;
+	ogrp = grp + 4321;
+	extra[0] = ca;
+	extra[1] = "/nonexistent/ca.pem";
+	extra[2] = NULL;
+	cr_assert_not_null(c = conf_load_record(main_, capture, NULL, &fs));
+	conf_free(c);
+	cr_assert_str_eq(msgs, "");
+	cr_expect_eq(conf_files_count(fs), 3);
+	warns[0] = '\0';
+
+	/* Nobody but root may write them; unreadable to the other user. */
+	cr_expect_eq(conf_files_check_worker(fs, extra, other, ogrp, "w",
+	    capture, NULL), 0);
+	cr_expect_str_eq(warns, "");
+	cr_expect_eq(conf_files_check_worker(fs, extra, me, grp, "w",
+	    capture, NULL), 4);
+	snprintf(want, sizeof(want),
+	    "%s: warning: user w may replace this file, which r53d reads as "
+	    "root: it may write the directory %s (owner uid %u, group %u, "
+	    "mode 0755)\n"
+	    "%s: warning: user w may replace this file, which r53d reads as "
+	    "root: it may write the directory %s (owner uid %u, group %u, "
+	    "mode 0755)\n"
+	    "%s: warning: user w may replace this file, which r53d reads as "
+	    "root: it may write the directory %s (owner uid %u, group %u, "
+	    "mode 0755)\n", main_, dir, me, grp, keys, dir, me, grp, secret,
+	    dir, me, grp);
+	/* The CA file is in the same directory: also named. */
+	cr_expect(strstr(warns, want) != NULL, "%s", warns);
+	warns[0] = '\0';
+	conf_files_free(fs);
+
+	/* Written through the owner's or the group's permission. */
+	cr_assert_eq(chmod(dir, 0555), 0);
+	cr_assert_eq(chmod(keys, 0600), 0);
+	cr_assert_eq(chmod(secret, 0460), 0);
+	cr_assert_not_null(c = conf_load_record(main_, capture, NULL, &fs));
+	conf_free(c);
+	cr_expect_str_eq(msgs, "");
+	cr_expect_eq(conf_files_check_worker(fs, NULL, me, ogrp, "w",
+	    capture, NULL), 1);
+	snprintf(want, sizeof(want), "%s: warning: user w may write this "
+	    "file, which r53d reads as root (owner uid %u, group %u, mode "
+	    "0600)\n", keys, me, grp);
+	cr_expect_str_eq(warns, want);
+	warns[0] = '\0';
+	cr_expect_eq(conf_files_check_worker(fs, NULL, other, grp, "w",
+	    capture, NULL), 1);
+	snprintf(want, sizeof(want), "%s: warning: user w may write this "
+	    "file, which r53d reads as root (owner uid %u, group %u, mode "
+	    "0460)\n", secret, me, grp);
+	cr_expect_str_eq(warns, want);
+	warns[0] = '\0';
+
+	/* A sticky directory: only the owner of a file may replace it. */
+	cr_assert_eq(chmod(keys, 0400), 0);
+	cr_assert_eq(chmod(secret, 0400), 0);
+	cr_assert_eq(chmod(dir, 01777), 0);
+	cr_expect_eq(conf_files_check_worker(fs, NULL, other, ogrp, "w",
+	    capture, NULL), 0);
+	cr_expect_str_eq(warns, "");
+	cr_assert_eq(chmod(dir, 0777), 0);
+	cr_expect_eq(conf_files_check_worker(fs, NULL, other, ogrp, "w",
+	    capture, NULL), 3);
+
+	/* A worker running as root: nothing to say. */
+	warns[0] = '\0';
+	cr_expect_eq(conf_files_check_worker(fs, extra, 0, 0, "root",
+	    capture, NULL), 0);
+	cr_expect_str_eq(warns, "");
+	conf_files_free(fs);
+	cr_assert_eq(chmod(dir, 0700), 0);
+	unlink(keys);
+	unlink(secret);
+	unlink(main_);
+	unlink(ca);
 	rmdir(dir);
 }
 
