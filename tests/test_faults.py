@@ -121,7 +121,7 @@ class Bounded(unittest.TestCase):
 
 class ConcurrentFaults(Bounded):
     """20 clients x 50 compare-and-swap UPDATEs under a fault schedule,
-    the emulator's 5-per-second throttle and PriorRequestNotComplete, and
+    Route 53's request and change buckets and PriorRequestNotComplete, and
     somebody else writing the shared RRsets at the same time."""
     LIMIT = 150
     NCLIENTS = 20
@@ -145,7 +145,7 @@ class ConcurrentFaults(Bounded):
 
     def test_concurrent_updates_under_faults(self):
         emu, d, port = start_pair(
-            emu_args=["--rate", "5", "--prior-request-check",
+            emu_args=["--throttle", "--prior-request-check",
                       "--processing-delay", "0.15"],
             aws_extra="")
         self.port = port
