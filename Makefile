@@ -1,7 +1,7 @@
 # r53d Makefile, for GNU make.  Source lists are explicit: the daemon's
 # own files below, each directory's in its files.mk.  Objects, the
-# library, unit test and fuzz binaries are built under obj/; ./r53d stays
-# at the top.
+# library, unit test and fuzz binaries are built under obj/, the sanitizer
+# build (make asan) under obj-asan/; ./r53d stays at the top.
 #
 # Override CC, CFLAGS, LDFLAGS, PREFIX, DESTDIR as usual.  For
 # cross-compiling, set CC and point BEARSSL_CPPFLAGS / CARES_CPPFLAGS and
