@@ -74,7 +74,7 @@ run "tests/layers.sh" sh tests/layers.sh
 
 # r53d built with ASan and UBSan (make asan) against the suites that
 # exercise the most of it, within about six minutes (measured under
-# ASan: hostile 36 s, daemon 9 s, queries 3 s, tcp 54 s, clients 83 s);
+# ASan: hostile 29 s, daemon 9 s, queries 3 s, tcp 23 s, clients 83 s);
 # then one integration run under valgrind's memcheck.
 if [ "${R53D_NOASAN:-0}" = 0 ]; then
 	run "asan (build)" make -s asan
