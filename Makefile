@@ -1,7 +1,7 @@
 # r53d Makefile, for GNU make.  Source lists are explicit: the daemon's
 # own files below, each directory's in its files.mk.  Objects, the
-# library, unit test and fuzz binaries are built under obj/; ./r53d stays
-# at the top.
+# library, unit test and fuzz binaries are built under obj/, the sanitizer
+# build (make asan) under obj-asan/; ./r53d stays at the top.
 #
 # Override CC, CFLAGS, LDFLAGS, PREFIX, DESTDIR as usual.  For
 # cross-compiling, set CC and point BEARSSL_CPPFLAGS / CARES_CPPFLAGS and
@@ -103,6 +103,17 @@ $(FUZZ_BINS): $(OBJ)/%: %.c $(LIBSRCS) $(HDRS)
 
 fuzz: $(FUZZ_BINS)
 
+# r53d with AddressSanitizer and UndefinedBehaviorSanitizer, built under
+# obj-asan/ as obj-asan/r53d; the black-box suites run it when R53D_BIN
+# names it (tests/asan.sh).
+ASAN_OBJ=	obj-asan
+ASANFLAGS=	-fsanitize=address,undefined -fno-sanitize-recover=all \
+		-fno-omit-frame-pointer -O1 -g
+
+asan:
+	$(MAKE) OBJ=$(ASAN_OBJ) PROG=$(ASAN_OBJ)/r53d CFLAGS="$(ASANFLAGS)" \
+	    LDFLAGS="$(LDFLAGS) $(ASANFLAGS)" $(ASAN_OBJ)/r53d
+
 check:
 	sh tests/deps.sh
 	$(MAKE) all unit
@@ -154,9 +165,9 @@ lint:
 
 clean:
 	rm -f $(PROG)
-	rm -rf $(OBJ) tests/tmp
+	rm -rf $(OBJ) $(ASAN_OBJ) tests/tmp
 
-.PHONY: all lib demo unit fuzz check install install-openwrt install-common \
+.PHONY: all lib demo unit fuzz asan check install install-openwrt install-common \
 	lint clean print-unit print-fuzz
 
 print-unit:

@@ -25,6 +25,11 @@
 
 #define UDP_BURST	32	/* datagrams read per wake-up */
 #define ACCEPT_PAUSE_MS	1000	/* no accept() after running out of fds */
+#define ACCEPT_BURST	32	/* connections accepted per wake-up */
+/* Connections the kernel completes before r53d takes them (capped by
+ * somaxconn): with a short queue, a burst of connections has the
+ * kernel drop new SYNs, and every client waits for a retransmission. */
+#define LISTEN_BACKLOG	LISTEN_CONN_MAX
 #define BUSY_IDLE_MIN	1000	/* ms: shortest idle timeout when busy */
 /*
  * UDP receive buffer asked for: clients answered together (a whole batch
@@ -200,7 +205,7 @@ bind_one(const struct sockaddr_storage *ss, int tcp)
 		close(fd);
 		return -1;
 	}
-	if ((tcp && listen(fd, 64) == -1) || nonblock(fd) == -1) {
+	if ((tcp && listen(fd, LISTEN_BACKLOG) == -1) || nonblock(fd) == -1) {
 		log_warn("listen %s port %d", a, port);
 		close(fd);
 		return -1;
@@ -584,31 +589,34 @@ static void
 tcp_accept(void *arg, int fd, short revents)
 {
 	struct client	 cl;
-	int		 nfd;
+	int		 nfd, n;
 	char		 b[64];
 
 	(void)arg;
 	(void)revents;
-	memset(&cl, 0, sizeof(cl));
-	cl.peerlen = sizeof(cl.peer);
-	nfd = accept(fd, (struct sockaddr *)&cl.peer, &cl.peerlen);
-	if (nfd == -1) {
-		if (errno == EMFILE || errno == ENFILE) {
-			/* The connection waits; do not spin on it. */
-			log_warn("tcp accept, pausing");
-			accept_resume = loop_now() + ACCEPT_PAUSE_MS;
-		} else if (errno != EAGAIN && errno != EWOULDBLOCK &&
-		    errno != EINTR && errno != ECONNABORTED)
-			log_warn("tcp accept");
-		return;
+	for (n = 0; n < ACCEPT_BURST; n++) {
+		memset(&cl, 0, sizeof(cl));
+		cl.peerlen = sizeof(cl.peer);
+		nfd = accept(fd, (struct sockaddr *)&cl.peer, &cl.peerlen);
+		if (nfd == -1) {
+			if (errno == EMFILE || errno == ENFILE) {
+				/* The connection waits; do not spin on it. */
+				log_warn("tcp accept, pausing");
+				accept_resume = loop_now() + ACCEPT_PAUSE_MS;
+			} else if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR && errno != ECONNABORTED)
+				log_warn("tcp accept");
+			return;
+		}
+		cl.proto = CLIENT_TCP;
+		if (nonblock(nfd) == -1) {
+			log_warn("tcp %s", listen_client_str(&cl, b,
+			    sizeof(b)));
+			close(nfd);
+			continue;
+		}
+		conn_add(nfd, &cl);
 	}
-	cl.proto = CLIENT_TCP;
-	if (nonblock(nfd) == -1) {
-		log_warn("tcp %s", listen_client_str(&cl, b, sizeof(b)));
-		close(nfd);
-		return;
-	}
-	conn_add(nfd, &cl);
 }
 
 /* A connection to serve (accepted, or given by inetd): a slot for it. */

@@ -16,6 +16,31 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # R53D_BIN overrides the daemon binary (e.g. a sanitizer build).
 R53D = os.environ.get("R53D_BIN") or os.path.join(ROOT, "r53d")
+# Set (to "asan") when R53D_BIN is the sanitizer build, by tests/asan.sh:
+# each Daemon then has the sanitizers log to its own directory, and a
+# report there fails the test that ran it.
+SANITIZER = os.environ.get("R53D_SANITIZER", "")
+SAN_OPTIONS = ("abort_on_error=1:halt_on_error=1:disable_coredump=1:"
+               "detect_leaks=1:print_stacktrace=1")
+
+
+def sanitizer_env(logdir):
+    """ASAN_OPTIONS and UBSAN_OPTIONS that stop at the first report and
+    write it to logdir (made writable by the unprivileged worker)."""
+    os.makedirs(logdir, exist_ok=True)
+    os.chmod(logdir, 0o1777)
+    return {"ASAN_OPTIONS": SAN_OPTIONS + ":log_path=%s/asan" % logdir,
+            "UBSAN_OPTIONS": SAN_OPTIONS + ":log_path=%s/ubsan" % logdir}
+
+
+def sanitizer_reports(logdir):
+    """The text of every sanitizer report in logdir."""
+    out = []
+    if os.path.isdir(logdir):
+        for f in sorted(os.listdir(logdir)):
+            with open(os.path.join(logdir, f), errors="replace") as fh:
+                out.append("%s:\n%s" % (f, fh.read()))
+    return out
 EMU = os.path.join(ROOT, "tests", "r53emu.py")
 PY = "/usr/bin/python3"
 
@@ -140,7 +165,9 @@ class Daemon:
     """./r53d -d -c CONF in a temporary directory, stopped on close()."""
 
     def __init__(self, conf_text, tmpdir=None, port=None, args=(),
-                 env=None):
+                 env=None, wrapper=()):
+        """wrapper: a command to run r53d under (valgrind and its
+        options)."""
         self.tmp = tmpdir or tempfile.mkdtemp(prefix="r53d-test-")
         # r53d started as root runs as "nobody" and must be able to read
         # its configuration again on SIGHUP.
@@ -163,10 +190,13 @@ class Daemon:
         e.pop("AWS_SESSION_TOKEN", None)
         e["AWS_SHARED_CREDENTIALS_FILE"] = os.path.join(self.tmp, "nocreds")
         e["AWS_CONFIG_FILE"] = os.path.join(self.tmp, "noconfig")
+        self.sandir = os.path.join(self.tmp, "sanitizer")
+        if SANITIZER:
+            e.update(sanitizer_env(self.sandir))
         if env:
             e.update(env)
         self.proc = subprocess.Popen(
-            [R53D, "-d", "-c", self.conf] + list(args),
+            list(wrapper) + [R53D, "-d", "-c", self.conf] + list(args),
             stdout=self.log, stderr=subprocess.STDOUT, env=e,
             preexec_fn=die_with_parent)
         # The death signal is cleared when r53d drops privileges, so a
@@ -224,18 +254,23 @@ class Daemon:
             time.sleep(0.05)
         return False
 
-    def close(self):
+    def close(self, wait=5):
         if self.watch.poll() is None:
             self.watch.kill()
             self.watch.wait()
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
-                self.proc.wait(5)
+                self.proc.wait(wait)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+        reports = sanitizer_reports(self.sandir)
+        if reports:
+            raise AssertionError("r53d (exit %r): sanitizer report:\n%s"
+                                 % (self.proc.returncode,
+                                    "\n".join(reports)))
         return self.proc.returncode
 
 
