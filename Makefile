@@ -91,15 +91,32 @@ $(UNIT_BINS): $(OBJ)/%: %.c $(LIB) $(HDRS)
 
 unit: $(UNIT_BINS)
 
-# libFuzzer harnesses (clang only), built with ASan and UBSan.
+# libFuzzer harnesses (clang only), built with ASan and UBSan and
+# linked with a copy of the library built the same way.  A harness may
+# #include the source of the module it drives, for its static functions:
+# the linker then leaves that module's object out.  Further sources of a
+# harness (the fakes of tests/fuzz/fakes.c) are listed as its
+# prerequisites.
 FUZZCC?=	clang
-FUZZFLAGS=	-g -O1 -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=undefined
+SANFLAGS=	-fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZFLAGS=	-g -O1 -fsanitize=fuzzer $(SANFLAGS)
 FUZZ_BINS=	$(FUZZ_TARGETS:%.c=$(OBJ)/%)
+FUZZ_LIB=	$(OBJ)/fuzz/libr53d.a
+FUZZ_LIBOBJS=	$(LIBSRCS:%.c=$(OBJ)/fuzz/%.o)
 
-$(FUZZ_BINS): $(OBJ)/%: %.c $(LIBSRCS) $(HDRS)
+$(OBJ)/fuzz/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
-	$(FUZZCC) $(FUZZFLAGS) $(CPPFLAGS) -o $@ $< $(LIBSRCS) $(LDLIBS)
+	$(FUZZCC) -g -O1 -fsanitize=fuzzer-no-link $(SANFLAGS) $(CPPFLAGS) \
+	    -c -o $@ $<
+
+$(FUZZ_LIB): $(FUZZ_LIBOBJS)
+	rm -f $@
+	$(AR) rcs $@ $(FUZZ_LIBOBJS)
+
+$(FUZZ_BINS): $(OBJ)/%: %.c $(FUZZ_LIB) $(HDRS) $(wildcard tests/fuzz/*.h)
+	@mkdir -p $(@D)
+	$(FUZZCC) $(FUZZFLAGS) $(CPPFLAGS) -o $@ $(filter %.c,$^) \
+	    $(FUZZ_LIB) $(LDLIBS)
 
 fuzz: $(FUZZ_BINS)
 
