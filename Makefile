@@ -120,6 +120,8 @@ $(FUZZ_BINS): $(OBJ)/%: %.c $(FUZZ_LIB) $(HDRS) $(wildcard tests/fuzz/*.h)
 
 # Harnesses that run the zone engines with tests/fuzz/fakes.c.
 $(OBJ)/tests/fuzz/fuzz_serve: tests/fuzz/fakes.c
+# Harnesses that read change batch bodies back.
+$(OBJ)/tests/fuzz/fuzz_xmlesc: tests/fuzz/xmlcheck.c
 
 fuzz: $(FUZZ_BINS)
 
