@@ -21,8 +21,8 @@ uint64_t	loop_now(void);
 uint64_t	 fake_now = 1000000;
 time_t		 fake_wall = 1700000000;
 const char	*fake_r53_listing;
-void		(*fake_r53_on_change)(const struct r53_change *, size_t,
-		    const char *, size_t, struct fake_answer *);
+void		(*fake_r53_on_change)(const char *, const struct r53_change *,
+		    size_t, const char *, size_t, struct fake_answer *);
 
 uint64_t
 loop_now(void)
@@ -262,7 +262,8 @@ r53_change(struct r53 *r, const char *zoneid, const char *comment,
 	o->ans.outcome = R53_SUCCESS;
 	o->ans.status = 200;
 	if (fake_r53_on_change != NULL)
-		fake_r53_on_change(c, n, xml, (size_t)len, &o->ans);
+		fake_r53_on_change(comment, c, n, xml, (size_t)len,
+		    &o->ans);
 	free(xml);
 	return o->id;
 }

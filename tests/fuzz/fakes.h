@@ -54,8 +54,9 @@ struct fake_answer {
 
 extern const char *fake_r53_listing;
 /* xml[0..len) is the body, NUL-terminated; set *ans. */
-extern void	(*fake_r53_on_change)(const struct r53_change *, size_t,
-		    const char *xml, size_t len, struct fake_answer *ans);
+extern void	(*fake_r53_on_change)(const char *comment,
+		    const struct r53_change *, size_t, const char *xml,
+		    size_t len, struct fake_answer *ans);
 
 /* Complete what is queued; returns how many operations ended. */
 size_t		 fake_r53_run(void);

@@ -129,9 +129,10 @@ setup(void)
 
 /* Route 53's answers to change batches, as the mode says. */
 static void
-on_change(const struct r53_change *c, size_t n, const char *xml, size_t len,
-    struct fake_answer *a)
+on_change(const char *comment, const struct r53_change *c, size_t n,
+    const char *xml, size_t len, struct fake_answer *a)
 {
+	(void)comment;
 	(void)xml;
 	(void)len;
 	switch (mode >> 5 & 3) {
