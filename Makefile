@@ -127,6 +127,12 @@ $(OBJ)/tests/fuzz/fuzz_xmlesc: tests/fuzz/xmlcheck.c
 
 fuzz: $(FUZZ_BINS)
 
+# Every harness for FUZZ_SECONDS each (tests/fuzz_long.sh: FUZZ_RUNS,
+# FUZZ_JOBS), from copies of the seed corpora; one line per harness.
+FUZZ_SECONDS?=	600
+fuzz-long: fuzz
+	sh tests/fuzz_long.sh $(FUZZ_SECONDS)
+
 check:
 	sh tests/deps.sh
 	$(MAKE) all unit
@@ -180,7 +186,7 @@ clean:
 	rm -f $(PROG)
 	rm -rf $(OBJ) tests/tmp
 
-.PHONY: all lib demo unit fuzz check install install-openwrt install-common \
+.PHONY: all lib demo unit fuzz fuzz-long check install install-openwrt install-common \
 	lint clean print-unit print-fuzz
 
 print-unit:
