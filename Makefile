@@ -53,7 +53,7 @@ TOP_SRCS+=	zone.c mirror.c batch.c upd.c secondary.c primary.c
 TOP_SRCS+=	export.c sha256.c stats.c chaos.c
 UNIT_TESTS+=	tests/unit/t_conf.c tests/unit/t_sha256.c tests/unit/t_replay.c
 FUZZ_TARGETS+=	tests/fuzz/fuzz_conf.c tests/fuzz/fuzz_serve.c \
-		tests/fuzz/fuzz_update.c
+		tests/fuzz/fuzz_update.c tests/fuzz/fuzz_r53err.c
 
 include dns/files.mk
 include http/files.mk
