@@ -54,7 +54,7 @@ TOP_SRCS+=	export.c sha256.c stats.c chaos.c
 UNIT_TESTS+=	tests/unit/t_conf.c tests/unit/t_sha256.c tests/unit/t_replay.c
 FUZZ_TARGETS+=	tests/fuzz/fuzz_conf.c tests/fuzz/fuzz_serve.c \
 		tests/fuzz/fuzz_update.c tests/fuzz/fuzz_r53err.c \
-		tests/fuzz/fuzz_listen.c
+		tests/fuzz/fuzz_listen.c tests/fuzz/fuzz_mirror.c
 
 include dns/files.mk
 include http/files.mk
@@ -124,6 +124,7 @@ $(FUZZ_BINS): $(OBJ)/%: %.c $(FUZZ_LIB) $(HDRS) $(wildcard tests/fuzz/*.h)
 $(OBJ)/tests/fuzz/fuzz_serve: tests/fuzz/fakes.c
 $(OBJ)/tests/fuzz/fuzz_update: tests/fuzz/fakes.c tests/fuzz/xmlcheck.c
 $(OBJ)/tests/fuzz/fuzz_listen: tests/fuzz/fakes.c
+$(OBJ)/tests/fuzz/fuzz_mirror: tests/fuzz/fakes.c
 # Harnesses that read change batch bodies back.
 $(OBJ)/tests/fuzz/fuzz_xmlesc: tests/fuzz/xmlcheck.c
 
