@@ -52,7 +52,9 @@ TOP_SRCS+=	loop.c listen.c serve.c replay.c priv.c
 TOP_SRCS+=	zone.c mirror.c batch.c upd.c secondary.c primary.c
 TOP_SRCS+=	export.c sha256.c stats.c chaos.c
 UNIT_TESTS+=	tests/unit/t_conf.c tests/unit/t_sha256.c tests/unit/t_replay.c
-FUZZ_TARGETS+=	tests/fuzz/fuzz_conf.c
+FUZZ_TARGETS+=	tests/fuzz/fuzz_conf.c tests/fuzz/fuzz_serve.c \
+		tests/fuzz/fuzz_update.c tests/fuzz/fuzz_r53err.c \
+		tests/fuzz/fuzz_listen.c tests/fuzz/fuzz_mirror.c
 
 include dns/files.mk
 include http/files.mk
@@ -91,17 +93,48 @@ $(UNIT_BINS): $(OBJ)/%: %.c $(LIB) $(HDRS)
 
 unit: $(UNIT_BINS)
 
-# libFuzzer harnesses (clang only), built with ASan and UBSan.
+# libFuzzer harnesses (clang only), built with ASan and UBSan and
+# linked with a copy of the library built the same way.  A harness may
+# #include the source of the module it drives, for its static functions:
+# the linker then leaves that module's object out.  Further sources of a
+# harness (the fakes of tests/fuzz/fakes.c) are listed as its
+# prerequisites.
 FUZZCC?=	clang
-FUZZFLAGS=	-g -O1 -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=undefined
+SANFLAGS=	-fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZFLAGS=	-g -O1 -fsanitize=fuzzer $(SANFLAGS)
 FUZZ_BINS=	$(FUZZ_TARGETS:%.c=$(OBJ)/%)
+FUZZ_LIB=	$(OBJ)/fuzz/libr53d.a
+FUZZ_LIBOBJS=	$(LIBSRCS:%.c=$(OBJ)/fuzz/%.o)
 
-$(FUZZ_BINS): $(OBJ)/%: %.c $(LIBSRCS) $(HDRS)
+$(OBJ)/fuzz/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
-	$(FUZZCC) $(FUZZFLAGS) $(CPPFLAGS) -o $@ $< $(LIBSRCS) $(LDLIBS)
+	$(FUZZCC) -g -O1 -fsanitize=fuzzer-no-link $(SANFLAGS) $(CPPFLAGS) \
+	    -c -o $@ $<
+
+$(FUZZ_LIB): $(FUZZ_LIBOBJS)
+	rm -f $@
+	$(AR) rcs $@ $(FUZZ_LIBOBJS)
+
+$(FUZZ_BINS): $(OBJ)/%: %.c $(FUZZ_LIB) $(HDRS) $(wildcard tests/fuzz/*.h)
+	@mkdir -p $(@D)
+	$(FUZZCC) $(FUZZFLAGS) $(CPPFLAGS) -o $@ $(filter %.c,$^) \
+	    $(FUZZ_LIB) $(LDLIBS)
+
+# Harnesses that run the zone engines with tests/fuzz/fakes.c.
+$(OBJ)/tests/fuzz/fuzz_serve: tests/fuzz/fakes.c
+$(OBJ)/tests/fuzz/fuzz_update: tests/fuzz/fakes.c tests/fuzz/xmlcheck.c
+$(OBJ)/tests/fuzz/fuzz_listen: tests/fuzz/fakes.c
+$(OBJ)/tests/fuzz/fuzz_mirror: tests/fuzz/fakes.c
+# Harnesses that read change batch bodies back.
+$(OBJ)/tests/fuzz/fuzz_xmlesc: tests/fuzz/xmlcheck.c
 
 fuzz: $(FUZZ_BINS)
+
+# Every harness for FUZZ_SECONDS each (tests/fuzz_long.sh: FUZZ_RUNS,
+# FUZZ_JOBS), from copies of the seed corpora; one line per harness.
+FUZZ_SECONDS?=	600
+fuzz-long: fuzz
+	sh tests/fuzz_long.sh $(FUZZ_SECONDS)
 
 # r53d with AddressSanitizer and UndefinedBehaviorSanitizer, built under
 # obj-asan/ as obj-asan/r53d; the black-box suites run it when R53D_BIN
@@ -167,7 +200,7 @@ clean:
 	rm -f $(PROG)
 	rm -rf $(OBJ) $(ASAN_OBJ) tests/tmp
 
-.PHONY: all lib demo unit fuzz asan check install install-openwrt install-common \
+.PHONY: all lib demo unit fuzz fuzz-long asan check install install-openwrt install-common \
 	lint clean print-unit print-fuzz
 
 print-unit:

@@ -1,0 +1,369 @@
+/*
+ * fuzz_serve.c: libFuzzer harness for the dispatch of DNS messages
+ * (serve.c) with its EDNS and TSIG glue, the zones' answers and the
+ * UPDATE path behind it, as the listeners (listen.c, included here for
+ * its TCP connections) hand messages over.
+ *
+ * The daemon runs with a fixed configuration (tests/fuzz/fakes.h for
+ * the clocks and Route 53): keys of four algorithms, zone "example"
+ * open to UPDATEs signed with them and grants for one, and zone
+ * "sub.example" open to UPDATEs from loopback, with wait-insync and a
+ * queue limit of 2.  Every input starts from freshly loaded zones.
+ *
+ * Input: one mode octet, then the message.
+ *   bit 0	over TCP (a connection of listen.c on a socket pair), else
+ *		UDP (a datagram socket pair)
+ *   bits 1-2	sign it: not, with "ddns-key", with "acme", with a key
+ *		not configured (BADKEY)
+ *   bit 3	signed 1000 s in the past (BADTIME)
+ *   bit 4	send it twice (retransmission, replay)
+ *   bits 5-6	how Route 53 ends change batches: accepted, refused as an
+ *		InvalidChangeBatch naming a name, a failure, unknown
+ *   bit 7	run the zones (batches out and back) between the copies
+ *
+ * Invariants: every answer parses as a DNS message; it is a response of
+ * the request's opcode and ID; when the request's question parsed, the
+ * answer's is the same; over UDP it fits what the request allows; a
+ * request gets at most one answer per copy, and a message shorter than
+ * a header or with QR set gets none; once the zones have run, every
+ * UPDATE has been answered or forgotten (no TCP request outstanding).
+ */
+/* First: it defines _GNU_SOURCE. */
+#include "../../listen.c"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "dns/msg.h"
+#include "dns/name.h"
+#include "dns/tsig.h"
+#include "fakes.h"
+#include "replay.h"
+#include "serve.h"
+#include "zone.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static const char	conftext[] =
+	"key \"ddns-key\" { algorithm hmac-sha256;\n"
+	"  secret \"dt3VXTwDhGcTRyOzTceHkquGopBDj00mpd3SO955CqA=\"; };\n"
+	"key \"acme\" { algorithm hmac-sha512; secret \"XOf498Ff7dYcY1tOioJV"
+	"ajjl2n4NLATC6D+pIb3Pl0J0FU1bSyfZb9HSiqY8ybNM+5RDgh6OqFwVhRd65fFP0g=="
+	"\"; };\n"
+	"key \"old\" { algorithm hmac-md5; secret \"S8J+DZxwyhjNb2Rvu8qk1w==\";"
+	" };\n"
+	"key \"short\" { algorithm hmac-sha1-80; secret \"c2hhMXNlY3JldA==\"; };\n"
+	"aws { imds no; };\n"
+	"zone \"example\" {\n"
+	"  allow-update { key \"ddns-key\"; key \"acme\"; key \"old\";"
+	" key \"short\"; };\n"
+	"  grant \"acme\" subdomain \"_acme-challenge.example\" TXT;\n"
+	"  allow-query { any; };\n"
+	"};\n"
+	"zone \"sub.example\" {\n"
+	"  allow-update { 127.0.0.1; };\n"
+	"  wait-insync yes;\n"
+	"  queue-limit 2;\n"
+	"};\n";
+
+#define RRSET(n, t, v)	"<ResourceRecordSet><Name>" n "</Name><Type>" t \
+	"</Type><TTL>300</TTL><ResourceRecords>" v "</ResourceRecords>" \
+	"</ResourceRecordSet>"
+#define RR(v)		"<ResourceRecord><Value>" v "</Value></ResourceRecord>"
+
+static const char	listing[] =
+	"<ListResourceRecordSetsResponse xmlns=\"https://route53.amazonaws.com"
+	"/doc/2013-04-01/\"><ResourceRecordSets>"
+	RRSET("example.", "NS", RR("ns1.example.") RR("ns2.example."))
+	RRSET("example.", "SOA", RR("ns1.example. hostmaster.example. 7 7200 "
+	    "900 1209600 300"))
+	RRSET("example.", "MX", RR("10 mail.example."))
+	RRSET("example.", "TXT", RR("&quot;v=spf1 -all&quot;"))
+	RRSET("\\052.example.", "A", RR("192.0.2.42"))
+	RRSET("_acme-challenge.example.", "TXT", RR("&quot;old&quot;"))
+	RRSET("alias.example.", "A", "")
+	RRSET("mail.example.", "A", RR("192.0.2.25"))
+	RRSET("mail.example.", "AAAA", RR("2001:db8::25"))
+	RRSET("ns1.example.", "A", RR("192.0.2.1"))
+	RRSET("sub.example.", "NS", RR("ns1.example."))
+	RRSET("sub.example.", "SOA", RR("ns1.example. h.example. 1 2 3 4 5"))
+	RRSET("www.example.", "CNAME", RR("mail.example."))
+	RRSET("x.y.example.", "SRV", RR("1 2 3 mail.example."))
+	"</ResourceRecordSets><IsTruncated>false</IsTruncated>"
+	"<MaxItems>300</MaxItems></ListResourceRecordSetsResponse>";
+
+static struct conf	*cf;
+static int		 udp[2] = { -1, -1 };
+static int		 mode;
+static uint8_t		 ans[LISTEN_UDP_MAX + 2];
+
+static void
+redispatch(const struct client *cl, const uint8_t *m, size_t len)
+{
+	serve_request(cl, m, len, NULL);
+}
+
+static void
+report(void *arg, const char *msg)
+{
+	(void)arg;
+	fprintf(stderr, "%s\n", msg);
+}
+
+static void
+setup(void)
+{
+	if ((cf = conf_parse("fuzz.conf", conftext, sizeof(conftext) - 1,
+	    CONF_NOFILES, report, NULL)) == NULL)
+		abort();
+	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, udp) == -1 ||
+	    nonblock(udp[0]) == -1 || nonblock(udp[1]) == -1)
+		abort();
+	handler = serve_request;
+	serve_setconf(cf);
+	zones_init(fake_r53(), 0, redispatch);
+}
+
+/* Route 53's answers to change batches, as the mode says. */
+static void
+on_change(const char *comment, const struct r53_change *c, size_t n,
+    const char *xml, size_t len, struct fake_answer *a)
+{
+	(void)comment;
+	(void)xml;
+	(void)len;
+	switch (mode >> 5 & 3) {
+	case 1:
+		a->outcome = R53_AWS_ERROR;
+		a->status = 400;
+		snprintf(a->code, sizeof(a->code), "InvalidChangeBatch");
+		snprintf(a->message, sizeof(a->message), "[Tried to delete "
+		    "resource record set [name='%s', type='%s'] but it was "
+		    "not found]", c[n - 1].name, c[n - 1].type);
+		break;
+	case 2:
+		a->outcome = R53_FAILURE;
+		a->status = 0;
+		snprintf(a->message, sizeof(a->message), "connection reset");
+		break;
+	case 3:
+		a->outcome = R53_UNKNOWN;
+		a->status = 0;
+		snprintf(a->message, sizeof(a->message), "no answer");
+		break;
+	}
+}
+
+static void
+count_held(void *arg, const struct zone_figures *f)
+{
+	*(size_t *)arg += f->updates + f->queued;
+}
+
+/*
+ * Step the zones and Route 53, a second passing each round, until no
+ * UPDATE is held and no TCP request is outstanding, at most for rounds.
+ */
+static void
+run_zones(int rounds, const struct tconn *c)
+{
+	size_t	held;
+	int	i;
+
+	for (i = 0; i < rounds; i++) {
+		zones_timer(fake_now);
+		(void)fake_r53_run();
+		fake_now += 1000;
+		held = 0;
+		zones_each(count_held, &held);
+		if (held == 0 && r53_pending(NULL) == 0 &&
+		    (c == NULL || c->fd == -1 || c->pending == 0))
+			break;
+	}
+}
+
+static void
+check_answer(const uint8_t *req, size_t reqlen, const struct dns_msg *rq,
+    int rqok, const uint8_t *a, size_t alen, int tcp)
+{
+	struct dns_msg	m;
+
+	if (dns_msg_parse(&m, a, alen) != DNS_PARSE_OK)
+		abort();
+	if (reqlen < DNS_HDR_LEN || memcmp(a, req, 2) != 0 ||
+	    !(a[2] & 0x80) || (a[2] & 0x78) != (req[2] & 0x78))
+		abort();
+	if (rqok && rq->count[DNS_SEC_QD] == 1 && rq->has_q &&
+	    (!m.has_q || m.count[DNS_SEC_QD] != 1 ||
+	    !name_equal(m.qname, rq->qname) || m.qtype != rq->qtype ||
+	    m.qclass != rq->qclass))
+		abort();
+	if (!tcp && alen > dns_msg_udp_max(rq))
+		abort();
+}
+
+/* Take every answer waiting; returns how many. */
+static int
+answers(const uint8_t *req, size_t reqlen, int tfd)
+{
+	struct dns_msg	 rq;
+	ssize_t		 n;
+	size_t		 have = 0, len;
+	int		 count = 0, rqok;
+
+	rqok = dns_msg_parse(&rq, req, reqlen) == DNS_PARSE_OK;
+	if (tfd == -1) {
+		while ((n = recv(udp[1], ans, sizeof(ans), 0)) >= 0) {
+			check_answer(req, reqlen, &rq, rqok, ans, (size_t)n, 0);
+			count++;
+		}
+		return count;
+	}
+	while ((n = read(tfd, ans + have, sizeof(ans) - have)) > 0)
+		have += (size_t)n;
+	while (have >= 2) {
+		len = (size_t)ans[0] << 8 | ans[1];
+		if (have - 2 < len)
+			abort();	/* answers are written whole */
+		check_answer(req, reqlen, &rq, rqok, ans + 2, len, 1);
+		count++;
+		memmove(ans, ans + 2 + len, have - 2 - len);
+		have -= 2 + len;
+	}
+	if (have != 0)
+		abort();
+	return count;
+}
+
+/* Sign msg as a client would, per the mode; returns its new length. */
+static size_t
+sign(uint8_t *msg, size_t len, size_t cap)
+{
+	static const char *const names[] = { NULL, "ddns-key", "acme",
+	    "nobody" };
+	const struct conf_key	*ck;
+	struct tsig_key		 k;
+	uint8_t			 wname[DNS_NAME_MAX], mac[TSIG_MAC_MAX];
+	size_t			 outlen, maclen;
+	int			 which = mode >> 1 & 3;
+
+	if (which == 0 || len < DNS_HDR_LEN)
+		return len;
+	if (name_from_text(names[which], wname, NULL) == -1)
+		abort();
+	ck = conf_key_find(cf, which == 3 ? "ddns-key" : names[which]);
+	if (ck == NULL || tsig_key_init(&k, wname, ck->alg, ck->secret,
+	    ck->secretlen, 0) == -1)
+		abort();
+	if (tsig_sign_request(&k, msg, len, cap, &outlen,
+	    fake_wall - (mode & 8 ? 1000 : 0), mac, &maclen) == -1)
+		outlen = len;
+	tsig_key_wipe(&k);
+	return outlen;
+}
+
+/* One copy of the message: a datagram, or a frame on connection c. */
+static int
+deliver(const uint8_t *msg, size_t len, struct tconn *c, int peer)
+{
+	struct client	 cl;
+	uint8_t		 pfx[2];
+
+	if (c == NULL) {
+		memset(&cl, 0, sizeof(cl));
+		cl.proto = CLIENT_UDP;
+		((struct sockaddr_in *)&cl.peer)->sin_family = AF_INET;
+		((struct sockaddr_in *)&cl.peer)->sin_addr.s_addr =
+		    htonl(INADDR_LOOPBACK);
+		((struct sockaddr_in *)&cl.peer)->sin_port = htons(5300);
+		cl.peerlen = 0;		/* the socket pair's peer */
+		cl.ufd = udp[0];
+		cl.slot = -1;
+		serve_request(&cl, msg, len, NULL);
+		return answers(msg, len, -1);
+	}
+	pfx[0] = (uint8_t)(len >> 8);
+	pfx[1] = (uint8_t)len;
+	if (write(peer, pfx, 2) != 2 || write(peer, msg, len) != (ssize_t)len)
+		abort();
+	if (c->fd != -1)
+		tcp_io(c, c->fd, POLLIN);
+	return answers(msg, len, peer);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct client	 cl;
+	struct tconn	*c = NULL;
+	uint8_t		*msg;
+	size_t		 len, cap = DNS_MSG_MAX;
+	int		 sp[2] = { -1, -1 }, n, copies, i;
+
+	if (cf == NULL)
+		setup();
+	if (size < 1 || size - 1 > DNS_MSG_MAX - 1024)
+		return 0;
+	mode = data[0];
+	fake_r53_on_change = on_change;
+	fake_r53_listing = listing;
+	zones_setconf(cf);
+	for (n = 0; n < 8 && !zones_ready(); n++) {
+		zones_timer(fake_now);
+		(void)fake_r53_run();
+	}
+	if (!zones_ready())
+		abort();
+	if ((msg = malloc(cap)) == NULL)
+		abort();
+	memcpy(msg, data + 1, size - 1);
+	len = sign(msg, size - 1, cap);
+	if (mode & 1) {
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp) == -1 ||
+		    nonblock(sp[0]) == -1 || nonblock(sp[1]) == -1)
+			abort();
+		memset(&cl, 0, sizeof(cl));
+		cl.proto = CLIENT_TCP;
+		((struct sockaddr_in *)&cl.peer)->sin_family = AF_INET;
+		((struct sockaddr_in *)&cl.peer)->sin_addr.s_addr =
+		    htonl(INADDR_LOOPBACK);
+		cl.peerlen = sizeof(struct sockaddr_in);
+		if (conn_add(sp[0], &cl) == -1)
+			abort();
+		for (i = 0; i < nslots; i++)
+			if (conns[i].fd == sp[0])
+				c = &conns[i];
+	}
+	copies = mode & 16 ? 2 : 1;
+	for (i = 0; i < copies; i++) {
+		n = deliver(msg, len, c, sp[1]);
+		if (n > 1 || (n > 0 && (len < DNS_HDR_LEN || (msg[2] & 0x80))))
+			abort();
+		if (c != NULL && c->fd == -1)
+			break;
+		if (mode & 128) {
+			run_zones(10, c);
+			n = answers(msg, len, c != NULL ? sp[1] : -1);
+			if (n > 1)
+				abort();
+		}
+	}
+	/* update-timeout (60 s) ends every UPDATE. */
+	run_zones(100, c);
+	if (c != NULL && c->fd != -1 && c->pending != 0)
+		abort();
+	zones_free();
+	(void)answers(msg, len, c != NULL ? sp[1] : -1);
+	fake_r53_reset();
+	replay_free();
+	if (c != NULL && c->fd != -1)
+		tcp_close(c);
+	if (sp[1] != -1)
+		close(sp[1]);
+	fake_now += 200000;
+	free(msg);
+	return 0;
+}
