@@ -126,7 +126,7 @@ sed -e "s|\"/etc/r53d/|\"$E/r53d/|" -e 's/^#include /include /' \
 out=$("$D/usr/sbin/r53d" -nv -c "$E/r53d.conf" 2>&1)
 if [ $? -eq 0 ] &&
     printf '%s\n' "$out" | grep -q 'allow-update { key "ddns-key"; };' &&
-    printf '%s\n' "$out" | grep -q 'grant "ddns-key" subdomain' &&
+    printf '%s\n' "$out" | grep -q 'grant "ddns-key" acme-challenge TXT;' &&
     printf '%s\n' "$out" | grep -q 'access-key-id "AKIA' &&
     ! printf '%s\n' "$out" | grep -qi warning; then
 	ok "example with its key and credentials enabled passes r53d -n"
