@@ -5,7 +5,10 @@
 #
 # Override CC, CFLAGS, LDFLAGS, PREFIX, DESTDIR as usual.  For
 # cross-compiling, set CC and point BEARSSL_CPPFLAGS / CARES_CPPFLAGS and
-# LDFLAGS at the target's headers and libraries.
+# LDFLAGS at the target's headers and libraries, and OBJ at a directory
+# of its own: "make OBJ=obj-arm obj-arm/r53d" leaves obj/ and ./r53d
+# alone.  CRITERION=mini builds the unit tests against tests/unit/mini,
+# a stand-in for Criterion on targets that have none (tests/cross.sh).
 #
 # "make install" installs the daemon, its manual pages, the example
 # configuration as $(SYSCONFDIR)/r53d.conf when there is none yet, and
@@ -30,6 +33,7 @@ CPPFLAGS+=	-I. $(BEARSSL_CPPFLAGS) -D_DEFAULT_SOURCE \
 		-DR53D_VERSION=\"$(VERSION)\"
 LDLIBS+=	-lcares -lbearssl
 CRITERION_LIBS?= -lcriterion
+CRITERION_CPPFLAGS?=
 
 PREFIX?=	/usr/local
 BINDIR?=	$(PREFIX)/sbin
@@ -58,7 +62,7 @@ include dns/files.mk
 include http/files.mk
 include aws/files.mk
 
-OBJ=		obj
+OBJ?=		obj
 LIB=		$(OBJ)/libr53d.a
 LIBSRCS=	$(TOP_SRCS) $(DNS_SRCS) $(HTTP_SRCS) $(AWS_SRCS)
 LIBOBJS=	$(LIBSRCS:%.c=$(OBJ)/%.o)
@@ -66,7 +70,7 @@ HDRS=		*.h dns/*.h http/*.h aws/*.h
 
 all: $(PROG)
 
-$(PROG): $(OBJ)/r53d.o $(LIB)
+$(PROG) $(OBJ)/$(PROG): $(OBJ)/r53d.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(OBJ)/r53d.o $(LIB) $(LDLIBS)
 
 lib: $(LIB)
@@ -82,12 +86,23 @@ $(OBJ)/%.o: %.c $(HDRS)
 # Unit tests: tests/unit/t_*.c, each a Criterion binary linked with the
 # library.  UNIT_TESTS is built from the lists above and per directory.
 UNIT_BINS=	$(UNIT_TESTS:%.c=$(OBJ)/%)
+UNIT_DEPS=
+MINICRIT=	$(OBJ)/tests/unit/mini/crit.o
+ifeq ($(CRITERION),mini)
+CRITERION_CPPFLAGS= -isystem tests/unit/mini
+CRITERION_LIBS=	$(MINICRIT)
+UNIT_DEPS=	$(MINICRIT)
+endif
+
+$(MINICRIT): tests/unit/mini/crit.c tests/unit/mini/criterion/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -isystem tests/unit/mini -c -o $@ $<
 
 # Criterion's parameter macros cast const arrays to void *.
-$(UNIT_BINS): $(OBJ)/%: %.c $(LIB) $(HDRS)
+$(UNIT_BINS): $(OBJ)/%: %.c $(LIB) $(UNIT_DEPS) $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Wno-cast-qual $(LDFLAGS) -o $@ $< $(LIB) \
-	    $(CRITERION_LIBS) $(LDLIBS)
+	$(CC) $(CRITERION_CPPFLAGS) $(ALL_CFLAGS) -Wno-cast-qual $(LDFLAGS) \
+	    -o $@ $< $(LIB) $(CRITERION_LIBS) $(LDLIBS)
 
 unit: $(UNIT_BINS)
 
