@@ -29,8 +29,10 @@ WERROR?=
 # on the include path elsewhere; <bearssl.h> works for both.
 BEARSSL_CPPFLAGS!= test -f /usr/include/bearssl/bearssl.h && \
 		echo -isystem /usr/include/bearssl || true
+# compat/ holds headers some C libraries lack (<sys/queue.h> on musl);
+# -idirafter finds the system's own first.
 CPPFLAGS+=	-I. $(BEARSSL_CPPFLAGS) -D_DEFAULT_SOURCE \
-		-DR53D_VERSION=\"$(VERSION)\"
+		-DR53D_VERSION=\"$(VERSION)\" -idirafter compat
 LDLIBS+=	-lcares -lbearssl
 CRITERION_LIBS?= -lcriterion
 CRITERION_CPPFLAGS?=
@@ -56,6 +58,7 @@ TOP_SRCS+=	loop.c listen.c serve.c replay.c priv.c
 TOP_SRCS+=	zone.c mirror.c batch.c upd.c secondary.c primary.c
 TOP_SRCS+=	export.c sha256.c
 UNIT_TESTS+=	tests/unit/t_conf.c tests/unit/t_sha256.c tests/unit/t_replay.c
+UNIT_TESTS+=	tests/unit/t_compat.c
 FUZZ_TARGETS+=	tests/fuzz/fuzz_conf.c
 
 include dns/files.mk
@@ -66,7 +69,7 @@ OBJ?=		obj
 LIB=		$(OBJ)/libr53d.a
 LIBSRCS=	$(TOP_SRCS) $(DNS_SRCS) $(HTTP_SRCS) $(AWS_SRCS)
 LIBOBJS=	$(LIBSRCS:%.c=$(OBJ)/%.o)
-HDRS=		*.h dns/*.h http/*.h aws/*.h
+HDRS=		*.h dns/*.h http/*.h aws/*.h compat/sys/*.h
 
 all: $(PROG)
 
