@@ -10,6 +10,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <errno.h>
 #include <fnmatch.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -180,7 +181,10 @@ main(int argc, char *argv[])
 			if (pid == 0)
 				child(t, s, (char *)p.params + i * p.size);
 			while (waitpid(pid, &st, 0) == -1)
-				;
+				if (errno != EINTR) {
+					perror("waitpid");
+					return 2;
+				}
 			tested++;
 			if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
 				pass++;
