@@ -8,10 +8,27 @@ knot-dnsutils nsd pdns-server pdns-backend-sqlite3 python3 python3-dnspython
 python3-boto3 python3-certbot-dns-rfc2136 mandoc valgrind dnsperf
 libclang-rt-14-dev"
 
+# The cross compilers, qemu-user and the targets' libraries for the
+# unit tests on s390x and armhf (tests/cross.sh), and musl-tools.
+CROSS_ARCHS="s390x armhf"
+PKGS="$PKGS qemu-user musl-tools dpkg-dev gcc-s390x-linux-gnu
+libc6-dev-s390x-cross gcc-arm-linux-gnueabihf libc6-dev-armhf-cross"
+for a in $CROSS_ARCHS; do
+	PKGS="$PKGS libbearssl-dev:$a libc-ares-dev:$a"
+done
+
+# Installed: for a name without an architecture, as the machine's own
+# or architecture-independent package (others may be installed too).
+native=$(dpkg --print-architecture)
 missing=""
 for p in $PKGS; do
-	s=$(dpkg-query -W -f '${db:Status-Status}' "$p" 2>/dev/null)
-	[ "$s" = "installed" ] || missing="$missing $p"
+	dpkg-query -W -f '${db:Status-Status} ${Architecture}\n' "$p" \
+	    2>/dev/null | grep -Eq "^installed ($native|all)\$" ||
+	    case $p in
+	    *:*) dpkg-query -W -f '${db:Status-Status}\n' "$p" 2>/dev/null |
+		grep -q '^installed$' ;;
+	    *) false ;;
+	    esac || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
 
@@ -22,6 +39,12 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 echo "installing:$missing"
+added=0
+for a in $CROSS_ARCHS; do
+	dpkg --print-foreign-architectures | grep -qx "$a" ||
+	    { dpkg --add-architecture "$a" && added=1; }
+done
+[ $added -eq 1 ] && apt-get update -q
 # A fresh machine has no package lists yet.
 if ! apt-get install -y -q --no-install-recommends $missing; then
 	apt-get update -q && \
