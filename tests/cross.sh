@@ -63,10 +63,16 @@ deps() {
 		pkgs="$pkgs gcc-$g libc6-dev-$a-cross binutils-$g \
 		    libbearssl-dev:$a libc-ares-dev:$a"
 	done
+	native=$(dpkg --print-architecture)
 	missing=""
 	for p in $pkgs; do
-		s=$(dpkg-query -W -f '${db:Status-Status}' "$p" 2>/dev/null)
-		[ "$s" = "installed" ] || missing="$missing $p"
+		dpkg-query -W -f '${db:Status-Status} ${Architecture}\n' "$p" \
+		    2>/dev/null | grep -Eq "^installed ($native|all)\$" ||
+		    case $p in
+		    *:*) dpkg-query -W -f '${db:Status-Status}\n' "$p" \
+			2>/dev/null | grep -q '^installed$' ;;
+		    *) false ;;
+		    esac || missing="$missing $p"
 	done
 	[ -z "$missing" ] && return 0
 	echo "installing:$missing"
@@ -222,7 +228,7 @@ musl() {
 size() {
 	name=$1 cc=$2 strip=$3
 	shift 3
-	obj=obj/size-$name
+	obj=obj/size-$(echo "$name" | tr " " -)
 	log=$LOGDIR/size.$name.log
 	if ! command -v "$cc" >/dev/null; then
 		bad "size $name: $cc not installed"
