@@ -5,7 +5,10 @@
 #
 # Override CC, CFLAGS, LDFLAGS, PREFIX, DESTDIR as usual.  For
 # cross-compiling, set CC and point BEARSSL_CPPFLAGS / CARES_CPPFLAGS and
-# LDFLAGS at the target's headers and libraries.
+# LDFLAGS at the target's headers and libraries, and OBJ at a directory
+# of its own: "make OBJ=obj-arm obj-arm/r53d" leaves obj/ and ./r53d
+# alone.  CRITERION=mini builds the unit tests against tests/unit/mini,
+# a stand-in for Criterion on targets that have none (tests/cross.sh).
 #
 # "make install" installs the daemon, its manual pages, the example
 # configuration as $(SYSCONFDIR)/r53d.conf when there is none yet, and
@@ -26,10 +29,13 @@ WERROR?=
 # on the include path elsewhere; <bearssl.h> works for both.
 BEARSSL_CPPFLAGS!= test -f /usr/include/bearssl/bearssl.h && \
 		echo -isystem /usr/include/bearssl || true
+# compat/ holds headers some C libraries lack (<sys/queue.h> on musl);
+# -idirafter finds the system's own first.
 CPPFLAGS+=	-I. $(BEARSSL_CPPFLAGS) -D_DEFAULT_SOURCE \
-		-DR53D_VERSION=\"$(VERSION)\"
+		-DR53D_VERSION=\"$(VERSION)\" -idirafter compat
 LDLIBS+=	-lcares -lbearssl
 CRITERION_LIBS?= -lcriterion
+CRITERION_CPPFLAGS?=
 
 PREFIX?=	/usr/local
 BINDIR?=	$(PREFIX)/sbin
@@ -52,6 +58,7 @@ TOP_SRCS+=	loop.c listen.c serve.c replay.c priv.c
 TOP_SRCS+=	zone.c mirror.c batch.c upd.c secondary.c primary.c
 TOP_SRCS+=	export.c sha256.c stats.c chaos.c
 UNIT_TESTS+=	tests/unit/t_conf.c tests/unit/t_sha256.c tests/unit/t_replay.c
+UNIT_TESTS+=	tests/unit/t_compat.c
 FUZZ_TARGETS+=	tests/fuzz/fuzz_conf.c tests/fuzz/fuzz_serve.c \
 		tests/fuzz/fuzz_update.c tests/fuzz/fuzz_r53err.c \
 		tests/fuzz/fuzz_listen.c tests/fuzz/fuzz_mirror.c
@@ -60,15 +67,15 @@ include dns/files.mk
 include http/files.mk
 include aws/files.mk
 
-OBJ=		obj
+OBJ?=		obj
 LIB=		$(OBJ)/libr53d.a
 LIBSRCS=	$(TOP_SRCS) $(DNS_SRCS) $(HTTP_SRCS) $(AWS_SRCS)
 LIBOBJS=	$(LIBSRCS:%.c=$(OBJ)/%.o)
-HDRS=		*.h dns/*.h http/*.h aws/*.h
+HDRS=		*.h dns/*.h http/*.h aws/*.h compat/sys/*.h
 
 all: $(PROG)
 
-$(PROG): $(OBJ)/r53d.o $(LIB)
+$(PROG) $(OBJ)/$(PROG): $(OBJ)/r53d.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(OBJ)/r53d.o $(LIB) $(LDLIBS)
 
 lib: $(LIB)
@@ -84,12 +91,23 @@ $(OBJ)/%.o: %.c $(HDRS)
 # Unit tests: tests/unit/t_*.c, each a Criterion binary linked with the
 # library.  UNIT_TESTS is built from the lists above and per directory.
 UNIT_BINS=	$(UNIT_TESTS:%.c=$(OBJ)/%)
+UNIT_DEPS=
+MINICRIT=	$(OBJ)/tests/unit/mini/crit.o
+ifeq ($(CRITERION),mini)
+CRITERION_CPPFLAGS= -isystem tests/unit/mini
+CRITERION_LIBS=	$(MINICRIT)
+UNIT_DEPS=	$(MINICRIT)
+endif
+
+$(MINICRIT): tests/unit/mini/crit.c tests/unit/mini/criterion/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -isystem tests/unit/mini -c -o $@ $<
 
 # Criterion's parameter macros cast const arrays to void *.
-$(UNIT_BINS): $(OBJ)/%: %.c $(LIB) $(HDRS)
+$(UNIT_BINS): $(OBJ)/%: %.c $(LIB) $(UNIT_DEPS) $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Wno-cast-qual $(LDFLAGS) -o $@ $< $(LIB) \
-	    $(CRITERION_LIBS) $(LDLIBS)
+	$(CC) $(CRITERION_CPPFLAGS) $(ALL_CFLAGS) -Wno-cast-qual $(LDFLAGS) \
+	    -o $@ $< $(LIB) $(CRITERION_LIBS) $(LDLIBS)
 
 unit: $(UNIT_BINS)
 

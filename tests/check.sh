@@ -86,6 +86,14 @@ fi
 if command -v valgrind >/dev/null 2>&1; then
 	run "valgrind: tests/valgrind.py" $PY tests/valgrind.py
 fi
+# The unit tests built for s390x (big-endian) and armhf (32-bit) and run
+# under qemu-user (about 3 minutes), where the tools are installed.
+if command -v qemu-s390x >/dev/null && command -v qemu-arm >/dev/null &&
+    command -v s390x-linux-gnu-gcc >/dev/null &&
+    command -v arm-linux-gnueabihf-gcc >/dev/null &&
+    [ "${R53D_NOCROSS:-0}" = 0 ]; then
+	run "tests/cross.sh s390x armhf" sh tests/cross.sh -n s390x armhf
+fi
 
 run "mandoc -Tlint" sh -c '
 	out=$(mandoc -Tlint -W warning r53d.8 r53d.conf.5 2>&1)

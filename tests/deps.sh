@@ -14,21 +14,35 @@ python3-boto3 python3-certbot-dns-rfc2136 certbot lego pebble iproute2
 mandoc valgrind dnsperf libclang-rt-14-dev kea-dhcp-ddns-server"
 DEMO_PKGS="make gcc libc-ares-dev libbearssl-dev pkg-config python3
 bind9-dnsutils"
+# The cross compilers, qemu-user and the targets' libraries for the
+# unit tests on s390x and armhf (tests/cross.sh), and musl-tools.
+CROSS_ARCHS="s390x armhf"
+CROSS_PKGS="qemu-user musl-tools dpkg-dev gcc-s390x-linux-gnu
+libc6-dev-s390x-cross gcc-arm-linux-gnueabihf libc6-dev-armhf-cross"
+for a in $CROSS_ARCHS; do
+	CROSS_PKGS="$CROSS_PKGS libbearssl-dev:$a libc-ares-dev:$a"
+done
 
 case ${1:-} in
-'') ;;
-demo) PKGS=$DEMO_PKGS ;;
+'') PKGS="$PKGS $CROSS_PKGS" ;;
+demo) PKGS=$DEMO_PKGS; CROSS_ARCHS="" ;;
 *) echo "usage: sh tests/deps.sh [demo]" >&2; exit 2 ;;
 esac
 
-# Installed for this machine's architecture (or for all): with foreign
-# architectures added, a library may be there for another one only.
-arch=$(dpkg --print-architecture)
+# Installed: for a name without an architecture, as the machine's own
+# or an architecture-independent package (with foreign architectures
+# added, a library may be there for another one only); for NAME:ARCH,
+# for that architecture.
+native=$(dpkg --print-architecture)
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f '${db:Status-Status} ${Architecture}\n' "$p" \
-	    2>/dev/null | grep -Eqx "installed ($arch|all)" ||
-	    missing="$missing $p"
+	    2>/dev/null | grep -Eq "^installed ($native|all)\$" ||
+	    case $p in
+	    *:*) dpkg-query -W -f '${db:Status-Status}\n' "$p" 2>/dev/null |
+		grep -q '^installed$' ;;
+	    *) false ;;
+	    esac || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
 
@@ -39,6 +53,12 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 echo "installing:$missing"
+added=0
+for a in $CROSS_ARCHS; do
+	dpkg --print-foreign-architectures | grep -qx "$a" ||
+	    { dpkg --add-architecture "$a" && added=1; }
+done
+[ $added -eq 1 ] && apt-get update -q
 # A fresh machine has no package lists yet.
 if ! apt-get install -y -q --no-install-recommends $missing; then
 	apt-get update -q && \

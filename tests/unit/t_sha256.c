@@ -394,6 +394,7 @@ Test(sha256, selection)
 	cr_log_info("sha256: %d variants here, using %s", avail, vname[best]);
 }
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 /* Whether the first "flags" line of /proc/cpuinfo lists flag; -1 if none. */
 static int
 cpuinfo_flag(const char *flag)
@@ -417,6 +418,7 @@ cpuinfo_flag(const char *flag)
 	fclose(f);
 	return found;
 }
+#endif
 
 /* On Linux x86-64, what CPUID finds matches what the kernel reports. */
 Test(sha256, detection_matches_cpuinfo)
