@@ -148,11 +148,17 @@ class Throttle(unittest.TestCase):
         self.d.close()
         self.emu.close()
 
-    def busy_spell(self, seconds):
-        """The other client for `seconds`; returns it, stopped."""
+    def busy_spell(self, seconds, lowered, longest=30):
+        """The other client for `seconds`, and on until r53d has logged
+        `lowered` lowering lines (at most `longest` seconds: on a loaded
+        machine r53d's own demand may take longer to meet the other
+        client's); returns it, stopped."""
         o = Other(self.emu, self.zid)
         o.start()
         time.sleep(seconds)
+        end = time.time() + longest - seconds
+        while self.count(LOWER) < lowered and time.time() < end:
+            time.sleep(0.1)
         o.stop.set()
         o.join(30)
         return o
@@ -168,7 +174,7 @@ class Throttle(unittest.TestCase):
             time.sleep(3)
             self.assertEqual(self.count("Throttling"), 0)
             # First episode: r53d is throttled, lowers its rate once.
-            o1 = self.busy_spell(8)
+            o1 = self.busy_spell(8, 1)
             self.assertTrue(self.d.wait_log(LOWER, 1),
                             self.d.logtext()[-3000:])
             # Alone again, it climbs back to 10/s and says so once.
@@ -177,7 +183,7 @@ class Throttle(unittest.TestCase):
             self.assertEqual(self.count(LOWER), 1)
             self.assertEqual(self.count(BACK), 1)
             # A second busy spell is a second episode.
-            o2 = self.busy_spell(6)
+            o2 = self.busy_spell(6, 2)
             end = time.time() + 15
             while self.count(BACK) < 2 and time.time() < end:
                 time.sleep(0.1)
