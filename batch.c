@@ -25,6 +25,9 @@
 #include "mirror.h"
 #include "stats.h"
 
+/* Record sets in a page of ListResourceRecordSets (Route 53's default). */
+#define LIST_PAGE	300
+
 /* Room left in every batch for the SOA's DELETE and CREATE. */
 #define SOA_RECORDS	(R53_BATCH_RECORDS_MAX - BATCH_RECORDS)
 #define SOA_CHARS	(R53_BATCH_CHARS_MAX - BATCH_CHARS)
@@ -1044,6 +1047,19 @@ verify_names(struct batch *b, uint8_t (*names)[DNS_NAME_MAX])
 	return n;
 }
 
+/* The names the batch wrote. */
+static size_t
+verify_count(const struct batch *b)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < b->nvset; i++)
+		if (i == 0 || !name_equal(b->vset[i - 1].name,
+		    b->vset[i].name))
+			n++;
+	return n;
+}
+
 /* Applied: the units end NOERROR; the store holds what was read. */
 static void
 applied_unknown_id(struct batch *b)
@@ -1066,6 +1082,16 @@ batch_checked(struct batch *b, uint32_t serial, uint64_t now,
 		return BN_AGAIN;
 	}
 	if (serial != b->oldserial && verify_keep(b) == 0) {
+		if (!b->mirror->partial && verify_count(b) >
+		    b->mirror->store.nrrset / LIST_PAGE + 1) {
+			/* Fewer requests: read the whole zone (*n 0). */
+			log_info("zone %s: Route 53 has serial %u; reading the "
+			    "zone to see whether the batch with serial %u was "
+			    "applied", b->name, serial, b->newserial);
+			b->vcur = b->nvset;
+			*n = 0;
+			return BN_VERIFY;
+		}
 		log_info("zone %s: Route 53 has serial %u; reading the names "
 		    "of the batch with serial %u to see whether it was "
 		    "applied", b->name, serial, b->newserial);

@@ -245,7 +245,8 @@ enum bnext batch_outcome(struct batch *, uint64_t now,
  * batch replaced: not applied (BN_REREAD, the apex in names).  The
  * serial an increment's last part set: applied.  Otherwise another
  * writer (a second r53d on the zone) may have moved the serial, even
- * to the batch's own: BN_VERIFY, the names the batch wrote, in rounds.
+ * to the batch's own: BN_VERIFY, the names the batch wrote, in rounds
+ * (n 0: the whole zone, when that takes fewer requests).
  */
 enum bnext batch_checked(struct batch *, uint32_t serial, uint64_t now,
 	    uint8_t (*names)[DNS_NAME_MAX], size_t *n);

@@ -61,7 +61,8 @@ enum zstate {
 	Z_REREAD,	/* the batch was put back: the mirror reads rnames
 			   again (or will at retry_at) */
 	Z_VERIFY	/* its outcome is still unknown: the mirror reads
-			   rnames, names it wrote; the batch is held */
+			   rnames, names it wrote (none: the whole zone);
+			   the batch is held */
 };
 
 struct zone {
@@ -195,8 +196,13 @@ read_step(struct zone *z, uint64_t now)
 	case Z_CHECK:
 		rv = mirror_read_soa(m);
 		break;
-	case Z_REREAD:
 	case Z_VERIFY:
+		if (z->nrnames == 0) {
+			rv = mirror_load(m);
+			break;
+		}
+		/* FALLTHROUGH */
+	case Z_REREAD:
 		rv = mirror_reread(m, (const uint8_t (*)[DNS_NAME_MAX])
 		    z->rnames, z->nrnames, now);
 		break;
