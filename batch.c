@@ -25,6 +25,9 @@
 #include "mirror.h"
 #include "stats.h"
 
+/* Record sets in a page of ListResourceRecordSets (Route 53's default). */
+#define LIST_PAGE	300
+
 /* Room left in every batch for the SOA's DELETE and CREATE. */
 #define SOA_RECORDS	(R53_BATCH_RECORDS_MAX - BATCH_RECORDS)
 #define SOA_CHARS	(R53_BATCH_CHARS_MAX - BATCH_CHARS)
@@ -590,17 +593,25 @@ put_serial(struct batch *b, const struct batch_conf *bc,
 	    time(NULL));
 }
 
+/* The SOA serial of the store: 0, or -1 without a usable SOA. */
+static int
+store_serial(const struct batch *b, uint32_t *serial)
+{
+	const struct rrset	*s;
+
+	s = zstore_get(&b->mirror->store, b->origin, DNS_T_SOA);
+	if (s == NULL || s->nrr != 1 || (s->flags & RRSET_OPAQUE))
+		return -1;
+	return rdata_soa_serial(s->rr[0].rdata, s->rr[0].len, serial);
+}
+
 /* 1 if the SOA serial of the store is not serial. */
 static int
 serial_differs(const struct batch *b, uint32_t serial)
 {
-	const struct rrset	*s;
-	uint32_t		 have;
+	uint32_t	have;
 
-	s = zstore_get(b->view.base, b->origin, DNS_T_SOA);
-	return s == NULL || s->nrr != 1 ||
-	    rdata_soa_serial(s->rr[0].rdata, s->rr[0].len, &have) == -1 ||
-	    have != serial;
+	return store_serial(b, &have) == -1 || have != serial;
 }
 
 /*
@@ -767,6 +778,8 @@ batch_build(struct batch *b, const struct batch_conf *bc, uint64_t now,
 	}
 	b->setserial = c.setserial;
 	b->keepserial = c.keepserial && !c.setserial;
+	if (store_serial(b, &b->oldserial) == -1)
+		b->oldserial = 0;
 	if (put_serial(b, bc, &c) == -1 ||
 	    view_serial(b, &b->newserial) == -1 || send_batch(b, now) == -1) {
 		log_warnx("zone %s: cannot build a change batch", b->name);
@@ -974,16 +987,120 @@ batch_outcome(struct batch *b, uint64_t now, uint8_t (*names)[DNS_NAME_MAX],
 	return BN_AGAIN;
 }
 
+static void
+verify_free(struct batch *b)
+{
+	size_t	i;
+
+	for (i = 0; i < b->nvset; i++)
+		rrset_unref(b->vset[i].set);
+	free(b->vset);
+	b->vset = NULL;
+	b->nvset = b->vcur = 0;
+}
+
+/*
+ * Keep what the batch wrote (the view's transitions) and drop the view,
+ * whose pointers into the store the reads would leave dangling.
+ */
+static int
+verify_keep(struct batch *b)
+{
+	struct ztrans	t;
+	size_t		cur = 0, n = zview_ntrans(&b->view), i = 0;
+
+	verify_free(b);
+	if (n == 0 || (b->vset = calloc(n, sizeof(*b->vset))) == NULL)
+		return -1;
+	while (i < n && zview_trans_next(&b->view, &cur, &t)) {
+		memcpy(b->vset[i].name, t.name, name_len(t.name,
+		    DNS_NAME_MAX));
+		b->vset[i].type = t.type;
+		b->vset[i].set = t.new != NULL ?
+		    rrset_ref((struct rrset *)(uintptr_t)t.new) : NULL;
+		i++;
+	}
+	b->nvset = i;
+	zview_free(&b->view);
+	zview_init(&b->view, &b->mirror->store);
+	return 0;
+}
+
+/* The next names to read, at most MIRROR_REREAD_MAX. */
+static size_t
+verify_names(struct batch *b, uint8_t (*names)[DNS_NAME_MAX])
+{
+	size_t	n = 0;
+
+	while (b->vcur < b->nvset) {
+		const uint8_t *nm = b->vset[b->vcur].name;
+
+		if (n > 0 && name_equal(names[n - 1], nm)) {
+			b->vcur++;
+			continue;
+		}
+		if (n == MIRROR_REREAD_MAX)
+			break;
+		memcpy(names[n++], nm, name_len(nm, DNS_NAME_MAX));
+		b->vcur++;
+	}
+	return n;
+}
+
+/* The names the batch wrote. */
+static size_t
+verify_count(const struct batch *b)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < b->nvset; i++)
+		if (i == 0 || !name_equal(b->vset[i - 1].name,
+		    b->vset[i].name))
+			n++;
+	return n;
+}
+
+/* Applied: the units end NOERROR; the store holds what was read. */
+static void
+applied_unknown_id(struct batch *b)
+{
+	log_info("zone %s: the batch with serial %u was applied", b->name,
+	    b->newserial);
+	snprintf(b->code, sizeof(b->code), "%s", "");
+	snprintf(b->msg, sizeof(b->msg), "%s", "");
+}
+
 enum bnext
 batch_checked(struct batch *b, uint32_t serial, uint64_t now,
     uint8_t (*names)[DNS_NAME_MAX], size_t *n)
 {
 	(void)now;
+	if (serial == b->newserial && b->setserial) {
+		/* Absolute RRsets from a primary: whoever wrote, they hold. */
+		applied_unknown_id(b);
+		commit(b, "(unknown id)", 0);
+		return BN_AGAIN;
+	}
+	if (serial != b->oldserial && verify_keep(b) == 0) {
+		if (!b->mirror->partial && verify_count(b) >
+		    b->mirror->store.nrrset / LIST_PAGE + 1) {
+			/* Fewer requests: read the whole zone (*n 0). */
+			log_info("zone %s: Route 53 has serial %u; reading the "
+			    "zone to see whether the batch with serial %u was "
+			    "applied", b->name, serial, b->newserial);
+			b->vcur = b->nvset;
+			*n = 0;
+			return BN_VERIFY;
+		}
+		log_info("zone %s: Route 53 has serial %u; reading the names "
+		    "of the batch with serial %u to see whether it was "
+		    "applied", b->name, serial, b->newserial);
+		*n = verify_names(b, names);
+		return BN_VERIFY;
+	}
 	if (serial == b->newserial) {
-		log_info("zone %s: the batch with serial %u was applied",
-		    b->name, b->newserial);
-		snprintf(b->code, sizeof(b->code), "%s", "");
-		snprintf(b->msg, sizeof(b->msg), "%s", "");
+		/* Out of memory to verify: the serial alone tells. */
+		applied_unknown_id(b);
 		commit(b, "(unknown id)", 0);
 		return BN_AGAIN;
 	}
@@ -994,6 +1111,50 @@ batch_checked(struct batch *b, uint32_t serial, uint64_t now,
 	memcpy(names[0], b->origin, name_len(b->origin, DNS_NAME_MAX));
 	*n = 1;
 	return BN_REREAD;
+}
+
+enum bnext
+batch_verified(struct batch *b, uint64_t now,
+    uint8_t (*names)[DNS_NAME_MAX], size_t *n)
+{
+	const struct rrset	*s;
+	size_t			 i, differ = 0;
+	uint32_t		 serial = 0;
+
+	(void)now;
+	if (b->vcur < b->nvset) {
+		*n = verify_names(b, names);
+		return BN_VERIFY;
+	}
+	*n = 0;
+	for (i = 0; i < b->nvset; i++) {
+		s = zstore_get(&b->mirror->store, b->vset[i].name,
+		    b->vset[i].type);
+		if (!rrset_same(s, b->vset[i].set))
+			differ++;
+	}
+	verify_free(b);
+	if (differ == 0) {
+		/* The store already holds it: nothing to commit. */
+		applied_unknown_id(b);
+		end_batch(b, BE_APPLIED, "(unknown id)", 0);
+		return BN_AGAIN;
+	}
+	if (store_serial(b, &serial) == 0 && serial == b->oldserial) {
+		log_info("zone %s: the batch with serial %u was not applied; "
+		    "evaluating it again", b->name, b->newserial);
+		batch_requeue(b);
+		return BN_AGAIN;
+	}
+	log_warnx("zone %s: the batch with serial %u may or may not have "
+	    "been applied: Route 53 has serial %u and %zu RRsets the batch "
+	    "wrote differ; its updates fail", b->name, b->newserial, serial,
+	    differ);
+	snprintf(b->code, sizeof(b->code), "%s", "");
+	snprintf(b->msg, sizeof(b->msg), "outcome unknown: written over "
+	    "since (serial %u)", serial);
+	end_batch(b, BE_FAILED, NULL, 0);
+	return BN_AGAIN;
 }
 
 /* ---- INSYNC ---- */
@@ -1166,4 +1327,5 @@ batch_drop(struct batch *b, const char *why)
 	}
 	b->wtail = &b->w;
 	zview_free(&b->view);
+	verify_free(b);
 }

@@ -130,6 +130,13 @@ struct basrt {
 	uint16_t	 type;
 };
 
+/* An RRset as the batch whose outcome is being checked left it. */
+struct bverify {
+	uint8_t		 name[DNS_NAME_MAX];	/* lowercased */
+	uint16_t	 type;
+	struct rrset	*set;			/* NULL: deleted */
+};
+
 /* A change Route 53 accepted, with the units waiting for its INSYNC. */
 struct bchange {
 	struct bchange	*next;
@@ -154,6 +161,9 @@ struct batch {
 	struct basrt	 asrt[BATCH_ASSERT_MAX];
 	size_t		 nasrt;
 	uint32_t	 newserial;	/* the batch's SOA serial */
+	uint32_t	 oldserial;	/* the serial it replaces */
+	struct bverify	*vset;		/* outcome unknown: what it wrote */
+	size_t		 nvset, vcur;	/* ... and how far it was read */
 	int		 setserial;	/* a unit set it */
 	int		 keepserial;	/* units kept it: it did not move */
 	uint64_t	 sent;
@@ -196,6 +206,7 @@ enum bnext {
 	BN_REREAD,	/* read names[0..n) again, then build again */
 	BN_RELOAD,	/* read the whole zone again, then build again */
 	BN_CHECK,	/* read the SOA back, then batch_checked() */
+	BN_VERIFY,	/* read names[0..n) again, then batch_verified() */
 	BN_RETRY	/* build again after a backoff */
 };
 
@@ -230,10 +241,24 @@ int	batch_ended(const struct batch *);
 enum bnext batch_outcome(struct batch *, uint64_t now,
 	    uint8_t (*names)[DNS_NAME_MAX], size_t *n);
 /*
- * After BN_CHECK: whether the SOA read back (serial) shows the batch
- * applied.  BN_IDLE (committed), or BN_REREAD (the apex, in names).
+ * After BN_CHECK: what the SOA read back (serial) shows.  The serial the
+ * batch replaced: not applied (BN_REREAD, the apex in names).  The
+ * serial an increment's last part set: applied.  Otherwise another
+ * writer (a second r53d on the zone) may have moved the serial, even
+ * to the batch's own: BN_VERIFY, the names the batch wrote, in rounds
+ * (n 0: the whole zone, when that takes fewer requests).
  */
 enum bnext batch_checked(struct batch *, uint32_t serial, uint64_t now,
+	    uint8_t (*names)[DNS_NAME_MAX], size_t *n);
+/*
+ * After BN_VERIFY: the next round (BN_VERIFY), or the decision once
+ * every name was read.  Route 53 holds every RRset as the batch left
+ * it: applied.  It holds the serial the batch replaced: not applied,
+ * evaluated again.  Otherwise the batch may or may not have been
+ * applied and was written over: its units fail (SERVFAIL), never
+ * evaluated again, which could undo what the other writer did since.
+ */
+enum bnext batch_verified(struct batch *, uint64_t now,
 	    uint8_t (*names)[DNS_NAME_MAX], size_t *n);
 /* Put the batch back at the head of the queue, the view emptied. */
 void	batch_requeue(struct batch *);

@@ -58,8 +58,11 @@ enum zstate {
 	Z_SENT,		/* a change batch is in flight */
 	Z_CHECK,	/* its outcome is unknown: the mirror reads the SOA
 			   back (or will at retry_at); the batch is held */
-	Z_REREAD	/* the batch was put back: the mirror reads rnames
+	Z_REREAD,	/* the batch was put back: the mirror reads rnames
 			   again (or will at retry_at) */
+	Z_VERIFY	/* its outcome is still unknown: the mirror reads
+			   rnames, names it wrote (none: the whole zone);
+			   the batch is held */
 };
 
 struct zone {
@@ -154,6 +157,11 @@ follow(struct zone *z, enum bnext bn, const uint8_t (*names)[DNS_NAME_MAX],
 	case BN_CHECK:
 		enter(z, Z_CHECK);
 		return 1;
+	case BN_VERIFY:
+		memcpy(z->rnames, names, n * sizeof(names[0]));
+		z->nrnames = n;
+		enter(z, Z_VERIFY);
+		return 1;
 	case BN_RETRY:
 		z->state = Z_READY;
 		z->retry_at = now + ZONE_BACKOFF_MIN;
@@ -188,6 +196,12 @@ read_step(struct zone *z, uint64_t now)
 	case Z_CHECK:
 		rv = mirror_read_soa(m);
 		break;
+	case Z_VERIFY:
+		if (z->nrnames == 0) {
+			rv = mirror_load(m);
+			break;
+		}
+		/* FALLTHROUGH */
 	case Z_REREAD:
 		rv = mirror_reread(m, (const uint8_t (*)[DNS_NAME_MAX])
 		    z->rnames, z->nrnames, now);
@@ -309,6 +323,19 @@ zone_step(struct zone *z, uint64_t now)
 			succeeded(z);
 			bn = batch_checked(&z->batch, mirror_soa(&z->mirror),
 			    now, names, &n);
+			if (!follow(z, bn, (const uint8_t (*)[DNS_NAME_MAX])
+			    names, n, now))
+				return;
+			continue;
+		case Z_VERIFY:
+			if ((ms = read_step(z, now)) == MIRROR_BUSY)
+				return;
+			if (ms == MIRROR_FAIL) {
+				retry_later(z, now);
+				return;
+			}
+			succeeded(z);
+			bn = batch_verified(&z->batch, now, names, &n);
 			if (!follow(z, bn, (const uint8_t (*)[DNS_NAME_MAX])
 			    names, n, now))
 				return;

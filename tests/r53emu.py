@@ -94,6 +94,7 @@ Control API (not part of AWS; no signature; JSON in and out)
                               400 {"Code", "Message"}.
   GET  /_emu/stats            {"total": n, "operations": {op: n},
                               "errors": {code: n}, "faults": n,
+                              "fault_types": {type: n},
                               "throttled": {"account"|"operation"|
                               "change": n}, "changes": n (drawn from
                               the change bucket)}
@@ -109,8 +110,14 @@ Control API (not part of AWS; no signature; JSON in and out)
                               "prior_request_check": bool,
                               "latency_ms": ms, "max_rrsets": n,
                               "clock_offset": s,
-                              "strict_element_order": bool}
+                              "strict_element_order": bool,
+                              "random_faults": {"rate": p, "kinds":
+                              [FAULT...]} or null}
                               -> current config.
+                              random_faults: a request that no queued
+                              fault matches gets, with probability p, one
+                              of the kinds matching its operation, chosen
+                              at random (their counts are not used up).
                               clock_offset shifts the emulator's clock
                               (Date header, signature window, SubmittedAt).
                               Changing a bucket setting refills every
@@ -276,6 +283,7 @@ class Emulator(object):
             "max_rrsets": args.max_rrsets,
             "clock_offset": 0.0,
             "strict_element_order": args.strict_element_order,
+            "random_faults": None,
         }
         M.STRICT_ORDER = args.strict_element_order
         self.tokens = float(args.rate or 0)
@@ -309,7 +317,7 @@ class Emulator(object):
 
     def reset_stats(self):
         self.stats = {"total": 0, "operations": {}, "errors": {},
-                      "faults": 0, "changes": 0,
+                      "faults": 0, "fault_types": {}, "changes": 0,
                       "throttled": {"account": 0, "operation": 0,
                                     "change": 0}}
 
@@ -631,18 +639,33 @@ class Emulator(object):
 
     # -- faults and throttle ---------------------------------------------
 
+    @staticmethod
+    def fault_matches(f, op):
+        want = f.get("op")
+        return want is None or op in (want if isinstance(want, list)
+                                      else [want])
+
     def take_fault(self, op):
         for f in self.faults:
-            want = f.get("op")
-            if want is not None and op not in (
-                    want if isinstance(want, list) else [want]):
+            if not self.fault_matches(f, op):
                 continue
             f["count"] = f.get("count", 1) - 1
             if f["count"] <= 0:
                 self.faults.remove(f)
-            self.stats["faults"] += 1
-            return f
+            return self.counted_fault(f)
+        rf = self.cfg["random_faults"]
+        if rf and self.rng.random() < float(rf.get("rate", 0)):
+            kinds = [f for f in rf.get("kinds", ())
+                     if self.fault_matches(f, op)]
+            if kinds:
+                return self.counted_fault(self.rng.choice(kinds))
         return None
+
+    def counted_fault(self, f):
+        self.stats["faults"] += 1
+        ft = self.stats["fault_types"]
+        ft[f["type"]] = ft.get(f["type"], 0) + 1
+        return f
 
     def throttled(self):
         rate = self.cfg["rate"]
@@ -742,6 +765,9 @@ class Emulator(object):
         for k, v in d.items():
             if k not in self.cfg:
                 raise ValueError("unknown setting %r" % k)
+            if k == "random_faults" and v is not None:
+                for f in v.get("kinds", ()):
+                    check_fault(f)
             self.cfg[k] = v
             if k == "strict_element_order":
                 M.STRICT_ORDER = bool(v)
@@ -754,6 +780,15 @@ class Emulator(object):
                      "change_bucket"):
                 self.fill_buckets()
         return dict(self.cfg)
+
+
+FAULT_TYPES = ("500", "503", "throttle", "prior", "error", "close_before",
+               "close_after", "slow", "truncate", "malformed")
+
+
+def check_fault(f):
+    if not isinstance(f, dict) or f.get("type") not in FAULT_TYPES:
+        raise ValueError("unknown fault %r" % (f,))
 
 
 ROUTES = [
@@ -1065,11 +1100,7 @@ class Handler(BaseHTTPRequestHandler):
                         emu.faults = []
                     new = data.get("faults", [data] if "type" in data else [])
                     for f in new:
-                        if f.get("type") not in (
-                                "500", "503", "throttle", "prior", "error",
-                                "close_before", "close_after", "slow",
-                                "truncate", "malformed"):
-                            raise ValueError("unknown fault %r" % f)
+                        check_fault(f)
                         f.setdefault("count", 1)
                         emu.faults.append(dict(f))
                     out = {"faults": emu.faults}
