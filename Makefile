@@ -127,6 +127,8 @@ $(OBJ)/tests/fuzz/fuzz_listen: tests/fuzz/fakes.c
 $(OBJ)/tests/fuzz/fuzz_mirror: tests/fuzz/fakes.c
 # The credential fetchers, with the fake clocks and log.
 $(OBJ)/tests/fuzz/fuzz_imds: tests/fuzz/fakes.c
+# Harnesses that only need the log dropped.
+$(OBJ)/tests/fuzz/fuzz_anchors: tests/fuzz/fakes.c
 # Harnesses that read change batch bodies back.
 $(OBJ)/tests/fuzz/fuzz_xmlesc: tests/fuzz/xmlcheck.c
 
