@@ -54,7 +54,8 @@ TOP_SRCS+=	export.c sha256.c stats.c chaos.c
 UNIT_TESTS+=	tests/unit/t_conf.c tests/unit/t_sha256.c tests/unit/t_replay.c
 FUZZ_TARGETS+=	tests/fuzz/fuzz_conf.c tests/fuzz/fuzz_serve.c \
 		tests/fuzz/fuzz_update.c tests/fuzz/fuzz_r53err.c \
-		tests/fuzz/fuzz_listen.c tests/fuzz/fuzz_mirror.c
+		tests/fuzz/fuzz_listen.c tests/fuzz/fuzz_mirror.c \
+		tests/fuzz/fuzz_secondary.c
 
 include dns/files.mk
 include http/files.mk
@@ -125,6 +126,7 @@ $(OBJ)/tests/fuzz/fuzz_serve: tests/fuzz/fakes.c
 $(OBJ)/tests/fuzz/fuzz_update: tests/fuzz/fakes.c tests/fuzz/xmlcheck.c
 $(OBJ)/tests/fuzz/fuzz_listen: tests/fuzz/fakes.c
 $(OBJ)/tests/fuzz/fuzz_mirror: tests/fuzz/fakes.c
+$(OBJ)/tests/fuzz/fuzz_secondary: tests/fuzz/fakes.c
 # The credential fetchers, with the fake clocks and log.
 $(OBJ)/tests/fuzz/fuzz_imds: tests/fuzz/fakes.c
 # Harnesses that only need the log dropped.
