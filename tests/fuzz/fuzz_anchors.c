@@ -1,7 +1,9 @@
 /*
  * fuzz_anchors.c: libFuzzer harness for the trust anchor reader
  * (http_tls_anchors_load(), http/tls.c), which reads a PEM bundle: the
- * input is the file's contents, written to a file of this process.
+ * input is the file's contents, written to a temporary file unlinked at
+ * once and read through /proc/self/fd (libFuzzer may end without exit
+ * handlers).
  *
  * Invariants: a refused file leaves the anchors loaded before as they
  * were (one placeholder here), with nothing half-loaded; a loaded one
@@ -19,14 +21,8 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-static char	path[] = "/tmp/fuzz_anchors.XXXXXX";
+static char	path[64];
 static int	fd = -1;
-
-static void
-cleanup(void)
-{
-	unlink(path);
-}
 
 static void
 placeholder(struct http_tls_anchors *ta)
@@ -65,9 +61,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int			 n;
 
 	if (fd == -1) {
-		if ((fd = mkstemp(path)) == -1)
+		char	tmp[] = "/tmp/fuzz_anchors.XXXXXX";
+
+		if ((fd = mkstemp(tmp)) == -1 || unlink(tmp) == -1)
 			abort();
-		atexit(cleanup);
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	}
 	if (ftruncate(fd, 0) == -1 ||
 	    pwrite(fd, data, size, 0) != (ssize_t)size)

@@ -310,18 +310,25 @@ run_imds(uint64_t now)
 	imds_free(m);
 }
 
-static const char	tokpath[] = "/tmp/fuzz_imds.token";
+/* The web identity token: a file unlinked at once, read through its fd. */
+static char	tokpath[64];
 
 static void
-unlink_token(void)
+make_token(void)
 {
-	unlink(tokpath);
+	static const char	tok[] = "eyJhbGciOiJSUzI1NiJ9.e30.c2ln\n";
+	char			tmp[] = "/tmp/fuzz_imds.XXXXXX";
+	int			fd;
+
+	if ((fd = mkstemp(tmp)) == -1 || unlink(tmp) == -1 ||
+	    write(fd, tok, sizeof(tok) - 1) != (ssize_t)sizeof(tok) - 1)
+		abort();
+	snprintf(tokpath, sizeof(tokpath), "/proc/self/fd/%d", fd);
 }
 
 static void
 run_cfetch(unsigned mode, uint64_t now)
 {
-	static int		 tokfile;
 	struct cfetch_spec	 sp;
 	struct cfetch		*f;
 	struct creds_keys	 k;
@@ -330,7 +337,6 @@ run_cfetch(unsigned mode, uint64_t now)
 				    NULL };
 	enum cfetch_state	 st;
 	size_t			 i, before;
-	FILE			*fp;
 
 	memset(&sp, 0, sizeof(sp));
 	switch (mode & 3) {
@@ -350,14 +356,8 @@ run_cfetch(unsigned mode, uint64_t now)
 			signer.session_token = "FQoGZXIvYXdzEBYaDEXAMPLE";
 		break;
 	default:
-		if (!tokfile) {
-			if ((fp = fopen(tokpath, "w")) == NULL ||
-			    fputs("eyJhbGciOiJSUzI1NiJ9.e30.c2ln\n", fp) ==
-			    EOF || fclose(fp) == EOF)
-				abort();
-			atexit(unlink_token);
-			tokfile = 1;
-		}
+		if (tokpath[0] == '\0')
+			make_token();
 		sp.kind = CFETCH_WEB_IDENTITY;
 		sp.url = "http://sts.example/";
 		sp.role_arn = "arn:aws:iam::123456789012:role/dns";
