@@ -61,7 +61,8 @@ UNIT_TESTS+=	tests/unit/t_conf.c tests/unit/t_sha256.c tests/unit/t_replay.c
 UNIT_TESTS+=	tests/unit/t_compat.c
 FUZZ_TARGETS+=	tests/fuzz/fuzz_conf.c tests/fuzz/fuzz_serve.c \
 		tests/fuzz/fuzz_update.c tests/fuzz/fuzz_r53err.c \
-		tests/fuzz/fuzz_listen.c tests/fuzz/fuzz_mirror.c
+		tests/fuzz/fuzz_listen.c tests/fuzz/fuzz_mirror.c \
+		tests/fuzz/fuzz_secondary.c
 
 include dns/files.mk
 include http/files.mk
@@ -143,6 +144,11 @@ $(OBJ)/tests/fuzz/fuzz_serve: tests/fuzz/fakes.c
 $(OBJ)/tests/fuzz/fuzz_update: tests/fuzz/fakes.c tests/fuzz/xmlcheck.c
 $(OBJ)/tests/fuzz/fuzz_listen: tests/fuzz/fakes.c
 $(OBJ)/tests/fuzz/fuzz_mirror: tests/fuzz/fakes.c
+$(OBJ)/tests/fuzz/fuzz_secondary: tests/fuzz/fakes.c
+# The credential fetchers, with the fake clocks and log.
+$(OBJ)/tests/fuzz/fuzz_imds: tests/fuzz/fakes.c
+# Harnesses that only need the log dropped.
+$(OBJ)/tests/fuzz/fuzz_anchors: tests/fuzz/fakes.c
 # Harnesses that read change batch bodies back.
 $(OBJ)/tests/fuzz/fuzz_xmlesc: tests/fuzz/xmlcheck.c
 

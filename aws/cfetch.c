@@ -327,7 +327,10 @@ cfetch_free(struct cfetch *f)
 	free(f);
 }
 
-/* End the fetch. */
+/*
+ * End the fetch.  The reason may quote the answer (STS's error code and
+ * message): control characters become spaces, as it goes to the log.
+ */
 static void
 finish(struct cfetch *f, enum cfetch_state st, const char *fmt, ...)
     __attribute__((__format__(__printf__, 3, 4)));
@@ -335,7 +338,8 @@ finish(struct cfetch *f, enum cfetch_state st, const char *fmt, ...)
 static void
 finish(struct cfetch *f, enum cfetch_state st, const char *fmt, ...)
 {
-	va_list	ap;
+	va_list	 ap;
+	char	*p;
 
 	f->why[0] = '\0';
 	if (fmt != NULL) {
@@ -343,6 +347,9 @@ finish(struct cfetch *f, enum cfetch_state st, const char *fmt, ...)
 		vsnprintf(f->why, sizeof(f->why), fmt, ap);
 		va_end(ap);
 	}
+	for (p = f->why; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
 	reset(f);
 	if (f->conn_inited)
 		http_conn_close(&f->conn);

@@ -52,10 +52,31 @@ dn_append(void *ctx, const void *data, size_t len)
 	dn->len += len;
 }
 
+/* A certificate's decoder, fed by the PEM decoder. */
+struct certdec {
+	br_x509_decoder_context	xd;
+	int			trailing;	/* bytes past its end */
+};
+
+/*
+ * BearSSL's decoder must not be fed once it has stopped (the
+ * certificate decoded, or an error): it would run off its program.
+ * Bytes past the end of the certificate make it unusable instead.
+ */
 static void
 x509_push(void *ctx, const void *data, size_t len)
 {
-	br_x509_decoder_push(ctx, data, len);
+	struct certdec	*cd = ctx;
+
+	if (len == 0)
+		return;
+	if (br_x509_decoder_last_error(&cd->xd) != BR_ERR_X509_TRUNCATED) {
+		cd->trailing = 1;
+		return;
+	}
+	br_x509_decoder_push(&cd->xd, data, len);
+	if (cd->xd.hlen != 0)
+		cd->trailing = 1;
 }
 
 static unsigned char *
@@ -133,7 +154,7 @@ http_tls_anchors_load(struct http_tls_anchors *out, const char *file)
 {
 	static struct dnbuf	 dn;
 	br_pem_decoder_context	 pc;
-	br_x509_decoder_context	 xd;
+	struct certdec		 cd;
 	struct http_tls_anchors	 ta = { NULL, 0 };
 	br_x509_trust_anchor	*nta;
 	unsigned char		 buf[4096];
@@ -158,10 +179,11 @@ http_tls_anchors_load(struct http_tls_anchors *out, const char *file)
 				if (incert) {
 					dn.len = 0;
 					dn.overflow = 0;
-					br_x509_decoder_init(&xd, dn_append,
+					br_x509_decoder_init(&cd.xd, dn_append,
 					    &dn);
+					cd.trailing = 0;
 					br_pem_decoder_setdest(&pc, x509_push,
-					    &xd);
+					    &cd);
 				} else
 					br_pem_decoder_setdest(&pc, NULL,
 					    NULL);
@@ -171,8 +193,8 @@ http_tls_anchors_load(struct http_tls_anchors *out, const char *file)
 					break;
 				incert = 0;
 				line++;
-				if (br_x509_decoder_last_error(&xd) != 0 ||
-				    dn.overflow) {
+				if (br_x509_decoder_last_error(&cd.xd) != 0 ||
+				    cd.trailing || dn.overflow) {
 					skipped++;
 					break;
 				}
@@ -194,7 +216,7 @@ http_tls_anchors_load(struct http_tls_anchors *out, const char *file)
 					}
 					ta.ta = nta;
 				}
-				if (anchor_make(&ta.ta[ta.n], &xd, &dn) == -1) {
+				if (anchor_make(&ta.ta[ta.n], &cd.xd, &dn) == -1) {
 					skipped++;
 					break;
 				}
