@@ -31,8 +31,10 @@ class TwoServers(unittest.TestCase):
         self.assertEqual(fig["refused-present"], 0)
         self.assertEqual(fig["links"], 500)
         # Both answered, and raced: batches refused because the other
-        # had written, then read again and sent again.
-        self.assertTrue(all(n > 50 for n in fig["noerror_by_server"]),
+        # had written, then read again and sent again.  (How the work
+        # splits depends on when clients moved after a time-out; they
+        # do not move back, so one server may end with most of it.)
+        self.assertTrue(all(n > 0 for n in fig["noerror_by_server"]),
                         fig["noerror_by_server"])
         self.assertGreater(fig["refused_batches"], 0)
         self.assertEqual(len(fig["kills"]), 1)
