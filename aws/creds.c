@@ -77,85 +77,24 @@ int
 creds_parse_ini(const char *buf, size_t len, const char *profile,
     struct creds_keys *k, int *line)
 {
-	const char	*p, *end, *eol, *a, *b, *v, *ve;
-	size_t		 plen;
-	int		 ln = 0, in = 0, found = 0;
+	int	rv;
 
 	memset(k, 0, sizeof(*k));
-	plen = strlen(profile);
-	p = buf;
-	end = buf + len;
-	while (p < end) {
-		ln++;
-		if (line != NULL)
-			*line = ln;
-		eol = memchr(p, '\n', (size_t)(end - p));
-		if (eol == NULL)
-			eol = end;
-		a = p;
-		b = eol;
-		p = eol < end ? eol + 1 : end;
-		while (a < b && isblank_((unsigned char)*a))
-			a++;
-		while (b > a && isblank_((unsigned char)b[-1]))
-			b--;
-		if (a == b || *a == '#' || *a == ';')
-			continue;
-		if (memchr(a, '\0', (size_t)(b - a)) != NULL)
-			goto bad;
-		if (*a == '[') {
-			if (b[-1] != ']')
-				goto bad;
-			a++;
-			b--;
-			while (a < b && isblank_((unsigned char)*a))
-				a++;
-			while (b > a && isblank_((unsigned char)b[-1]))
-				b--;
-			in = (size_t)(b - a) == plen &&
-			    memcmp(a, profile, plen) == 0;
-			found |= in;
-			continue;
-		}
-		/* key = value */
-		for (v = a; v < b && *v != '=' && *v != ':'; v++)
-			;
-		if (v == b)
-			goto bad;
-		ve = v;
-		while (ve > a && isblank_((unsigned char)ve[-1]))
-			ve--;
-		if (!in) {
-			continue;
-		}
-		v++;
-		while (v < b && isblank_((unsigned char)*v))
-			v++;
-#define KEYIS(s)	((size_t)(ve - a) == sizeof(s) - 1 && \
-			    strncasecmp(a, s, sizeof(s) - 1) == 0)
-		if (KEYIS("aws_access_key_id")) {
-			if (setfield(k->akid, sizeof(k->akid), v,
-			    (size_t)(b - v)) == -1)
-				goto bad;
-		} else if (KEYIS("aws_secret_access_key")) {
-			if (setfield(k->secret, sizeof(k->secret), v,
-			    (size_t)(b - v)) == -1)
-				goto bad;
-		} else if (KEYIS("aws_session_token")) {
-			if (setfield(k->token, sizeof(k->token), v,
-			    (size_t)(b - v)) == -1)
-				goto bad;
-		}
-#undef KEYIS
+	if ((rv = creds_ini_get(buf, len, profile, "aws_access_key_id",
+	    k->akid, sizeof(k->akid), line)) == -1 ||
+	    (rv == 0 && (rv = creds_ini_get(buf, len, profile,
+	    "aws_secret_access_key", k->secret, sizeof(k->secret),
+	    line)) == -1) ||
+	    (rv == 0 && creds_ini_get(buf, len, profile, "aws_session_token",
+	    k->token, sizeof(k->token), line) == -1)) {
+		keys_wipe(k);
+		return -1;
 	}
-	if (!found || k->akid[0] == '\0' || k->secret[0] == '\0') {
+	if (rv == 1 || k->akid[0] == '\0' || k->secret[0] == '\0') {
 		keys_wipe(k);
 		return 1;
 	}
 	return 0;
- bad:
-	keys_wipe(k);
-	return -1;
 }
 
 int
