@@ -168,8 +168,10 @@ udp_step(struct primary *p, short revents, uint64_t now)
 			fail(p, "no answer over UDP", 0);
 			return;
 		}
+		/* Not sent (a full buffer, a signal): the next resend is. */
 		if (send(p->fd, p->q + 2, p->qlen - 2, 0) == -1 &&
-		    errno != EAGAIN && errno != EWOULDBLOCK) {
+		    errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR) {
 			fail(p, "send", errno);
 			return;
 		}

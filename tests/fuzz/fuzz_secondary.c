@@ -146,6 +146,8 @@ read_queries(void)
 		fromlen = sizeof(from);
 		n = recvfrom(ufd, buf, sizeof(buf), 0,
 		    (struct sockaddr *)&from, &fromlen);
+		if (n == -1 && errno == EINTR)
+			continue;
 		if (n == -1)
 			break;
 		if (dns_msg_parse(&q, buf, (size_t)n) == -1 ||
@@ -192,9 +194,17 @@ pump(struct secondary *s)
 
 	for (i = 0; i < 4; i++) {
 		secondary_pollfd(s, &pfd);
-		pfd.revents = 0;
-		if (pfd.fd != -1 && poll(&pfd, 1, 0) == -1)
-			abort();
+		/*
+		 * libFuzzer's -timeout alarm can interrupt poll() even with
+		 * a zero timeout: ask again, as the daemon's loop does.
+		 */
+		for (;;) {
+			pfd.revents = 0;
+			if (pfd.fd == -1 || poll(&pfd, 1, 0) != -1)
+				break;
+			if (errno != EINTR)
+				abort();
+		}
 		secondary_step(s, pfd.revents, fake_now);
 		check(s);
 		read_queries();
