@@ -1,10 +1,12 @@
 #!/bin/sh
-# tests/fuzz_long.sh [SECONDS]: run every libFuzzer harness (make -s
-# print-fuzz) for SECONDS (default 600) or FUZZ_RUNS executions (default
-# 10000000), whichever ends first, FUZZ_JOBS harnesses at a time (default
-# 1), each from a copy of its seed corpus tests/fuzz/corpus_NAME/, so the
-# seeds stay as committed.  Corpora, logs and artefacts go under
-# tests/tmp/fuzz_long/NAME/.
+# tests/fuzz_long.sh [SECONDS [HARNESS...]]: run the libFuzzer harnesses
+# (every one of make -s print-fuzz, or those named, e.g. fuzz_serve) for
+# SECONDS each (default 600) or FUZZ_RUNS executions (default 10000000),
+# whichever ends first, FUZZ_JOBS harnesses at a time (default 1): each
+# of FUZZ_JOBS lanes takes the next harness not yet taken, in the order
+# given, so name the slow ones first.  Each starts from a copy of its
+# seed corpus tests/fuzz/corpus_NAME/, so the seeds stay as committed.
+# Corpora, logs and artefacts go under tests/tmp/fuzz_long/NAME/.
 #
 # Prints one line per harness: name, executions, executions per second,
 # libFuzzer's cov: and ft: at the end, and crashes: 0 or the names of
@@ -24,7 +26,15 @@ case "$SECONDS_EACH$RUNS$JOBS" in
 esac
 [ "$JOBS" -ge 1 ] || JOBS=1
 
-harnesses=$(make -s print-fuzz)
+if [ $# -gt 1 ]; then
+	shift
+	harnesses=
+	for h in "$@"; do
+		harnesses="$harnesses obj/tests/fuzz/${h#obj/tests/fuzz/}"
+	done
+else
+	harnesses=$(make -s print-fuzz)
+fi
 [ -n "$harnesses" ] || { echo "no harness" >&2; exit 1; }
 for f in $harnesses; do
 	[ -x "$f" ] || { echo "$f: not built (make fuzz)" >&2; exit 1; }
@@ -44,16 +54,27 @@ one() {
 	echo $? >"$dir/rc"
 }
 
-n=0
+# A lane takes harnesses until none is left; mkdir claims one, so two
+# lanes never take the same.
+mkdir -p "$TOP"
 for f in $harnesses; do
-	one "$f" &
+	rm -rf "$TOP/$(basename "$f").taken"
+done
+lane() {
+	for f in $harnesses; do
+		mkdir "$TOP/$(basename "$f").taken" 2>/dev/null || continue
+		one "$f"
+	done
+}
+n=0
+while [ "$n" -lt "$JOBS" ]; do
+	lane &
 	n=$((n + 1))
-	if [ "$n" -ge "$JOBS" ]; then
-		wait
-		n=0
-	fi
 done
 wait
+for f in $harnesses; do
+	rmdir "$TOP/$(basename "$f").taken" 2>/dev/null
+done
 
 passed=0
 failed=0

@@ -21,6 +21,16 @@ uint64_t	loop_now(void);
 uint64_t	 fake_now = 1000000;
 time_t		 fake_wall = 1700000000;
 const char	*fake_r53_listing;
+int		 fake_r53_listing_fixed;
+
+/* The record sets of a fixed listing, parsed once (pointers into buf). */
+static struct {
+	const char		*doc;
+	char			*buf;
+	struct r53_rrset	*sets;
+	size_t			 n, cap;
+	int			 rc;
+} fixed;
 void		(*fake_r53_on_change)(const char *, const struct r53_change *,
 		    size_t, const char *, size_t, struct fake_answer *);
 
@@ -367,6 +377,45 @@ list_each(void *arg, const struct r53_rrset *rs)
 	return 0;
 }
 
+static int
+keep_rrset(void *arg, const struct r53_rrset *rs)
+{
+	(void)arg;
+	if (fixed.n == fixed.cap) {
+		fixed.cap = fixed.cap ? 2 * fixed.cap : 64;
+		if ((fixed.sets = realloc(fixed.sets,
+		    fixed.cap * sizeof(*fixed.sets))) == NULL)
+			abort();
+	}
+	fixed.sets[fixed.n++] = *rs;
+	return 0;
+}
+
+/*
+ * Parse a fixed listing the first time it is seen; the record sets keep
+ * pointing into the parsed copy, which is kept with them.
+ */
+static int
+fixed_listing(const char *doc)
+{
+	struct r53_rrset_page	 page;
+	struct r53_why		 why;
+	size_t			 len;
+
+	if (fixed.doc == doc)
+		return fixed.rc;
+	free(fixed.buf);
+	fixed.n = 0;
+	len = strlen(doc);
+	if ((fixed.buf = malloc(len + 1)) == NULL)
+		abort();
+	memcpy(fixed.buf, doc, len + 1);
+	fixed.rc = r53_parse_list_rrsets(fixed.buf, len, keep_rrset, NULL,
+	    &page, &why);
+	fixed.doc = doc;
+	return fixed.rc;
+}
+
 static void
 complete(const struct fop *o)
 {
@@ -377,7 +426,7 @@ complete(const struct fop *o)
 	struct r53_why		 why;
 	struct filter		 f;
 	char			*b;
-	size_t			 len;
+	size_t			 len, i;
 	int			 rc;
 
 	memset(&res, 0, sizeof(res));
@@ -408,7 +457,14 @@ complete(const struct fop *o)
 		f.o = o;
 		f.stopped = 0;
 		rc = R53_EXML;
-		if (fake_r53_listing != NULL) {
+		if (fake_r53_listing != NULL && fake_r53_listing_fixed) {
+			rc = fixed_listing(fake_r53_listing);
+			for (i = 0; rc == R53_OK && i < fixed.n; i++)
+				if (list_each(&f, &fixed.sets[i]) != 0) {
+					rc = R53_EABORT;
+					break;
+				}
+		} else if (fake_r53_listing != NULL) {
 			len = strlen(fake_r53_listing);
 			if ((b = malloc(len + 1)) == NULL)
 				abort();

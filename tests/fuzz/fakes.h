@@ -19,8 +19,10 @@
  *	FAKE_ZONE_ID, of the name asked for (any ID given is that zone);
  *   ListResourceRecordSets: the record sets of fake_r53_listing, a
  *	ListResourceRecordSetsResponse document parsed by the real parser
- *	(r53_parse_list_rrsets()) each time; with a name, only the sets of
- *	that name (and type, if given); NULL fails with a 500;
+ *	(r53_parse_list_rrsets()) each time, or only the first time when
+ *	fake_r53_listing_fixed is set (harnesses whose listing never
+ *	changes: the parse is most of their time); with a name, only the
+ *	sets of that name (and type, if given); NULL fails with a 500;
  *   ChangeResourceRecordSets: the body is made at once with
  *	r53_change_batch_xml() (0 when it cannot be, as the real client
  *	refuses it) and handed to fake_r53_on_change, which says how the
@@ -53,6 +55,7 @@ struct fake_answer {
 };
 
 extern const char *fake_r53_listing;
+extern int	   fake_r53_listing_fixed;
 /* xml[0..len) is the body, NUL-terminated; set *ans. */
 extern void	(*fake_r53_on_change)(const char *comment,
 		    const struct r53_change *, size_t, const char *xml,

@@ -310,6 +310,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mode = data[0];
 	fake_r53_on_change = on_change;
 	fake_r53_listing = listing;
+	fake_r53_listing_fixed = 1;
 	zones_setconf(cf);
 	for (n = 0; n < 8 && !zones_ready(); n++) {
 		zones_timer(fake_now);

@@ -217,6 +217,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	how = data[0] & 3;
 	fake_r53_on_change = on_change;
 	fake_r53_listing = listing;
+	fake_r53_listing_fixed = 1;
 	nbatches = 0;
 	zones_setconf(cf);
 	for (i = 0; i < 8 && !zones_ready(); i++) {
