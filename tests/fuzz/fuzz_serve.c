@@ -6,9 +6,12 @@
  *
  * The daemon runs with a fixed configuration (tests/fuzz/fakes.h for
  * the clocks and Route 53): keys of four algorithms, zone "example"
- * open to UPDATEs signed with them and grants for one, and zone
+ * open to UPDATEs signed with them and grants for one, zone
  * "sub.example" open to UPDATEs from loopback, with wait-insync and a
- * queue limit of 2.  Every input starts from freshly loaded zones.
+ * queue limit of 2, and zone "sec.example", a secondary that takes
+ * NOTIFYs signed with "acme"; its primary is a UDP socket of the
+ * harness that reads the SOA queries and never answers.  Every input
+ * starts from freshly loaded zones.
  *
  * Input: one mode octet, then the message.
  *   bit 0	over TCP (a connection of listen.c on a socket pair), else
@@ -27,6 +30,10 @@
  * request gets at most one answer per copy, and a message shorter than
  * a header or with QR set gets none; once the zones have run, every
  * UPDATE has been answered or forgotten (no TCP request outstanding).
+ * A NOTIFY (RFC 1996) gets exactly one answer per copy, at once; it is
+ * NOERROR, with AA, exactly when it is well formed, for sec.example
+ * IN SOA, and signed in time with "acme"; every query the secondary
+ * sends its primary is an SOA query for sec.example.
  */
 /* First: it defines _GNU_SOURCE. */
 #include "../../listen.c"
@@ -47,7 +54,7 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-static const char	conftext[] =
+static const char	conftext_fmt[] =
 	"key \"ddns-key\" { algorithm hmac-sha256;\n"
 	"  secret \"dt3VXTwDhGcTRyOzTceHkquGopBDj00mpd3SO955CqA=\"; };\n"
 	"key \"acme\" { algorithm hmac-sha512; secret \"XOf498Ff7dYcY1tOioJV"
@@ -67,6 +74,10 @@ static const char	conftext[] =
 	"  allow-update { 127.0.0.1; };\n"
 	"  wait-insync yes;\n"
 	"  queue-limit 2;\n"
+	"};\n"
+	"zone \"sec.example\" {\n"
+	"  primaries { 127.0.0.1 port %u; };\n"
+	"  allow-notify { key \"acme\"; };\n"
 	"};\n";
 
 #define RRSET(n, t, v)	"<ResourceRecordSet><Name>" n "</Name><Type>" t \
@@ -90,6 +101,9 @@ static const char	listing[] =
 	RRSET("ns1.example.", "A", RR("192.0.2.1"))
 	RRSET("sub.example.", "NS", RR("ns1.example."))
 	RRSET("sub.example.", "SOA", RR("ns1.example. h.example. 1 2 3 4 5"))
+	RRSET("sec.example.", "NS", RR("ns1.example."))
+	RRSET("sec.example.", "SOA", RR("ns1.example. h.example. 9 60 60 "
+	    "600 60"))
 	RRSET("www.example.", "CNAME", RR("mail.example."))
 	RRSET("x.y.example.", "SRV", RR("1 2 3 mail.example."))
 	"</ResourceRecordSets><IsTruncated>false</IsTruncated>"
@@ -97,8 +111,11 @@ static const char	listing[] =
 
 static struct conf	*cf;
 static int		 udp[2] = { -1, -1 };
+static int		 pfd = -1;		/* sec.example's primary */
 static int		 mode;
 static uint8_t		 ans[LISTEN_UDP_MAX + 2];
+static int		 last_rcode, last_aa;	/* of the last answer */
+static size_t		 signed_at;	/* where sign() put a TSIG, or 0 */
 
 static void
 redispatch(const struct client *cl, const uint8_t *m, size_t len)
@@ -116,8 +133,24 @@ report(void *arg, const char *msg)
 static void
 setup(void)
 {
-	if ((cf = conf_parse("fuzz.conf", conftext, sizeof(conftext) - 1,
-	    CONF_NOFILES, report, NULL)) == NULL)
+	struct sockaddr_in	sin;
+	socklen_t		sinlen = sizeof(sin);
+	char			text[sizeof(conftext_fmt) + 16];
+	int			n;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((pfd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0)) == -1 ||
+	    bind(pfd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    getsockname(pfd, (struct sockaddr *)&sin, &sinlen) == -1)
+		abort();
+	n = snprintf(text, sizeof(text), conftext_fmt,
+	    (unsigned)ntohs(sin.sin_port));
+	if (n < 0 || (size_t)n >= sizeof(text))
+		abort();
+	if ((cf = conf_parse("fuzz.conf", text, (size_t)n, CONF_NOFILES,
+	    report, NULL)) == NULL)
 		abort();
 	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, udp) == -1 ||
 	    nonblock(udp[0]) == -1 || nonblock(udp[1]) == -1)
@@ -203,6 +236,48 @@ check_answer(const uint8_t *req, size_t reqlen, const struct dns_msg *rq,
 		abort();
 	if (!tcp && alen > dns_msg_udp_max(rq))
 		abort();
+	last_rcode = m.rcode;
+	last_aa = (a[2] & 0x04) != 0;
+}
+
+/* The queries sent to sec.example's primary: SOA queries for it. */
+static void
+primary_queries(void)
+{
+	static const uint8_t	 sec[] = "\003sec\007example";
+	struct dns_msg		 q;
+	uint8_t			 buf[1024];
+	ssize_t			 n;
+
+	while ((n = recv(pfd, buf, sizeof(buf), 0)) != -1 || errno == EINTR) {
+		if (n == -1)
+			continue;
+		if (dns_msg_parse(&q, buf, (size_t)n) != DNS_PARSE_OK ||
+		    (q.flags & 0x8000) || q.opcode != DNS_OP_QUERY ||
+		    !q.has_q || !name_equal(q.qname, sec) ||
+		    q.qtype != DNS_T_SOA)
+			abort();
+	}
+}
+
+/*
+ * Whether a NOTIFY is to be taken: well formed, one question, sec.example
+ * IN SOA, signed in time with "acme" (the TSIG the message ends with is
+ * the one sign() added: an input's counts may make it read otherwise).
+ */
+static int
+notify_ok(const uint8_t *req, size_t reqlen)
+{
+	static const uint8_t	sec[] = "\003sec\007example";
+	struct dns_msg		m;
+
+	return dns_msg_parse(&m, req, reqlen) == DNS_PARSE_OK &&
+	    (!m.opt.present || m.opt.version == 0) && m.has_tsig &&
+	    signed_at != 0 && m.tsig_off == signed_at &&
+	    (mode >> 1 & 3) == 2 && !(mode & 8) &&
+	    m.count[DNS_SEC_QD] == 1 && m.has_q &&
+	    name_equal(m.qname, sec) && m.qtype == DNS_T_SOA &&
+	    m.qclass == DNS_C_IN;
 }
 
 /* Take every answer waiting; returns how many. */
@@ -250,6 +325,7 @@ sign(uint8_t *msg, size_t len, size_t cap)
 	size_t			 outlen, maclen;
 	int			 which = mode >> 1 & 3;
 
+	signed_at = 0;
 	if (which == 0 || len < DNS_HDR_LEN)
 		return len;
 	if (name_from_text(names[which], wname, NULL) == -1)
@@ -261,6 +337,8 @@ sign(uint8_t *msg, size_t len, size_t cap)
 	if (tsig_sign_request(&k, msg, len, cap, &outlen,
 	    fake_wall - (mode & 8 ? 1000 : 0), mac, &maclen) == -1)
 		outlen = len;
+	else
+		signed_at = len;
 	tsig_key_wipe(&k);
 	return outlen;
 }
@@ -343,6 +421,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		n = deliver(msg, len, c, sp[1]);
 		if (n > 1 || (n > 0 && (len < DNS_HDR_LEN || (msg[2] & 0x80))))
 			abort();
+		if (len >= DNS_HDR_LEN && !(msg[2] & 0x80) &&
+		    (msg[2] >> 3 & 15) == DNS_OP_NOTIFY) {
+			if (n != 1)
+				abort();
+			if ((last_rcode == DNS_R_NOERROR) !=
+			    notify_ok(msg, len) ||
+			    (last_rcode == DNS_R_NOERROR && !last_aa))
+				abort();
+		}
 		if (c != NULL && c->fd == -1)
 			break;
 		if (mode & 128) {
@@ -357,6 +444,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (c != NULL && c->fd != -1 && c->pending != 0)
 		abort();
 	zones_free();
+	primary_queries();
 	(void)answers(msg, len, c != NULL ? sp[1] : -1);
 	fake_r53_reset();
 	replay_free();

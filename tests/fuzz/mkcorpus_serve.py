@@ -7,9 +7,11 @@ tree."""
 
 import os
 
+import dns.flags
 import dns.message
 import dns.opcode
 import dns.rdataclass
+import dns.rrset
 import dns.update
 
 OUT = "tests/fuzz/corpus_serve"
@@ -48,6 +50,19 @@ def main():
     n = dns.message.make_query("example.", "SOA")
     n.set_opcode(dns.opcode.NOTIFY)
     save("notify", 0, n.to_wire())
+    n = dns.message.make_query("sec.example.", "SOA")
+    n.set_opcode(dns.opcode.NOTIFY)
+    save("notify_sec_unsigned", 0, n.to_wire())
+    save("notify_sec_acme", ACME, n.to_wire())
+    save("notify_sec_acme_tcp_twice", ACME | TCP | TWICE | RUN, n.to_wire())
+    save("notify_sec_ddns", DDNS, n.to_wire())
+    n = dns.message.make_query("sec.example.", "SOA")
+    n.set_opcode(dns.opcode.NOTIFY)
+    n.flags |= dns.flags.AA
+    n.answer.append(dns.rrset.from_text(
+        "sec.example.", 60, "IN", "SOA",
+        "ns1.example. h.example. 10 60 60 600 60"))
+    save("notify_sec_serial", ACME | RUN, n.to_wire())
 
     u = dns.update.UpdateMessage("example.")
     u.add("host.example.", 300, "A", "192.0.2.10")
