@@ -49,7 +49,9 @@ down, one large increment (--increment added records, a tenth as many
 deleted) is sent by NOTIFY/IXFR, and r53d is killed with SIGKILL
 --secondary-kills times while it is applying it, and started again.
 Then the hosted zone must equal the primary's zone, and Route 53's SOA
-serial the primary's.
+serial the primary's.  With --servers 2, a second r53d (never killed) is
+a secondary of the same primary writing the same hosted zone, and both
+must answer the primary's serial at the end.
 
 Everything listens on loopback on free ports; every process stops by
 itself.  The last line is "N passed, N failed".
@@ -464,22 +466,44 @@ def run_updates(nupd, nclients, fault_rate, kills, nservers=1, seed=2136,
 # ---------------------------------------------------------------------------
 # The secondary path
 
-def run_secondary(kind, records, increment, kills, time_limit=300):
+def r53d_serial(port):
+    """The SOA serial r53d answers for the zone, or None."""
+    import dns.message
+    import dns.query
+    try:
+        a = dns.query.udp(dns.message.make_query(ZONE, "SOA"), "127.0.0.1",
+                          port=port, timeout=2)
+        return a.answer[0][0].serial if a.answer else None
+    except Exception:
+        return None
+
+
+def run_secondary(kind, records, increment, kills, time_limit=300,
+                  servers=1):
     """Kill r53d while it applies a large IXFR; returns (figures,
-    problems)."""
+    problems).  With servers=2, a second r53d, never killed, is a
+    secondary of the same primary writing the same hosted zone (an HA
+    pair), and both must end up answering the primary's serial."""
     import primaries as P
     import test_secondary as S
     cls = {"bind": P.Bind, "knot": P.Knot}[kind]
     emu = T.Emulator([ZONE.rstrip(".")], max_runtime=time_limit + 120)
-    port = T.free_port()
-    fig = {"primary": kind, "records": records, "increment": increment}
+    ports = [T.free_port() for _ in range(servers)]
+    port = ports[0]
+    fig = {"primary": kind, "records": records, "increment": increment,
+           "servers": servers}
     problems = []
     p = srv = None
+    others = []
     try:
         p = cls(zone=ZONE, records=S.zone_records(records), key=S.KEY,
-                notify=[("127.0.0.1", port)], soa_timers=S.TIMERS)
+                notify=[("127.0.0.1", n) for n in ports],
+                soa_timers=S.TIMERS)
         conf = S.daemon_conf(port, emu, p.port)
         srv = Server(conf, port, args=("-v",), what=None)
+        for n in ports[1:]:
+            others.append(Server(S.daemon_conf(n, emu, p.port), n,
+                                 args=("-v",), what=None))
         t0 = time.monotonic()
 
         def converged(limit):
@@ -536,13 +560,37 @@ def run_secondary(kind, records, increment, kills, time_limit=300):
         if diff is not None:
             problems.append("zones differ: %s" % diff)
         fig["rrs"] = len(have)
-        if not srv.alive():
-            problems.append("r53d died")
+        # Each r53d's mirror ends at the primary's serial too.
+        end = time.monotonic() + 60
+        while (time.monotonic() < end and
+               any(r53d_serial(n) != serial for n in ports)):
+            time.sleep(0.5)
+        fig["r53d_serials"] = [r53d_serial(n) for n in ports]
+        if any(x != serial for x in fig["r53d_serials"]):
+            problems.append("r53d answers serials %s, Route 53 has %s"
+                            % (fig["r53d_serials"], serial))
+        for s_ in [srv] + others:
+            if not s_.alive():
+                problems.append("r53d on port %d died" % s_.port)
         log_text = srv.logtext()
         fig["batches_sent"] = len(re.findall(r"sending \d+ changes",
                                              log_text))
+        for i, s_ in enumerate([srv] + others):
+            text = s_.logtext()
+            if i > 0:
+                fig["batches_sent_%d" % (i + 1)] = len(re.findall(
+                    r"sending \d+ changes", text))
+            if servers > 1:
+                # How each found the other's writes: refused batches
+                # read again, increments not applied and refreshed.
+                fig["refused_reread_%d" % (i + 1)] = text.count(
+                    "refused the batch")
+                fig["not_applied_%d" % (i + 1)] = text.count(
+                    "changes from the primary (to serial")
         return fig, problems
     finally:
+        for s_ in others:
+            s_.close()
         if srv is not None:
             srv.close()
         if p is not None:
@@ -595,7 +643,7 @@ def main(argv=None):
     if a.secondary != "none":
         t = time.monotonic()
         fig, problems = run_secondary(a.secondary, a.records, a.increment,
-                                      a.secondary_kills)
+                                      a.secondary_kills, servers=a.servers)
         fig["run_s"] = round(time.monotonic() - t, 1)
         report("secondary (%s)" % a.secondary, fig, problems)
         passed += not problems
