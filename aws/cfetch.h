@@ -1,7 +1,8 @@
 /*
  * cfetch.h: one fetch of temporary AWS credentials from a source that
  * hands them out on request, driven by the poll loop.  Used by creds.c
- * only, which decides when to fetch (refresh) and chains the results.
+ * (and credsfile.c, which describes the fetches a profile names) only;
+ * creds.c decides when to fetch (refresh) and chains the results.
  *
  * Kinds:
  *   CFETCH_ASSUME_ROLE	STS AssumeRole, Query protocol over https,
