@@ -176,7 +176,7 @@ const char *creds_describe(const struct creds *c);
 
 /*
  * The shared credentials file that creds_init() would read when neither
- * the settings nor the environment hold credentials (source 3), into
+ * the settings nor the environment hold credentials (source 4), into
  * buf: 0, or -1 when there is none (no HOME, or a path too long).
  * Reads the environment only; for checking its permissions (r53d -n).
  */
