@@ -1,13 +1,11 @@
 /*
- * secondary.c: the zone transfer producer.  See secondary.h.
+ * secondary.c: a secondary zone's refresh.  See secondary.h.
  *
- * One exchange with one primary at a time.  A transfer's RRs are read
- * by dns/xfr.c into the sink below: the RRs of an AXFR are collected and
- * compared with the mirror at the end; each IXFR sequence is applied to
- * a private view of the mirror as it ends, and what it changed becomes
- * units.  Units go to the pipeline only once the transfer is over (with
- * only the committed sequences of one that failed), so the mirror does
- * not move under the private view.
+ * Set-up, NOTIFY, the SOA queries, the refresh, retry and expire
+ * timers, the IXFR and AXFR exchanges and the step: one exchange with
+ * one primary at a time.  What a transfer brings is made into units of
+ * the write pipeline, and handed over, by secondary_units.c; the state
+ * both share is in secondary_impl.h.
  */
 #include <sys/types.h>
 #include <sys/resource.h>
@@ -19,14 +17,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "batch.h"
 #include "conf.h"
 #include "dns/msg.h"
 #include "dns/name.h"
 #include "dns/rdata.h"
 #include "dns/rrset.h"
-#include "dns/rrtype.h"
-#include "dns/shadow.h"
 #include "dns/serial.h"
 #include "dns/tsig.h"
 #include "dns/xfr.h"
@@ -36,9 +31,9 @@
 #include "mirror.h"
 #include "primary.h"
 #include "secondary.h"
+#include "secondary_impl.h"
 #include "stats.h"
 
-#define SKIP_TYPES	16		/* kinds of RRs left out, logged */
 #define QUERY_MAX	(DNS_HDR_LEN + 3 * DNS_NAME_MAX + 64 + TSIG_RR_MAX)
 #define IDLE_MS		60000		/* a transfer silent this long */
 #define SOA_TIMEOUT_MS	10000		/* an SOA query, UDP retries too */
@@ -48,119 +43,6 @@
 #define DEF_REFRESH	3600
 #define DEF_RETRY	600
 #define DEF_EXPIRE	1209600
-
-struct spri {
-	struct sockaddr_storage	 ss;
-	socklen_t		 sslen;
-	int			 haskey;
-	struct tsig_key		 key;
-	char			 str[80];
-};
-
-/* One RRset a unit sets at (name, type): set NULL deletes it. */
-struct xent {
-	const uint8_t	*name;
-	uint16_t	 type;
-	struct rrset	*set;
-};
-
-/* A unit: part (or all) of one increment, or of an AXFR's difference. */
-struct xunit {
-	struct bunit		 unit;		/* first */
-	struct xunit		*next;		/* before it goes */
-	struct secondary	*s;
-	int			 first;		/* of its transfer */
-	int			 last;		/* sets the serial */
-	int			 committed;
-	uint32_t		 serial;	/* the increment's end */
-	size_t			 n;
-	struct xent		 e[];		/* names follow the entries */
-};
-
-enum sstate {
-	SS_WAIT,	/* no exchange: until next_at (and the mirror is
-			   loaded) or a NOTIFY */
-	SS_SOA,		/* an SOA query is out to pri[ip] */
-	SS_XFR,		/* a transfer from pri[ip] is out */
-	SS_APPLY	/* a transfer's units are in the pipeline (nunits) */
-};
-
-struct secondary {
-	const char		*name;
-	const uint8_t		*origin;
-	struct mirror		*m;
-	struct batch		*b;
-	struct spri		 pri[CONF_PRIMARIES_MAX];
-	size_t			 npri;
-	int			 request_ixfr;
-	size_t			 max_size;
-	unsigned		 timeout;
-	unsigned		 min_refresh, max_refresh, min_retry, max_retry;
-
-	enum sstate		 state;
-	size_t			 ip;		/* the primary asked */
-	int			 roundfail;	/* a primary failed this round */
-	int			 notified;
-	uint64_t		 next_at;
-	unsigned		 refresh, retry, expire;	/* seconds */
-	unsigned		 fails;		/* failed rounds in a row */
-	uint64_t		 last_ok;	/* a primary answered */
-	uint64_t		 last_refresh;	/* when the last round began */
-	uint64_t		 notify_time;	/* of the first NOTIFY waiting */
-	int			 expired;
-	int			 stopped;	/* shutting down */
-
-	/* The exchange. */
-	struct primary		 conn;
-	short			 revents;
-	int			 tcp;
-	uint16_t		 id;
-	uint16_t		 qtype;
-	uint8_t			 mac[TSIG_MAC_MAX];
-	size_t			 maclen;
-	struct tsig_stream	 ts;
-	int			 signed_;
-	struct xfr		 x;
-	uint32_t		 pserial;	/* the primary's */
-	uint32_t		 lserial;	/* Route 53's, at the start */
-	uint64_t		 started;
-	size_t			 nrrs;
-	uint64_t		 cpu[3];	/* parsing and comparing: user
-					   and system us, page faults */
-	uint64_t		 notified_at;	/* the NOTIFY that began it */
-	uint64_t		 sent_at;	/* the query out ... */
-	uint64_t		 waited;	/* ... and the primary's time */
-	int			 timed;		/* log the NOTIFY's latency */
-
-	/* What the transfer brings. */
-	struct zrrs		 all;		/* AXFR */
-	struct zrrs		 dels, adds;	/* the IXFR sequence */
-	struct zview		 view;		/* IXFR: the mirror changed */
-	int			 viewon;
-	int			 full;		/* an AXFR(-style) answer */
-	size_t			 nseq;
-	size_t			 nchanges;
-	struct xunit		*units, **utail;	/* made, not sent */
-	size_t			 nunits;	/* in the pipeline */
-	int			 unitfail;
-	uint32_t		 goal;		/* serial the units reach */
-
-	/* The unit being filled. */
-	struct xent		*fe;
-	size_t			 fn, fcap;
-	uint8_t			*fnames;
-	size_t			 fnlen, fncap;
-	size_t			 frec, fchr;
-
-	uint16_t		 skipped[SKIP_TYPES];
-	size_t			 nskipped[SKIP_TYPES];
-	size_t			 nskip;
-};
-
-static enum bapply	xu_apply(struct bunit *, struct bctx *);
-static int		xu_done(struct bunit *, const struct bend *);
-
-static const struct bunit_ops xu_ops = { xu_apply, xu_done };
 
 /* ---- set-up ---- */
 
@@ -237,404 +119,6 @@ secondary_setconf(struct secondary *s, const struct conf *cf,
 	s->refresh = clamp(s->refresh, s->min_refresh, s->max_refresh);
 	s->retry = clamp(s->retry, s->min_retry, s->max_retry);
 }
-
-/* ---- units ---- */
-
-static void
-xu_free(struct xunit *u)
-{
-	size_t	i;
-
-	for (i = 0; i < u->n; i++)
-		rrset_unref(u->e[i].set);
-	free(u);
-}
-
-/* Close the unit being filled (even an empty one when last). */
-static int
-close_unit(struct secondary *s, int last, uint32_t serial)
-{
-	struct xunit	*u;
-	uint8_t		*names;
-	size_t		 i;
-
-	if (s->fn == 0 && !last)
-		return 0;
-	u = malloc(sizeof(*u) + s->fn * sizeof(u->e[0]) + s->fnlen);
-	if (u == NULL)
-		return -1;
-	memset(u, 0, sizeof(*u));
-	u->unit.ops = &xu_ops;
-	u->s = s;
-	u->last = last;
-	u->serial = serial;
-	u->n = s->fn;
-	names = (uint8_t *)&u->e[s->fn];
-	memcpy(names, s->fnames, s->fnlen);
-	for (i = 0; i < s->fn; i++) {
-		u->e[i] = s->fe[i];
-		/* The names were stored as offsets. */
-		u->e[i].name = names + (size_t)(uintptr_t)s->fe[i].name;
-	}
-	*s->utail = u;
-	s->utail = &u->next;
-	s->fn = s->fnlen = 0;
-	s->frec = s->fchr = 0;
-	return 0;
-}
-
-/*
- * One transition of the increment or the difference: the unit being
- * filled takes it, or a new one when it would not fit one batch.
- */
-static int
-add_entry(struct secondary *s, const uint8_t *name, uint16_t type,
-    const struct rrset *old, struct rrset *set)
-{
-	size_t	 rec = 0, chr = 0, nl = name_len(name, DNS_NAME_MAX);
-	void	*p;
-
-	if (batch_cost(old, &rec, &chr) == -1 ||
-	    batch_cost(set, &rec, &chr) == -1) {
-		rrset_unref(set);
-		return -1;
-	}
-	if (s->fn > 0 && (s->frec + rec > BATCH_RECORDS ||
-	    s->fchr + chr > BATCH_CHARS) && close_unit(s, 0, 0) == -1) {
-		rrset_unref(set);
-		return -1;
-	}
-	if (s->fn == s->fcap) {
-		if ((p = reallocarray(s->fe, s->fcap ? s->fcap * 2 : 256,
-		    sizeof(*s->fe))) == NULL) {
-			rrset_unref(set);
-			return -1;
-		}
-		s->fe = p;
-		s->fcap = s->fcap ? s->fcap * 2 : 256;
-	}
-	if (s->fnlen + nl > s->fncap) {
-		if ((p = realloc(s->fnames, s->fncap * 2 + nl + 4096)) ==
-		    NULL) {
-			rrset_unref(set);
-			return -1;
-		}
-		s->fnames = p;
-		s->fncap = s->fncap * 2 + nl + 4096;
-	}
-	memcpy(s->fnames + s->fnlen, name, nl);
-	s->fe[s->fn].name = (const uint8_t *)(uintptr_t)s->fnlen;
-	s->fe[s->fn].type = type;
-	s->fe[s->fn].set = set;
-	s->fn++;
-	s->nchanges++;
-	s->fnlen += nl;
-	s->frec += rec;
-	s->fchr += chr;
-	return 0;
-}
-
-static void
-drop_units(struct secondary *s, int committed_too)
-{
-	struct xunit	*u, **up;
-
-	for (up = &s->units; (u = *up) != NULL;) {
-		if (u->committed && !committed_too) {
-			up = &u->next;
-			continue;
-		}
-		*up = u->next;
-		xu_free(u);
-	}
-	s->utail = &s->units;
-	for (u = s->units; u != NULL; u = u->next)
-		s->utail = &u->next;
-}
-
-static enum bapply
-xu_apply(struct bunit *unit, struct bctx *c)
-{
-	struct xunit		*u = (struct xunit *)unit;
-	struct zview		*v = batch_view(c);
-	const struct rrset	*cur;
-	size_t			 i;
-
-	for (i = 0; i < u->n; i++) {
-		cur = zview_get(v, u->e[i].name, u->e[i].type);
-		/* Somebody made it an alias since: left alone. */
-		if (cur != NULL && (cur->flags & RRSET_OPAQUE))
-			continue;
-		if (u->e[i].set == NULL) {
-			if (cur != NULL && zview_del(v, u->e[i].name,
-			    u->e[i].type) == -1)
-				return BA_FULL;
-		} else if (!rrset_same(cur, u->e[i].set) &&
-		    zview_put(v, u->e[i].name, u->e[i].set) == -1)
-			return BA_FULL;
-	}
-	if (u->first && u->s->timed) {
-		/* The change batch is sent as soon as this returns. */
-		log_debug("zone %s: %llu ms from the NOTIFY to the change "
-		    "batch, %llu of them the primary's", u->s->name,
-		    (unsigned long long)(loop_now() - u->s->notified_at),
-		    (unsigned long long)u->s->waited);
-		u->s->timed = 0;
-	}
-	if (u->last) {
-		batch_set_serial(c, u->serial);
-		return BA_CHANGED;
-	}
-	batch_keep_serial(c);
-	return zview_nchanged(v) > 0 ? BA_CHANGED : BA_UNCHANGED;
-}
-
-static int
-xu_done(struct bunit *unit, const struct bend *e)
-{
-	struct xunit		*u = (struct xunit *)unit;
-	struct secondary	*s = u->s;
-
-	switch (e->how) {
-	case BE_APPLIED:
-	case BE_INSYNC:
-		stats_xfr(STATS_XFR_APPLIED, u->n);
-		if (u->last)
-			log_debug("zone %s: Route 53 holds serial %u",
-			    s->name, u->serial);
-		break;
-	default:
-		s->unitfail = 1;
-		stats_xfr(STATS_XFR_NOTAPPLIED, u->n);
-		log_warnx("zone %s: changes from the primary (to serial %u) "
-		    "not applied: %s%s%s", s->name, u->serial, e->code,
-		    *e->code != '\0' ? ": " : "", e->message);
-		break;
-	}
-	s->nunits--;
-	xu_free(u);
-	return 0;
-}
-
-/* ---- what is taken from the primary ---- */
-
-static void
-note_skip(struct secondary *s, uint16_t type)
-{
-	size_t	i;
-
-	for (i = 0; i < s->nskip; i++)
-		if (s->skipped[i] == type) {
-			s->nskipped[i]++;
-			return;
-		}
-	if (s->nskip < SKIP_TYPES) {
-		s->skipped[s->nskip] = type;
-		s->nskipped[s->nskip++] = 1;
-	}
-}
-
-/* zdiff_keep_fn: what the secondary manages. */
-static int
-keep(void *arg, const uint8_t *name, uint16_t type, const struct rrset *set)
-{
-	struct secondary	*s = arg;
-
-	if (name_equal(name, s->origin) &&
-	    (type == DNS_T_SOA || type == DNS_T_NS))
-		return 0;
-	if (set != NULL && (set->flags & RRSET_OPAQUE))
-		return 0;
-	/* DHCID is held as dns/shadow.h says; its shadow owners are not. */
-	if (s->m->dhcid && shadow_is_name(name))
-		return 0;
-	if (s->m->dhcid && type == DNS_T_DHCID)
-		return 1;
-	if (!rrtype_r53_ok(type))
-		return 0;
-	return 1;
-}
-
-/* An RR the transfer brings: 1 to take it, 0 to leave it out. */
-static int
-take(struct secondary *s, const struct xfr_rr *rr)
-{
-	uint8_t	sh[DNS_NAME_MAX];
-
-	s->nrrs++;
-	if (rr->type == DNS_T_SOA)
-		return 0;		/* the serial only, set per batch */
-	if (s->m->dhcid && (shadow_is_name(rr->owner) ||
-	    (rr->type == DNS_T_DHCID && (shadow_name(rr->owner, sh) == -1 ||
-	    !shadow_rdata_ok(rr->rdlen))))) {
-		note_skip(s, rr->type);
-		return 0;
-	}
-	if (s->m->dhcid && rr->type == DNS_T_DHCID)
-		return 1;
-	if (!rrtype_r53_ok(rr->type)) {
-		note_skip(s, rr->type);
-		return 0;
-	}
-	return 1;
-}
-
-static void
-log_skipped(struct secondary *s)
-{
-	char	t[RRTYPE_TEXTMAX];
-	size_t	i;
-
-	for (i = 0; i < s->nskip; i++)
-		log_info("zone %s: %zu %s record%s from the primary left out: "
-		    "Route 53 cannot hold them", s->name, s->nskipped[i],
-		    rrtype_to_text(s->skipped[i], t),
-		    s->nskipped[i] == 1 ? "" : "s");
-	s->nskip = 0;
-}
-
-/* ---- the sink ---- */
-
-static int
-sk_axfr_begin(void *arg, uint32_t serial)
-{
-	struct secondary	*s = arg;
-
-	(void)serial;
-	s->full = 1;
-	zrrs_free(&s->all);
-	zrrs_init(&s->all);
-	return 0;
-}
-
-static int
-sk_axfr_rr(void *arg, const struct xfr_rr *rr)
-{
-	struct secondary	*s = arg;
-
-	if (!take(s, rr))
-		return 0;
-	return zrrs_add(&s->all, rr->owner, rr->type, rr->ttl, rr->rdata,
-	    rr->rdlen);
-}
-
-static int
-diff_cb(void *arg, const uint8_t *name, uint16_t type,
-    const struct rrset *old, struct rrset *new)
-{
-	return add_entry(arg, name, type, old, new);
-}
-
-static int
-sk_axfr_end(void *arg, uint32_t serial)
-{
-	struct secondary	*s = arg;
-	struct xunit		*u;
-	int			 rv;
-
-	zrrs_sort(&s->all);
-	rv = zdiff_store(&s->m->store, &s->all, keep, diff_cb, s);
-	zrrs_free(&s->all);
-	zrrs_init(&s->all);
-	if (rv == -1 || close_unit(s, 1, serial) == -1)
-		return -1;
-	for (u = s->units; u != NULL; u = u->next)
-		u->committed = 1;
-	s->goal = serial;
-	return 0;
-}
-
-static int
-sk_diff_begin(void *arg, uint32_t from)
-{
-	struct secondary	*s = arg;
-
-	(void)from;
-	zrrs_free(&s->dels);
-	zrrs_free(&s->adds);
-	zrrs_init(&s->dels);
-	zrrs_init(&s->adds);
-	if (!s->viewon) {
-		zview_init(&s->view, &s->m->store);
-		s->viewon = 1;
-	}
-	return 0;
-}
-
-static int
-sk_diff_del(void *arg, const struct xfr_rr *rr)
-{
-	struct secondary	*s = arg;
-
-	if (!take(s, rr))
-		return 0;
-	return zrrs_add(&s->dels, rr->owner, rr->type, rr->ttl, rr->rdata,
-	    rr->rdlen);
-}
-
-static int
-sk_diff_add(void *arg, const struct xfr_rr *rr)
-{
-	struct secondary	*s = arg;
-
-	if (!take(s, rr))
-		return 0;
-	return zrrs_add(&s->adds, rr->owner, rr->type, rr->ttl, rr->rdata,
-	    rr->rdlen);
-}
-
-/* A sequence ended: what it changed on the view becomes units. */
-static int
-sk_diff_end(void *arg, uint32_t to)
-{
-	struct secondary	*s = arg;
-	struct ztrans		 t;
-	const struct rrset	*saved;
-	size_t			 cur = 0;
-
-	zview_begin(&s->view);
-	zrrs_sort(&s->dels);
-	zrrs_sort(&s->adds);
-	if (zdiff_apply(&s->view, &s->dels, &s->adds, keep, s) == -1)
-		return -1;
-	while (zview_group_next(&s->view, &cur, &t, &saved)) {
-		if (rrset_same(saved, t.new))
-			continue;
-		if (add_entry(s, t.name, t.type, saved,
-		    t.new != NULL ? rrset_ref((struct rrset *)(uintptr_t)
-		    t.new) : NULL) == -1)
-			return -1;
-	}
-	s->nseq++;
-	return close_unit(s, 1, to);
-}
-
-static int
-sk_commit(void *arg, uint32_t to)
-{
-	struct secondary	*s = arg;
-	struct xunit		*u;
-
-	for (u = s->units; u != NULL; u = u->next)
-		u->committed = 1;
-	s->goal = to;
-	return 0;
-}
-
-static int
-sk_uptodate(void *arg, uint32_t serial)
-{
-	(void)arg;
-	(void)serial;
-	return 0;
-}
-
-static const struct xfr_sink sink = {
-	sk_axfr_begin, sk_axfr_rr, sk_axfr_end,
-	sk_diff_begin, sk_diff_del, sk_diff_add, sk_diff_end,
-	sk_commit, sk_uptodate
-};
-
 /* ---- exchanges ---- */
 
 static uint16_t
@@ -866,31 +350,6 @@ soa_answer(struct secondary *s, const uint8_t *msg, size_t len,
 	xfr_start(s, have && s->request_ixfr ? DNS_T_IXFR : DNS_T_AXFR, now);
 }
 
-/* Hand the (committed) units to the pipeline. */
-static void
-hand_over(struct secondary *s)
-{
-	struct xunit	*u, *next;
-
-	if (s->units != NULL)
-		s->units->first = 1;
-	if (s->timed)
-		log_debug("zone %s: %llu ms from the NOTIFY to the changes "
-		    "ready, %llu of them the primary's", s->name,
-		    (unsigned long long)(loop_now() - s->notified_at),
-		    (unsigned long long)s->waited);
-	for (u = s->units; u != NULL; u = next) {
-		next = u->next;
-		u->next = NULL;
-		s->nunits++;
-		batch_add(s->b, &u->unit);
-	}
-	s->units = NULL;
-	s->utail = &s->units;
-	s->unitfail = 0;
-	s->state = SS_APPLY;
-}
-
 /* The transfer is over: whole (done) or failed (why). */
 static void
 xfr_over(struct secondary *s, int done, const char *why, uint64_t now)
@@ -900,7 +359,7 @@ xfr_over(struct secondary *s, int done, const char *why, uint64_t now)
 	enum xfr_error	 e = s->x.error;
 	int		 rc = s->x.rcode;
 
-	log_skipped(s);
+	secondary_log_skipped(s);
 	if (done && !serial_gt(s->goal, s->lserial) &&
 	    !(s->full && s->goal == s->lserial)) {
 		/* A zone or increment that would take Route 53 back. */
@@ -908,7 +367,7 @@ xfr_over(struct secondary *s, int done, const char *why, uint64_t now)
 		    "than %u in Route 53: not taken", s->name,
 		    q == DNS_T_IXFR ? "IXFR" : "AXFR", p->str, s->goal,
 		    s->lserial);
-		drop_units(s, 1);
+		secondary_drop_units(s, 1);
 		done = 0;
 		why = "an older serial";
 		e = XFR_E_SERIAL;
@@ -929,7 +388,7 @@ xfr_over(struct secondary *s, int done, const char *why, uint64_t now)
 		    (unsigned long long)(s->cpu[1] / 1000),
 		    (unsigned long long)s->cpu[2]);
 		end_exchange(s);
-		hand_over(s);
+		secondary_hand_over(s);
 		return;
 	}
 	/* IXFR refused, unknown, or "ask with AXFR": AXFR, same primary. */
@@ -940,7 +399,7 @@ xfr_over(struct secondary *s, int done, const char *why, uint64_t now)
 		log_info("zone %s: primary %s: IXFR: %s%s%s; asking for AXFR",
 		    s->name, p->str, why, e == XFR_E_RCODE ? " " : "",
 		    e == XFR_E_RCODE ? dns_rcode_name(rc) : "");
-		drop_units(s, 1);
+		secondary_drop_units(s, 1);
 		xfr_start(s, DNS_T_AXFR, now);
 		return;
 	}
@@ -950,11 +409,11 @@ xfr_over(struct secondary *s, int done, const char *why, uint64_t now)
 	    e == XFR_E_RCODE || e == XFR_E_ABORTED ? " " : "",
 	    e == XFR_E_RCODE || e == XFR_E_ABORTED ? dns_rcode_name(rc) : "");
 	/* What was complete and authentic goes; the rest is dropped. */
-	drop_units(s, 0);
+	secondary_drop_units(s, 0);
 	end_exchange(s);
 	s->roundfail = 1;
 	if (s->units != NULL) {
-		hand_over(s);
+		secondary_hand_over(s);
 		return;
 	}
 	next_primary(s, now);
@@ -991,7 +450,7 @@ xfr_messages(struct secondary *s, uint64_t now)
 			s->sent_at = 0;
 		}
 		cpu_use(t0);
-		rv = xfr_feed(&s->x, msg, len, time(NULL), &sink, s);
+		rv = xfr_feed(&s->x, msg, len, time(NULL), &secondary_sink, s);
 		cpu_use(t1);
 		for (i = 0; i < 3; i++)
 			s->cpu[i] += t1[i] - t0[i];
@@ -1061,7 +520,7 @@ secondary_stop(struct secondary *s)
 		    s->name, s->pri[s->ip].str);
 	end_exchange(s);
 	/* Not handed over: Route 53's serial says where to resume. */
-	drop_units(s, 1);
+	secondary_drop_units(s, 1);
 	s->stopped = 1;
 	s->state = SS_WAIT;
 }
@@ -1168,7 +627,7 @@ secondary_free(struct secondary *s)
 	if (s == NULL)
 		return;
 	end_exchange(s);
-	drop_units(s, 1);
+	secondary_drop_units(s, 1);
 	free(s->fe);
 	free(s->fnames);
 	for (i = 0; i < s->npri; i++)
