@@ -1,5 +1,10 @@
 /*
- * listen.c: UDP and TCP DNS listeners.
+ * listen.c: UDP and TCP DNS listeners: the sockets (bound at start-up,
+ * or given by inetd or systemd), UDP datagrams in and out, accepting
+ * TCP connections, and what the module does as a whole (poll, reply,
+ * drain, close).  The TCP connections themselves, with their framing
+ * and bounds, are in listen_tcp.c; listen_impl.h holds what the two
+ * share.
  */
 /* struct in6_pktinfo needs this on glibc */
 #define _GNU_SOURCE
@@ -14,13 +19,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "dns/rdata.h"
 #include "dns/rrtype.h"
 #include "listen.h"
+#include "listen_impl.h"
 #include "log.h"
 
 #define UDP_BURST	32	/* datagrams read per wake-up */
@@ -30,47 +35,12 @@
  * somaxconn): with a short queue, a burst of connections has the
  * kernel drop new SYNs, and every client waits for a retransmission. */
 #define LISTEN_BACKLOG	LISTEN_CONN_MAX
-#define BUSY_IDLE_MIN	1000	/* ms: shortest idle timeout when busy */
 /*
  * UDP receive buffer asked for: clients answered together (a whole batch
  * of UPDATEs) send again together, while r53d is still answering.  The
  * kernel caps it at net.core.rmem_max.
  */
 #define UDP_RCVBUF	(1024 * 1024)
-
-struct outbuf {
-	struct outbuf	*next;
-	size_t		 len, off;
-	uint8_t		 data[];
-};
-
-/*
- * A TCP connection.  Invariants: fd == -1 means the slot is free; while
- * reading a message, have < 2 means the length prefix is incomplete and
- * msg == NULL, otherwise msg holds need bytes of which have - 2 are in;
- * have > 0 means a message is partly in, since begun; pending counts
- * requests handed to the handler and not yet answered or released; out
- * is the queue of framed answers not yet written, nout of them in
- * outbytes bytes (also summed in outtotal), and wlast is when it last
- * moved or became non-empty; last is when a byte moved either way.
- */
-struct tconn {
-	int		 fd;
-	uint32_t	 gen;
-	struct client	 cl;
-	uint8_t		 lenbuf[2];
-	size_t		 have;
-	size_t		 need;
-	uint8_t		*msg;
-	int		 pending;
-	int		 eof;
-	struct outbuf	*out, **outtail;
-	int		 nout;
-	size_t		 outbytes;
-	uint64_t	 last;
-	uint64_t	 begun;
-	uint64_t	 wlast;
-};
 
 struct lsock {
 	int	fd;
@@ -80,27 +50,15 @@ struct lsock {
 
 static struct lsock	 socks[LISTEN_SOCK_MAX];
 static int		 nsocks;
-/*
- * Slots [0, nslots) have been used (fd -1 when free again); the rest were
- * never touched, so their pages cost no memory until a busy moment.
- */
-static struct tconn	 conns[LISTEN_CONN_MAX];
-static int		 nslots;
-static int		 nconns;
-static size_t		 outtotal;	/* outbytes of every connection */
-static int		 max_conns = 64;
-static int		 idle_ms = 10000;
-static uint32_t		 gen_next = 1;
 static uint64_t		 accept_resume;	/* 0, or when to accept again */
-static uint64_t		 last_io;	/* a datagram or connection came */
-static listen_handler	 handler;
-static void		*handler_arg;
+/* A datagram or connection came. */
+uint64_t		 listen_last_io;
+listen_handler		 listen_cb;
+void			*listen_cb_arg;
 static uint8_t		 udpbuf[LISTEN_UDP_MAX];
 
 static void	udp_read(void *, int, short);
 static void	tcp_accept(void *, int, short);
-static void	tcp_io(void *, int, short);
-static void	tcp_close(struct tconn *);
 
 /*
  * "addr#port" as inet_ntop() and "%d" wrote it, truncated to len - 1
@@ -222,8 +180,8 @@ listen_open(const struct listen_conf *lc, listen_handler h, void *arg)
 {
 	int	i, rv = 0;
 
-	handler = h;
-	handler_arg = arg;
+	listen_cb = h;
+	listen_cb_arg = arg;
 	listen_set_limits(lc->tcp_clients, lc->tcp_idle_ms);
 	for (i = 0; i < lc->naddrs; i++) {
 		if (bind_one(&lc->addrs[i], 0) == -1)
@@ -297,114 +255,9 @@ listen_log(void)
 }
 
 void
-listen_set_limits(int tcp_clients, int tcp_idle_ms)
-{
-	if (tcp_clients > 0)
-		max_conns = tcp_clients > LISTEN_CONN_MAX ?
-		    LISTEN_CONN_MAX : tcp_clients;
-	if (tcp_idle_ms > 0)
-		idle_ms = tcp_idle_ms;
-}
-
-/*
- * The idle timeout in force: tcp-idle-timeout, or a quarter of it (at
- * least BUSY_IDLE_MIN) while more than three quarters of tcp-clients
- * are open.
- */
-static uint64_t
-idle_now(void)
-{
-	uint64_t	busy = (uint64_t)idle_ms / 4;
-
-	if (nconns * 4 <= max_conns * 3)
-		return (uint64_t)idle_ms;
-	if (busy < BUSY_IDLE_MIN)
-		busy = BUSY_IDLE_MIN;
-	return busy < (uint64_t)idle_ms ? busy : (uint64_t)idle_ms;
-}
-
-/*
- * When c's timeout started, or 0 if none runs.  Queued answers must see
- * a byte written within the idle timeout, and a message partly in must
- * arrive whole within it of its first byte; with neither and no request
- * outstanding, the timeout runs from the last byte moved.  A connection
- * waiting only for the handler has none.
- */
-static uint64_t
-conn_since(const struct tconn *c, const char **why)
-{
-	uint64_t	t = 0;
-
-	if (c->out != NULL) {
-		*why = "answers not read";
-		t = c->wlast;
-	}
-	if (c->have > 0 && (t == 0 || c->begun < t)) {
-		*why = "message not complete in time";
-		t = c->begun;
-	}
-	if (t == 0 && c->pending == 0) {
-		*why = "idle timeout";
-		t = c->last;
-	}
-	return t;
-}
-
-/*
- * Whether c may be read: it has not ended, fewer than LISTEN_TCP_PENDING
- * requests are outstanding (with the handler, or answered and not yet
- * written), and its answers are being taken: less than LISTEN_TCP_OUTBUF
- * waits, and none at all while the total is within an answer of
- * LISTEN_TCP_OUTTOTAL.  So the answer to a request read now fits
- * LISTEN_TCP_OUTMAX, and the total unless c's answers were flowing.
- */
-static int
-conn_readable(const struct tconn *c)
-{
-	if (c->eof || c->pending + c->nout >= LISTEN_TCP_PENDING ||
-	    c->outbytes >= LISTEN_TCP_OUTBUF)
-		return 0;
-	return c->outbytes == 0 ||
-	    outtotal + LISTEN_TCP_FRAME_MAX <= LISTEN_TCP_OUTTOTAL;
-}
-
-/*
- * The connection to close for a new one when every slot is taken: the
- * least recently active of those with no request outstanding and no
- * answer queued, or NULL if there is none.
- */
-static struct tconn *
-conn_victim(void)
-{
-	struct tconn	*c, *v = NULL;
-	const char	*why;
-	uint64_t	 t, vt = 0;
-	int		 i, left = nconns;
-
-	for (i = 0; i < nslots && left > 0; i++) {
-		c = &conns[i];
-		if (c->fd == -1)
-			continue;
-		left--;
-		if (c->pending > 0 || c->out != NULL)
-			continue;
-		t = conn_since(c, &why);
-		if (v == NULL || t < vt || (t == vt && c->gen < v->gen)) {
-			v = c;
-			vt = t;
-		}
-	}
-	return v;
-}
-
-void
 listen_poll(struct loop *io)
 {
-	struct tconn	*c;
-	const char	*why;
-	uint64_t	 idle = idle_now(), t;
-	short		 ev;
-	int		 i, left = nconns;
+	int	i;
 
 	if (accept_resume != 0 && loop_now() >= accept_resume)
 		accept_resume = 0;
@@ -415,47 +268,7 @@ listen_poll(struct loop *io)
 		loop_add(io, socks[i].fd, POLLIN,
 		    socks[i].tcp ? tcp_accept : udp_read, &socks[i]);
 	}
-	/* Up to the last open connection, not through every slot. */
-	for (i = 0; i < nslots && left > 0; i++) {
-		c = &conns[i];
-		if (c->fd == -1)
-			continue;
-		left--;
-		ev = 0;
-		if (conn_readable(c))
-			ev |= POLLIN;
-		if (c->out != NULL)
-			ev |= POLLOUT;
-		loop_add(io, c->fd, ev, tcp_io, c);
-		if ((t = conn_since(c, &why)) != 0)
-			loop_deadline(io, t + idle);
-	}
-}
-
-void
-listen_timer(uint64_t now)
-{
-	struct tconn	*c;
-	const char	*why;
-	char		 b[64];
-	uint64_t	 idle = idle_now(), t;
-	int		 i, left = nconns;
-
-	for (i = 0; i < nslots && left > 0; i++) {
-		c = &conns[i];
-		if (c->fd == -1)
-			continue;
-		left--;
-		if (c->eof && c->pending == 0 && c->out == NULL) {
-			tcp_close(c);
-			continue;
-		}
-		if ((t = conn_since(c, &why)) != 0 && now >= t + idle) {
-			log_debug("tcp %s: %s", listen_client_str(&c->cl, b,
-			    sizeof(b)), why);
-			tcp_close(c);
-		}
-	}
+	listen_tcp_poll(io);
 }
 
 static void
@@ -491,7 +304,7 @@ udp_read(void *arg, int fd, short revents)
 				log_warn("udp recvmsg");
 			return;
 		}
-		last_io = loop_now();
+		listen_last_io = loop_now();
 		cl.proto = CLIENT_UDP;
 		cl.peerlen = mh.msg_namelen;
 		cl.ufd = fd;
@@ -524,7 +337,7 @@ udp_read(void *arg, int fd, short revents)
 				cl.haslocal = 1;
 			}
 		}
-		handler(&cl, udpbuf, (size_t)n, handler_arg);
+		listen_cb(&cl, udpbuf, (size_t)n, listen_cb_arg);
 	}
 }
 
@@ -583,8 +396,6 @@ udp_send(const struct client *cl, const uint8_t *buf, size_t len)
 	return 0;
 }
 
-static int	conn_add(int, const struct client *);
-
 static void
 tcp_accept(void *arg, int fd, short revents)
 {
@@ -615,271 +426,16 @@ tcp_accept(void *arg, int fd, short revents)
 			close(nfd);
 			continue;
 		}
-		conn_add(nfd, &cl);
+		listen_tcp_add(nfd, &cl);
 	}
-}
-
-/* A connection to serve (accepted, or given by inetd): a slot for it. */
-static int
-conn_add(int nfd, const struct client *clp)
-{
-	struct tconn	*c = NULL, *v;
-	struct client	 cl = *clp;
-	int		 i;
-	char		 b[64];
-
-	last_io = loop_now();
-	/* A reload may have lowered tcp-clients below what is open. */
-	while (nconns >= max_conns && (v = conn_victim()) != NULL) {
-		log_debug("tcp %s: closed to make room",
-		    listen_client_str(&v->cl, b, sizeof(b)));
-		tcp_close(v);
-	}
-	if (nconns >= max_conns) {
-		log_warnx("tcp %s: refused, %d connections open, none idle",
-		    listen_client_str(&cl, b, sizeof(b)), nconns);
-		close(nfd);
-		return -1;
-	}
-	for (i = 0; i < nslots; i++)
-		if (conns[i].fd == -1) {
-			c = &conns[i];
-			break;
-		}
-	if (c == NULL && nslots < LISTEN_CONN_MAX)
-		c = &conns[nslots++];
-	if (c == NULL) {
-		close(nfd);
-		return -1;
-	}
-	memset(c, 0, sizeof(*c));
-	c->fd = nfd;
-	c->gen = gen_next++;
-	c->cl = cl;
-	c->cl.ufd = -1;
-	c->cl.slot = (int)(c - conns);
-	c->cl.gen = c->gen;
-	c->outtail = &c->out;
-	c->last = loop_now();
-	nconns++;
-	return 0;
-}
-
-static void
-tcp_close(struct tconn *c)
-{
-	struct outbuf	*o;
-
-	while ((o = c->out) != NULL) {
-		c->out = o->next;
-		free(o);
-	}
-	outtotal -= c->outbytes;
-	c->outbytes = 0;
-	c->nout = 0;
-	free(c->msg);
-	c->msg = NULL;
-	close(c->fd);
-	c->fd = -1;
-	nconns--;
-}
-
-/* Read what is there; hand over each complete message. */
-static int
-tcp_read(struct tconn *c)
-{
-	ssize_t	n;
-
-	while (conn_readable(c)) {
-		if (c->have < 2)
-			n = read(c->fd, c->lenbuf + c->have, 2 - c->have);
-		else
-			n = read(c->fd, c->msg + (c->have - 2),
-			    c->need - (c->have - 2));
-		if (n == -1) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK ||
-			    errno == EINTR)
-				return 0;
-			return -1;
-		}
-		if (n == 0) {
-			c->eof = 1;
-			return 0;
-		}
-		c->last = loop_now();
-		if (c->have == 0)
-			c->begun = c->last;
-		c->have += (size_t)n;
-		if (c->have == 2) {
-			c->need = (size_t)c->lenbuf[0] << 8 | c->lenbuf[1];
-			if (c->need == 0)
-				return -1;
-			if ((c->msg = malloc(c->need)) == NULL) {
-				log_warn("tcp message");
-				return -1;
-			}
-		}
-		if (c->have >= 2 && c->have - 2 == c->need) {
-			uint8_t	*m = c->msg;
-			size_t	 len = c->need;
-
-			c->msg = NULL;
-			c->have = 0;
-			c->pending++;
-			handler(&c->cl, m, len, handler_arg);
-			free(m);
-			if (c->fd == -1)
-				return 0;
-		}
-	}
-	return 0;
-}
-
-static int
-tcp_write(struct tconn *c)
-{
-	struct outbuf	*o;
-	ssize_t		 n;
-
-	while ((o = c->out) != NULL) {
-		n = write(c->fd, o->data + o->off, o->len - o->off);
-		if (n == -1) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK ||
-			    errno == EINTR)
-				return 0;
-			return -1;
-		}
-		c->last = c->wlast = loop_now();
-		o->off += (size_t)n;
-		if (o->off < o->len)
-			return 0;
-		c->out = o->next;
-		if (c->out == NULL)
-			c->outtail = &c->out;
-		c->nout--;
-		c->outbytes -= o->len;
-		outtotal -= o->len;
-		free(o);
-	}
-	return 0;
-}
-
-static void
-tcp_io(void *arg, int fd, short revents)
-{
-	struct tconn	*c = arg;
-
-	(void)fd;
-	if (revents & (POLLOUT | POLLERR | POLLHUP))
-		if (c->out != NULL && tcp_write(c) == -1) {
-			tcp_close(c);
-			return;
-		}
-	if (revents & (POLLIN | POLLERR | POLLHUP)) {
-		if (tcp_read(c) == -1) {
-			tcp_close(c);
-			return;
-		}
-	}
-	if (c->fd == -1)
-		return;
-	if (c->eof && c->pending == 0 && c->out == NULL)
-		tcp_close(c);
-	else if ((revents & (POLLERR | POLLHUP)) && c->out == NULL &&
-	    !conn_readable(c))
-		/* No read or write is due to notice the error: no spin. */
-		tcp_close(c);
-}
-
-static struct tconn *
-conn_of(const struct client *cl)
-{
-	struct tconn	*c;
-
-	if (cl->slot < 0 || cl->slot >= LISTEN_CONN_MAX)
-		return NULL;
-	if (cl->slot >= nslots)
-		return NULL;
-	c = &conns[cl->slot];
-	if (c->fd == -1 || c->gen != cl->gen)
-		return NULL;
-	return c;
 }
 
 int
 listen_reply(const struct client *cl, const uint8_t *buf, size_t len)
 {
-	struct tconn	*c;
-	struct outbuf	*o;
-	struct iovec	 iov[2];
-	uint8_t		 pfx[2];
-	ssize_t		 n = 0;
-	char		 b[64];
-
 	if (cl->proto == CLIENT_UDP)
 		return udp_send(cl, buf, len);
-	if ((c = conn_of(cl)) == NULL)
-		return -1;
-	if (c->pending > 0)
-		c->pending--;
-	if (len > 65535)
-		return -1;
-	pfx[0] = len >> 8;
-	pfx[1] = len & 0xff;
-	/* Straight to the socket when nothing waits: most answers fit. */
-	if (c->out == NULL) {
-		iov[0].iov_base = pfx;
-		iov[0].iov_len = 2;
-		iov[1].iov_base = (void *)(uintptr_t)buf;
-		iov[1].iov_len = len;
-		if ((n = writev(c->fd, iov, 2)) == -1) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK &&
-			    errno != EINTR) {
-				tcp_close(c);
-				return -1;
-			}
-			n = 0;
-		}
-		if (n > 0)
-			c->last = loop_now();
-		if ((size_t)n == 2 + len)
-			return 0;
-	}
-	if (c->outbytes + 2 + len > LISTEN_TCP_OUTMAX ||
-	    outtotal + 2 + len > LISTEN_TCP_OUTTOTAL) {
-		log_debug("tcp %s: answers not read, closing",
-		    listen_client_str(&c->cl, b, sizeof(b)));
-		tcp_close(c);
-		return -1;
-	}
-	if ((o = malloc(sizeof(*o) + 2 + len)) == NULL) {
-		log_warn("tcp answer");
-		tcp_close(c);
-		return -1;
-	}
-	o->next = NULL;
-	o->off = (size_t)n;
-	o->len = 2 + len;
-	memcpy(o->data, pfx, 2);
-	memcpy(o->data + 2, buf, len);
-	if (c->out == NULL)
-		c->wlast = loop_now();
-	*c->outtail = o;
-	c->outtail = &o->next;
-	c->nout++;
-	c->outbytes += o->len;
-	outtotal += o->len;
-	return 0;
-}
-
-void
-listen_done(const struct client *cl)
-{
-	struct tconn	*c;
-
-	if (cl->proto == CLIENT_TCP && (c = conn_of(cl)) != NULL &&
-	    c->pending > 0)
-		c->pending--;
+	return listen_tcp_reply(cl, buf, len);
 }
 
 /* The options bind_one() sets on a UDP socket, for one given to us. */
@@ -904,8 +460,8 @@ listen_adopt(int fd, listen_handler h, void *arg, int tcp_idle_ms)
 	socklen_t		 len;
 	int			 type, acc = 0;
 
-	handler = h;
-	handler_arg = arg;
+	listen_cb = h;
+	listen_cb_arg = arg;
 	listen_set_limits(1, tcp_idle_ms);
 	len = sizeof(type);
 	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == -1)
@@ -916,7 +472,7 @@ listen_adopt(int fd, listen_handler h, void *arg, int tcp_idle_ms)
 	    (ss.ss_family != AF_INET && ss.ss_family != AF_INET6) ||
 	    nonblock(fd) == -1)
 		return LISTEN_NONE;
-	last_io = loop_now();
+	listen_last_io = loop_now();
 	if (type == SOCK_DGRAM) {
 		udp_options(fd, ss.ss_family);
 		socks[nsocks].fd = fd;
@@ -942,7 +498,7 @@ listen_adopt(int fd, listen_handler h, void *arg, int tcp_idle_ms)
 	cl.peerlen = sizeof(cl.peer);
 	if (getpeername(fd, (struct sockaddr *)&cl.peer, &cl.peerlen) == -1)
 		return LISTEN_NONE;
-	if (conn_add(fd, &cl) == -1)
+	if (listen_tcp_add(fd, &cl) == -1)
 		return LISTEN_NONE;
 	return LISTEN_CONN;
 }
@@ -950,13 +506,7 @@ listen_adopt(int fd, listen_handler h, void *arg, int tcp_idle_ms)
 uint64_t
 listen_last(void)
 {
-	return last_io;
-}
-
-int
-listen_nconns(void)
-{
-	return nconns;
+	return listen_last_io;
 }
 
 void
@@ -974,26 +524,12 @@ listen_drain(void)
 	nsocks = j;
 }
 
-int
-listen_busy(void)
-{
-	int	i;
-
-	for (i = 0; i < nslots; i++)
-		if (conns[i].fd != -1 && (conns[i].pending > 0 ||
-		    conns[i].outbytes > 0))
-			return 1;
-	return 0;
-}
-
 void
 listen_close(void)
 {
 	int	i;
 
-	for (i = 0; i < nslots; i++)
-		if (conns[i].fd != -1)
-			tcp_close(&conns[i]);
+	listen_tcp_close();
 	for (i = 0; i < nsocks; i++)
 		close(socks[i].fd);
 	nsocks = 0;

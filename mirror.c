@@ -1,6 +1,8 @@
 /*
- * mirror.c: a zone's copy of its hosted zone and the reads that keep it.
- * See mirror.h.
+ * mirror.c: a zone's copy of its hosted zone and the reads that keep it:
+ * loading it, the names Route 53 confirmed, re-reading single names,
+ * reading the SOA back, and the step.  Finding the hosted zone is in
+ * mirror_find.c; mirror_impl.h holds what the two share.  See mirror.h.
  *
  * The Route 53 callbacks below only record: each_*() callbacks put what a
  * listing delivers into fresh or rd[], the done callbacks copy the outcome
@@ -9,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "aws/r53.h"
 #include "dns/name.h"
@@ -20,6 +21,7 @@
 #include "log.h"
 #include "loop.h"
 #include "mirror.h"
+#include "mirror_impl.h"
 
 static void	known_clear(struct mirror *);
 
@@ -78,8 +80,8 @@ mirror_soa(const struct mirror *m)
 }
 
 /* Record a request's end; r53_result is valid only during the call. */
-static void
-record(struct mirror *m, const struct r53_result *res)
+void
+mirror_record(struct mirror *m, const struct r53_result *res)
 {
 	m->op = 0;
 	m->ended = 1;
@@ -94,8 +96,8 @@ record(struct mirror *m, const struct r53_result *res)
 }
 
 /* Start a request; -1 if it could not be queued (nothing started). */
-static int
-started(struct mirror *m, enum mirror_read read, uint32_t op)
+int
+mirror_started(struct mirror *m, enum mirror_read read, uint32_t op)
 {
 	if (op == 0) {
 		m->read = MR_IDLE;
@@ -108,16 +110,16 @@ started(struct mirror *m, enum mirror_read read, uint32_t op)
 }
 
 /* The read is over: idle again, with this status. */
-static enum mirror_status
-over(struct mirror *m, enum mirror_status st)
+enum mirror_status
+mirror_over(struct mirror *m, enum mirror_status st)
 {
 	m->read = MR_IDLE;
 	m->ended = 0;
 	return st;
 }
 
-static const char *
-why(const struct mirror *m, const char *dflt)
+const char *
+mirror_why(const struct mirror *m, const char *dflt)
 {
 	static char	b[R53_ERRMSG_SIZE + 80];
 
@@ -218,228 +220,6 @@ unshadow(const struct mirror *m, uint8_t *owner, struct rrset **s)
 	return 0;
 }
 
-/* ---- finding the hosted zone ---- */
-
-static void
-getzone_done(void *arg, const struct r53_result *res, const struct r53_zone *hz)
-{
-	struct mirror	*m = arg;
-	uint8_t		 a[DNS_NAME_MAX];
-
-	record(m, res);
-	if (!m->ok)
-		return;
-	snprintf(m->foundid, sizeof(m->foundid), "%.*s", R53_ID_MAX, hz->id);
-	if (name_from_r53(hz->name, a, NULL) == -1 ||
-	    !name_equal(a, m->origin)) {
-		m->ok = 0;
-		snprintf(m->msg, sizeof(m->msg), "hosted zone %s is named %s, "
-		    "not %s", hz->id, hz->name, m->name);
-	}
-	m->nfound = m->nmatch = 1;
-}
-
-static int
-byname_each(void *arg, const struct r53_zone *hz)
-{
-	struct mirror	*m = arg;
-	uint8_t		 a[DNS_NAME_MAX];
-
-	if (name_from_r53(hz->name, a, NULL) == -1)
-		return 0;
-	if (!name_equal(a, m->origin))
-		return name_cmp(a, m->origin) > 0 ? 1 : 0;
-	if (m->nfound < MIRROR_FOUND_MAX) {
-		snprintf(m->found[m->nfound].id, sizeof(m->found[0].id),
-		    "%.*s", R53_ID_MAX, hz->id);
-		m->found[m->nfound].private_zone = hz->private_zone;
-	}
-	m->nfound++;
-	if (m->want_private != -1 && m->want_private != hz->private_zone)
-		return 0;
-	if (m->nmatch++ == 0)
-		snprintf(m->foundid, sizeof(m->foundid), "%.*s", R53_ID_MAX,
-		    hz->id);
-	return 0;
-}
-
-static void
-byname_done(void *arg, const struct r53_result *res)
-{
-	record(arg, res);
-}
-
-int
-mirror_find(struct mirror *m, const char *hosted_zone, int want_private,
-    const char *vpc)
-{
-	m->nfound = m->nmatch = 0;
-	m->foundid[0] = '\0';
-	m->want_private = want_private;
-	snprintf(m->vpc, sizeof(m->vpc), "%s", vpc != NULL ? vpc : "");
-	if (m->vpc[0] != '\0')
-		m->want_private = 1;
-	if (hosted_zone != NULL && hosted_zone[0] != '\0') {
-		/* Named by ID: nothing to choose. */
-		m->want_private = -1;
-		m->vpc[0] = '\0';
-		return started(m, MR_FIND, r53_get_zone(m->r53, hosted_zone,
-		    getzone_done, m));
-	}
-	return started(m, MR_FIND, r53_list_zones_by_name(m->r53,
-	    m->origin_r53, byname_each, byname_done, m));
-}
-
-static const char *
-kind(int private_zone)
-{
-	return private_zone ? "private" : "public";
-}
-
-/* The zones found, one log line each. */
-static void
-found_log(const struct mirror *m)
-{
-	int	i;
-
-	for (i = 0; i < m->nfound && i < MIRROR_FOUND_MAX; i++)
-		log_warnx("zone %s:   %s (%s)", m->name, m->found[i].id,
-		    kind(m->found[i].private_zone));
-	if (m->nfound > MIRROR_FOUND_MAX)
-		log_warnx("zone %s:   and %d more", m->name,
-		    m->nfound - MIRROR_FOUND_MAX);
-}
-
-/* Several zones are left: which keyword would choose between them. */
-static const char *
-hint(const struct mirror *m)
-{
-	int	i, npriv = 0;
-
-	if (m->want_private == 1)
-		return "add vpc with the ID of a VPC associated with the one "
-		    "to use, or set hosted-zone";
-	if (m->want_private == 0)
-		return "set hosted-zone to the one to use";
-	for (i = 0; i < m->nfound && i < MIRROR_FOUND_MAX; i++)
-		npriv += m->found[i].private_zone;
-	if (npriv == 0)
-		return "set hosted-zone to the one to use";
-	if (npriv == m->nfound)
-		return "add vpc with the ID of a VPC associated with the one "
-		    "to use, or set hosted-zone";
-	return "add \"private yes;\" or \"private no;\" (and vpc if several "
-	    "are private), or set hosted-zone";
-}
-
-static void	vpc_done(void *, const struct r53_result *,
-		    const struct r53_zone *);
-
-/* Ask for the VPCs of the next private candidate from icand on. */
-static enum mirror_status
-vpc_next(struct mirror *m)
-{
-	for (; m->icand < m->nfound; m->icand++)
-		if (m->found[m->icand].private_zone)
-			break;
-	if (m->icand == m->nfound) {
-		log_warnx("zone %s: no private hosted zone of this name is "
-		    "associated with %s%s:", m->name, m->vpc, m->vpc_cut ?
-		    " (among the VPCs r53d could read)" : "");
-		found_log(m);
-		return over(m, MIRROR_FAIL);
-	}
-	m->vpc_hit = 0;
-	if (started(m, MR_VPC, r53_get_zone(m->r53, m->found[m->icand].id,
-	    vpc_done, m)) == -1) {
-		log_warnx("zone %s: cannot read hosted zone %s", m->name,
-		    m->found[m->icand].id);
-		return over(m, MIRROR_FAIL);
-	}
-	return MIRROR_BUSY;
-}
-
-static void
-vpc_done(void *arg, const struct r53_result *res, const struct r53_zone *hz)
-{
-	struct mirror	*m = arg;
-	size_t		 i;
-
-	record(m, res);
-	if (!m->ok)
-		return;
-	for (i = 0; i < hz->nvpcs; i++)
-		if (strcasecmp(hz->vpcs[i], m->vpc) == 0)
-			m->vpc_hit = 1;
-	if (!m->vpc_hit && hz->nvpcs < hz->nvpcs_listed)
-		m->vpc_cut = 1;
-}
-
-static enum mirror_status
-find_end(struct mirror *m)
-{
-	if (!m->ok) {
-		log_warnx("zone %s: looking up the hosted zone: %s", m->name,
-		    why(m, "failed"));
-		return over(m, MIRROR_FAIL);
-	}
-	if (m->nfound == 0) {
-		log_warnx("zone %s: no hosted zone of that name", m->name);
-		return over(m, MIRROR_FAIL);
-	}
-	if (m->nmatch == 0) {
-		log_warnx("zone %s: %d hosted zones have this name, none of "
-		    "them %s:", m->name, m->nfound, kind(m->want_private));
-		found_log(m);
-		return over(m, MIRROR_FAIL);
-	}
-	if (m->vpc[0] != '\0') {
-		if (m->nfound > MIRROR_FOUND_MAX) {
-			log_warnx("zone %s: %d hosted zones have this name, "
-			    "more than r53d looks through for a VPC (%d); set "
-			    "hosted-zone", m->name, m->nfound,
-			    MIRROR_FOUND_MAX);
-			return over(m, MIRROR_FAIL);
-		}
-		m->icand = 0;
-		m->vpc_cut = 0;
-		return vpc_next(m);
-	}
-	if (m->nmatch > 1) {
-		log_warnx("zone %s: %d %shosted zones have this name; %s:",
-		    m->name, m->nmatch, m->want_private == -1 ? "" :
-		    m->want_private ? "private " : "public ", hint(m));
-		found_log(m);
-		return over(m, MIRROR_FAIL);
-	}
-	memcpy(m->hzid, m->foundid, sizeof(m->hzid));
-	log_info("zone %s: hosted zone %s", m->name, m->hzid);
-	return over(m, MIRROR_OK);
-}
-
-/*
- * One candidate read.  Route 53 never associates one VPC with two
- * private zones of the same name (ConflictingDomainExists in the API
- * model), so the first that has it is the one.
- */
-static enum mirror_status
-vpc_end(struct mirror *m)
-{
-	if (!m->ok) {
-		log_warnx("zone %s: reading hosted zone %s: %s", m->name,
-		    m->found[m->icand].id, why(m, "failed"));
-		return over(m, MIRROR_FAIL);
-	}
-	if (!m->vpc_hit) {
-		m->icand++;
-		return vpc_next(m);
-	}
-	memcpy(m->hzid, m->found[m->icand].id, sizeof(m->hzid));
-	log_info("zone %s: hosted zone %s (private, associated with %s)",
-	    m->name, m->hzid, m->vpc);
-	return over(m, MIRROR_OK);
-}
-
 static int	reread_next(struct mirror *, uint64_t);
 
 /* ---- loading ---- */
@@ -476,7 +256,7 @@ load_each(void *arg, const struct r53_rrset *rs)
 static void
 load_done(void *arg, const struct r53_result *res)
 {
-	record(arg, res);
+	mirror_record(arg, res);
 }
 
 int
@@ -498,7 +278,7 @@ mirror_load(struct mirror *m)
 	}
 	zstore_free(&m->fresh);
 	zstore_init(&m->fresh, 0);
-	return started(m, MR_LOAD, r53_list_rrsets(m->r53, m->hzid, NULL,
+	return mirror_started(m, MR_LOAD, r53_list_rrsets(m->r53, m->hzid, NULL,
 	    NULL, 0, load_each, load_done, m));
 }
 
@@ -509,18 +289,18 @@ load_end(struct mirror *m)
 
 	if (!m->ok || m->stopped) {
 		log_warnx("zone %s: loading hosted zone %s: %s", m->name,
-		    m->hzid, why(m, "failed"));
+		    m->hzid, mirror_why(m, "failed"));
 		zstore_free(&m->fresh);
 		if (m->nozone)
 			m->hzid[0] = '\0';
-		return over(m, MIRROR_FAIL);
+		return mirror_over(m, MIRROR_FAIL);
 	}
 	soa = zstore_get(&m->fresh, m->origin, DNS_T_SOA);
 	if (soa == NULL || soa->nrr != 1 || (soa->flags & RRSET_OPAQUE)) {
 		log_warnx("zone %s: hosted zone %s has no usable SOA record",
 		    m->name, m->hzid);
 		zstore_free(&m->fresh);
-		return over(m, MIRROR_FAIL);
+		return mirror_over(m, MIRROR_FAIL);
 	}
 	zstore_free(&m->store);
 	m->store = m->fresh;
@@ -529,7 +309,7 @@ load_end(struct mirror *m)
 	log_info("zone %s: loaded %zu record sets from hosted zone %s in "
 	    "%llu ms (%u pages)", m->name, m->store.nrrset, m->hzid,
 	    (unsigned long long)m->elapsed, m->pages);
-	return over(m, MIRROR_OK);
+	return mirror_over(m, MIRROR_OK);
 }
 
 /* ---- names Route 53 confirmed ---- */
@@ -745,7 +525,7 @@ rd_each(void *arg, const struct r53_rrset *rs)
 static void
 rd_done(void *arg, const struct r53_result *res)
 {
-	record(arg, res);
+	mirror_record(arg, res);
 }
 
 static int
@@ -756,14 +536,15 @@ reread_next(struct mirror *m, uint64_t now)
 	if (m->rdphase == 1) {
 		/* The shadow owner: that name alone. */
 		name_to_r53(m->shname, r, sizeof(r));
-		return started(m, MR_NAMES, r53_list_rrsets(m->r53, m->hzid,
-		    r, NULL, R53_LIST_ONLY_NAME, rd_each, rd_done, m));
+		return mirror_started(m, MR_NAMES, r53_list_rrsets(m->r53,
+		    m->hzid, r, NULL, R53_LIST_ONLY_NAME, rd_each, rd_done,
+		    m));
 	}
 	name_to_r53(m->names[m->iname], r, sizeof(r));
 	m->rdstart = now;
 	/* Partial mode: one set past the name, which rd_each() stops at. */
-	return started(m, MR_NAMES, r53_list_rrsets(m->r53, m->hzid, r, NULL,
-	    m->partial ? 0 : R53_LIST_ONLY_NAME, rd_each, rd_done, m));
+	return mirror_started(m, MR_NAMES, r53_list_rrsets(m->r53, m->hzid, r,
+	    NULL, m->partial ? 0 : R53_LIST_ONLY_NAME, rd_each, rd_done, m));
 }
 
 int
@@ -801,12 +582,12 @@ apex_end(struct mirror *m)
 	if (soa == NULL || soa->nrr != 1 || (soa->flags & RRSET_OPAQUE)) {
 		log_warnx("zone %s: hosted zone %s has no usable SOA record",
 		    m->name, m->hzid);
-		return over(m, MIRROR_FAIL);
+		return mirror_over(m, MIRROR_FAIL);
 	}
 	m->loaded = 1;
 	log_info("zone %s: read the apex of hosted zone %s; other names are "
 	    "read as requests need them", m->name, m->hzid);
-	return over(m, MIRROR_OK);
+	return mirror_over(m, MIRROR_OK);
 }
 
 static enum mirror_status
@@ -817,9 +598,9 @@ reread_end(struct mirror *m, uint64_t now)
 	if (!m->ok || m->rdbad) {
 		name_to_text(m->names[m->iname], t, sizeof(t));
 		log_warnx("zone %s: re-reading %s: %s", m->name, t,
-		    m->rdbad ? "out of memory" : why(m, "failed"));
+		    m->rdbad ? "out of memory" : mirror_why(m, "failed"));
 		rd_clear(m);
-		return over(m, MIRROR_FAIL);
+		return mirror_over(m, MIRROR_FAIL);
 	}
 	/*
 	 * Partial mode lists past the name: when the listing ended there,
@@ -832,7 +613,7 @@ reread_end(struct mirror *m, uint64_t now)
 		m->rdphase = 1;
 		if (reread_next(m, now) == -1) {
 			rd_clear(m);
-			return over(m, MIRROR_FAIL);
+			return mirror_over(m, MIRROR_FAIL);
 		}
 		return MIRROR_BUSY;
 	}
@@ -844,7 +625,7 @@ reread_end(struct mirror *m, uint64_t now)
 		    "the zone again", m->name);
 		rd_clear(m);
 		m->loaded = 0;
-		return over(m, MIRROR_FAIL);
+		return mirror_over(m, MIRROR_FAIL);
 	}
 	if (m->rdnext != NULL && zstore_node(&m->store, m->rdnextname) ==
 	    NULL && zstore_put(&m->store, m->rdnextname, m->rdnext) == -1) {
@@ -855,10 +636,10 @@ reread_end(struct mirror *m, uint64_t now)
 	if (++m->iname >= m->nnames) {
 		if (m->apexload)
 			return apex_end(m);
-		return over(m, MIRROR_OK);
+		return mirror_over(m, MIRROR_OK);
 	}
 	if (reread_next(m, now) == -1)
-		return over(m, MIRROR_FAIL);
+		return mirror_over(m, MIRROR_FAIL);
 	return MIRROR_BUSY;
 }
 
@@ -885,14 +666,14 @@ soa_each(void *arg, const struct r53_rrset *rs)
 static void
 soa_done(void *arg, const struct r53_result *res)
 {
-	record(arg, res);
+	mirror_record(arg, res);
 }
 
 int
 mirror_read_soa(struct mirror *m)
 {
 	m->soa_found = 0;
-	return started(m, MR_SOA, r53_list_rrsets(m->r53, m->hzid,
+	return mirror_started(m, MR_SOA, r53_list_rrsets(m->r53, m->hzid,
 	    m->origin_r53, "SOA", R53_LIST_ONLY_NAME, soa_each, soa_done, m));
 }
 
@@ -901,10 +682,10 @@ soa_end(struct mirror *m)
 {
 	if (!m->ok || !m->soa_found) {
 		log_warnx("zone %s: reading the SOA back: %s", m->name,
-		    why(m, "no SOA"));
-		return over(m, MIRROR_FAIL);
+		    mirror_why(m, "no SOA"));
+		return mirror_over(m, MIRROR_FAIL);
 	}
-	return over(m, MIRROR_OK);
+	return mirror_over(m, MIRROR_OK);
 }
 
 /* ---- the step ---- */
@@ -916,9 +697,9 @@ mirror_step(struct mirror *m, uint64_t now)
 		return MIRROR_BUSY;
 	switch (m->read) {
 	case MR_FIND:
-		return find_end(m);
+		return mirror_find_end(m);
 	case MR_VPC:
-		return vpc_end(m);
+		return mirror_vpc_end(m);
 	case MR_LOAD:
 		return load_end(m);
 	case MR_NAMES:

@@ -1,8 +1,8 @@
 /*
- * fuzz_listen.c: libFuzzer harness for the TCP framing of listen.c
- * (included, for its connections): a byte stream from a client cut at
- * arbitrary points, several framed messages, lengths that lie, a length
- * prefix followed by a close, answers late or never.
+ * fuzz_listen.c: libFuzzer harness for the TCP framing of listen_tcp.c
+ * (included with listen.c, for its connections): a byte stream from a
+ * client cut at arbitrary points, several framed messages, lengths that
+ * lie, a length prefix followed by a close, answers late or never.
  *
  * Input: a flags octet (bit 0: the client closes its side after the
  * stream; bit 1: answers wait until the end instead of going at once;
@@ -23,6 +23,7 @@
  */
 /* First: it defines _GNU_SOURCE. */
 #include "../../listen.c"
+#include "../../listen_tcp.c"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -132,7 +133,7 @@ conn_open(int fd)
 	cl.proto = CLIENT_TCP;
 	cl.peer.ss_family = AF_INET;
 	cl.peerlen = sizeof(struct sockaddr_in);
-	if (conn_add(fd, &cl) == -1)
+	if (listen_tcp_add(fd, &cl) == -1)
 		abort();
 	for (i = 0; i < nslots; i++)
 		if (conns[i].fd == fd)
@@ -156,7 +157,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size -= 2;
 	split(stream, size);
 	nseen = nheld = nanswers = nreplied = rhave = 0;
-	handler = on_msg;
+	listen_cb = on_msg;
 	listen_set_limits(4, 10000);
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp) == -1 ||
 	    nonblock(sp[0]) == -1 || nonblock(sp[1]) == -1)

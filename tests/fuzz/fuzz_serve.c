@@ -1,8 +1,8 @@
 /*
  * fuzz_serve.c: libFuzzer harness for the dispatch of DNS messages
  * (serve.c) with its EDNS and TSIG glue, the zones' answers and the
- * UPDATE path behind it, as the listeners (listen.c, included here for
- * its TCP connections) hand messages over.
+ * UPDATE path behind it, as the listeners (listen.c and listen_tcp.c,
+ * included here for their TCP connections) hand messages over.
  *
  * The daemon runs with a fixed configuration (tests/fuzz/fakes.h for
  * the clocks and Route 53): keys of four algorithms, zone "example"
@@ -14,7 +14,7 @@
  * starts from freshly loaded zones.
  *
  * Input: one mode octet, then the message.
- *   bit 0	over TCP (a connection of listen.c on a socket pair), else
+ *   bit 0	over TCP (a connection of listen_tcp.c on a socket pair), else
  *		UDP (a datagram socket pair)
  *   bits 1-2	sign it: not, with "ddns-key", with "acme", with a key
  *		not configured (BADKEY)
@@ -37,6 +37,7 @@
  */
 /* First: it defines _GNU_SOURCE. */
 #include "../../listen.c"
+#include "../../listen_tcp.c"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -155,7 +156,7 @@ setup(void)
 	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, udp) == -1 ||
 	    nonblock(udp[0]) == -1 || nonblock(udp[1]) == -1)
 		abort();
-	handler = serve_request;
+	listen_cb = serve_request;
 	serve_setconf(cf);
 	zones_init(fake_r53(), 0, redispatch);
 }
@@ -410,7 +411,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		((struct sockaddr_in *)&cl.peer)->sin_addr.s_addr =
 		    htonl(INADDR_LOOPBACK);
 		cl.peerlen = sizeof(struct sockaddr_in);
-		if (conn_add(sp[0], &cl) == -1)
+		if (listen_tcp_add(sp[0], &cl) == -1)
 			abort();
 		for (i = 0; i < nslots; i++)
 			if (conns[i].fd == sp[0])
