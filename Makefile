@@ -55,7 +55,8 @@ ALL_CFLAGS=	$(WARNFLAGS) $(WERROR) $(CPPFLAGS) $(CFLAGS)
 TOP_SRCS=	log.c conf.c conf_lex.c conf_key.c conf_zone.c conf_aws.c \
 		conf_print.c conf_files.c acl.c
 TOP_SRCS+=	loop.c listen.c listen_tcp.c serve.c replay.c priv.c
-TOP_SRCS+=	zone.c mirror.c mirror_find.c batch.c upd.c secondary.c \
+TOP_SRCS+=	zone.c mirror.c mirror_find.c batch.c batch_send.c \
+		batch_verify.c batch_insync.c upd.c secondary.c \
 		secondary_units.c primary.c
 TOP_SRCS+=	export.c sha256.c stats.c chaos.c
 UNIT_TESTS+=	tests/unit/t_conf.c tests/unit/t_sha256.c tests/unit/t_replay.c

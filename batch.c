@@ -1,12 +1,41 @@
 /*
- * batch.c: a zone's write pipeline.  See batch.h.
+ * batch.c: a zone's write pipeline (see batch.h): the queue, building a
+ * batch from the queued units, what follows once Route 53 has answered
+ * (commit, refusals and splitting, retries, failures), and the ending of
+ * units.  Beside it, sharing batch_impl.h: batch_send.c costs the view
+ * and sends it as a change batch, batch_verify.c settles an outcome that
+ * is unknown, batch_insync.c follows accepted changes to INSYNC.
  *
  * A batch is built on a view of the mirror: each queued unit is applied
  * after a savepoint, costed, and kept or rolled back; the view's
  * transitions (every DELETE first, then every CREATE) and the asserted
  * RRsets, sent unchanged, make the change batch, with the apex SOA's new
- * serial.  The Route 53 callbacks below only record; batch_outcome()
- * acts on what they recorded.
+ * serial.  The Route 53 callbacks (batch_send.c, batch_insync.c) only
+ * record; batch_outcome() acts on what they recorded.
+ *
+ * The states of the batch out, and the calls of the zone's step that
+ * move it (what each returns in brackets):
+ *
+ *   idle	b is NULL and op 0; units wait in q.  batch_build() takes
+ *		units from q into b and sends them: -> sent [BN_SENT]; or
+ *		units end without a request, or names are to be read
+ *		first: -> idle [BN_AGAIN, BN_REREAD, BN_RELOAD].
+ *   sent	b holds the units, the view their changes, op the request
+ *		(a dry run ends it at once).  Its callback records the
+ *		outcome: -> ended.
+ *   ended	batch_ended().  batch_outcome(): accepted: committed, the
+ *		units end; refused: requeued and the names read again,
+ *		then split (bcap) until the one unit refused alone ends;
+ *		not sent or transient: requeued [BN_RETRY]; failed: the
+ *		units end; -> idle.  Unknown: -> checking [BN_CHECK], or,
+ *		when the batch kept the serial, requeued and its names
+ *		read again -> idle.
+ *   checking	b still holds the units; the SOA is read back.
+ *		batch_checked() (batch_verify.c): applied, or not applied
+ *		and requeued -> idle; or -> verifying [BN_VERIFY].
+ *   verifying	vset holds what the batch wrote, vcur how much of it was
+ *		read.  batch_verified(): the next round [BN_VERIFY]; or
+ *		applied, not applied and requeued, or failed -> idle.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,22 +44,15 @@
 
 #include "aws/r53.h"
 #include "batch.h"
+#include "batch_impl.h"
 #include "dns/name.h"
 #include "dns/rdata.h"
 #include "dns/rrset.h"
 #include "dns/rrtype.h"
-#include "dns/shadow.h"
 #include "dns/update.h"
 #include "log.h"
 #include "mirror.h"
 #include "stats.h"
-
-/* Record sets in a page of ListResourceRecordSets (Route 53's default). */
-#define LIST_PAGE	300
-
-/* Room left in every batch for the SOA's DELETE and CREATE. */
-#define SOA_RECORDS	(R53_BATCH_RECORDS_MAX - BATCH_RECORDS)
-#define SOA_CHARS	(R53_BATCH_CHARS_MAX - BATCH_CHARS)
 
 struct bctx {
 	struct batch	*b;
@@ -41,10 +63,6 @@ struct bctx {
 	uint32_t	 serial;
 	int		 keepserial;
 };
-
-static char	 vbuf[RDATA_R53_MAX * 4 + 16];
-
-static int	 set_cost(const struct rrset *, size_t *, size_t *);
 
 void
 batch_init(struct batch *b, struct r53 *r53, struct mirror *m,
@@ -127,9 +145,9 @@ batch_busy(const struct batch *b)
 }
 
 /* Unit u ends; it stays with the pipeline only to wait for INSYNC. */
-static int
-end_unit(struct bunit *u, enum bend_how how, const char *change, int track,
-    const char *code, const char *msg)
+int
+batch_end_unit(struct bunit *u, enum bend_how how, const char *change,
+    int track, const char *code, const char *msg)
 {
 	struct bend	e;
 
@@ -211,12 +229,6 @@ batch_keep_serial(struct bctx *c)
 }
 
 int
-batch_cost(const struct rrset *s, size_t *records, size_t *chars)
-{
-	return set_cost(s, records, chars);
-}
-
-int
 batch_assert(struct bctx *c, const uint8_t *name, uint16_t type)
 {
 	struct batch	*b = c->b;
@@ -235,334 +247,7 @@ batch_assert(struct bctx *c, const uint8_t *name, uint16_t type)
 	return 0;
 }
 
-/* ---- cost ---- */
-
-/* 1 if the view changes (name, type): its own DELETE covers it. */
-static int
-in_trans(const struct batch *b, const uint8_t *name, uint16_t type)
-{
-	return !rrset_same(zstore_get(b->view.base, name, type),
-	    zview_get(&b->view, name, type));
-}
-
-/* The RRset an assertion stands for, or NULL when none is needed. */
-static const struct rrset *
-asrt_set(const struct batch *b, const struct basrt *a)
-{
-	const struct rrset	*s;
-
-	if (in_trans(b, a->name, a->type))
-		return NULL;
-	s = zstore_get(b->view.base, a->name, a->type);
-	if (s == NULL || (s->flags & RRSET_OPAQUE) || s->nrr == 0)
-		return NULL;
-	return s;
-}
-
-/*
- * Route 53 text of one RR: the text Route 53 listed, or ours; a DHCID
- * RR's is its shadow TXT value (dns/shadow.h).
- */
-static const char *
-rr_text(uint16_t type, const struct rr *rr, char *buf, size_t cap)
-{
-	if (rr->text != NULL)
-		return rr->text;
-	if (type == DNS_T_DHCID) {
-		if (shadow_value(rr->rdata, rr->len, buf, cap) < 0)
-			return NULL;
-		return buf;
-	}
-	if (rdata_to_r53(type, rr->rdata, rr->len, buf, cap) < 0)
-		return NULL;
-	return buf;
-}
-
-static int
-set_cost(const struct rrset *s, size_t *records, size_t *chars)
-{
-	const char	*t;
-	size_t		 i;
-
-	if (s == NULL)
-		return 0;
-	for (i = 0; i < s->nrr; i++) {
-		if ((t = rr_text(s->type, &s->rr[i], vbuf,
-		    sizeof(vbuf))) == NULL)
-			return -1;
-		*chars += strlen(t);
-	}
-	*records += s->nrr;
-	return 0;
-}
-
-/*
- * 1 if the changes in the view fit one ChangeBatch with the SOA's.
- * *vrec and *vchr hold the cost of the view's transitions at the
- * savepoint; when the view fits they become the cost now.  Only the
- * RRsets the unit since the savepoint touched are costed again (a
- * transition costs its old and its new RRset), so building a batch stays
- * linear in its size.
- */
-static int
-view_fits(const struct batch *b, size_t *vrec, size_t *vchr)
-{
-	struct ztrans		 t;
-	const struct rrset	*saved;
-	size_t			 cur = 0, records, chars, trec, tchr, i;
-	size_t			 br = 0, bc = 0, ar = 0, ac = 0;
-	int			 before, after;
-
-	while (zview_group_next(&b->view, &cur, &t, &saved)) {
-		before = !rrset_same(t.old, saved);
-		after = !rrset_same(t.old, t.new);
-		/* The old RRset's cost is in both or in neither. */
-		if ((before != after && set_cost(t.old, before ? &br : &ar,
-		    before ? &bc : &ac) == -1) ||
-		    (before && set_cost(saved, &br, &bc) == -1) ||
-		    (after && set_cost(t.new, &ar, &ac) == -1))
-			return 0;
-	}
-	/* br, bc: what the unit replaced, part of the totals. */
-	records = trec = *vrec + ar - br;
-	chars = tchr = *vchr + ac - bc;
-	for (i = 0; i < b->nasrt; i++) {
-		const struct rrset *s = asrt_set(b, &b->asrt[i]);
-
-		if (set_cost(s, &records, &chars) == -1 ||
-		    set_cost(s, &records, &chars) == -1)
-			return 0;
-	}
-	if (records + SOA_RECORDS > R53_BATCH_RECORDS_MAX ||
-	    chars + SOA_CHARS > R53_BATCH_CHARS_MAX)
-		return 0;
-	*vrec = trec;
-	*vchr = tchr;
-	return 1;
-}
-
-/* ---- building and sending ---- */
-
-struct chlist {
-	struct r53_change	*c;
-	size_t			 n, cap;
-	char			*strs;		/* every string, one block */
-	size_t			 used, scap;
-};
-
-static const char *
-ch_str(struct chlist *cl, const char *s)
-{
-	size_t	n = strlen(s) + 1;
-	char	*p;
-
-	if (cl->used + n > cl->scap)
-		return NULL;
-	p = cl->strs + cl->used;
-	memcpy(p, s, n);
-	cl->used += n;
-	return p;
-}
-
-/*
- * Add a DELETE or CREATE of s at name; *rname is name's Route 53
- * text in strs, made here if NULL.  strs never moves, so the change
- * list points into it.  A DHCID RRset goes as its shadow TXT RRset.
- */
-static int
-ch_add(struct chlist *cl, enum r53_action act, const uint8_t *name,
-    const char **rname, const struct rrset *s, const char ***vals,
-    size_t *nvals)
-{
-	char		 nt[DNS_NAME_TEXTMAX], tt[RRTYPE_TEXTMAX];
-	uint8_t		 sh[DNS_NAME_MAX];
-	const char	*t;
-	size_t		 i;
-
-	if (cl->n >= cl->cap)
-		return -1;
-	/* The owner's text, made at its DELETE, serves its CREATE too. */
-	if (*rname == NULL) {
-		if (s->type == DNS_T_DHCID) {
-			if (shadow_name(name, sh) == -1)
-				return -1;
-			name = sh;
-		}
-		if (name_to_r53(name, nt, sizeof(nt)) == -1)
-			return -1;
-		*rname = ch_str(cl, nt);
-	}
-	cl->c[cl->n].action = act;
-	cl->c[cl->n].name = *rname;
-	/* A known type's name is a constant string: no copy. */
-	if (s->type == DNS_T_DHCID)
-		t = rrtype_name(DNS_T_TXT);
-	else if ((t = rrtype_name(s->type)) == NULL)
-		t = ch_str(cl, rrtype_to_text(s->type, tt));
-	cl->c[cl->n].type = t;
-	cl->c[cl->n].ttl = s->ttl;
-	cl->c[cl->n].values = *vals;
-	cl->c[cl->n].nvalues = s->nrr;
-	if (cl->c[cl->n].name == NULL || cl->c[cl->n].type == NULL)
-		return -1;
-	for (i = 0; i < s->nrr; i++) {
-		if ((t = rr_text(s->type, &s->rr[i], vbuf,
-		    sizeof(vbuf))) == NULL || (t = ch_str(cl, t)) == NULL)
-			return -1;
-		(*vals)[i] = t;
-	}
-	*vals += s->nrr;
-	*nvals += s->nrr;
-	cl->n++;
-	return 0;
-}
-
-static void
-change_done(void *arg, const struct r53_result *res,
-    const struct r53_change_info *ci)
-{
-	struct batch	*b = arg;
-
-	b->op = 0;
-	b->ended = 1;
-	b->outcome = res->outcome;
-	b->transient = r53_transient(res);
-	snprintf(b->code, sizeof(b->code), "%s", res->code);
-	snprintf(b->msg, sizeof(b->msg), "%s", res->message);
-	b->changeid[0] = '\0';
-	b->insync = 0;
-	if (res->outcome == R53_SUCCESS && ci != NULL) {
-		snprintf(b->changeid, sizeof(b->changeid), "%s", ci->id);
-		b->insync = ci->status == R53_INSYNC;
-		stats_pending(res->elapsed_ms);
-		if (b->insync)
-			stats_insync(res->elapsed_ms);
-		log_debug("zone %s: change %s accepted (%s) in %llu ms",
-		    b->name, ci->id, ci->status == R53_INSYNC ? "INSYNC" :
-		    "PENDING", (unsigned long long)res->elapsed_ms);
-	}
-}
-
-/*
- * dry-run: log the batch that would go, one line a change, and end it as
- * if Route 53 had accepted it; commit() then leaves the mirror as it is.
- */
-static void
-dry_run(struct batch *b, const struct chlist *cl)
-{
-	char	line[1024];
-	size_t	i, j, n;
-	int	w;
-
-	log_info("zone %s: dry run: a change batch of %zu changes for %zu "
-	    "units, serial %u, not sent", b->name, cl->n, b->nb,
-	    b->newserial);
-	for (i = 0; i < cl->n; i++) {
-		const struct r53_change *c = &cl->c[i];
-
-		w = snprintf(line, sizeof(line), "%s %s %u %s",
-		    c->action == R53_DELETE ? "DELETE" : c->action ==
-		    R53_CREATE ? "CREATE" : "UPSERT", c->name,
-		    (unsigned)c->ttl, c->type);
-		n = w > 0 && (size_t)w < sizeof(line) ? (size_t)w : 0;
-		for (j = 0; j < c->nvalues && n < sizeof(line); j++) {
-			w = snprintf(line + n, sizeof(line) - n, "%s%s",
-			    j == 0 ? " " : " | ", c->values[j]);
-			if (w < 0 || (size_t)w >= sizeof(line) - n) {
-				/* Long sets: the log line ends with "...". */
-				memcpy(line + sizeof(line) - 4, "...", 4);
-				break;
-			}
-			n += (size_t)w;
-		}
-		log_info("zone %s: dry run: %s", b->name, line);
-	}
-	b->op = 0;
-	b->ended = 1;
-	b->outcome = R53_SUCCESS;
-	b->transient = 0;
-	b->code[0] = b->msg[0] = '\0';
-	snprintf(b->changeid, sizeof(b->changeid), "(dry run)");
-	b->insync = 1;
-	b->dryrun = 1;
-}
-
-/* Send the view's transitions: every DELETE first, then every CREATE. */
-static int
-send_batch(struct batch *b, uint64_t now)
-{
-	struct chlist	 cl;
-	struct ztrans	 t;
-	const char	**vals, **vp, **names = NULL;
-	size_t		 cur, ntrans, nvals = 0, i, k;
-	char		 comment[128];
-	int		 pass, rv = -1;
-
-	ntrans = zview_ntrans(&b->view);
-	memset(&cl, 0, sizeof(cl));
-	cl.cap = 2 * ntrans + 2 * b->nasrt;
-	cl.scap = R53_BATCH_CHARS_MAX + 2 * 4096 + cl.cap *
-	    (DNS_NAME_TEXTMAX + RRTYPE_TEXTMAX) + R53_BATCH_RECORDS_MAX * 2;
-	/* Every entry used is written first: no need to clear them. */
-	cl.c = reallocarray(NULL, cl.cap ? cl.cap : 1, sizeof(*cl.c));
-	cl.strs = malloc(cl.scap);
-	vals = reallocarray(NULL, 2 * R53_BATCH_RECORDS_MAX + 4,
-	    sizeof(*vals));
-	/* Owner texts by transition (both passes list them in one order). */
-	names = calloc(ntrans + b->nasrt + 1, sizeof(*names));
-	if (cl.c == NULL || cl.strs == NULL || vals == NULL || names == NULL)
-		goto out;
-	vp = vals;
-	for (pass = 0; pass < 2; pass++) {
-		cur = 0;
-		for (k = 0; zview_trans_next(&b->view, &cur, &t); k++) {
-			const struct rrset *s = pass == 0 ? t.old : t.new;
-
-			if (s == NULL)
-				continue;
-			if (k >= ntrans ||
-			    nvals + s->nrr > 2 * R53_BATCH_RECORDS_MAX + 4 ||
-			    ch_add(&cl, pass == 0 ? R53_DELETE : R53_CREATE,
-			    t.name, &names[k], s, &vp, &nvals) == -1)
-				goto out;
-		}
-		for (i = 0; i < b->nasrt; i++) {
-			const struct rrset *s = asrt_set(b, &b->asrt[i]);
-
-			if (s == NULL)
-				continue;
-			if (nvals + s->nrr > 2 * R53_BATCH_RECORDS_MAX + 4 ||
-			    ch_add(&cl, pass == 0 ? R53_DELETE : R53_CREATE,
-			    b->asrt[i].name, &names[ntrans + i], s, &vp,
-			    &nvals) == -1)
-				goto out;
-		}
-	}
-	snprintf(comment, sizeof(comment), "r53d: %zu unit%s, serial %u",
-	    b->nbchanged, b->nbchanged == 1 ? "" : "s", b->newserial);
-	b->sent = now;
-	b->ended = 0;
-	if (b->dry) {
-		stats_batch(b->nb, cl.n);
-		dry_run(b, &cl);
-		rv = 0;
-		goto out;
-	}
-	b->op = r53_change(b->r53, b->mirror->hzid, comment, cl.c, cl.n,
-	    change_done, b);
-	if (b->op != 0) {
-		rv = 0;
-		stats_batch(b->nb, cl.n);
-		log_debug("zone %s: sending %zu changes for %zu units, "
-		    "serial %u", b->name, cl.n, b->nb, b->newserial);
-	}
-out:
-	free(cl.c);
-	free(cl.strs);
-	free(vals);
-	free(names);
-	return rv;
-}
+/* ---- building ---- */
 
 /* The view's SOA serial: 0, or -1 without a usable SOA. */
 static int
@@ -594,8 +279,8 @@ put_serial(struct batch *b, const struct batch_conf *bc,
 }
 
 /* The SOA serial of the store: 0, or -1 without a usable SOA. */
-static int
-store_serial(const struct batch *b, uint32_t *serial)
+int
+batch_store_serial(const struct batch *b, uint32_t *serial)
 {
 	const struct rrset	*s;
 
@@ -611,7 +296,7 @@ serial_differs(const struct batch *b, uint32_t serial)
 {
 	uint32_t	have;
 
-	return store_serial(b, &have) == -1 || have != serial;
+	return batch_store_serial(b, &have) == -1 || have != serial;
 }
 
 /*
@@ -639,8 +324,9 @@ forget_oldest(struct batch *b)
  * was sent), or failed.  The batch is over whichever way it ended: a
  * refusal of the next one is a first one.
  */
-static void
-end_batch(struct batch *b, enum bend_how how, const char *change, int track)
+void
+batch_end_units(struct batch *b, enum bend_how how, const char *change,
+    int track)
 {
 	struct bchange	*c = NULL;
 	struct bunit	*u;
@@ -656,11 +342,11 @@ end_batch(struct batch *b, enum bend_how how, const char *change, int track)
 		b->b = u->next;
 		if (how != BE_APPLIED && !u->changed) {
 			/* Its own result stands. */
-			end_unit(u, BE_APPLIED, NULL, 0, NULL, NULL);
+			batch_end_unit(u, BE_APPLIED, NULL, 0, NULL, NULL);
 			continue;
 		}
-		if (end_unit(u, how, change, c != NULL, b->code, b->msg) &&
-		    how == BE_APPLIED && c != NULL) {
+		if (batch_end_unit(u, how, change, c != NULL, b->code,
+		    b->msg) && how == BE_APPLIED && c != NULL) {
 			u->where = BU_WAIT;
 			u->next = c->units;
 			c->units = u;
@@ -733,7 +419,7 @@ batch_build(struct batch *b, const struct batch_conf *bc, uint64_t now,
 		}
 		u->changed = a == BA_CHANGED || a == BA_FULL;
 		if (a == BA_FULL || (u->changed &&
-		    !view_fits(b, &vrec, &vchr))) {
+		    !batch_view_fits(b, &vrec, &vchr))) {
 			/* What it asked of the batch goes with it. */
 			zview_rollback(&b->view);
 			b->nasrt = nasrt;
@@ -747,8 +433,8 @@ batch_build(struct batch *b, const struct batch_conf *bc, uint64_t now,
 			b->nq--;
 			if (b->q == NULL)
 				b->qtail = &b->q;
-			end_unit(u, BE_TOOLARGE, NULL, 0, "", "too large for "
-			    "one Route 53 change batch");
+			batch_end_unit(u, BE_TOOLARGE, NULL, 0, "",
+			    "too large for one Route 53 change batch");
 			continue;
 		}
 		if (u->changed)
@@ -773,22 +459,22 @@ batch_build(struct batch *b, const struct batch_conf *bc, uint64_t now,
 		/* Nothing to send: every unit ends now. */
 		zview_free(&b->view);
 		zview_init(&b->view, &b->mirror->store);
-		end_batch(b, BE_APPLIED, NULL, 0);
+		batch_end_units(b, BE_APPLIED, NULL, 0);
 		return BN_AGAIN;
 	}
 	b->setserial = c.setserial;
 	b->keepserial = c.keepserial && !c.setserial;
-	if (store_serial(b, &b->oldserial) == -1)
+	if (batch_store_serial(b, &b->oldserial) == -1)
 		b->oldserial = 0;
 	if (put_serial(b, bc, &c) == -1 ||
-	    view_serial(b, &b->newserial) == -1 || send_batch(b, now) == -1) {
+	    view_serial(b, &b->newserial) == -1 || batch_send(b, now) == -1) {
 		log_warnx("zone %s: cannot build a change batch", b->name);
 		zview_free(&b->view);
 		zview_init(&b->view, &b->mirror->store);
 		snprintf(b->code, sizeof(b->code), "%s", "");
 		snprintf(b->msg, sizeof(b->msg), "cannot build a change "
 		    "batch");
-		end_batch(b, BE_NOTBUILT, NULL, 0);
+		batch_end_units(b, BE_NOTBUILT, NULL, 0);
 		return BN_AGAIN;
 	}
 	return BN_SENT;
@@ -803,8 +489,8 @@ batch_ended(const struct batch *b)
 }
 
 /* Route 53 applied the batch: the mirror takes the view. */
-static void
-commit(struct batch *b, const char *change, int track)
+void
+batch_commit(struct batch *b, const char *change, int track)
 {
 	struct ztrans	t;
 	size_t		cur = 0;
@@ -814,7 +500,7 @@ commit(struct batch *b, const char *change, int track)
 		b->dryrun = 0;
 		zview_free(&b->view);
 		zview_init(&b->view, &b->mirror->store);
-		end_batch(b, BE_APPLIED, change, 0);
+		batch_end_units(b, BE_APPLIED, change, 0);
 		return;
 	}
 	/* Route 53 held these names as the view has them once it applied. */
@@ -827,7 +513,7 @@ commit(struct batch *b, const char *change, int track)
 	}
 	zview_free(&b->view);
 	zview_init(&b->view, &b->mirror->store);
-	end_batch(b, BE_APPLIED, change, track);
+	batch_end_units(b, BE_APPLIED, change, track);
 }
 
 /* Names named in Route 53's message ("name='x.'", "DNS name x."). */
@@ -921,7 +607,7 @@ refused(struct batch *b, uint8_t (*names)[DNS_NAME_MAX], size_t *n)
 		*up = u->next;
 		b->nb--;
 		b->nbchanged--;
-		end_unit(u, BE_REFUSED, NULL, 0, b->code, b->msg);
+		batch_end_unit(u, BE_REFUSED, NULL, 0, b->code, b->msg);
 	}
 	b->btail = &b->b;
 	for (u = b->b; u != NULL; u = u->next)
@@ -945,7 +631,7 @@ batch_outcome(struct batch *b, uint64_t now, uint8_t (*names)[DNS_NAME_MAX],
 			/* Part of a split batch went through. */
 			b->bcap = BATCH_UNITS_MAX;
 		}
-		commit(b, b->changeid, !b->insync);
+		batch_commit(b, b->changeid, !b->insync);
 		return BN_AGAIN;
 	case R53_UNKNOWN:
 		if (b->keepserial) {
@@ -981,276 +667,13 @@ batch_outcome(struct batch *b, uint64_t now, uint8_t (*names)[DNS_NAME_MAX],
 		    b->code, b->msg);
 		zview_free(&b->view);
 		zview_init(&b->view, &b->mirror->store);
-		end_batch(b, BE_FAILED, NULL, 0);
+		batch_end_units(b, BE_FAILED, NULL, 0);
 		return BN_AGAIN;
 	}
 	return BN_AGAIN;
 }
 
-static void
-verify_free(struct batch *b)
-{
-	size_t	i;
-
-	for (i = 0; i < b->nvset; i++)
-		rrset_unref(b->vset[i].set);
-	free(b->vset);
-	b->vset = NULL;
-	b->nvset = b->vcur = 0;
-}
-
-/*
- * Keep what the batch wrote (the view's transitions) and drop the view,
- * whose pointers into the store the reads would leave dangling.
- */
-static int
-verify_keep(struct batch *b)
-{
-	struct ztrans	t;
-	size_t		cur = 0, n = zview_ntrans(&b->view), i = 0;
-
-	verify_free(b);
-	if (n == 0 || (b->vset = calloc(n, sizeof(*b->vset))) == NULL)
-		return -1;
-	while (i < n && zview_trans_next(&b->view, &cur, &t)) {
-		memcpy(b->vset[i].name, t.name, name_len(t.name,
-		    DNS_NAME_MAX));
-		b->vset[i].type = t.type;
-		b->vset[i].set = t.new != NULL ?
-		    rrset_ref((struct rrset *)(uintptr_t)t.new) : NULL;
-		i++;
-	}
-	b->nvset = i;
-	zview_free(&b->view);
-	zview_init(&b->view, &b->mirror->store);
-	return 0;
-}
-
-/* The next names to read, at most MIRROR_REREAD_MAX. */
-static size_t
-verify_names(struct batch *b, uint8_t (*names)[DNS_NAME_MAX])
-{
-	size_t	n = 0;
-
-	while (b->vcur < b->nvset) {
-		const uint8_t *nm = b->vset[b->vcur].name;
-
-		if (n > 0 && name_equal(names[n - 1], nm)) {
-			b->vcur++;
-			continue;
-		}
-		if (n == MIRROR_REREAD_MAX)
-			break;
-		memcpy(names[n++], nm, name_len(nm, DNS_NAME_MAX));
-		b->vcur++;
-	}
-	return n;
-}
-
-/* The names the batch wrote. */
-static size_t
-verify_count(const struct batch *b)
-{
-	size_t	i, n = 0;
-
-	for (i = 0; i < b->nvset; i++)
-		if (i == 0 || !name_equal(b->vset[i - 1].name,
-		    b->vset[i].name))
-			n++;
-	return n;
-}
-
-/* Applied: the units end NOERROR; the store holds what was read. */
-static void
-applied_unknown_id(struct batch *b)
-{
-	log_info("zone %s: the batch with serial %u was applied", b->name,
-	    b->newserial);
-	snprintf(b->code, sizeof(b->code), "%s", "");
-	snprintf(b->msg, sizeof(b->msg), "%s", "");
-}
-
-enum bnext
-batch_checked(struct batch *b, uint32_t serial, uint64_t now,
-    uint8_t (*names)[DNS_NAME_MAX], size_t *n)
-{
-	(void)now;
-	if (serial == b->newserial && b->setserial) {
-		/* Absolute RRsets from a primary: whoever wrote, they hold. */
-		applied_unknown_id(b);
-		commit(b, "(unknown id)", 0);
-		return BN_AGAIN;
-	}
-	if (serial != b->oldserial && verify_keep(b) == 0) {
-		if (!b->mirror->partial && verify_count(b) >
-		    b->mirror->store.nrrset / LIST_PAGE + 1) {
-			/* Fewer requests: read the whole zone (*n 0). */
-			log_info("zone %s: Route 53 has serial %u; reading the "
-			    "zone to see whether the batch with serial %u was "
-			    "applied", b->name, serial, b->newserial);
-			b->vcur = b->nvset;
-			*n = 0;
-			return BN_VERIFY;
-		}
-		log_info("zone %s: Route 53 has serial %u; reading the names "
-		    "of the batch with serial %u to see whether it was "
-		    "applied", b->name, serial, b->newserial);
-		*n = verify_names(b, names);
-		return BN_VERIFY;
-	}
-	if (serial == b->newserial) {
-		/* Out of memory to verify: the serial alone tells. */
-		applied_unknown_id(b);
-		commit(b, "(unknown id)", 0);
-		return BN_AGAIN;
-	}
-	log_info("zone %s: the batch with serial %u was not applied; "
-	    "evaluating it again", b->name, b->newserial);
-	batch_requeue(b);
-	/* The SOA may have changed behind our back. */
-	memcpy(names[0], b->origin, name_len(b->origin, DNS_NAME_MAX));
-	*n = 1;
-	return BN_REREAD;
-}
-
-enum bnext
-batch_verified(struct batch *b, uint64_t now,
-    uint8_t (*names)[DNS_NAME_MAX], size_t *n)
-{
-	const struct rrset	*s;
-	size_t			 i, differ = 0;
-	uint32_t		 serial = 0;
-
-	(void)now;
-	if (b->vcur < b->nvset) {
-		*n = verify_names(b, names);
-		return BN_VERIFY;
-	}
-	*n = 0;
-	for (i = 0; i < b->nvset; i++) {
-		s = zstore_get(&b->mirror->store, b->vset[i].name,
-		    b->vset[i].type);
-		if (!rrset_same(s, b->vset[i].set))
-			differ++;
-	}
-	verify_free(b);
-	if (differ == 0) {
-		/* The store already holds it: nothing to commit. */
-		applied_unknown_id(b);
-		end_batch(b, BE_APPLIED, "(unknown id)", 0);
-		return BN_AGAIN;
-	}
-	if (store_serial(b, &serial) == 0 && serial == b->oldserial) {
-		log_info("zone %s: the batch with serial %u was not applied; "
-		    "evaluating it again", b->name, b->newserial);
-		batch_requeue(b);
-		return BN_AGAIN;
-	}
-	log_warnx("zone %s: the batch with serial %u may or may not have "
-	    "been applied: Route 53 has serial %u and %zu RRsets the batch "
-	    "wrote differ; its updates fail", b->name, b->newserial, serial,
-	    differ);
-	snprintf(b->code, sizeof(b->code), "%s", "");
-	snprintf(b->msg, sizeof(b->msg), "outcome unknown: written over "
-	    "since (serial %u)", serial);
-	end_batch(b, BE_FAILED, NULL, 0);
-	return BN_AGAIN;
-}
-
-/* ---- INSYNC ---- */
-
-static void
-getchange_done(void *arg, const struct r53_result *res,
-    const struct r53_change_info *ci)
-{
-	struct batch	*b = arg;
-
-	b->wop = 0;
-	b->wended = 1;
-	b->wok = res->outcome == R53_SUCCESS;
-	b->winsync = b->wok && ci->status == R53_INSYNC;
-	snprintf(b->wid, sizeof(b->wid), "%s", b->wok ? ci->id : "");
-	if (!b->wok)
-		log_warnx("zone %s: GetChange: %s %s", b->name, res->code,
-		    res->message);
-}
-
-/* Changes up to and including upto are INSYNC: their units end. */
-static void
-insync(struct batch *b, struct bchange *upto, uint64_t now)
-{
-	struct bchange	*c;
-	struct bunit	*u;
-	int		 last = 0;
-
-	while (!last && (c = b->w) != NULL) {
-		last = c == upto;
-		b->w = c->next;
-		b->nw--;
-		if (b->w == NULL)
-			b->wtail = &b->w;
-		log_info("zone %s: change %s INSYNC after %llu ms", b->name,
-		    c->id, (unsigned long long)(now - c->sent));
-		stats_insync(now - c->sent);
-		while ((u = c->units) != NULL) {
-			c->units = u->next;
-			end_unit(u, BE_INSYNC, c->id, 0, NULL, NULL);
-		}
-		free(c);
-	}
-}
-
-void
-batch_track(struct batch *b, uint64_t now)
-{
-	struct bchange	*c;
-	int		 waited = 0;
-
-	if (b->wended) {
-		b->wended = 0;
-		if (b->winsync) {
-			for (c = b->w; c != NULL; c = c->next)
-				if (strcmp(c->id, b->wid) == 0)
-					break;
-			if (c != NULL)
-				insync(b, c, now);
-			b->wnext = 0;
-			b->wdelay = BATCH_WAIT_MIN_MS;
-		} else {
-			b->wdelay = b->wdelay * 3 / 2;
-			if (b->wdelay > BATCH_WAIT_MAX_MS)
-				b->wdelay = BATCH_WAIT_MAX_MS;
-		}
-		b->wnext = b->w != NULL ? now + b->wdelay : 0;
-	}
-	if (b->w == NULL) {
-		b->wnext = 0;
-		return;
-	}
-	if (b->wnext == 0)
-		b->wnext = now + b->wdelay;
-	if (b->wop == 0 && now >= b->wnext) {
-		/*
-		 * When no unit waits, the poll only tells the log: it goes
-		 * when the client has nothing else to send and a token to
-		 * spare, so that it never delays a change.
-		 */
-		for (c = b->w; c != NULL; c = c->next)
-			waited |= c->units != NULL;
-		if (!waited && (b->untrack || r53_pending(b->r53) > 0 ||
-		    r53_send_at(b->r53, now) > now)) {
-			b->wnext = now + BATCH_WAIT_MIN_MS;
-			return;
-		}
-		/* Poll the newest change: once it is INSYNC, all are. */
-		for (c = b->w; c->next != NULL; c = c->next)
-			;
-		b->wnext = 0;
-		b->wop = r53_get_change(b->r53, c->id, getchange_done, b);
-		if (b->wop == 0)
-			b->wnext = now + BATCH_WAIT_MAX_MS;
-	}
-}
+/* ---- the end ---- */
 
 void
 batch_fail_queued(struct batch *b, const char *why)
@@ -1260,43 +683,10 @@ batch_fail_queued(struct batch *b, const char *why)
 	while ((u = b->q) != NULL) {
 		b->q = u->next;
 		b->nq--;
-		end_unit(u, BE_FAILED, NULL, 0, "", why);
+		batch_end_unit(u, BE_FAILED, NULL, 0, "", why);
 	}
 	b->qtail = &b->q;
 }
-
-void
-batch_untrack(struct batch *b)
-{
-	struct bchange	*c;
-	struct bunit	*u;
-
-	b->untrack = 1;
-	if (b->wop != 0)
-		r53_cancel(b->r53, b->wop);
-	b->wop = 0;
-	while ((c = b->w) != NULL) {
-		b->w = c->next;
-		b->nw--;
-		/* Accepted: applied, whether INSYNC yet or not. */
-		while ((u = c->units) != NULL) {
-			c->units = u->next;
-			u->where = BU_NONE;
-			end_unit(u, BE_APPLIED, c->id, 0, NULL, NULL);
-		}
-		free(c);
-	}
-	b->wtail = &b->w;
-	b->wnext = 0;
-}
-
-uint64_t
-batch_deadline(const struct batch *b)
-{
-	return b->wop == 0 ? b->wnext : 0;
-}
-
-/* ---- the end ---- */
 
 void
 batch_drop(struct batch *b, const char *why)
@@ -1312,7 +702,7 @@ batch_drop(struct batch *b, const char *why)
 	batch_requeue(b);
 	while ((u = b->q) != NULL) {
 		b->q = u->next;
-		end_unit(u, BE_DROPPED, NULL, 0, "", why);
+		batch_end_unit(u, BE_DROPPED, NULL, 0, "", why);
 	}
 	b->qtail = &b->q;
 	b->nq = 0;
@@ -1321,11 +711,11 @@ batch_drop(struct batch *b, const char *why)
 		b->nw--;
 		while ((u = c->units) != NULL) {
 			c->units = u->next;
-			end_unit(u, BE_DROPPED, c->id, 0, "", why);
+			batch_end_unit(u, BE_DROPPED, c->id, 0, "", why);
 		}
 		free(c);
 	}
 	b->wtail = &b->w;
 	zview_free(&b->view);
-	verify_free(b);
+	batch_verify_free(b);
 }

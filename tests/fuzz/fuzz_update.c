@@ -2,8 +2,9 @@
  * fuzz_update.c: libFuzzer harness for an UPDATE from the wire to the
  * change batch: serve.c takes it, upd.c parses its sections into RRs
  * and evaluates them (dns/update.c) on the pipeline's view of a loaded
- * mirror, batch.c turns the view into changes, and the body Route 53
- * would get (r53_change_batch_xml()) is read back with aws/xml.c.
+ * mirror, batch.c and batch_send.c turn the view into changes, and the
+ * body Route 53 would get (r53_change_batch_xml()) is read back with
+ * aws/xml.c.
  *
  * Input: an octet of flags (bits 0-1: how Route 53 ends each batch:
  * accepted, refused as an InvalidChangeBatch naming its first change,
