@@ -26,7 +26,7 @@ struct r53;
 #define STATS_GROUP_MAX	48
 #define STATS_STR_MAX	255
 
-/* What a zone transfer did (secondary.c). */
+/* What a zone transfer did (secondary.c, secondary_units.c). */
 enum stats_xfr {
 	STATS_XFR_SOA,		/* SOA queries sent to a primary */
 	STATS_XFR_SOA_FAIL,	/* ... unanswered or answered badly */
