@@ -1315,6 +1315,20 @@ class Nsd(Primary):
 
     name = "Nsd"
     supports_ixfr = False
+    STABLE_S = 0.3
+
+    def wait_serial(self, serial, timeout=30.0):
+        """As Primary's, and then the serial stays for STABLE_S: during
+        a reload the old server process still answers for a moment, with
+        the old zone."""
+        end = time.time() + timeout
+        while Primary.wait_serial(self, serial, max(0.0, end - time.time())):
+            stable_until = time.time() + self.STABLE_S
+            while time.time() < stable_until and self.serial() == serial:
+                time.sleep(0.03)
+            if time.time() >= stable_until:
+                return True
+        return False
 
     def _setup(self):
         d = self.tmp
