@@ -196,10 +196,14 @@ def closed_port():
     return port
 
 
-def tls_ctx(d, name):
+def tls_ctx(d, name, ciphers=None):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(os.path.join(d, name + ".pem"),
                         os.path.join(d, name + ".key"))
+    if ciphers is not None:
+        # TLS 1.2 (BearSSL's newest) with only these suites.
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+        ctx.set_ciphers(ciphers)
     return ctx
 
 
@@ -282,6 +286,20 @@ def run(d):
     body = b"".join(CHUNKS).decode()
     check("chunked body", rc == 0 and "status 200 length %d\n%s\n" %
           (len(body), body) in out, out)
+
+    # The suites r53d offers: ECDHE with AES-GCM or ChaCha20-Poly1305.
+    for suite in ("ECDHE-ECDSA-AES128-GCM-SHA256",
+                  "ECDHE-ECDSA-AES256-GCM-SHA384",
+                  "ECDHE-ECDSA-CHACHA20-POLY1305"):
+        only = Server(Handler, tls_ctx(d, "server", suite))
+        rc, out, _ = get("https://localhost:%d/hello" % only.port)
+        check("server with only %s" % suite, rc == 0 and
+              "hello world" in out, out)
+    # Not CBC, nor static RSA key exchange: no suite in common.
+    cbc = Server(Handler, tls_ctx(d, "server", "ECDHE-ECDSA-AES128-SHA"))
+    rc, out, _ = get("https://localhost:%d/hello" % cbc.port)
+    check("server with only a CBC suite refused", rc == 1 and
+          "error TLS reached 0" in out, out)
 
     rc, out, _ = get("https://localhost:%d/hello" % good.port,
                      ca_file=os.path.join(d, "otherca.pem"))
