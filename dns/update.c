@@ -30,7 +30,7 @@ static const char *const rcode_names[] = {
 /* ---- summary text ---- */
 
 const char *
-ntext(const uint8_t *n, char *buf, size_t cap)
+update_ntext(const uint8_t *n, char *buf, size_t cap)
 {
 	if (name_to_text(n, buf, cap) == -1)
 		snprintf(buf, cap, "(name)");
@@ -81,7 +81,7 @@ note(struct uctx *u, const char *fmt, ...)
 }
 
 int
-fail(struct uctx *u, int rcode, const char *fmt, ...)
+update_fail(struct uctx *u, int rcode, const char *fmt, ...)
 {
 	va_list	ap;
 
@@ -118,7 +118,7 @@ rdtext(uint16_t type, const uint8_t *rd, size_t len, char *buf, size_t cap)
 static const char *
 uname(struct uctx *u, const uint8_t *n)
 {
-	return ntext(n, u->nb, sizeof(u->nb));
+	return update_ntext(n, u->nb, sizeof(u->nb));
 }
 
 static const char *
@@ -221,8 +221,8 @@ refuse_opaque(struct uctx *u, const uint8_t *name, const struct rrset *s)
 {
 	char	nb[DNS_NAME_TEXTMAX], tb[RRTYPE_TEXTMAX];
 
-	return fail(u, DNS_R_REFUSED, "%s/%s is %s, which r53d does not "
-	    "change", ntext(name, nb, sizeof(nb)), ttext(s->type, tb),
+	return update_fail(u, DNS_R_REFUSED, "%s/%s is %s, which r53d does not "
+	    "change", update_ntext(name, nb, sizeof(nb)), ttext(s->type, tb),
 	    s->desc != NULL ? s->desc : "an alias or routing-policy record");
 }
 
@@ -233,14 +233,14 @@ vput(struct uctx *u, const uint8_t *name, struct rrset *s)
 	int	rv;
 
 	if (s == NULL) {
-		fail(u, DNS_R_SERVFAIL, "out of memory");
+		update_fail(u, DNS_R_SERVFAIL, "out of memory");
 		return -1;
 	}
 	rv = zview_put(u->v, name, s);
 	rrset_unref(s);
 	if (rv == -1) {
-		fail(u, DNS_R_SERVFAIL, "too many changes pending for the "
-		    "zone");
+		update_fail(u, DNS_R_SERVFAIL, "too many changes pending for "
+		    "the zone");
 		return -1;
 	}
 	return 0;
@@ -250,8 +250,8 @@ static int
 vdel(struct uctx *u, const uint8_t *name, uint16_t type)
 {
 	if (zview_del(u->v, name, type) == -1) {
-		fail(u, DNS_R_SERVFAIL, "too many changes pending for the "
-		    "zone");
+		update_fail(u, DNS_R_SERVFAIL, "too many changes pending for "
+		    "the zone");
 		return -1;
 	}
 	return 0;
@@ -281,69 +281,70 @@ prescan(struct uctx *u)
 	for (i = 0; i < q->nupdate; i++) {
 		r = &q->update[i];
 		if ((nlen = name_len(r->name, DNS_NAME_MAX)) == 0)
-			return fail(u, DNS_R_FORMERR, "bad owner name");
+			return update_fail(u, DNS_R_FORMERR, "bad owner name");
 		memcpy(nm, r->name, nlen);
 		name_lower(nm);
 		if (!name_is_sub(nm, q->origin))
-			return fail(u, DNS_R_NOTZONE, "update RR is outside "
-			    "zone: %s", uname(u, nm));
+			return update_fail(u, DNS_R_NOTZONE, "update RR is "
+			    "outside zone: %s", uname(u, nm));
 		if (r->class == q->zclass) {
 			if (rrtype_is_meta(r->type))
-				return fail(u, DNS_R_FORMERR, "meta-RR in "
-				    "update: %s/%s", uname(u, nm),
+				return update_fail(u, DNS_R_FORMERR, "meta-RR "
+				    "in update: %s/%s", uname(u, nm),
 				    utype(u, r->type));
 		} else if (r->class == DNS_C_ANY) {
 			if (r->ttl != 0 || r->rdlen != 0 ||
 			    (rrtype_is_meta(r->type) && r->type != DNS_T_ANY))
-				return fail(u, DNS_R_FORMERR, "meta-RR in "
-				    "update: %s/%s", uname(u, nm),
+				return update_fail(u, DNS_R_FORMERR, "meta-RR "
+				    "in update: %s/%s", uname(u, nm),
 				    utype(u, r->type));
 		} else if (r->class == DNS_C_NONE) {
 			if (r->ttl != 0 || rrtype_is_meta(r->type))
-				return fail(u, DNS_R_FORMERR, "meta-RR in "
-				    "update: %s/%s", uname(u, nm),
+				return update_fail(u, DNS_R_FORMERR, "meta-RR "
+				    "in update: %s/%s", uname(u, nm),
 				    utype(u, r->type));
 		} else
-			return fail(u, DNS_R_FORMERR, "update RR has "
+			return update_fail(u, DNS_R_FORMERR, "update RR has "
 			    "incorrect class %u", r->class);
 		if (is_dnssec(r->type))
-			return fail(u, DNS_R_REFUSED, "explicit %s updates "
-			    "are not allowed: %s", utype(u, r->type),
+			return update_fail(u, DNS_R_REFUSED, "explicit %s "
+			    "updates are not allowed: %s", utype(u, r->type),
 			    uname(u, nm));
 		if (q->dhcid && shadow_is_name(nm))
-			return fail(u, DNS_R_REFUSED, "%s is reserved for "
-			    "DHCID records", uname(u, nm));
+			return update_fail(u, DNS_R_REFUSED, "%s is reserved "
+			    "for DHCID records", uname(u, nm));
 		if (r->class == q->zclass && r->type == DNS_T_DHCID &&
 		    q->dhcid) {
 			if (shadow_name(nm, sh) == -1)
-				return fail(u, DNS_R_REFUSED, "DHCID cannot "
-				    "be stored at %s", uname(u, nm));
+				return update_fail(u, DNS_R_REFUSED, "DHCID "
+				    "cannot be stored at %s", uname(u, nm));
 			if (!shadow_rdata_ok(r->rdlen))
-				return fail(u, DNS_R_REFUSED, "%s/DHCID: "
-				    "RDATA of more than %d octets cannot be "
-				    "stored", uname(u, nm), SHADOW_RDATA_MAX);
+				return update_fail(u, DNS_R_REFUSED,
+				    "%s/DHCID: RDATA of more than %d octets "
+				    "cannot be stored", uname(u, nm),
+				    SHADOW_RDATA_MAX);
 			if (zview_get(u->v, sh, DNS_T_TXT) != NULL)
-				return fail(u, DNS_R_REFUSED, "%s/DHCID: "
-				    "%s holds TXT records of its own",
+				return update_fail(u, DNS_R_REFUSED,
+				    "%s/DHCID: %s holds TXT records of its own",
 				    uname(u, nm), SHADOW_LABEL);
 		} else if (r->class == q->zclass && !rrtype_r53_ok(r->type))
-			return fail(u, DNS_R_REFUSED, "type %s is not "
+			return update_fail(u, DNS_R_REFUSED, "type %s is not "
 			    "supported by Route 53: %s", utype(u, r->type),
 			    uname(u, nm));
 		if (r->class == q->zclass && r->ttl > UPDATE_TTL_MAX)
-			return fail(u, DNS_R_REFUSED, "TTL %u of %s/%s is "
-			    "over Route 53's limit", r->ttl, uname(u, nm),
+			return update_fail(u, DNS_R_REFUSED, "TTL %u of %s/%s "
+			    "is over Route 53's limit", r->ttl, uname(u, nm),
 			    utype(u, r->type));
 		if (r->class == q->zclass) {
 			tl = rdata_to_r53(r->type, r->rdata != NULL ?
 			    r->rdata : no_rdata, r->rdlen, vb, sizeof(vb));
 			if (tl == RDATA_ESPACE)
-				return fail(u, DNS_R_REFUSED, "%s/%s: value "
-				    "longer than %d characters (Route 53 "
+				return update_fail(u, DNS_R_REFUSED, "%s/%s: "
+				    "value longer than %d characters (Route 53 "
 				    "limit)", uname(u, nm), utype(u, r->type),
 				    RDATA_R53_MAX);
 			if (tl < 0)
-				return fail(u, DNS_R_FORMERR, "%s/%s: "
+				return update_fail(u, DNS_R_FORMERR, "%s/%s: "
 				    "malformed RDATA", uname(u, nm),
 				    utype(u, r->type));
 		}
@@ -351,13 +352,14 @@ prescan(struct uctx *u)
 			n = zview_sets(u->v, nm, sets, ZNODE_MAXSETS);
 			for (k = 0; k < n && k < ZNODE_MAXSETS; k++)
 				if (!allowed(u, nm, sets[k]->type))
-					return fail(u, DNS_R_REFUSED,
+					return update_fail(u, DNS_R_REFUSED,
 					    "rejected by update policy: "
 					    "%s/%s", uname(u, nm),
 					    utype(u, sets[k]->type));
 		} else if (!allowed(u, nm, r->type))
-			return fail(u, DNS_R_REFUSED, "rejected by update "
-			    "policy: %s/%s", uname(u, nm), utype(u, r->type));
+			return update_fail(u, DNS_R_REFUSED, "rejected by "
+			    "update policy: %s/%s", uname(u, nm),
+			    utype(u, r->type));
 	}
 	return DNS_R_NOERROR;
 }
@@ -420,8 +422,9 @@ temp_check(struct uctx *u, const struct upd_rr **t, size_t n)
 				ok = 0;
 		}
 		if (!ok)
-			return fail(u, DNS_R_NXRRSET, "%s/%s: 'RRset exists "
-			    "(value dependent)' prerequisite not satisfied",
+			return update_fail(u, DNS_R_NXRRSET, "%s/%s: 'RRset "
+			    "exists (value dependent)' prerequisite not "
+			    "satisfied",
 			    uname(u, r->name),
 			    utype(u, r->type));
 	}
@@ -439,52 +442,53 @@ prereqs(struct uctx *u)
 	if (q->nprereq == 0)
 		return DNS_R_NOERROR;
 	if ((temp = calloc(q->nprereq, sizeof(*temp))) == NULL)
-		return fail(u, DNS_R_SERVFAIL, "out of memory");
+		return update_fail(u, DNS_R_SERVFAIL, "out of memory");
 	for (i = 0; i < q->nprereq && rc == DNS_R_NOERROR; i++) {
 		r = &q->prereq[i];
 		if (name_len(r->name, DNS_NAME_MAX) == 0) {
-			rc = fail(u, DNS_R_FORMERR, "bad prerequisite name");
+			rc = update_fail(u, DNS_R_FORMERR,
+			    "bad prerequisite name");
 			break;
 		}
 		if (r->ttl != 0)
-			rc = fail(u, DNS_R_FORMERR, "prerequisite TTL is not "
-			    "zero");
+			rc = update_fail(u, DNS_R_FORMERR, "prerequisite TTL "
+			    "is not zero");
 		else if (!name_is_sub(r->name, q->origin))
-			rc = fail(u, DNS_R_NOTZONE, "%s: prerequisite name "
-			    "is out of zone", uname(u, r->name));
+			rc = update_fail(u, DNS_R_NOTZONE, "%s: prerequisite "
+			    "name is out of zone", uname(u, r->name));
 		else if (r->class == DNS_C_ANY) {
 			if (r->rdlen != 0)
-				rc = fail(u, DNS_R_FORMERR, "class ANY "
+				rc = update_fail(u, DNS_R_FORMERR, "class ANY "
 				    "prerequisite RDATA is not empty");
 			else if (r->type == DNS_T_ANY) {
 				if (!zview_in_use(u->v, r->name))
-					rc = fail(u, DNS_R_NXDOMAIN, "%s: "
-					    "'name in use' prerequisite not "
-					    "satisfied", uname(u, r->name));
+					rc = update_fail(u, DNS_R_NXDOMAIN,
+					    "%s: 'name in use' prerequisite "
+					    "not satisfied", uname(u, r->name));
 			} else if (zview_get(u->v, r->name, r->type) == NULL)
-				rc = fail(u, DNS_R_NXRRSET, "%s/%s: 'rrset "
-				    "exists (value independent)' "
+				rc = update_fail(u, DNS_R_NXRRSET, "%s/%s: "
+				    "'rrset exists (value independent)' "
 				    "prerequisite not satisfied",
 				    uname(u, r->name), utype(u, r->type));
 		} else if (r->class == DNS_C_NONE) {
 			if (r->rdlen != 0)
-				rc = fail(u, DNS_R_FORMERR, "class NONE "
+				rc = update_fail(u, DNS_R_FORMERR, "class NONE "
 				    "prerequisite RDATA is not empty");
 			else if (r->type == DNS_T_ANY) {
 				if (zview_in_use(u->v, r->name))
-					rc = fail(u, DNS_R_YXDOMAIN, "%s: "
-					    "'name not in use' prerequisite "
-					    "not satisfied",
+					rc = update_fail(u, DNS_R_YXDOMAIN,
+					    "%s: 'name not in use' "
+					    "prerequisite not satisfied",
 					    uname(u, r->name));
 			} else if (zview_get(u->v, r->name, r->type) != NULL)
-				rc = fail(u, DNS_R_YXRRSET, "%s/%s: 'rrset "
-				    "does not exist' prerequisite not "
+				rc = update_fail(u, DNS_R_YXRRSET, "%s/%s: "
+				    "'rrset does not exist' prerequisite not "
 				    "satisfied", uname(u, r->name),
 				    utype(u, r->type));
 		} else if (r->class == q->zclass)
 			temp[nt++] = r;
 		else
-			rc = fail(u, DNS_R_FORMERR, "malformed "
+			rc = update_fail(u, DNS_R_FORMERR, "malformed "
 			    "prerequisite");
 	}
 	if (rc == DNS_R_NOERROR && nt > 0)
@@ -533,8 +537,8 @@ add_rr(struct uctx *u, const uint8_t *nm, const struct upd_rr *r)
 	}
 	if (!have) {
 		if (n >= RRSET_MAXRR) {
-			fail(u, DNS_R_REFUSED, "%s/%s would have more than "
-			    "%d values (Route 53 limit)", uname(u, nm),
+			update_fail(u, DNS_R_REFUSED, "%s/%s would have more "
+			    "than %d values (Route 53 limit)", uname(u, nm),
 			    utype(u, r->type), RRSET_MAXRR);
 			return -1;
 		}
@@ -555,7 +559,7 @@ add_rr(struct uctx *u, const uint8_t *nm, const struct upd_rr *r)
 }
 
 int
-del_rrset(struct uctx *u, const uint8_t *nm, uint16_t type)
+update_del_rrset(struct uctx *u, const uint8_t *nm, uint16_t type)
 {
 	const struct rrset	*old = zview_get(u->v, nm, type);
 
@@ -592,7 +596,7 @@ del_name(struct uctx *u, const uint8_t *nm, int apex)
 	for (i = 0; i < n; i++) {
 		if (apex && (types[i] == DNS_T_SOA || types[i] == DNS_T_NS))
 			continue;
-		if (del_rrset(u, nm, types[i]) == -1)
+		if (update_del_rrset(u, nm, types[i]) == -1)
 			return -1;
 	}
 	return 0;
@@ -678,8 +682,9 @@ updates(struct uctx *u, int *soa_changed)
 				s = zview_get(u->v, q->origin, DNS_T_SOA);
 				if (rdata_soa_serial(r->rdata, r->rdlen, &want) ==
 				    -1 || set_serial(s, &cur) == -1)
-					return fail(u, DNS_R_SERVFAIL, "no "
-					    "usable SOA at the apex");
+					return update_fail(u,
+					    DNS_R_SERVFAIL,
+					    "no usable SOA at the apex");
 				/* BIND: DNS_SERIAL_GE(db, update) -> ignore */
 				if (cur - want < 0x80000000U) {
 					note(u, "ignored: SOA serial %u does "
@@ -702,7 +707,7 @@ updates(struct uctx *u, int *soa_changed)
 			    r->type == DNS_T_NS)) {
 				note(u, "ignored: delete of the apex %s RRset",
 				    utype(u, r->type));
-			} else if (del_rrset(u, nm, r->type) == -1)
+			} else if (update_del_rrset(u, nm, r->type) == -1)
 				return u->res->rcode;
 		} else {	/* DNS_C_NONE, checked by prescan() */
 			if (apex && r->type == DNS_T_SOA) {
@@ -752,8 +757,8 @@ update_eval(struct zview *v, const struct upd_req *req,
 	res->changed = (int)zview_nchanged(v);
 	cnt = zview_count(v);
 	if (cap != 0 && cnt > cap) {
-		rc = fail(&u, DNS_R_REFUSED, "the zone would hold %zu record "
-		    "sets, over its limit of %zu", cnt, cap);
+		rc = update_fail(&u, DNS_R_REFUSED, "the zone would hold %zu "
+		    "record sets, over its limit of %zu", cnt, cap);
 		goto out;
 	}
 	if (res->changed == 0 && u.rlen == 0)

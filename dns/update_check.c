@@ -87,8 +87,8 @@ update_check_ns(struct uctx *u)
 			continue;
 		if ((r = find_addr(u, t)) == FA_OK)
 			continue;
-		fail(u, DNS_R_REFUSED, "post update name server sanity "
-		    "check failed: NS '%s' %s", ntext(t, nb, sizeof(nb)),
+		update_fail(u, DNS_R_REFUSED, "post update name server sanity "
+		    "check failed: NS '%s' %s", update_ntext(t, nb, sizeof(nb)),
 		    r == FA_CNAME ? "is a CNAME (illegal)" :
 		    "has no address records (A or AAAA)");
 		return -1;
@@ -134,9 +134,9 @@ update_check_mx(struct uctx *u)
 			r = find_addr(u, rr->rdata + 2);
 			if (r != FA_NONE && r != FA_CNAME)
 				continue;
-			fail(u, DNS_R_REFUSED, "%s/MX '%s' %s",
-			    ntext(nm, nb, sizeof(nb)),
-			    ntext(rr->rdata + 2, tb, sizeof(tb)),
+			update_fail(u, DNS_R_REFUSED, "%s/MX '%s' %s",
+			    update_ntext(nm, nb, sizeof(nb)),
+			    update_ntext(rr->rdata + 2, tb, sizeof(tb)),
 			    r == FA_CNAME ? "is a CNAME (illegal)" :
 			    "has no address records (A or AAAA)");
 			return -1;
@@ -171,7 +171,7 @@ update_check_ds(struct uctx *u)
 		if (zview_get(u->v, nm, DNS_T_NS) != NULL &&
 		    !name_equal(nm, q->origin))
 			continue;
-		if (del_rrset(u, nm, DNS_T_DS) == -1)
+		if (update_del_rrset(u, nm, DNS_T_DS) == -1)
 			return -1;
 	}
 	return 0;

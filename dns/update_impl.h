@@ -25,12 +25,12 @@ struct uctx {
 };
 
 /* Text of a name for the summary. */
-const char	*ntext(const uint8_t *, char *, size_t);
+const char	*update_ntext(const uint8_t *, char *, size_t);
 /* Fail: the summary is replaced by "RCODE: why"; returns rcode. */
-int		 fail(struct uctx *, int, const char *, ...)
+int		 update_fail(struct uctx *, int, const char *, ...)
 		    __attribute__((__format__(printf, 3, 4)));
 /* Delete one RRset (3.4.2.3); OPAQUE ones are refused. */
-int		 del_rrset(struct uctx *, const uint8_t *, uint16_t);
+int		 update_del_rrset(struct uctx *, const uint8_t *, uint16_t);
 
 /*
  * dns/update_check.c: BIND's checks after the changes: 0, or -1 when the
