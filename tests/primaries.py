@@ -177,6 +177,7 @@ import dns.rrset  # noqa: E402
 import dns.serial  # noqa: E402
 import dns.tsig  # noqa: E402
 import dns.update  # noqa: E402
+import dns.zone  # noqa: E402
 
 HOST = "127.0.0.1"
 IN = dns.rdataclass.IN
@@ -933,10 +934,21 @@ class Primary:
         self.model = model
         self.changes += 1
         if not self.wait_serial(new):
-            raise RuntimeError("%s: serial %s after change, expected %d\n%s"
+            raise RuntimeError("%s: serial %s after change, expected %d\n"
+                               "%s\n%s"
                                % (self.name, self.serial(), new,
-                                  self.logtext()[-3000:]))
+                                  self._tail(self.logpath, 3000),
+                                  self._tail(self.toolpath, 1500)))
         return new
+
+    @staticmethod
+    def _tail(path, n):
+        """The last n characters of a log (the server's or the tools')."""
+        try:
+            with open(path, errors="replace") as f:
+                return f.read()[-n:]
+        except OSError:
+            return ""
 
     def notify(self):
         """Make the server send NOTIFY to its targets now."""
@@ -1178,6 +1190,28 @@ zone "%(zone)s" {
               dns.rdata.from_text(IN, "SOA", new_soa[3]))
         return u
 
+    def _wait_dumped(self, serial, timeout=30.0):
+        """After rndc freeze: wait until named has written the journal
+        into the zone file (the file holds serial).  rndc returns before
+        the dump is done; under load a late dump replaced the file
+        written after it, and thaw then found the zone unchanged."""
+        path = self.path("zone.db")
+        end = time.time() + timeout
+        while time.time() < end:
+            try:
+                with open(path) as f:
+                    z = dns.zone.from_file(f, origin=self.zone,
+                                           relativize=False,
+                                           check_origin=False)
+                soa = z.find_rdataset(self.zone, "SOA")[0]
+                if soa.serial == serial:
+                    return
+            except (OSError, dns.exception.DNSException, KeyError):
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("%s: zone file not at serial %d after freeze"
+                           % (self.name, serial))
+
     def _apply(self, adds, dels, old_soa, new_soa, model, via):
         if via is None:
             try:
@@ -1203,6 +1237,7 @@ zone "%(zone)s" {
         elif via == "file":
             self.rndc("freeze", self.zone)
             try:
+                self._wait_dumped(soa_serial_of(old_soa))
                 self.write_zonefile(self.path("zone.db"), model)
             finally:
                 self.rndc("thaw", self.zone)

@@ -49,6 +49,10 @@ def marked_pids(mark):
     return pids
 
 
+def _default_sigint():
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Demo:
     """sh tests/demo.sh -b with env added; its output read as it comes."""
 
@@ -60,10 +64,13 @@ class Demo:
         e["R53D_DEMO_SECONDS"] = "180"      # stops by itself
         e["R53D_DEMO_TEST"] = self.mark
         e.update(env or {})
+        # As from a terminal: SIGINT at its default even when this test
+        # was started in the background (where it is ignored, and a shell
+        # may not trap a signal ignored when it starts).
         self.proc = subprocess.Popen(["sh", DEMO, "-b"], cwd=T.ROOT,
                                      stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True,
-                                     env=e)
+                                     env=e, preexec_fn=_default_sigint)
         self.out = []
         self.err = []
         self.t = [threading.Thread(target=self._read, args=(s, b))
