@@ -937,18 +937,9 @@ class Primary:
             raise RuntimeError("%s: serial %s after change, expected %d\n"
                                "%s\n%s"
                                % (self.name, self.serial(), new,
-                                  self._tail(self.logpath, 3000),
-                                  self._tail(self.toolpath, 1500)))
+                                  _read_log(self.logpath)[-3000:],
+                                  self.logtext()[-1500:]))
         return new
-
-    @staticmethod
-    def _tail(path, n):
-        """The last n characters of a log (the server's or the tools')."""
-        try:
-            with open(path, errors="replace") as f:
-                return f.read()[-n:]
-        except OSError:
-            return ""
 
     def notify(self):
         """Make the server send NOTIFY to its targets now."""
@@ -1053,14 +1044,7 @@ class Primary:
         self.close()
 
     def logtext(self):
-        out = ""
-        for p in (self.logpath, self.toolpath):
-            try:
-                with open(p, errors="replace") as f:
-                    out += f.read()
-            except OSError:
-                pass
-        return out
+        return _read_log(self.logpath) + _read_log(self.toolpath)
 
     def run(self, cmd, input=None, timeout=120, check=True):
         """Run a tool; its output goes to tools.log.  Returns the output;
@@ -1084,6 +1068,15 @@ class Primary:
 
     def path(self, name):
         return os.path.join(self.tmp, name)
+
+
+def _read_log(path):
+    """A log's text ("" when it is not there yet)."""
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
 
 
 def _secret():
@@ -1192,9 +1185,9 @@ zone "%(zone)s" {
 
     def _wait_dumped(self, serial, timeout=30.0):
         """After rndc freeze: wait until named has written the journal
-        into the zone file (the file holds serial).  rndc returns before
-        the dump is done; under load a late dump replaced the file
-        written after it, and thaw then found the zone unchanged."""
+        into the zone file (the file holds serial).  Under load that
+        write came after rndc had returned and replaced the file written
+        here; thaw then found the zone unchanged."""
         path = self.path("zone.db")
         end = time.time() + timeout
         while time.time() < end:
