@@ -15,7 +15,8 @@
  * This file holds the queue, the loop hooks, the scheduler and
  * completion, and the submit functions; aws/r53http.c sends an
  * operation's request and decides what its answer means (success, next
- * listing page, retry or failure).  aws/r53_impl.h holds what they share.
+ * listing page, retry or failure); aws/r53class.c names operations and
+ * outcomes.  aws/r53_impl.h holds what they share.
  */
 #include <sys/queue.h>
 
@@ -35,37 +36,6 @@
 #include "aws/util.h"
 #include "http/conn.h"
 #include "log.h"
-
-static const char *const opname[] = {
-	"ChangeResourceRecordSets",
-	"GetChange",
-	"ListResourceRecordSets",
-	"ListHostedZonesByName",
-	"GetHostedZone"
-};
-
-int
-r53_transient(const struct r53_result *res)
-{
-	return res->outcome != R53_SUCCESS &&
-	    retry_transient(res->status, res->code);
-}
-
-const char *
-r53_outcome_name(enum r53_outcome o)
-{
-	switch (o) {
-	case R53_SUCCESS:
-		return "success";
-	case R53_AWS_ERROR:
-		return "error";
-	case R53_FAILURE:
-		return "failure";
-	case R53_UNKNOWN:
-		return "unknown";
-	}
-	return "?";
-}
 
 struct r53 *
 r53_new(const struct aws_settings *aws, const struct r53_opts *o)
@@ -237,12 +207,6 @@ r53_counters(const struct r53 *r)
 	return &r->ctr;
 }
 
-const char *
-r53_op_name(size_t op)
-{
-	return op < R53_NOPS ? opname[op] : NULL;
-}
-
 int
 r53_runs_commands(const struct r53 *r)
 {
@@ -383,7 +347,7 @@ r53_log_attempt(struct r53 *r, struct op *op, int level, uint64_t ms,
 		snprintf(st, sizeof(st), "%d%s", status,
 		    *code != '\0' || *msg != '\0' ? " " : "");
 	snprintf(line, sizeof(line), "route 53 %s %s%s: %s%s%s%s "
-	    "(%llu ms, attempt %u)%s", opname[op->type],
+	    "(%llu ms, attempt %u)%s", r53_op_name(op->type),
 	    op->type == OP_GET_CHANGE ? "change " : op->type == OP_LIST_ZONES ?
 	    "name " : "zone ", op->target, st, code,
 	    *code != '\0' && *msg != '\0' ? ": " : "", msg,
@@ -549,7 +513,7 @@ r53_throttled(struct r53 *r, struct op *op)
 	m = rate_milli(&r->bucket, r->now);
 	log_warnx("route 53 throttled %s: lowering the request rate from "
 	    "%llu/s to %llu.%llu/s until Route 53 stops throttling",
-	    opname[op->type],
+	    r53_op_name(op->type),
 	    (unsigned long long)(r->bucket.max_milli / 1000),
 	    (unsigned long long)(m / 1000),
 	    (unsigned long long)(m % 1000 / 100));
@@ -590,15 +554,15 @@ op_new(struct r53 *r, enum op_type type, const char *target)
 
 	if (r->nops >= R53_QUEUE_MAX) {
 		log_warnx("route 53 %s: queue full (%d operations)",
-		    opname[type], R53_QUEUE_MAX);
+		    r53_op_name(type), R53_QUEUE_MAX);
 		return NULL;
 	}
 	if (target != NULL && strlen(target) >= TARGET_MAX) {
-		log_warnx("route 53 %s: id too long", opname[type]);
+		log_warnx("route 53 %s: id too long", r53_op_name(type));
 		return NULL;
 	}
 	if ((op = calloc(1, sizeof(*op))) == NULL) {
-		log_warn("route 53 %s", opname[type]);
+		log_warn("route 53 %s", r53_op_name(type));
 		return NULL;
 	}
 	/*

@@ -240,7 +240,7 @@ uint32_t	 r53_get_zone(struct r53 *r, const char *zoneid,
  */
 int		 r53_transient(const struct r53_result *res);
 
-/* "ChangeResourceRecordSets" etc. for an outcome, for messages. */
+/* "success", "error", "failure" or "unknown", for messages. */
 const char	*r53_outcome_name(enum r53_outcome o);
 
 #endif

@@ -12,7 +12,6 @@
 #undef loop_now
 
 #include "aws/r53msg.h"
-#include "aws/retry.h"
 #include "fakes.h"
 #include "log.h"
 
@@ -209,46 +208,11 @@ r53_cancel(struct r53 *r, uint32_t id)
 		}
 }
 
-int
-r53_transient(const struct r53_result *res)
-{
-	return res->outcome != R53_SUCCESS &&
-	    retry_transient(res->status, res->code);
-}
-
-const char *
-r53_outcome_name(enum r53_outcome o)
-{
-	switch (o) {
-	case R53_SUCCESS:
-		return "success";
-	case R53_AWS_ERROR:
-		return "error";
-	case R53_FAILURE:
-		return "failure";
-	case R53_UNKNOWN:
-		return "unknown";
-	}
-	return "?";
-}
-
 const struct r53_counters *
 r53_counters(const struct r53 *r)
 {
 	(void)r;
 	return &ctr;
-}
-
-const char *
-r53_op_name(size_t op)
-{
-	static const char *const names[R53_NOPS] = {
-		"ChangeResourceRecordSets", "GetChange",
-		"ListResourceRecordSets", "ListHostedZonesByName",
-		"GetHostedZone"
-	};
-
-	return op < R53_NOPS ? names[op] : NULL;
 }
 
 uint32_t
