@@ -142,8 +142,9 @@ $(FUZZ_BINS): $(OBJ)/%: %.c $(FUZZ_LIB) $(HDRS) $(wildcard tests/fuzz/*.h)
 	    $(FUZZ_LIB) $(LDLIBS)
 
 # Harnesses that run the zone engines with tests/fuzz/fakes.c.
-$(OBJ)/tests/fuzz/fuzz_serve: tests/fuzz/fakes.c
-$(OBJ)/tests/fuzz/fuzz_update: tests/fuzz/fakes.c tests/fuzz/xmlcheck.c
+$(OBJ)/tests/fuzz/fuzz_serve: tests/fuzz/fakes.c tests/fuzz/rig.c
+$(OBJ)/tests/fuzz/fuzz_update: tests/fuzz/fakes.c tests/fuzz/rig.c \
+	    tests/fuzz/xmlcheck.c
 $(OBJ)/tests/fuzz/fuzz_listen: tests/fuzz/fakes.c
 $(OBJ)/tests/fuzz/fuzz_mirror: tests/fuzz/fakes.c
 $(OBJ)/tests/fuzz/fuzz_secondary: tests/fuzz/fakes.c

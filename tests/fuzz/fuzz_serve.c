@@ -48,8 +48,7 @@
 #include "dns/msg.h"
 #include "dns/name.h"
 #include "dns/tsig.h"
-#include "fakes.h"
-#include "replay.h"
+#include "rig.h"
 #include "serve.h"
 #include "zone.h"
 
@@ -111,25 +110,16 @@ static const char	listing[] =
 	"<MaxItems>300</MaxItems></ListResourceRecordSetsResponse>";
 
 static struct conf	*cf;
-static int		 udp[2] = { -1, -1 };
 static int		 pfd = -1;		/* sec.example's primary */
 static int		 mode;
 static uint8_t		 ans[LISTEN_UDP_MAX + 2];
 static int		 last_rcode, last_aa;	/* of the last answer */
 static size_t		 signed_at;	/* where sign() put a TSIG, or 0 */
 
-static void
-redispatch(const struct client *cl, const uint8_t *m, size_t len)
-{
-	serve_request(cl, m, len, NULL);
-}
-
-static void
-report(void *arg, const char *msg)
-{
-	(void)arg;
-	fprintf(stderr, "%s\n", msg);
-}
+/* Bits 5-6 of the mode: how Route 53 ends change batches. */
+static const enum rig_end	ends[4] = {
+	RIG_ACCEPTED, RIG_INVALID, RIG_FAILURE, RIG_UNKNOWN
+};
 
 static void
 setup(void)
@@ -150,15 +140,8 @@ setup(void)
 	    (unsigned)ntohs(sin.sin_port));
 	if (n < 0 || (size_t)n >= sizeof(text))
 		abort();
-	if ((cf = conf_parse("fuzz.conf", text, (size_t)n, CONF_NOFILES,
-	    report, NULL)) == NULL)
-		abort();
-	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, udp) == -1 ||
-	    nonblock(udp[0]) == -1 || nonblock(udp[1]) == -1)
-		abort();
+	cf = rig_setup(text, (size_t)n);
 	listen_cb = serve_request;
-	serve_setconf(cf);
-	zones_init(fake_r53(), 0, redispatch);
 }
 
 /* Route 53's answers to change batches, as the mode says. */
@@ -169,27 +152,10 @@ on_change(const char *comment, const struct r53_change *c, size_t n,
 	(void)comment;
 	(void)xml;
 	(void)len;
-	switch (mode >> 5 & 3) {
-	case 1:
-		a->outcome = R53_AWS_ERROR;
-		a->status = 400;
-		snprintf(a->code, sizeof(a->code), "InvalidChangeBatch");
-		snprintf(a->message, sizeof(a->message), "[Tried to delete "
-		    "resource record set [name='%s', type='%s'] but it was "
-		    "not found]", c[n - 1].name, c[n - 1].type);
-		break;
-	case 2:
-		a->outcome = R53_FAILURE;
-		a->status = 0;
-		snprintf(a->message, sizeof(a->message), "connection reset");
-		break;
-	case 3:
-		a->outcome = R53_UNKNOWN;
-		a->status = 0;
-		snprintf(a->message, sizeof(a->message), "no answer");
-		break;
-	}
+	rig_answer(ends[mode >> 5 & 3], c[n - 1].name, c[n - 1].type,
+	    a);
 }
+
 
 static void
 count_held(void *arg, const struct zone_figures *f)
@@ -292,7 +258,7 @@ answers(const uint8_t *req, size_t reqlen, int tfd)
 
 	rqok = dns_msg_parse(&rq, req, reqlen) == DNS_PARSE_OK;
 	if (tfd == -1) {
-		while ((n = recv(udp[1], ans, sizeof(ans), 0)) >= 0) {
+		while ((n = recv(rig_udpfd[1], ans, sizeof(ans), 0)) >= 0) {
 			check_answer(req, reqlen, &rq, rqok, ans, (size_t)n, 0);
 			count++;
 		}
@@ -352,15 +318,7 @@ deliver(const uint8_t *msg, size_t len, struct tconn *c, int peer)
 	uint8_t		 pfx[2];
 
 	if (c == NULL) {
-		memset(&cl, 0, sizeof(cl));
-		cl.proto = CLIENT_UDP;
-		((struct sockaddr_in *)&cl.peer)->sin_family = AF_INET;
-		((struct sockaddr_in *)&cl.peer)->sin_addr.s_addr =
-		    htonl(INADDR_LOOPBACK);
-		((struct sockaddr_in *)&cl.peer)->sin_port = htons(5300);
-		cl.peerlen = 0;		/* the socket pair's peer */
-		cl.ufd = udp[0];
-		cl.slot = -1;
+		rig_udp(&cl);
 		serve_request(&cl, msg, len, NULL);
 		return answers(msg, len, -1);
 	}
@@ -387,16 +345,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1 || size - 1 > DNS_MSG_MAX - 1024)
 		return 0;
 	mode = data[0];
-	fake_r53_on_change = on_change;
-	fake_r53_listing = listing;
-	fake_r53_listing_fixed = 1;
-	zones_setconf(cf);
-	for (n = 0; n < 8 && !zones_ready(); n++) {
-		zones_timer(fake_now);
-		(void)fake_r53_run();
-	}
-	if (!zones_ready())
-		abort();
+	rig_load(cf, listing, on_change);
 	if ((msg = malloc(cap)) == NULL)
 		abort();
 	memcpy(msg, data + 1, size - 1);
@@ -405,12 +354,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp) == -1 ||
 		    nonblock(sp[0]) == -1 || nonblock(sp[1]) == -1)
 			abort();
-		memset(&cl, 0, sizeof(cl));
-		cl.proto = CLIENT_TCP;
-		((struct sockaddr_in *)&cl.peer)->sin_family = AF_INET;
-		((struct sockaddr_in *)&cl.peer)->sin_addr.s_addr =
-		    htonl(INADDR_LOOPBACK);
-		cl.peerlen = sizeof(struct sockaddr_in);
+		rig_tcp(&cl);
 		if (listen_tcp_add(sp[0], &cl) == -1)
 			abort();
 		for (i = 0; i < nslots; i++)
@@ -444,16 +388,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	run_zones(100, c);
 	if (c != NULL && c->fd != -1 && c->pending != 0)
 		abort();
-	zones_free();
+	rig_end();
 	primary_queries();
 	(void)answers(msg, len, c != NULL ? sp[1] : -1);
-	fake_r53_reset();
-	replay_free();
 	if (c != NULL && c->fd != -1)
 		tcp_close(c);
 	if (sp[1] != -1)
 		close(sp[1]);
-	fake_now += 200000;
 	free(msg);
 	return 0;
 }

@@ -23,9 +23,6 @@
  */
 #include <sys/socket.h>
 
-#include <netinet/in.h>
-
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,9 +31,7 @@
 #include "conf.h"
 #include "dns/msg.h"
 #include "dns/name.h"
-#include "fakes.h"
-#include "listen.h"
-#include "replay.h"
+#include "rig.h"
 #include "serve.h"
 #include "xmlcheck.h"
 #include "zone.h"
@@ -74,40 +69,14 @@ static const char	listing[] =
 
 static const uint8_t	zonesec[] = "\007example\000\000\006\000\001";
 
+/* Bits 0-1 of the flags: how Route 53 ends each batch. */
+static const enum rig_end	ends[4] = {
+	RIG_ACCEPTED, RIG_INVALID, RIG_UNKNOWN, RIG_FAILURE
+};
+
 static struct conf	*cf;
-static int		 udp[2] = { -1, -1 };
-static int		 how;
+static enum rig_end	 how;
 static size_t		 nbatches;
-
-static void
-redispatch(const struct client *cl, const uint8_t *m, size_t len)
-{
-	serve_request(cl, m, len, NULL);
-}
-
-static int
-nonblock(int fd)
-{
-	int	fl;
-
-	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1)
-		return -1;
-	return 0;
-}
-
-static void
-setup(void)
-{
-	if ((cf = conf_parse("fuzz.conf", conftext, sizeof(conftext) - 1,
-	    CONF_NOFILES, NULL, NULL)) == NULL)
-		abort();
-	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, udp) == -1 ||
-	    nonblock(udp[0]) == -1 || nonblock(udp[1]) == -1)
-		abort();
-	serve_setconf(cf);
-	zones_init(fake_r53(), 0, redispatch);
-}
 
 /* The serial in the Route 53 text of an SOA. */
 static unsigned long
@@ -150,26 +119,7 @@ on_change(const char *comment, const struct r53_change *c, size_t n,
 	if (ndel != 1 || ncre != 1 || old == new)
 		abort();
 	nbatches++;
-	switch (how) {
-	case 1:
-		a->outcome = R53_AWS_ERROR;
-		a->status = 400;
-		snprintf(a->code, sizeof(a->code), "InvalidChangeBatch");
-		snprintf(a->message, sizeof(a->message), "[Tried to delete "
-		    "resource record set [name='%s', type='%s'] but it was "
-		    "not found]", c[0].name, c[0].type);
-		break;
-	case 2:
-		a->outcome = R53_UNKNOWN;
-		a->status = 0;
-		snprintf(a->message, sizeof(a->message), "no answer");
-		break;
-	case 3:
-		a->outcome = R53_FAILURE;
-		a->status = 0;
-		snprintf(a->message, sizeof(a->message), "reset");
-		break;
-	}
+	rig_answer(how, c[0].name, c[0].type, a);
 }
 
 static void
@@ -190,14 +140,7 @@ send_update(uint16_t id, int npre, int nupd, const uint8_t *rrs, size_t len)
 	m[9] = (uint8_t)nupd;
 	memcpy(m + 12, zonesec, sizeof(zonesec) - 1);
 	memcpy(m + 12 + sizeof(zonesec) - 1, rrs, len);
-	memset(&cl, 0, sizeof(cl));
-	cl.proto = CLIENT_UDP;
-	((struct sockaddr_in *)&cl.peer)->sin_family = AF_INET;
-	((struct sockaddr_in *)&cl.peer)->sin_addr.s_addr =
-	    htonl(INADDR_LOOPBACK);
-	((struct sockaddr_in *)&cl.peer)->sin_port = htons(5300);
-	cl.ufd = udp[0];
-	cl.slot = -1;
+	rig_udp(&cl);
 	serve_request(&cl, m, mlen, NULL);
 	free(m);
 }
@@ -212,21 +155,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ssize_t		 n;
 
 	if (cf == NULL)
-		setup();
+		cf = rig_setup(conftext, sizeof(conftext) - 1);
 	if (size < 1)
 		return 0;
-	how = data[0] & 3;
-	fake_r53_on_change = on_change;
-	fake_r53_listing = listing;
-	fake_r53_listing_fixed = 1;
+	how = ends[data[0] & 3];
 	nbatches = 0;
-	zones_setconf(cf);
-	for (i = 0; i < 8 && !zones_ready(); i++) {
-		zones_timer(fake_now);
-		(void)fake_r53_run();
-	}
-	if (!zones_ready())
-		abort();
+	rig_load(cf, listing, on_change);
 	for (pos = 1; sent < NUPD && size - pos >= 4; sent++) {
 		len = (size_t)data[pos + 2] << 8 | data[pos + 3];
 		if (len > size - pos - 4)
@@ -241,7 +175,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)fake_r53_run();
 		fake_now += 1000;
 	}
-	while ((n = recv(udp[1], buf, sizeof(buf), 0)) >= 0) {
+	while ((n = recv(rig_udpfd[1], buf, sizeof(buf), 0)) >= 0) {
 		if (dns_msg_parse(&a, buf, (size_t)n) != DNS_PARSE_OK ||
 		    a.opcode != 5 || (a.id & 0xff00) != 0x4200 ||
 		    (a.id & 0xff) >= sent)
@@ -252,9 +186,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < sent; i++)
 		if (answered[i] != 1)
 			abort();
-	zones_free();
-	fake_r53_reset();
-	replay_free();
-	fake_now += 200000;
+	rig_end();
 	return 0;
 }
