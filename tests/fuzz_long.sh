@@ -10,9 +10,12 @@
 #
 # Prints one line per harness: name, executions, executions per second,
 # libFuzzer's cov: and ft: at the end, and crashes: 0 or the names of
-# the artefacts (crash-, leak-, timeout-, oom-) it left; then a last line
-# "N passed, N failed".  A harness passes when it exits 0 and leaves no
-# artefact.  Build first: make fuzz (or make fuzz-long).
+# the artefacts (crash-, leak-, timeout-, oom-) it left; then a line
+# "N passed, N failed", and one more naming the harnesses that reached
+# the time cap short of FUZZ_RUNS executions, if any.  A harness passes
+# when it exits 0 and leaves no artefact; the exit status is 0 when all
+# pass, however many executions they ran.  Build first: make fuzz (or
+# make fuzz-long).
 cd "$(dirname "$0")/.." || exit 1
 SECONDS_EACH=${1:-600}
 RUNS=${FUZZ_RUNS:-10000000}
@@ -78,6 +81,7 @@ done
 
 passed=0
 failed=0
+short=
 printf '%-16s %12s %8s %7s %8s  %s\n' harness executions exec/s cov ft \
     crashes
 for f in $harnesses; do
@@ -95,6 +99,7 @@ for f in $harnesses; do
 	if [ "$rc" -eq 0 ] && [ -z "$arts" ]; then
 		passed=$((passed + 1))
 		crashes=0
+		[ "${execs:-0}" -lt "$RUNS" ] && short="$short $name"
 	else
 		failed=$((failed + 1))
 		crashes=${arts:-"exit $rc, see $log"}
@@ -103,4 +108,6 @@ for f in $harnesses; do
 	    "${rate:--}" "${cov:--}" "${ft:--}" "$crashes"
 done
 echo "$passed passed, $failed failed"
+[ -z "$short" ] ||
+	echo "short of $RUNS executions at the time cap of $SECONDS_EACH s:$short"
 [ "$failed" -eq 0 ]
