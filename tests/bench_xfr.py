@@ -3,7 +3,7 @@
 tests/bench_xfr.sh).  Prints figures; asserts nothing; not part of
 "make check".
 
-1. A zone of --records A records on BIND's named (tests/primaries.py),
+1. A zone of --records A records on BIND's named (tests/primaries/),
    r53d its secondary, the hosted zone empty and the emulator throttled
    to --rate requests per second (Route 53's quota): the whole zone
    arrives by AXFR and is written to Route 53.  Printed: the wall time

@@ -43,7 +43,7 @@ Counted from the emulator's final state (never through r53d):
                          time-out, SERVFAIL, or NXRRSET after sending
                          the same bytes again: reported
 
-Secondary part (--secondary): BIND or Knot (tests/primaries.py) is the
+Secondary part (--secondary): BIND or Knot (tests/primaries/) is the
 primary of the zone and r53d its secondary.  With the emulator slowed
 down, one large increment (--increment added records, a tenth as many
 deleted) is sent by NOTIFY/IXFR, and r53d is killed with SIGKILL

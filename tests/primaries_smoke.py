@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Smoke test of tests/primaries.py: every primary server class is
+"""Smoke test of tests/primaries/: every primary server class is
 started with a 1,000-record zone, a TSIG key and a NOTIFY target this
 script owns; its zone is checked by AXFR, changed three times (one
 change of 2,600 records), each change checked for a NOTIFY, for what

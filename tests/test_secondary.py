@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""r53d as a secondary of real primaries (tests/primaries.py): BIND's
+"""r53d as a secondary of real primaries (tests/primaries/): BIND's
 named, Knot, NSD and PowerDNS from Debian, and a scripted primary that
 misbehaves.  The primary tells r53d of changes by NOTIFY; r53d fetches
 them by IXFR (or AXFR) with TSIG and writes them to the Route 53
