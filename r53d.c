@@ -518,6 +518,65 @@ drain_over(uint64_t end, uint64_t now)
 	return 0;
 }
 
+/*
+ * The start of a pass: SIGTERM begins the drain (*drain_end), SIGUSR1
+ * logs the statistics.  1 when the drain is over: time to exit.
+ */
+static int
+signals_take(const struct conf *cf, uint64_t now, uint64_t *drain_end)
+{
+	if (sig_term > 0 && *drain_end == 0)
+		*drain_end = drain_begin(cf, now);
+	if (*drain_end != 0 && drain_over(*drain_end, now))
+		return 1;
+	if (sig_usr1) {
+		sig_usr1 = 0;
+		stats_log();
+	}
+	return 0;
+}
+
+/*
+ * The rest of a pass, once io holds the caller's descriptors and
+ * deadlines: add the Route 53 client's, wait in poll(), then let each
+ * engine take its step.  An interrupted poll() ends the pass there.
+ */
+static void
+pass(void)
+{
+	uint64_t	now;
+
+	if (r53 != NULL)
+		r53_wait();
+	now = loop_now();
+	if (poll(io.pfd, (nfds_t)io.n, loop_timeout(&io, now)) == -1) {
+		if (errno == EINTR)
+			return;
+		fatal("poll");
+	}
+	loop_dispatch(&io);
+	now = loop_now();
+	listen_timer(now);
+	if (r53 != NULL)
+		r53_step(r53, r53pfd, nr53pfd, now);
+	zones_timer(now);
+}
+
+/*
+ * After the loop: units the zones still hold are answered before the
+ * sockets close; then the engines are freed.
+ */
+static void
+engines_free(void)
+{
+	zones_free();
+	listen_close();
+	replay_free();
+	if (r53 != NULL)
+		r53_free(r53);
+	r53 = NULL;
+}
+
 /* 1 when standard output or error is a socket (inetd's). */
 static int
 stdio_socket(void)
@@ -577,14 +636,8 @@ run_inetd(struct conf *cf)
 
 	for (;;) {
 		now = loop_now();
-		if (sig_term > 0 && drain_end == 0)
-			drain_end = drain_begin(cf, now);
-		if (drain_end != 0 && drain_over(drain_end, now))
+		if (signals_take(cf, now, &drain_end))
 			break;
-		if (sig_usr1) {
-			sig_usr1 = 0;
-			stats_log();
-		}
 		if (zones_idle() && !listen_busy() && listen_nconns() == 0 &&
 		    (kind == LISTEN_CONN || now >= listen_last() + idle_ms))
 			break;
@@ -595,26 +648,10 @@ run_inetd(struct conf *cf)
 		if (kind != LISTEN_CONN)
 			loop_deadline(&io, listen_last() + idle_ms);
 		loop_deadline(&io, drain_end);
-		if (r53 != NULL)
-			r53_wait();
-		if (poll(io.pfd, (nfds_t)io.n, loop_timeout(&io, now)) == -1) {
-			if (errno == EINTR)
-				continue;
-			fatal("poll");
-		}
-		loop_dispatch(&io);
-		now = loop_now();
-		listen_timer(now);
-		if (r53 != NULL)
-			r53_step(r53, r53pfd, nr53pfd, now);
-		zones_timer(now);
+		pass();
 	}
 	log_debug("inetd mode: done");
-	zones_free();
-	listen_close();
-	replay_free();
-	if (r53 != NULL)
-		r53_free(r53);
+	engines_free();
 	conf_free(cf);
 	return 0;
 }
@@ -788,14 +825,8 @@ main(int argc, char *argv[])
 
 	for (;;) {
 		now = loop_now();
-		if (sig_term > 0 && drain_end == 0)
-			drain_end = drain_begin(cf, now);
-		if (drain_end != 0 && drain_over(drain_end, now))
+		if (signals_take(cf, now, &drain_end))
 			break;
-		if (sig_usr1) {
-			sig_usr1 = 0;
-			stats_log();
-		}
 		if (sig_hup) {
 			sig_hup = 0;
 			/* With a privileged parent, it reads as root. */
@@ -810,28 +841,10 @@ main(int argc, char *argv[])
 		listen_poll(&io);
 		zones_poll(&io);
 		loop_deadline(&io, drain_end);
-		if (r53 != NULL)
-			r53_wait();
-		now = loop_now();
-		if (poll(io.pfd, (nfds_t)io.n, loop_timeout(&io, now)) == -1) {
-			if (errno == EINTR)
-				continue;
-			fatal("poll");
-		}
-		loop_dispatch(&io);
-		now = loop_now();
-		listen_timer(now);
-		if (r53 != NULL)
-			r53_step(r53, r53pfd, nr53pfd, now);
-		zones_timer(now);
+		pass();
 	}
 	log_info("exiting");
-	/* Units still held are answered before the sockets close. */
-	zones_free();
-	listen_close();
-	replay_free();
-	if (r53 != NULL)
-		r53_free(r53);
+	engines_free();
 	/* With a privileged parent, the parent removes it. */
 	if (cf->pid_file != NULL && priv_fd() == -1)
 		unlink(cf->pid_file);
