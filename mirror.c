@@ -428,12 +428,34 @@ mirror_seen_since(const struct mirror *m, const uint8_t *name, uint64_t since)
 
 /* ---- re-reading single names ---- */
 
+/*
+ * Keep s, a set read for a name, in sets[0..*n): 0 to read on.  A set
+ * of a type already there (another set of a routing-policy group) is
+ * dropped; one more than a node holds ends the read as bad (1).
+ */
+static int
+rd_keep(struct mirror *m, struct rrset **sets, size_t *n, struct rrset *s)
+{
+	size_t	i;
+
+	for (i = 0; i < *n; i++)
+		if (sets[i]->type == s->type) {
+			rrset_unref(s);
+			return 0;
+		}
+	if (*n >= ZNODE_MAXSETS) {
+		rrset_unref(s);
+		m->rdbad = 1;
+		return 1;
+	}
+	sets[(*n)++] = s;
+	return 0;
+}
+
 /* Phase 1: the sets at names[iname]'s shadow owner. */
 static int
 rd_shadow(struct mirror *m, uint8_t *owner, struct rrset *s)
 {
-	size_t	i;
-
 	if (!name_equal(owner, m->shname)) {
 		rrset_unref(s);
 		return 1;
@@ -453,18 +475,7 @@ rd_shadow(struct mirror *m, uint8_t *owner, struct rrset *s)
 		m->rd[m->nrd++] = s;
 		return 0;
 	}
-	for (i = 0; i < m->nsh; i++)
-		if (m->sh[i]->type == s->type) {
-			rrset_unref(s);
-			return 0;
-		}
-	if (m->nsh >= ZNODE_MAXSETS) {
-		rrset_unref(s);
-		m->rdbad = 1;
-		return 1;
-	}
-	m->sh[m->nsh++] = s;
-	return 0;
+	return rd_keep(m, m->sh, &m->nsh, s);
 }
 
 static int
@@ -473,7 +484,6 @@ rd_each(void *arg, const struct r53_rrset *rs)
 	struct mirror	*m = arg;
 	struct rrset	*s;
 	uint8_t		 owner[DNS_NAME_MAX];
-	size_t		 i;
 	int		 rv;
 
 	if ((rv = mirror_rrset_from_r53(rs, owner, &s)) == 1)
@@ -507,19 +517,7 @@ rd_each(void *arg, const struct r53_rrset *rs)
 		m->rdbad = rv == -1;
 		return 1;
 	}
-	for (i = 0; i < m->nrd; i++)
-		if (m->rd[i]->type == s->type) {
-			/* another set of a routing-policy group */
-			rrset_unref(s);
-			return 0;
-		}
-	if (m->nrd >= ZNODE_MAXSETS) {
-		rrset_unref(s);
-		m->rdbad = 1;
-		return 1;
-	}
-	m->rd[m->nrd++] = s;
-	return 0;
+	return rd_keep(m, m->rd, &m->nrd, s);
 }
 
 static void
