@@ -128,11 +128,12 @@ enter(struct zone *z, enum zstate st)
 }
 
 /*
- * Carry out what the pipeline asks.  Returns 1 when the step should look
- * at the zone again at once, 0 when it waits.
+ * Carry out what the pipeline asks, with names[0..n) the names it gave
+ * (read only).  Returns 1 when the step should look at the zone again at
+ * once, 0 when it waits.
  */
 static int
-follow(struct zone *z, enum bnext bn, const uint8_t (*names)[DNS_NAME_MAX],
+follow(struct zone *z, enum bnext bn, uint8_t (*names)[DNS_NAME_MAX],
     size_t n, uint64_t now)
 {
 	switch (bn) {
@@ -299,8 +300,7 @@ zone_step(struct zone *z, uint64_t now)
 			bc.policy = z->zc->serial_policy == SERIAL_UNIXTIME ?
 			    UPD_SERIAL_UNIXTIME : UPD_SERIAL_INCREMENT;
 			bn = batch_build(&z->batch, &bc, now, names, &n);
-			if (!follow(z, bn, (const uint8_t (*)[DNS_NAME_MAX])
-			    names, n, now))
+			if (!follow(z, bn, names, n, now))
 				return;
 			continue;
 		case Z_SENT:
@@ -309,8 +309,7 @@ zone_step(struct zone *z, uint64_t now)
 			bn = batch_outcome(&z->batch, now, names, &n);
 			if (bn == BN_AGAIN)
 				succeeded(z);
-			if (!follow(z, bn, (const uint8_t (*)[DNS_NAME_MAX])
-			    names, n, now))
+			if (!follow(z, bn, names, n, now))
 				return;
 			continue;
 		case Z_CHECK:
@@ -323,8 +322,7 @@ zone_step(struct zone *z, uint64_t now)
 			succeeded(z);
 			bn = batch_checked(&z->batch, mirror_soa(&z->mirror),
 			    now, names, &n);
-			if (!follow(z, bn, (const uint8_t (*)[DNS_NAME_MAX])
-			    names, n, now))
+			if (!follow(z, bn, names, n, now))
 				return;
 			continue;
 		case Z_VERIFY:
@@ -336,8 +334,7 @@ zone_step(struct zone *z, uint64_t now)
 			}
 			succeeded(z);
 			bn = batch_verified(&z->batch, now, names, &n);
-			if (!follow(z, bn, (const uint8_t (*)[DNS_NAME_MAX])
-			    names, n, now))
+			if (!follow(z, bn, names, n, now))
 				return;
 			continue;
 		case Z_REREAD:
