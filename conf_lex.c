@@ -24,25 +24,19 @@
 
 /* Errors and memory */
 
-void
-cf_perr(struct parser *p, const char *file, int line, const char *fmt, ...)
+/* "file:line: " (or "file: "), kind ("" or "warning: "), the message. */
+static void __attribute__((__format__(__printf__, 5, 0)))
+preport(struct parser *p, const char *file, int line, const char *kind,
+    const char *fmt, va_list ap)
 {
 	char	 msg[1024], full[1400];
-	va_list	 ap;
 
-	if (p->stop)
-		return;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (++p->nerrors > CONF_ERRORS_MAX) {
-		snprintf(full, sizeof(full), "%s:%d: too many errors",
-		    file, line);
-		p->stop = 1;
-	} else if (line > 0)
-		snprintf(full, sizeof(full), "%s:%d: %s", file, line, msg);
+	if (line > 0)
+		snprintf(full, sizeof(full), "%s:%d: %s%s", file, line, kind,
+		    msg);
 	else
-		snprintf(full, sizeof(full), "%s: %s", file, msg);
+		snprintf(full, sizeof(full), "%s: %s%s", file, kind, msg);
 	if (p->report != NULL)
 		p->report(p->arg, full);
 	else
@@ -50,25 +44,31 @@ cf_perr(struct parser *p, const char *file, int line, const char *fmt, ...)
 }
 
 void
-cf_pwarn(struct parser *p, const char *file, int line, const char *fmt, ...)
+cf_perr(struct parser *p, const char *file, int line, const char *fmt, ...)
 {
-	char	 msg[1024], full[1400];
 	va_list	 ap;
 
 	if (p->stop)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (++p->nerrors > CONF_ERRORS_MAX) {
+		p->stop = 1;
+		preport(p, file, line, "", "too many errors", ap);
+	} else
+		preport(p, file, line, "", fmt, ap);
 	va_end(ap);
-	if (line > 0)
-		snprintf(full, sizeof(full), "%s:%d: warning: %s", file, line,
-		    msg);
-	else
-		snprintf(full, sizeof(full), "%s: warning: %s", file, msg);
-	if (p->report != NULL)
-		p->report(p->arg, full);
-	else
-		log_warnx("%s", full);
+}
+
+void
+cf_pwarn(struct parser *p, const char *file, int line, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (p->stop)
+		return;
+	va_start(ap, fmt);
+	preport(p, file, line, "warning: ", fmt, ap);
+	va_end(ap);
 }
 
 int
