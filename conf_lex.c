@@ -194,6 +194,24 @@ cf_freesrc(struct src *s)
 }
 
 /*
+ * Append c to t's text at o; returns the next o.  Past the room the
+ * rest is dropped and "string too long" reported once (o then stays
+ * one past the end; lex() cuts it back).
+ */
+static size_t
+tok_put(struct parser *p, const struct src *s, struct tok *t, size_t o,
+    int c)
+{
+	if (o + 1 < sizeof(t->text))
+		t->text[o++] = (char)c;
+	else if (o + 1 == sizeof(t->text)) {
+		cf_perr(p, s->name, t->line, "string too long");
+		o++;
+	}
+	return o;
+}
+
+/*
  * Read the next token into t.  Leaving an included file returns to the
  * includer transparently; T_EOF only at the end of the main file.
  */
@@ -304,13 +322,7 @@ again:
 				c = '"';
 				s->pos++;
 			}
-			if (o + 1 < sizeof(t->text))
-				t->text[o++] = (char)c;
-			else if (o + 1 == sizeof(t->text)) {
-				cf_perr(p, s->name, t->line,
-				    "string too long");
-				o++;
-			}
+			o = tok_put(p, s, t, o, c);
 		}
 		break;
 	default:
@@ -325,13 +337,7 @@ again:
 			    s->buf[s->pos + 1] == '*')))
 				break;
 			s->pos++;
-			if (o + 1 < sizeof(t->text))
-				t->text[o++] = (char)c;
-			else if (o + 1 == sizeof(t->text)) {
-				cf_perr(p, s->name, t->line,
-				    "string too long");
-				o++;
-			}
+			o = tok_put(p, s, t, o, c);
 		}
 		break;
 	}

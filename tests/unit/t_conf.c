@@ -542,6 +542,23 @@ Test(conf, string_too_long)
 	free(text);
 }
 
+Test(conf, word_too_long)
+{
+	char	*text;
+	size_t	 n = CONF_STRING_MAX + 10;
+
+	/* The same limit, and one report, for a word without quotes. */
+	cr_assert_not_null(text = malloc(n + 32));
+	strcpy(text, "user ");
+	memset(text + 5, 'b', n);
+	strcpy(text + 5 + n, ";");
+	cr_expect_null(parse(text));
+	cr_expect_str_eq(msgs, "buf:1: string too long\n"
+	    "buf:1: user too long: \"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+	    "bbbbbbbbbbbbbbbbbbbb...\"\n");
+	free(text);
+}
+
 Test(conf, too_many_errors)
 {
 	char	 text[4000];
