@@ -191,6 +191,23 @@ log_req(const struct client *cl, const struct dns_msg *m, int rcode,
 }
 
 /*
+ * Start the answer to m in resp (cap octets): the header with flags
+ * (DNS_F_AA or 0), the question, room kept for the TSIG when ts, and
+ * an OPT when m had one.  -1 when it does not fit.
+ */
+static int
+reply_start(struct dns_wmsg *w, size_t cap, const struct dns_msg *m,
+    uint16_t flags, const struct tsig_result *ts)
+{
+	if (dns_wmsg_reply(w, resp, cap, m, flags) == -1 ||
+	    (ts != NULL && dns_wmsg_reserve(w, tsig_space(ts)) == -1) ||
+	    (m->opt.present && dns_wmsg_edns(w, DNS_EDNS_UDP,
+	    m->opt.flags & DNS_EDNS_DO) == -1))
+		return -1;
+	return 0;
+}
+
+/*
  * A CHAOS query (chaos.h): answered from r53d's own zones, REFUSED for
  * other names, and for stats.r53d to clients allow-stats does not
  * allow.  Returns -1 when it answered, else the rcode for a bare answer.
@@ -210,10 +227,7 @@ do_chaos(const struct client *cl, const struct dns_msg *m, size_t cap,
 	    !chaos_allowed(cur, cz, (const struct sockaddr *)&cl->peer,
 	    keyname))
 		return DNS_R_REFUSED;
-	if (dns_wmsg_reply(&w, resp, cap, m, DNS_F_AA) == -1 ||
-	    (ts != NULL && dns_wmsg_reserve(&w, tsig_space(ts)) == -1) ||
-	    (m->opt.present && dns_wmsg_edns(&w, DNS_EDNS_UDP,
-	    m->opt.flags & DNS_EDNS_DO) == -1))
+	if (reply_start(&w, cap, m, DNS_F_AA, ts) == -1)
 		return DNS_R_SERVFAIL;
 	rcode = chaos_answer(cur, cz, apex, m, &w);
 	dns_wmsg_rcode(&w, (uint16_t)rcode);
@@ -264,10 +278,7 @@ do_query(const struct client *cl, const struct dns_msg *m, size_t cap,
 	}
 	if (!zone_loaded(z))
 		return DNS_R_SERVFAIL;
-	if (dns_wmsg_reply(&w, resp, cap, m, 0) == -1 ||
-	    (ts != NULL && dns_wmsg_reserve(&w, tsig_space(ts)) == -1) ||
-	    (m->opt.present && dns_wmsg_edns(&w, DNS_EDNS_UDP,
-	    m->opt.flags & DNS_EDNS_DO) == -1))
+	if (reply_start(&w, cap, m, 0, ts) == -1)
 		return DNS_R_SERVFAIL;
 	rcode = zone_query(z, m, &w);
 	dns_wmsg_rcode(&w, (uint16_t)rcode);
@@ -336,10 +347,7 @@ do_notify(const struct client *cl, const struct dns_msg *m, size_t cap,
 		return DNS_R_REFUSED;
 	}
 	has = notify_serial(m, zone_origin(z), &serial);
-	if (dns_wmsg_reply(&w, resp, cap, m, DNS_F_AA) == -1 ||
-	    (ts != NULL && dns_wmsg_reserve(&w, tsig_space(ts)) == -1) ||
-	    (m->opt.present && dns_wmsg_edns(&w, DNS_EDNS_UDP,
-	    m->opt.flags & DNS_EDNS_DO) == -1) ||
+	if (reply_start(&w, cap, m, DNS_F_AA, ts) == -1 ||
 	    dns_wmsg_finish(&w, &len) == -1)
 		return DNS_R_SERVFAIL;
 	send_resp(cl, len, cap, ts, DNS_R_NOERROR);
