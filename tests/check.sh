@@ -74,12 +74,14 @@ run "tests/layers.sh" sh tests/layers.sh
 
 # r53d built with ASan and UBSan (make asan) against the suites that
 # exercise the most of it, within about six minutes (measured under
-# ASan: hostile 29 s, daemon 9 s, queries 3 s, tcp 23 s, clients 83 s);
-# then one integration run under valgrind's memcheck.
+# ASan: hostile 29 s, daemon 9 s, queries 3 s, tcp 23 s, the two clients
+# suites 83 s together); then one integration run under valgrind's
+# memcheck.
 if [ "${R53D_NOASAN:-0}" = 0 ]; then
 	run "asan (build)" make -s asan
 	for t in tests/test_hostile.py tests/test_daemon.py \
-	    tests/test_queries.py tests/test_tcp.py tests/test_clients.py; do
+	    tests/test_queries.py tests/test_tcp.py tests/test_clients.py \
+	    tests/test_clients_policy.py; do
 		run "asan: $t" sh tests/asan.sh "$t"
 	done
 fi
