@@ -180,7 +180,8 @@ from xml.sax.saxutils import escape as xesc
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import r53emu_model as M  # noqa: E402
 import r53emu_sigv4 as SIG  # noqa: E402
-from r53emu_model import ApiError, invalid_input  # noqa: E402
+import r53emu_xml as X  # noqa: E402
+from r53emu_xml import ApiError, invalid_input  # noqa: E402
 from r53emu_service import (  # noqa: E402
     Emulator, PRIOR_MSG, XML_HEAD, check_fault, malform, parse_query)
 
@@ -331,7 +332,7 @@ class Handler(BaseHTTPRequestHandler):
         return ('<?xml version="1.0"?>\n<ErrorResponse xmlns="%s"><Error>'
                 '<Type>%s</Type><Code>%s</Code><Message>%s</Message></Error>'
                 '<RequestId>%s</RequestId></ErrorResponse>'
-                % (M.NS, typ, xesc(e.code), xesc(e.message), rid))
+                % (X.NS, typ, xesc(e.code), xesc(e.message), rid))
 
     def drop(self):
         self.close_connection = True
@@ -460,7 +461,7 @@ class Handler(BaseHTTPRequestHandler):
                     arg, parse_query(query), body)
             hdrs = {"Location": extra} if status == 201 else None
             return status, '%s<%s xmlns="%s">%s</%s>' % (
-                XML_HEAD, root, M.NS, inner, root), hdrs
+                XML_HEAD, root, X.NS, inner, root), hdrs
         except ApiError as e:
             with emu.lock:
                 emu.count_error(e.code)

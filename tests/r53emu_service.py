@@ -17,7 +17,8 @@ from xml.sax.saxutils import escape as xesc
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import r53emu_model as M  # noqa: E402
 import r53emu_sts as STS  # noqa: E402
-from r53emu_model import ApiError, invalid_input  # noqa: E402
+import r53emu_xml as X  # noqa: E402
+from r53emu_xml import ApiError, invalid_input  # noqa: E402
 
 XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
 ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -123,7 +124,7 @@ class Emulator(object):
             "strict_element_order": args.strict_element_order,
             "random_faults": None,
         }
-        M.STRICT_ORDER = args.strict_element_order
+        X.STRICT_ORDER = args.strict_element_order
         self.tokens = float(args.rate or 0)
         self.bucket_t = time.monotonic()
         self.cfg.update({
@@ -242,7 +243,7 @@ class Emulator(object):
     def delegation_xml(self, z):
         if z.private:
             return "<VPCs>%s</VPCs>" % "".join(
-                "<VPC>%s</VPC>" % M.to_xml(M.VPC_SEQ, v) for v in z.vpcs)
+                "<VPC>%s</VPC>" % X.to_xml(X.VPC_SEQ, v) for v in z.vpcs)
         return "<DelegationSet><NameServers>%s</NameServers></DelegationSet>" \
             % "".join("<NameServer>%s</NameServer>" % x
                       for x in z.nameservers)
@@ -259,8 +260,8 @@ class Emulator(object):
 
     def op_change(self, zid, q, body, console=False):
         z = self.zone(zid)
-        req = M.parse_body(body, "ChangeResourceRecordSetsRequest",
-                           M.CHANGE_REQ)
+        req = X.parse_body(body, "ChangeResourceRecordSetsRequest",
+                           X.CHANGE_REQ)
         if not console:
             self.check_prior(z)
         batch = req["ChangeBatch"]
@@ -286,11 +287,11 @@ class Emulator(object):
         if ident is not None and rtype is None:
             raise invalid_input("The input is not valid: an identifier was "
                                 "given without a name and type")
-        if rtype is not None and rtype not in M.RRTYPES:
+        if rtype is not None and rtype not in X.RRTYPES:
             raise invalid_input(
                 "1 validation error detected: Value '%s' at "
                 "'startRecordType' failed to satisfy constraint: Member must "
-                "satisfy enum value set: [%s]" % (rtype, ", ".join(M.RRTYPES)))
+                "satisfy enum value set: [%s]" % (rtype, ", ".join(X.RRTYPES)))
         n = max_items(q, 100, 300)
         keys = z.keys()
         start = 0
@@ -311,7 +312,7 @@ class Emulator(object):
         out = ["<ResourceRecordSets>"]
         for k in page:
             out.append("<ResourceRecordSet>%s</ResourceRecordSet>"
-                       % M.to_xml(M.RR_SEQ, M.public(z.rrsets[k])))
+                       % X.to_xml(X.RR_SEQ, M.public(z.rrsets[k])))
         out.append("</ResourceRecordSets>")
         if start + n < len(keys):
             nxt = z.rrsets[keys[start + n]]
@@ -356,7 +357,7 @@ class Emulator(object):
             self.change_info_xml(cid, "PENDING"), cid
 
     def op_create_zone(self, _unused, q, body):
-        req = M.parse_body(body, "CreateHostedZoneRequest", M.CREATE_ZONE_REQ)
+        req = X.parse_body(body, "CreateHostedZoneRequest", X.CREATE_ZONE_REQ)
         try:
             labels = M.parse_name(req["Name"])
         except M.NameProblem:
@@ -388,7 +389,7 @@ class Emulator(object):
         cid = self.new_change(None, None)
         body = self.zone_xml(z) + self.change_info_xml(cid, "PENDING")
         if z.private:
-            body += "<VPC>%s</VPC>" % M.to_xml(M.VPC_SEQ, z.vpcs[0])
+            body += "<VPC>%s</VPC>" % X.to_xml(X.VPC_SEQ, z.vpcs[0])
         else:
             body += self.delegation_xml(z)
         loc = "https://route53.amazonaws.com/2013-04-01/hostedzone/" + z.id
@@ -591,10 +592,10 @@ class Emulator(object):
             raise ApiError(404, "NoSuchHostedZone",
                            "No hosted zone found with ID: %s" % ref)
         batch = req.get("ChangeBatch") or {}
-        body = (M.to_xml(M.CHANGE_REQ, {"ChangeBatch": batch})
+        body = (X.to_xml(X.CHANGE_REQ, {"ChangeBatch": batch})
                 if isinstance(batch, dict) else "")
         body = ('<ChangeResourceRecordSetsRequest xmlns="%s">%s'
-                '</ChangeResourceRecordSetsRequest>' % (M.NS, body))
+                '</ChangeResourceRecordSetsRequest>' % (X.NS, body))
         _, _, _, cid = self.op_change(z.id, {}, body.encode("utf-8"),
                                       console=True)
         return {"ChangeInfo": {"Id": "/change/" + cid, "Status": "PENDING"}}
@@ -608,7 +609,7 @@ class Emulator(object):
                     check_fault(f)
             self.cfg[k] = v
             if k == "strict_element_order":
-                M.STRICT_ORDER = bool(v)
+                X.STRICT_ORDER = bool(v)
             if k == "rate":
                 self.tokens = float(v or 0)
                 self.bucket_t = time.monotonic()

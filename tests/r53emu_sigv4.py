@@ -22,7 +22,7 @@ import time
 from email.utils import parsedate_to_datetime
 from urllib.parse import quote, unquote
 
-from r53emu_model import ApiError
+from r53emu_xml import ApiError
 
 SKEW = 300
 SIG_MISMATCH = ("The request signature we calculated does not match the "

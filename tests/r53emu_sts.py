@@ -35,7 +35,7 @@ from urllib.parse import parse_qsl
 from xml.sax.saxutils import escape as xesc
 
 import r53emu_sigv4 as SIG
-from r53emu_model import ApiError
+from r53emu_xml import ApiError
 
 NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 ARN_RE = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
