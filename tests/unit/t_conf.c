@@ -526,37 +526,38 @@ Test(conf, missing_semicolon_after_block)
 	    "buf:2: expected \";\", got \"}\"\n");
 }
 
-Test(conf, string_too_long)
+/*
+ * "user" set to CONF_STRING_MAX + 10 octets of fill, quoted with q ("\""
+ * or ""): one "string too long", then the value's own limit, shown cut.
+ */
+static void
+user_too_long(const char *q, char fill)
 {
-	char	*text;
-	size_t	 n = CONF_STRING_MAX + 10;
+	char	*text, want[256], shown[61];
+	size_t	 n = CONF_STRING_MAX + 10, pre = 5 + strlen(q);
 
 	cr_assert_not_null(text = malloc(n + 32));
-	strcpy(text, "user \"");
-	memset(text + 6, 'a', n);
-	strcpy(text + 6 + n, "\";");
+	snprintf(text, n + 32, "user %s", q);
+	memset(text + pre, fill, n);
+	snprintf(text + pre + n, 32, "%s;", q);
+	memset(shown, fill, 60);
+	shown[60] = '\0';
+	snprintf(want, sizeof(want), "buf:1: string too long\n"
+	    "buf:1: user too long: \"%s...\"\n", shown);
 	cr_expect_null(parse(text));
-	cr_expect_str_eq(msgs, "buf:1: string too long\n"
-	    "buf:1: user too long: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	    "aaaaaaaaaaaaaaaaaaaa...\"\n");
+	cr_expect_str_eq(msgs, want);
 	free(text);
+}
+
+Test(conf, string_too_long)
+{
+	user_too_long("\"", 'a');
 }
 
 Test(conf, word_too_long)
 {
-	char	*text;
-	size_t	 n = CONF_STRING_MAX + 10;
-
 	/* The same limit, and one report, for a word without quotes. */
-	cr_assert_not_null(text = malloc(n + 32));
-	strcpy(text, "user ");
-	memset(text + 5, 'b', n);
-	strcpy(text + 5 + n, ";");
-	cr_expect_null(parse(text));
-	cr_expect_str_eq(msgs, "buf:1: string too long\n"
-	    "buf:1: user too long: \"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
-	    "bbbbbbbbbbbbbbbbbbbb...\"\n");
-	free(text);
+	user_too_long("", 'b');
 }
 
 Test(conf, too_many_errors)
